@@ -1,0 +1,143 @@
+/** Typed models of what Tableau's REST API returns. LUIDs are Tableau's ids (uuid form). */
+
+export interface ServerInfo {
+  productVersion: string;
+  build?: string;
+  restApiVersion: string;
+}
+
+export interface Site {
+  id: string;
+  name: string;
+  /** "" for the default site. */
+  contentUrl: string;
+  state?: string;
+}
+
+export interface UserRef {
+  id: string;
+  name?: string;
+}
+
+export interface User {
+  id: string;
+  name: string;
+  fullName?: string;
+  siteRole?: string;
+  email?: string;
+}
+
+export interface ProjectRef {
+  id: string;
+  name?: string;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  description?: string;
+  /** Absent for a top-level project. */
+  parentProjectId?: string;
+  contentPermissions?: string;
+  owner?: UserRef;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface View {
+  id: string;
+  name: string;
+  contentUrl?: string;
+  workbookId?: string;
+  owner?: UserRef;
+  project?: ProjectRef;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface Workbook {
+  id: string;
+  name: string;
+  contentUrl?: string;
+  webpageUrl?: string;
+  description?: string;
+  showTabs?: boolean;
+  /** Bytes, as the server reports it (Tableau reports MB on some versions; see decoder). */
+  size?: number;
+  createdAt?: string;
+  updatedAt?: string;
+  project?: ProjectRef;
+  owner?: UserRef;
+  tags?: string[];
+  views?: View[];
+}
+
+export interface DataSource {
+  id: string;
+  name: string;
+  contentUrl?: string;
+  webpageUrl?: string;
+  description?: string;
+  /** e.g. "hyper", "postgres", "excel-direct". */
+  type?: string;
+  hasExtracts?: boolean;
+  size?: number;
+  createdAt?: string;
+  updatedAt?: string;
+  project?: ProjectRef;
+  owner?: UserRef;
+  tags?: string[];
+}
+
+export interface Job {
+  id: string;
+  mode?: string;
+  type?: string;
+  /** 0..100 */
+  progress?: number;
+  createdAt?: string;
+  startedAt?: string;
+  completedAt?: string;
+  /** 0 success, 1 failed, 2 cancelled; absent while running. */
+  finishCode?: number;
+  notes?: string[];
+  /** The item the job produced or refreshed, when the server says. */
+  workbookId?: string;
+  datasourceId?: string;
+}
+
+export interface FileUpload {
+  uploadSessionId: string;
+  /** Cumulative size in MB, as Tableau reports it. */
+  fileSize: number;
+}
+
+export interface Pagination {
+  pageNumber: number;
+  pageSize: number;
+  totalAvailable: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  pagination: Pagination;
+}
+
+/** What a sign-in returns. `token` is a secret: never log it. */
+export interface SignInResult {
+  token: string;
+  siteId: string;
+  siteContentUrl: string;
+  userId: string;
+  estimatedTimeToExpiration?: string;
+}
+
+export type WorkbookPublishMode = 'createnew' | 'overwrite';
+export type DataSourcePublishMode = 'createnew' | 'overwrite' | 'append' | 'replace';
+export type PublishMode = DataSourcePublishMode;
+
+export type ContentKind = 'workbook' | 'datasource';
+
+export const WORKBOOK_EXTENSIONS = ['.twb', '.twbx'] as const;
+export const DATASOURCE_EXTENSIONS = ['.tds', '.tdsx', '.hyper', '.tde'] as const;
+export const PUBLISHABLE_EXTENSIONS = ['.twbx', '.twb', '.hyper', '.tds', '.tdsx'] as const;
