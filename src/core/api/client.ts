@@ -1,0 +1,237 @@
+import { TableauError } from '../errors';
+import type { DataSource, FileUpload, Job, Page, Project, Site, User, View, Workbook } from '../models';
+import type { TableauSession } from '../auth/session';
+import { delay } from '../auth/abortable';
+import type { ApiRequest } from './restApi';
+import { toDataSource, toFileUpload, toJob, toPage, toProject, toSite, toUser, toView, toWorkbook, single } from './mappers';
+import { clampPageSize, fetchAllPages } from './pagination';
+import { withRetry, type RetryOptions } from './retry';
+import { items, type Obj } from './shape';
+import { tsRequest, xmlAttrs } from './xml';
+
+export interface ListOptions {
+  /** Default 100, max 1000. */
+  pageSize?: number;
+  pageNumber?: number;
+  /** Tableau filter expression, e.g. 'name:eq:Sales'. */
+  filter?: string;
+  sort?: string;
+  fields?: string;
+  signal?: AbortSignal;
+}
+
+export interface DownloadOptions {
+  signal?: AbortSignal;
+  onProgress?: (bytes: number, total?: number) => void;
+}
+
+export interface WaitForJobOptions {
+  signal?: AbortSignal;
+  onProgress?: (job: Job) => void;
+  /** First wait between polls (default 500 ms); grows ×1.4. */
+  initialDelayMs?: number;
+  /** Cap of the wait between polls (default 30 s). */
+  maxDelayMs?: number;
+}
+
+export interface ClientOptions {
+  /** Pages fetched at once by all*() (default 4). */
+  pageConcurrency?: number;
+  /** Retry policy for reads (429 / 503). */
+  retry?: Omit<RetryOptions, 'signal'>;
+}
+
+/** The high-level Tableau API on top of a session. Every call takes an AbortSignal; every error is a TableauError. */
+export class TableauClient {
+  constructor(
+    readonly session: TableauSession,
+    private readonly opts: ClientOptions = {},
+  ) {}
+
+  /** Any REST call; `{siteId}` in the path becomes the session's site LUID. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  request(req: ApiRequest & { replaySafe: boolean }): Promise<any> {
+    const { replaySafe, ...apiReq } = req;
+    return this.session.run(
+      (auth) => this.session.api.send(auth.token, { ...apiReq, path: apiReq.path.split('{siteId}').join(auth.siteId) }),
+      { replaySafe, signal: req.signal },
+    );
+  }
+
+  /** A read: replay-safe, retried on 429 / 503. */
+  private read(path: string, signal: AbortSignal | undefined, action: string, query?: ApiRequest['query']): Promise<Obj> {
+    return withRetry(() => this.request({ method: 'GET', path, query, signal, action, replaySafe: true }), { ...this.opts.retry, signal });
+  }
+
+  private list<T>(path: string, collection: string, item: string, map: (o: Obj) => T, action: string, opts: ListOptions = {}): Promise<Page<T>> {
+    const query = {
+      pageSize: clampPageSize(opts.pageSize),
+      pageNumber: opts.pageNumber !== undefined ? Math.max(1, Math.floor(opts.pageNumber)) : undefined,
+      filter: opts.filter || undefined,
+      sort: opts.sort || undefined,
+      fields: opts.fields || undefined,
+    };
+    return this.read(path, opts.signal, action, query).then((ts) => toPage(ts, collection, item, map));
+  }
+
+  private all<T>(page: (o: ListOptions) => Promise<Page<T>>, opts: ListOptions = {}): Promise<T[]> {
+    return fetchAllPages((pageNumber, pageSize) => page({ ...opts, pageNumber, pageSize }), {
+      pageSize: opts.pageSize ?? 1000,
+      concurrency: this.opts.pageConcurrency,
+      signal: opts.signal,
+    });
+  }
+
+  listSites(opts: ListOptions = {}): Promise<Site[]> {
+    return this.all((o) => this.list('sites', 'sites', 'site', toSite, 'list sites', o), opts);
+  }
+
+  listUsers(opts?: ListOptions): Promise<Page<User>> {
+    return this.list('sites/{siteId}/users', 'users', 'user', toUser, 'list users', opts);
+  }
+  allUsers(opts?: ListOptions): Promise<User[]> {
+    return this.all((o) => this.listUsers(o), opts);
+  }
+
+  listProjects(opts?: ListOptions): Promise<Page<Project>> {
+    return this.list('sites/{siteId}/projects', 'projects', 'project', toProject, 'list projects', opts);
+  }
+  allProjects(opts?: ListOptions): Promise<Project[]> {
+    return this.all((o) => this.listProjects(o), opts);
+  }
+
+  listWorkbooks(opts?: ListOptions): Promise<Page<Workbook>> {
+    return this.list('sites/{siteId}/workbooks', 'workbooks', 'workbook', toWorkbook, 'list workbooks', opts);
+  }
+  allWorkbooks(opts?: ListOptions): Promise<Workbook[]> {
+    return this.all((o) => this.listWorkbooks(o), opts);
+  }
+
+  async listWorkbookViews(workbookId: string, signal?: AbortSignal): Promise<View[]> {
+    const ts = await this.read(`sites/{siteId}/workbooks/${encodeURIComponent(workbookId)}/views`, signal, 'list the views of a workbook');
+    return items(ts, 'views', 'view').map((v) => toView(v, workbookId));
+  }
+
+  listDataSources(opts?: ListOptions): Promise<Page<DataSource>> {
+    return this.list('sites/{siteId}/datasources', 'datasources', 'datasource', toDataSource, 'list data sources', opts);
+  }
+  allDataSources(opts?: ListOptions): Promise<DataSource[]> {
+    return this.all((o) => this.listDataSources(o), opts);
+  }
+
+  async getWorkbook(id: string, signal?: AbortSignal): Promise<Workbook> {
+    return toWorkbook(single(await this.read(`sites/{siteId}/workbooks/${encodeURIComponent(id)}`, signal, 'read the workbook'), 'workbook', 'workbook'));
+  }
+
+  async getDataSource(id: string, signal?: AbortSignal): Promise<DataSource> {
+    return toDataSource(single(await this.read(`sites/{siteId}/datasources/${encodeURIComponent(id)}`, signal, 'read the data source'), 'datasource', 'data source'));
+  }
+
+  /**
+   * Creates a project. If the session ends mid-call it is repeated once; when that repeat
+   * finds the name taken (409006: the first call did create it) the project is looked up.
+   */
+  async createProject(p: { name: string; parentProjectId?: string; description?: string }, signal?: AbortSignal): Promise<Project> {
+    const body = tsRequest(`<project${xmlAttrs({ name: p.name, description: p.description, parentProjectId: p.parentProjectId })}/>`);
+    let tries = 0;
+    const ts: Obj = await this.session.run(async (auth) => {
+      tries++;
+      try {
+        return await this.session.api.send(auth.token, { method: 'POST', path: `sites/${auth.siteId}/projects`, body, contentType: 'text/xml', signal, action: `create project "${p.name}"` });
+      } catch (e) {
+        if (tries > 1 && TableauError.is(e, 'alreadyExists')) {
+          const found = await this.findProject(p.name, p.parentProjectId, signal);
+          if (found) return { project: { id: found.id, name: found.name, parentProjectId: found.parentProjectId, description: found.description } };
+        }
+        throw e;
+      }
+    }, { replaySafe: true, signal });
+    return toProject(single(ts, 'project', 'project'));
+  }
+
+  private async findProject(name: string, parentProjectId: string | undefined, signal?: AbortSignal): Promise<Project | undefined> {
+    const all = await this.allProjects({ filter: `name:eq:${name}`, signal });
+    return all.find((x) => x.name === name && (x.parentProjectId ?? undefined) === (parentProjectId || undefined));
+  }
+
+  deleteWorkbook(id: string, signal?: AbortSignal): Promise<void> {
+    return this.deleteItem(`workbooks/${encodeURIComponent(id)}`, 'delete the workbook', signal);
+  }
+
+  deleteDataSource(id: string, signal?: AbortSignal): Promise<void> {
+    return this.deleteItem(`datasources/${encodeURIComponent(id)}`, 'delete the data source', signal);
+  }
+
+  private async deleteItem(path: string, action: string, signal?: AbortSignal): Promise<void> {
+    let tries = 0;
+    await this.session.run(async (auth) => {
+      tries++;
+      try {
+        await this.session.api.send(auth.token, { method: 'DELETE', path: `sites/${auth.siteId}/${path}`, signal, action });
+      } catch (e) {
+        // A repeat that finds it gone: the first call deleted it.
+        if (!(tries > 1 && TableauError.is(e, 'notFound'))) throw e;
+      }
+    }, { replaySafe: true, signal });
+  }
+
+  downloadWorkbook(id: string, sink: NodeJS.WritableStream, opts: DownloadOptions = {}): Promise<void> {
+    return this.download(`sites/{siteId}/workbooks/${encodeURIComponent(id)}/content`, undefined, sink, opts, 'download the workbook');
+  }
+
+  downloadDataSource(id: string, sink: NodeJS.WritableStream, opts: DownloadOptions & { includeExtract?: boolean } = {}): Promise<void> {
+    const query = opts.includeExtract === false ? { includeExtract: false } : undefined;
+    return this.download(`sites/{siteId}/datasources/${encodeURIComponent(id)}/content`, query, sink, opts, 'download the data source');
+  }
+
+  // The sink is only written once a 2xx answer arrives, so a 401/429 before that can be repeated safely.
+  private async download(path: string, query: ApiRequest['query'], sink: NodeJS.WritableStream, opts: DownloadOptions, action: string): Promise<void> {
+    await withRetry(
+      () =>
+        this.request({ method: 'GET', path, query, responseSink: sink, onResponseProgress: opts.onProgress, followRedirects: true, signal: opts.signal, action, replaySafe: true }),
+      { ...this.opts.retry, signal: opts.signal },
+    );
+  }
+
+  async refreshDataSource(id: string, signal?: AbortSignal): Promise<Job> {
+    const ts = await this.request({
+      method: 'POST',
+      path: `sites/{siteId}/datasources/${encodeURIComponent(id)}/refresh`,
+      body: tsRequest(''),
+      contentType: 'text/xml',
+      signal,
+      action: 'refresh the data source',
+      // A 401 means Tableau did not act on it; repeating once cannot queue two refreshes.
+      replaySafe: true,
+    });
+    return toJob(single(ts, 'job', 'job'));
+  }
+
+  async getJob(id: string, signal?: AbortSignal): Promise<Job> {
+    return toJob(single(await this.read(`sites/{siteId}/jobs/${encodeURIComponent(id)}`, signal, 'read the job'), 'job', 'job'));
+  }
+
+  /** Polls a job until it completes (backoff ×1.4, capped). Throws 'jobFailed' / 'jobCancelled'. */
+  async waitForJob(id: string, opts: WaitForJobOptions = {}): Promise<Job> {
+    let wait = opts.initialDelayMs ?? 500;
+    const maxWait = opts.maxDelayMs ?? 30_000;
+    for (;;) {
+      const job = await this.getJob(id, opts.signal);
+      opts.onProgress?.(job);
+      if (job.completedAt !== undefined || job.finishCode !== undefined) {
+        if (job.finishCode === undefined || job.finishCode === 0) return job;
+        const notes = job.notes?.length ? ` ${job.notes.join(' ')}` : '';
+        const what = job.type ? `The ${job.type} job` : 'The job';
+        if (job.finishCode === 2) throw new TableauError({ reason: 'jobCancelled', message: `${what} was cancelled on the server.${notes}` });
+        throw new TableauError({ reason: 'jobFailed', message: `${what} failed on the server.${notes}` });
+      }
+      await delay(wait, opts.signal);
+      wait = Math.min(Math.round(wait * 1.4), maxWait);
+    }
+  }
+
+  async initiateFileUpload(signal?: AbortSignal): Promise<FileUpload> {
+    const ts = await this.request({ method: 'POST', path: 'sites/{siteId}/fileUploads', signal, action: 'start a file upload', replaySafe: true });
+    return toFileUpload(single(ts, 'fileUpload', 'file upload'));
+  }
+}

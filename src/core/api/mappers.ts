@@ -1,0 +1,170 @@
+/** Decoded tsResponse elements → typed models. Numbers arrive as strings (XML and JSON alike). */
+import type { DataSource, FileUpload, Job, Page, Pagination, Project, ProjectRef, Site, User, UserRef, View, Workbook } from '../models';
+import { TableauError } from '../errors';
+import { attr, boolAttr, child, items, numAttr, textOf, type Obj } from './shape';
+
+function required(o: Obj | undefined, key: string, what: string): string {
+  const v = attr(o, key);
+  if (v === undefined) throw new TableauError({ reason: 'malformedResponse', message: `The server's answer has a ${what} without ${key}.` });
+  return v;
+}
+
+function defined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+// Tableau reports workbook / data source size in whole MB; the model holds bytes (an upper bound).
+const MB = 1024 * 1024;
+function sizeBytes(o: Obj): number | undefined {
+  const mb = numAttr(o, 'size');
+  return mb === undefined ? undefined : mb * MB;
+}
+
+function userRef(o: Obj | undefined): UserRef | undefined {
+  const id = attr(o, 'id');
+  return id ? defined({ id, name: attr(o, 'name') }) : undefined;
+}
+
+function projectRef(o: Obj | undefined): ProjectRef | undefined {
+  const id = attr(o, 'id');
+  return id ? defined({ id, name: attr(o, 'name') }) : undefined;
+}
+
+function tags(o: Obj): string[] | undefined {
+  const t = items(o, 'tags', 'tag')
+    .map((x) => attr(x, 'label'))
+    .filter((x): x is string => x !== undefined);
+  return t.length ? t : undefined;
+}
+
+export function toSite(o: Obj): Site {
+  return defined({ id: required(o, 'id', 'site'), name: attr(o, 'name') ?? '', contentUrl: attr(o, 'contentUrl') ?? '', state: attr(o, 'state') });
+}
+
+export function toUser(o: Obj): User {
+  return defined({
+    id: required(o, 'id', 'user'),
+    name: attr(o, 'name') ?? '',
+    fullName: attr(o, 'fullName'),
+    siteRole: attr(o, 'siteRole'),
+    email: attr(o, 'email'),
+  });
+}
+
+export function toProject(o: Obj): Project {
+  const parent = attr(o, 'parentProjectId');
+  return defined({
+    id: required(o, 'id', 'project'),
+    name: attr(o, 'name') ?? '',
+    description: attr(o, 'description'),
+    parentProjectId: parent ? parent : undefined,
+    contentPermissions: attr(o, 'contentPermissions'),
+    owner: userRef(child(o, 'owner')),
+    createdAt: attr(o, 'createdAt'),
+    updatedAt: attr(o, 'updatedAt'),
+  });
+}
+
+export function toView(o: Obj, workbookId?: string): View {
+  return defined({
+    id: required(o, 'id', 'view'),
+    name: attr(o, 'name') ?? '',
+    contentUrl: attr(o, 'contentUrl'),
+    workbookId: attr(child(o, 'workbook'), 'id') ?? workbookId,
+    owner: userRef(child(o, 'owner')),
+    project: projectRef(child(o, 'project')),
+    createdAt: attr(o, 'createdAt'),
+    updatedAt: attr(o, 'updatedAt'),
+  });
+}
+
+export function toWorkbook(o: Obj): Workbook {
+  const id = required(o, 'id', 'workbook');
+  const views = items(o, 'views', 'view').map((v) => toView(v, id));
+  return defined({
+    id,
+    name: attr(o, 'name') ?? '',
+    contentUrl: attr(o, 'contentUrl'),
+    webpageUrl: attr(o, 'webpageUrl'),
+    description: attr(o, 'description'),
+    showTabs: boolAttr(o, 'showTabs'),
+    size: sizeBytes(o),
+    createdAt: attr(o, 'createdAt'),
+    updatedAt: attr(o, 'updatedAt'),
+    project: projectRef(child(o, 'project')),
+    owner: userRef(child(o, 'owner')),
+    tags: tags(o),
+    views: child(o, 'views') ? views : undefined,
+  });
+}
+
+export function toDataSource(o: Obj): DataSource {
+  return defined({
+    id: required(o, 'id', 'data source'),
+    name: attr(o, 'name') ?? '',
+    contentUrl: attr(o, 'contentUrl'),
+    webpageUrl: attr(o, 'webpageUrl'),
+    description: attr(o, 'description'),
+    type: attr(o, 'type'),
+    hasExtracts: boolAttr(o, 'hasExtracts'),
+    size: sizeBytes(o),
+    createdAt: attr(o, 'createdAt'),
+    updatedAt: attr(o, 'updatedAt'),
+    project: projectRef(child(o, 'project')),
+    owner: userRef(child(o, 'owner')),
+    tags: tags(o),
+  });
+}
+
+export function toJob(o: Obj): Job {
+  const notes: string[] = [];
+  const raw = o.notes;
+  for (const n of Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) {
+    const t = textOf(n);
+    if (t) notes.push(t);
+  }
+  for (const n of items(o, 'statusNotes', 'statusNote')) {
+    const t = attr(n, 'text') ?? textOf(n);
+    if (t) notes.push(t);
+  }
+  return defined({
+    id: required(o, 'id', 'job'),
+    mode: attr(o, 'mode'),
+    type: attr(o, 'type'),
+    progress: numAttr(o, 'progress'),
+    createdAt: attr(o, 'createdAt'),
+    startedAt: attr(o, 'startedAt'),
+    completedAt: attr(o, 'completedAt'),
+    finishCode: numAttr(o, 'finishCode'),
+    notes: notes.length ? notes : undefined,
+    workbookId: attr(child(o, 'workbook'), 'id'),
+    datasourceId: attr(child(o, 'datasource'), 'id'),
+  });
+}
+
+export function toFileUpload(o: Obj): FileUpload {
+  return { uploadSessionId: required(o, 'uploadSessionId', 'file upload'), fileSize: numAttr(o, 'fileSize') ?? 0 };
+}
+
+export function toPagination(ts: Obj, fallbackCount: number): Pagination {
+  const p = child(ts, 'pagination');
+  return {
+    pageNumber: numAttr(p, 'pageNumber') ?? 1,
+    pageSize: numAttr(p, 'pageSize') ?? fallbackCount,
+    totalAvailable: numAttr(p, 'totalAvailable') ?? fallbackCount,
+  };
+}
+
+/** A list answer → Page<T>. */
+export function toPage<T>(ts: Obj, collection: string, item: string, map: (o: Obj) => T): Page<T> {
+  const list = items(ts, collection, item).map(map);
+  return { items: list, pagination: toPagination(ts, list.length) };
+}
+
+/** The single element an answer carries (`<tsResponse><project .../></tsResponse>`). */
+export function single(ts: Obj, key: string, what: string): Obj {
+  const o = child(ts, key);
+  if (!o) throw new TableauError({ reason: 'malformedResponse', message: `The server's answer does not contain the ${what}.` });
+  return o;
+}

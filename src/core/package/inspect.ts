@@ -1,0 +1,170 @@
+/**
+ * Looks at a file before anything is sent: is it something Tableau publishes, is it whole,
+ * and which connections does it carry. Refusals are 'invalidFile' errors written for the user.
+ */
+import { open, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import * as path from 'node:path';
+import { TableauError } from '../errors';
+import type { ContentKind } from '../models';
+import { readZipDirectory, readZipEntry, type ZipEntry } from './zip';
+import { decodeXmlBytes, parseConnections, sniffRootElement, type PackageConnection } from './tableauXml';
+
+export type { PackageConnection } from './tableauXml';
+
+export type PackageFileType = 'twb' | 'twbx' | 'tds' | 'tdsx' | 'hyper' | 'tde';
+
+export interface PackageInfo {
+  path: string;
+  kind: ContentKind;
+  fileType: PackageFileType;
+  size: number;
+  mtimeMs: number;
+  /** A bare extract (.hyper / .tde): the only kind a data source can be appended with. */
+  isExtract: boolean;
+  connections: PackageConnection[];
+  /** False when the document was too large to parse; `connections` is then empty. */
+  connectionsParsed: boolean;
+  /** The .twb / .tds inside a .twbx / .tdsx. */
+  innerDocumentName?: string;
+  /** Things worth telling the user that do not stop a publish. */
+  warnings: string[];
+}
+
+const FILE_TYPES: Record<string, { kind: ContentKind; fileType: PackageFileType }> = {
+  '.twb': { kind: 'workbook', fileType: 'twb' },
+  '.twbx': { kind: 'workbook', fileType: 'twbx' },
+  '.tds': { kind: 'datasource', fileType: 'tds' },
+  '.tdsx': { kind: 'datasource', fileType: 'tdsx' },
+  '.hyper': { kind: 'datasource', fileType: 'hyper' },
+  '.tde': { kind: 'datasource', fileType: 'tde' },
+};
+
+export const ACCEPTED_EXTENSIONS = Object.keys(FILE_TYPES);
+
+/** Documents above this are not parsed for connections (a workbook can embed megabytes of images). */
+const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
+const SNIFF_BYTES = 64 * 1024;
+
+function invalid(message: string, cause?: unknown): TableauError {
+  return new TableauError({ reason: 'invalidFile', message, cause });
+}
+
+/** Kind and type from the extension alone; throws 'invalidFile' listing the accepted ones. */
+export function fileTypeOf(filePath: string): { kind: ContentKind; fileType: PackageFileType } {
+  const t = FILE_TYPES[path.extname(filePath).toLowerCase()];
+  if (!t) {
+    throw invalid(`"${path.basename(filePath)}" is not a file Tableau publishes. Accepted: ${ACCEPTED_EXTENSIONS.join(', ')}.`);
+  }
+  return t;
+}
+
+async function readHead(filePath: string, bytes: number): Promise<Buffer> {
+  const fh = await open(filePath, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+function checkRoot(text: string, kind: ContentKind, label: string): void {
+  const root = sniffRootElement(text);
+  const want = kind === 'workbook' ? 'workbook' : 'datasource';
+  if (root !== want) {
+    const what = root ? `its root element is <${root}>` : 'it is not an XML document';
+    throw invalid(`${label} is not a Tableau ${kind === 'workbook' ? 'workbook' : 'data source'}: ${what}, expected <${want}>.`);
+  }
+}
+
+function topLevelDocument(entries: ZipEntry[], ext: string): ZipEntry[] {
+  return entries.filter((e) => !e.isDirectory && !e.name.includes('/') && e.name.toLowerCase().endsWith(ext));
+}
+
+export async function inspectPackage(filePath: string): Promise<PackageInfo> {
+  const base = path.basename(filePath);
+  const label = `"${base}"`;
+  const { kind, fileType } = fileTypeOf(filePath);
+  let st: Stats;
+  try {
+    st = await stat(filePath);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw invalid(code === 'ENOENT' ? `${label} does not exist.` : `${label} cannot be read (${code ?? 'unknown error'}).`, e);
+  }
+  if (st.isDirectory()) throw invalid(`${label} is a directory, not a file.`);
+  if (!st.isFile()) throw invalid(`${label} is not a regular file.`);
+  if (st.size === 0) throw invalid(`${label} is empty.`);
+  try {
+    await (await open(filePath, 'r')).close();
+  } catch (e) {
+    throw invalid(`${label} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'unknown error'}).`, e);
+  }
+
+  const info: PackageInfo = {
+    path: filePath,
+    kind,
+    fileType,
+    size: st.size,
+    mtimeMs: st.mtimeMs,
+    isExtract: fileType === 'hyper' || fileType === 'tde',
+    connections: [],
+    connectionsParsed: false,
+    warnings: [],
+  };
+
+  switch (fileType) {
+    case 'twb':
+    case 'tds': {
+      if (st.size > MAX_DOCUMENT_BYTES) {
+        checkRoot(decodeXmlBytes(await readHead(filePath, SNIFF_BYTES)), kind, label);
+        info.warnings.push(`${label} is too large to inspect its connections; publishing it anyway.`);
+        break;
+      }
+      const text = decodeXmlBytes(await readHead(filePath, st.size));
+      checkRoot(text, kind, label);
+      info.connections = parseConnections(text, false);
+      info.connectionsParsed = true;
+      break;
+    }
+    case 'twbx':
+    case 'tdsx': {
+      const inner = fileType === 'twbx' ? '.twb' : '.tds';
+      const dir = await readZipDirectory(filePath, label);
+      const docs = topLevelDocument(dir.entries, inner);
+      if (docs.length === 0) throw invalid(`${label} holds no ${inner} at its top level, so it is not a packaged Tableau file.`);
+      if (docs.length > 1) info.warnings.push(`${label} holds several ${inner} files; Tableau uses one of them.`);
+      const doc = docs[0];
+      info.innerDocumentName = doc.name;
+      if (doc.uncompressedSize > MAX_DOCUMENT_BYTES) {
+        info.warnings.push(`${label}: "${doc.name}" is too large to inspect its connections; publishing it anyway.`);
+        break;
+      }
+      const text = decodeXmlBytes(await readZipEntry(filePath, doc, MAX_DOCUMENT_BYTES, label));
+      checkRoot(text, kind, `"${doc.name}" in ${label}`);
+      info.connections = parseConnections(text, true);
+      info.connectionsParsed = true;
+      break;
+    }
+    case 'hyper': {
+      // A sanity check, not a gate: refuse only what is plainly another format (a renamed
+      // zip or a text/XML file) and only warn about an unfamiliar header, since the Hyper
+      // format may change and Tableau is the judge of what it accepts.
+      const head = await readHead(filePath, 16);
+      if (head.subarray(0, 5).toString('latin1') !== 'Hyper') {
+        if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) {
+          throw invalid(`${label} is a zip archive, not a Hyper extract (a renamed .tdsx or .twbx?).`);
+        }
+        if (/^(\ufeff)?\s*</.test(head.toString('utf8'))) throw invalid(`${label} is a text/XML file, not a Hyper extract.`);
+        info.warnings.push(`${label} does not start with a Hyper header; Tableau may refuse it.`);
+      }
+      break;
+    }
+    case 'tde':
+      // The TDE header is undocumented: nothing to check beyond size.
+      break;
+  }
+  return info;
+}

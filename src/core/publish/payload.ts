@@ -1,0 +1,139 @@
+/**
+ * The `request_payload` XML of a publish. Every value is escaped for an XML attribute,
+ * with `'` as `&#39;` (Tableau's publish parser is reported to reject `&apos;`).
+ */
+import { TableauError } from '../errors';
+import { globalRedactor } from '../logger';
+
+/** Credentials to embed for one connection of the published content. The password is a secret. */
+export interface ConnectionCredentials {
+  /** Which connection (workbooks): matched by server address and port. */
+  serverAddress?: string;
+  serverPort?: string;
+  username: string;
+  password: string;
+  /** Keep the credentials with the published content (default true). */
+  embed?: boolean;
+  /** The credentials name a saved OAuth credential rather than a password. */
+  oAuth?: boolean;
+}
+
+export interface WorkbookPayload {
+  name: string;
+  projectId: string;
+  showTabs?: boolean;
+  description?: string;
+  hiddenViews?: string[];
+  connectionCredentials?: ConnectionCredentials[];
+}
+
+export interface DataSourcePayload {
+  name: string;
+  projectId: string;
+  description?: string;
+  connectionCredentials?: ConnectionCredentials;
+}
+
+// XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+
+/** Escapes a value for a double- or single-quoted XML attribute; refuses characters XML cannot carry. */
+export function xmlAttr(value: string, what = 'A value'): string {
+  if (FORBIDDEN.test(value)) {
+    throw new TableauError({ reason: 'invalidArgument', message: `${what} holds a control character that XML cannot carry.` });
+  }
+  return value.replace(/[&<>"'\t\n\r]/g, (c) => {
+    switch (c) {
+      case '&':
+        return '&amp;';
+      case '<':
+        return '&lt;';
+      case '>':
+        return '&gt;';
+      case '"':
+        return '&quot;';
+      case "'":
+        return '&#39;';
+      // Raw whitespace in attributes is normalised to spaces by parsers; references survive.
+      case '\t':
+        return '&#9;';
+      case '\n':
+        return '&#10;';
+      default:
+        return '&#13;';
+    }
+  });
+}
+
+function attrs(pairs: [string, string | boolean | undefined][], what: string): string {
+  return pairs
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ` ${k}="${xmlAttr(String(v), `${what} ${k}`)}"`)
+    .join('');
+}
+
+function credentialsElement(c: ConnectionCredentials): string {
+  globalRedactor.addSecret(c.password);
+  return `<connectionCredentials${attrs(
+    [
+      ['name', c.username],
+      ['password', c.password],
+      ['embed', c.embed ?? true],
+      ['oAuth', c.oAuth ? true : undefined],
+    ],
+    'The credential',
+  )}/>`;
+}
+
+function checkName(name: string, what: string): void {
+  if (name.trim() === '') throw new TableauError({ reason: 'invalidArgument', message: `The ${what} name is empty.` });
+}
+
+export function workbookPayload(p: WorkbookPayload): string {
+  checkName(p.name, 'workbook');
+  let inner = `<project${attrs([['id', p.projectId]], 'The project')}/>`;
+  if (p.connectionCredentials?.length) {
+    inner +=
+      '<connections>' +
+      p.connectionCredentials
+        .map(
+          (c) =>
+            `<connection${attrs(
+              [
+                ['serverAddress', c.serverAddress],
+                ['serverPort', c.serverPort],
+              ],
+              'The connection',
+            )}>${credentialsElement(c)}</connection>`,
+        )
+        .join('') +
+      '</connections>';
+  }
+  if (p.hiddenViews?.length) {
+    inner += '<views>' + p.hiddenViews.map((v) => `<view${attrs([['name', v], ['hidden', true]], 'The view')}/>`).join('') + '</views>';
+  }
+  const head = attrs(
+    [
+      ['name', p.name],
+      ['showTabs', p.showTabs],
+      ['description', p.description],
+    ],
+    'The workbook',
+  );
+  return `<tsRequest><workbook${head}>${inner}</workbook></tsRequest>`;
+}
+
+export function dataSourcePayload(p: DataSourcePayload): string {
+  checkName(p.name, 'data source');
+  let inner = `<project${attrs([['id', p.projectId]], 'The project')}/>`;
+  if (p.connectionCredentials) inner += credentialsElement(p.connectionCredentials);
+  const head = attrs(
+    [
+      ['name', p.name],
+      ['description', p.description],
+    ],
+    'The data source',
+  );
+  return `<tsRequest><datasource${head}>${inner}</datasource></tsRequest>`;
+}

@@ -1,0 +1,361 @@
+/**
+ * Publishes one workbook or data source file: inspect first (nothing goes on the wire for a
+ * file Tableau would refuse), then one multipart POST up to the single-request limit, or a
+ * `fileUploads` session of chunks plus a commit above it; `asJob` publishes are followed to
+ * the end. Retries only what provably was not applied, or what can be redone from scratch:
+ *
+ * - A chunk PUT appends to the upload on the server, so it is not idempotent. After a 429 /
+ *   503 / refused connection (never applied) the same chunk is sent again. After an
+ *   ambiguous failure (connection dropped mid-chunk, 500/502/504) the server's cumulative
+ *   `fileSize` is in whole MB and cannot tell whether the chunk landed, so the upload
+ *   starts over in a fresh upload session (bounded by `maxRestarts`).
+ * - A 401002 mid-upload is handled by TableauSession.run: it signs in again and replays the
+ *   request, which is safe because a 401 answer means the request was not applied.
+ * - The commit is sent again only when it provably did not reach the server; otherwise the
+ *   error says that the outcome is unknown.
+ */
+import * as path from 'node:path';
+import type { ApiRequest } from '../api/restApi';
+import { TableauError, throwIfAborted } from '../errors';
+import { nullLogger, type Logger } from '../logger';
+import type { ContentKind, DataSource, FileUpload, Job, PublishMode, Workbook } from '../models';
+import { inspectPackage, type PackageInfo } from '../package/inspect';
+import { findItemByName, readJob, readPublishedItem, type ItemLookupClient } from './items';
+import { buildMultipart, type FileFingerprint, type MultipartMessage, type MultipartPart } from './multipart';
+import { dataSourcePayload, workbookPayload, type ConnectionCredentials } from './payload';
+import { classifyFailure, DEFAULT_RETRY_LIMITS, retryDelayMs, sleep, type RetryLimits } from './retry';
+
+export const DEFAULT_CHUNK_SIZE = 50 * 1024 * 1024;
+/** Tableau's limit for one request: a bigger file goes through fileUploads. */
+export const SINGLE_REQUEST_LIMIT = 64 * 1024 * 1024;
+
+/** What the publisher needs of TableauClient (it satisfies this structurally). */
+export interface PublishClient extends ItemLookupClient {
+  request(req: ApiRequest & { replaySafe: boolean }): Promise<unknown>;
+  initiateFileUpload(signal?: AbortSignal): Promise<FileUpload>;
+  waitForJob(id: string, opts?: { signal?: AbortSignal; onProgress?: (job: Job) => void }): Promise<Job>;
+}
+
+export interface PublishRequest {
+  filePath: string;
+  /** Name on the server; default the file name without its extension. */
+  name?: string;
+  projectId: string;
+  mode: PublishMode;
+  asJob?: boolean;
+  skipConnectionCheck?: boolean;
+  showTabs?: boolean;
+  description?: string;
+  hiddenViews?: string[];
+  /** Workbooks: one per connection; data sources: the first is used. */
+  connectionCredentials?: ConnectionCredentials[];
+}
+
+export type PublishPhase = 'inspect' | 'upload' | 'commit' | 'job';
+
+export interface PublishProgress {
+  phase: PublishPhase;
+  /** File bytes read into the current upload (starts again from 0 if the upload restarts). */
+  bytesSent: number;
+  totalBytes: number;
+  /** 0..100 while an asJob publish runs. */
+  jobProgress?: number;
+}
+
+export interface PublishOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: PublishProgress) => void;
+  /** Bytes per upload chunk (default 50 MiB, at most 64 MiB). */
+  chunkSize?: number;
+  /** Largest single publish request body (default 64 MiB); above it the file is chunked. */
+  singleRequestLimit?: number;
+  /** Bytes per disk read (default 1 MiB). */
+  readSize?: number;
+  logger?: Logger;
+  retry?: RetryLimits;
+  /** An inspection already made of this file (it is re-checked against the file's size and time). */
+  inspection?: PackageInfo;
+}
+
+export interface PublishResult {
+  kind: ContentKind;
+  item: Workbook | DataSource;
+  /** File size in bytes. */
+  bytes: number;
+  /** Upload chunks sent (0 for a single-request publish). */
+  chunks: number;
+  /** HTTP requests the publisher made (job polling not included). */
+  requests: number;
+  retries: number;
+  durationMs: number;
+  jobId?: string;
+  /** From the inspection: worth showing, did not stop the publish. */
+  warnings: string[];
+}
+
+function defaultName(filePath: string): string {
+  return path.basename(filePath, path.extname(filePath));
+}
+
+function checkMode(info: PackageInfo, mode: PublishMode): void {
+  const allowed = info.kind === 'workbook' ? ['createnew', 'overwrite'] : ['createnew', 'overwrite', 'append', 'replace'];
+  if (!allowed.includes(mode)) {
+    throw new TableauError({ reason: 'invalidArgument', message: `A ${info.kind === 'workbook' ? 'workbook' : 'data source'} cannot be published with mode "${mode}" (use ${allowed.join(' or ')}).` });
+  }
+  if (mode === 'append' && !info.isExtract) {
+    throw new TableauError({ reason: 'appendNotSupported', message: `Only a .hyper or .tde extract can be appended to a data source; "${path.basename(info.path)}" is a .${info.fileType}.` });
+  }
+}
+
+function publishQuery(info: PackageInfo, req: PublishRequest, uploadSessionId?: string): ApiRequest['query'] {
+  const q: NonNullable<ApiRequest['query']> = {};
+  if (info.kind === 'workbook') q.workbookType = info.fileType;
+  else q.datasourceType = info.fileType;
+  if (req.mode === 'createnew') q.overwrite = false;
+  else q[req.mode] = true;
+  if (uploadSessionId) q.uploadSessionId = uploadSessionId;
+  if (req.asJob) q.asJob = true;
+  if (req.skipConnectionCheck) q.skipConnectionCheck = true;
+  return q;
+}
+
+function unknownOutcome(e: TableauError, name: string): TableauError {
+  return new TableauError({
+    reason: e.reason,
+    status: e.status,
+    code: e.code,
+    retryAfter: e.retryAfter,
+    message: `${e.message} It is unknown whether Tableau completed the publish of "${name}"; check the project before publishing again.`,
+    cause: e,
+  });
+}
+
+export async function publish(client: PublishClient, request: PublishRequest, opts: PublishOptions = {}): Promise<PublishResult> {
+  return new PublishRun(client, request, opts).run();
+}
+
+class PublishRun {
+  private readonly started = Date.now();
+  private readonly log: Logger;
+  private readonly limits: Required<RetryLimits>;
+  private readonly signal?: AbortSignal;
+  private requests = 0;
+  private retries = 0;
+  private chunks = 0;
+  private info!: PackageInfo;
+  private fingerprint!: FileFingerprint;
+  private name = '';
+  private payload = '';
+
+  constructor(
+    private readonly client: PublishClient,
+    private readonly req: PublishRequest,
+    private readonly opts: PublishOptions,
+  ) {
+    this.log = opts.logger ?? nullLogger;
+    this.limits = { ...DEFAULT_RETRY_LIMITS, ...opts.retry };
+    this.signal = opts.signal;
+  }
+
+  private progress(phase: PublishPhase, bytesSent: number, jobProgress?: number): void {
+    this.opts.onProgress?.({ phase, bytesSent, totalBytes: this.info?.size ?? 0, jobProgress });
+  }
+
+  async run(): Promise<PublishResult> {
+    throwIfAborted(this.signal);
+    this.opts.onProgress?.({ phase: 'inspect', bytesSent: 0, totalBytes: 0 });
+    const info = this.opts.inspection ?? (await inspectPackage(this.req.filePath));
+    this.info = info;
+    this.fingerprint = { size: info.size, mtimeMs: info.mtimeMs };
+    checkMode(info, this.req.mode);
+    this.name = this.req.name ?? defaultName(this.req.filePath);
+    const common = { name: this.name, projectId: this.req.projectId, description: this.req.description };
+    this.payload =
+      info.kind === 'workbook'
+        ? workbookPayload({ ...common, showTabs: this.req.showTabs, hiddenViews: this.req.hiddenViews, connectionCredentials: this.req.connectionCredentials })
+        : dataSourcePayload({ ...common, connectionCredentials: this.req.connectionCredentials?.[0] });
+    for (const w of info.warnings) this.log.warn(w);
+
+    const whole = await this.message([
+      this.payloadPart(),
+      { name: info.kind === 'workbook' ? 'tableau_workbook' : 'tableau_datasource', filename: path.basename(this.req.filePath), contentType: 'application/octet-stream', body: { path: this.req.filePath } },
+    ], 0);
+    const limit = this.opts.singleRequestLimit ?? SINGLE_REQUEST_LIMIT;
+    this.log.info(`Publishing "${this.name}" (${info.size} bytes, ${info.fileType}) as ${this.req.mode}${whole.contentLength > limit ? ', in chunks' : ''}.`);
+
+    let answer: unknown;
+    if (whole.contentLength <= limit) {
+      const outcome = await this.sendSingle(whole);
+      if ('item' in outcome) return this.result(outcome.item);
+      answer = outcome.answer;
+    } else {
+      const uploadSessionId = await this.uploadChunks();
+      throwIfAborted(this.signal); // a cancelled publish must never be committed
+      answer = await this.commit(uploadSessionId);
+    }
+    if (!this.req.asJob) return this.result(readPublishedItem(answer, info.kind));
+    return this.followJob(readJob(answer));
+  }
+
+  private payloadPart(body = this.payload): MultipartPart {
+    return { name: 'request_payload', contentType: 'text/xml', body };
+  }
+
+  private message(parts: MultipartPart[], offset: number): Promise<MultipartMessage> {
+    return buildMultipart(parts, {
+      signal: this.signal,
+      readSize: this.opts.readSize,
+      expect: this.fingerprint,
+      onFileBytes: (n) => this.progress('upload', offset + n),
+    });
+  }
+
+  private publishPath(): string {
+    return `sites/{siteId}/${this.info.kind === 'workbook' ? 'workbooks' : 'datasources'}`;
+  }
+
+  private send(method: 'POST' | 'PUT', path: string, msg: MultipartMessage, query?: ApiRequest['query']): Promise<unknown> {
+    this.requests++;
+    return this.client
+      .request({ method, path, query, body: msg.body, contentType: msg.contentType, contentLength: msg.contentLength, replaySafe: true, signal: this.signal, action: method === 'PUT' ? 'upload a chunk' : 'publish' })
+      .catch((e: unknown) => {
+        // The body's own failure (file changed, cancelled) is the real cause of a broken request.
+        throw msg.failure() ?? (this.signal?.aborted ? new TableauError({ reason: 'cancelled', message: 'Cancelled.', cause: e }) : e);
+      });
+  }
+
+  /** Waits before another attempt, or rethrows when the limits say stop. */
+  private async backoff(e: unknown, attempt: number, what: string): Promise<void> {
+    const delay = attempt < this.limits.maxRetries ? retryDelayMs(attempt, e, this.limits) : undefined;
+    if (delay === undefined) throw e;
+    this.retries++;
+    this.log.warn(`${what} failed (${(e as Error).message}); trying again in ${Math.round(delay / 100) / 10} s.`);
+    await sleep(delay, this.signal);
+  }
+
+  private async sendSingle(msg: MultipartMessage): Promise<{ answer: unknown } | { item: Workbook | DataSource }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const answer = await this.send('POST', this.publishPath(), msg, publishQuery(this.info, this.req));
+        this.progress('commit', this.info.size);
+        return { answer };
+      } catch (e) {
+        const kind = classifyFailure(e);
+        if (kind === 'fatal') throw e;
+        if (kind === 'ambiguous') {
+          // Overwrite and replace end in the same state however often they run; an append does not.
+          if (this.req.mode === 'append') throw unknownOutcome(e as TableauError, this.name);
+          if (this.req.mode === 'createnew' && !this.req.asJob) {
+            // createnew fails if the name exists, so an item there now is the one this request made.
+            const found = await findItemByName(this.client, this.info.kind, this.name, this.req.projectId, this.signal).catch(() => undefined);
+            if (found) return { item: found };
+          }
+        }
+        await this.backoff(e, attempt, 'The publish request');
+      }
+    }
+  }
+
+  private async uploadChunks(): Promise<string> {
+    const size = this.info.size;
+    const chunkSize = Math.max(1, Math.min(this.opts.chunkSize ?? DEFAULT_CHUNK_SIZE, SINGLE_REQUEST_LIMIT - 64 * 1024));
+    for (let restarts = 0; ; restarts++) {
+      const upload = await this.initiate();
+      this.log.debug(`Upload session started; ${Math.ceil(size / chunkSize)} chunk(s) of up to ${chunkSize} bytes.`);
+      const restart = await this.sendChunks(upload.uploadSessionId, chunkSize, restarts);
+      if (!restart) return upload.uploadSessionId;
+      this.log.warn(`A chunk failed in a way that leaves the upload in doubt (${restart.message}); starting the upload again.`);
+      const delay = retryDelayMs(restarts, restart, this.limits);
+      if (delay === undefined) throw restart;
+      this.retries++;
+      await sleep(delay, this.signal);
+    }
+  }
+
+  /** Sends every chunk; returns an error when the upload must start over in a new session. */
+  private async sendChunks(uploadSessionId: string, chunkSize: number, restarts: number): Promise<TableauError | undefined> {
+    const size = this.info.size;
+    for (let start = 0; start < size; start += chunkSize) {
+      const end = Math.min(size, start + chunkSize);
+      const msg = await this.message(
+        [this.payloadPart(''), { name: 'tableau_file', filename: 'file', contentType: 'application/octet-stream', body: { path: this.req.filePath, start, end } }],
+        start,
+      );
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.send('PUT', `sites/{siteId}/fileUploads/${encodeURIComponent(uploadSessionId)}`, msg);
+          this.chunks++;
+          break;
+        } catch (e) {
+          const kind = classifyFailure(e);
+          if (kind === 'ambiguous' && restarts < this.limits.maxRestarts) return e as TableauError;
+          if (kind !== 'notApplied') throw e;
+          await this.backoff(e, attempt, `Upload chunk ${Math.floor(start / chunkSize) + 1}`);
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private async initiate(): Promise<FileUpload> {
+    // Starting an upload session has no effect until something is committed to it: always retryable.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.requests++;
+        return await this.client.initiateFileUpload(this.signal);
+      } catch (e) {
+        if (classifyFailure(e) === 'fatal') throw e;
+        await this.backoff(e, attempt, 'Starting the upload');
+      }
+    }
+  }
+
+  private async commit(uploadSessionId: string): Promise<unknown> {
+    this.progress('commit', this.info.size);
+    const msg = await this.message([this.payloadPart()], 0);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.send('POST', this.publishPath(), msg, publishQuery(this.info, this.req, uploadSessionId));
+      } catch (e) {
+        const kind = classifyFailure(e);
+        if (kind === 'fatal') throw e;
+        if (kind === 'ambiguous') throw unknownOutcome(e as TableauError, this.name);
+        await this.backoff(e, attempt, 'Committing the upload');
+      }
+    }
+  }
+
+  private async followJob(job: Job): Promise<PublishResult> {
+    this.progress('job', this.info.size, job.progress ?? 0);
+    const done = await this.client.waitForJob(job.id, {
+      signal: this.signal,
+      onProgress: (j) => this.progress('job', this.info.size, j.progress),
+    });
+    const kind = this.info.kind;
+    const id = kind === 'workbook' ? done.workbookId : done.datasourceId;
+    let item: Workbook | DataSource | undefined;
+    if (id) item = kind === 'workbook' ? await this.client.getWorkbook(id, this.signal) : await this.client.getDataSource(id, this.signal);
+    item ??= await findItemByName(this.client, kind, this.name, this.req.projectId, this.signal);
+    if (!item) {
+      throw new TableauError({ reason: 'notFound', message: `Job ${job.id} finished, but "${this.name}" cannot be found in the project.` });
+    }
+    return this.result(item, job.id);
+  }
+
+  private result(item: Workbook | DataSource, jobId?: string): PublishResult {
+    this.progress(jobId ? 'job' : 'commit', this.info.size, jobId ? 100 : undefined);
+    const r: PublishResult = {
+      kind: this.info.kind,
+      item,
+      bytes: this.info.size,
+      chunks: this.chunks,
+      requests: this.requests,
+      retries: this.retries,
+      durationMs: Date.now() - this.started,
+      warnings: this.info.warnings,
+    };
+    if (jobId) r.jobId = jobId;
+    this.log.info(`Published "${item.name}" (${item.id}) in ${r.durationMs} ms: ${r.requests} request(s), ${r.chunks} chunk(s), ${r.retries} retr${r.retries === 1 ? 'y' : 'ies'}.`);
+    return r;
+  }
+}

@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import { showError } from '../../services/errors';
+import type { Services } from '../../services/services';
+import { connectionFrom } from './connectionArg';
+
+export const REMOVE_CONNECTION = 'tableau.removeConnection';
+
+export async function removeConnection(s: Services, arg: unknown): Promise<boolean> {
+  const p = await connectionFrom(s, arg, { placeHolder: vscode.l10n.t('Remove which connection?') });
+  const ok = await s.ui.confirm(
+    vscode.l10n.t('Remove the connection "{0}"?', p.label),
+    vscode.l10n.t('Remove'),
+    { modal: true, detail: vscode.l10n.t('This signs out and deletes its saved credentials from this machine. Nothing on {0} changes.', p.serverUrl) },
+  );
+  if (!ok) return false;
+  await s.connectionAdmin.remove(p.id);
+  s.logger.info(`Connection "${p.label}" removed.`);
+  return true;
+}
+
+export function register(s: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(REMOVE_CONNECTION, async (arg?: unknown) => {
+    try {
+      return await removeConnection(s, arg);
+    } catch (e) {
+      await showError(e);
+      return false;
+    }
+  });
+}

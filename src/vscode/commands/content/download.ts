@@ -1,0 +1,120 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { TableauError } from '../../../core/errors';
+import { toAbortSignal } from '../../services/cancellation';
+import { showError } from '../../services/errors';
+import type { Services } from '../../services/services';
+import { formatBytes } from '../../tree/format';
+import { type ItemRef, kindLabel, resolveRef } from './itemRef';
+
+export const ID = 'tableau.download';
+
+/**
+ * Downloads a workbook or data source into the workspace, streamed to disk with a
+ * cancellable progress notification. Returns the saved file's path (tests use it).
+ */
+export function register(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(ID, async (node?: unknown): Promise<string | undefined> => {
+    try {
+      const ref = await resolveRef(services, node, ['workbook', 'datasource'], { placeHolder: vscode.l10n.t('Download from Tableau') });
+      if (!ref || (ref.kind !== 'workbook' && ref.kind !== 'datasource')) return undefined;
+      const folder = await targetFolder(services);
+      if (!folder) return undefined;
+      const saved = await download(services, { ...ref, kind: ref.kind }, folder);
+      if (!saved) return undefined;
+      const open = vscode.l10n.t('Reveal in Explorer');
+      void services.ui.notify('info', vscode.l10n.t('Downloaded "{0}" to {1}.', ref.name, path.basename(saved)), open).then((a) => {
+        if (a === open) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(saved));
+      });
+      return saved;
+    } catch (e) {
+      await showError(e, { prefix: vscode.l10n.t('Download failed:') });
+      return undefined;
+    }
+  });
+}
+
+async function targetFolder(services: Services): Promise<string | undefined> {
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+  if (folders.length === 0) {
+    await services.ui.notify('info', vscode.l10n.t('Open a folder first: downloads are saved into the workspace.'));
+    return undefined;
+  }
+  if (folders.length === 1) return folders[0].uri.fsPath;
+  const chosen = await services.ui.pick(
+    folders.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f })),
+    { placeHolder: vscode.l10n.t('Save into which workspace folder?') },
+  );
+  return chosen?.folder.uri.fsPath;
+}
+
+async function download(services: Services, ref: ItemRef & { kind: 'workbook' | 'datasource' }, folder: string): Promise<string | undefined> {
+  // The server decides between packaged and plain forms: write to a temporary name, sniff, rename.
+  const tmp = path.join(folder, `.${safeName(ref.name)}.${process.pid}.tableau-download`);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading {0} "{1}"', kindLabel(ref.kind), ref.name), cancellable: true },
+    async (progress, token) => {
+      const signal = toAbortSignal(token);
+      const client = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl, signal });
+      let last = 0;
+      const onProgress = (bytes: number, total?: number): void => {
+        const increment = total ? ((bytes - last) / total) * 100 : undefined;
+        last = bytes;
+        const size = formatBytes(bytes) ?? '';
+        progress.report({ increment, message: total ? `${size} / ${formatBytes(total)}` : size });
+      };
+      const sink = fs.createWriteStream(tmp, { flags: 'wx' });
+      try {
+        const done = ref.kind === 'workbook'
+          ? client.downloadWorkbook(ref.id, sink, { signal, onProgress })
+          : client.downloadDataSource(ref.id, sink, { signal, onProgress });
+        await done;
+        await closed(sink);
+        const target = uniquePath(folder, safeName(ref.name), await extensionOf(tmp, ref.kind));
+        await fs.promises.rename(tmp, target);
+        services.logger.info(`Downloaded ${ref.kind} ${ref.id} to ${target}.`);
+        return target;
+      } catch (e) {
+        sink.destroy();
+        await fs.promises.rm(tmp, { force: true });
+        if (signal.aborted) throw new TableauError({ reason: 'cancelled', message: 'Cancelled.' });
+        throw e;
+      }
+    },
+  );
+}
+
+/** Ends the file (whether or not the core ended it) and waits until it is closed, so rename sees every byte. */
+function closed(sink: fs.WriteStream): Promise<void> {
+  if (sink.closed) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    sink.once('close', () => resolve());
+    sink.once('error', reject);
+    if (!sink.writableEnded) sink.end();
+  });
+}
+
+/** Zip archives (packaged forms) start with "PK". */
+async function extensionOf(file: string, kind: 'workbook' | 'datasource'): Promise<string> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    await fh.read(head, 0, 2, 0);
+    const zipped = head.toString('latin1') === 'PK';
+    return kind === 'workbook' ? (zipped ? '.twbx' : '.twb') : zipped ? '.tdsx' : '.tds';
+  } finally {
+    await fh.close();
+  }
+}
+
+function safeName(name: string): string {
+  return name.replace(/[<>:"/\\|?*\u0000-\u001f]/g, '_').trim() || 'download';
+}
+
+function uniquePath(folder: string, base: string, ext: string): string {
+  for (let i = 1; ; i++) {
+    const p = path.join(folder, i === 1 ? `${base}${ext}` : `${base} (${i})${ext}`);
+    if (!fs.existsSync(p)) return p;
+  }
+}

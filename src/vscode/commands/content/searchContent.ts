@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+import { showError } from '../../services/errors';
+import type { Services } from '../../services/services';
+import { contentTree } from '../../tree/contentTree';
+import { SiteNode } from '../../tree/nodes/siteNode';
+import { type ItemRef, pickItem } from './itemRef';
+
+export const ID = 'tableau.searchContent';
+
+/**
+ * Finds projects, workbooks and data sources by name on a site and reveals the chosen
+ * one in the tree. Returns what was revealed (tests use it).
+ */
+export function register(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(ID, async (node?: unknown): Promise<ItemRef | undefined> => {
+    try {
+      const ref = await pickItem(services, ['project', 'workbook', 'datasource'], {
+        placeHolder: vscode.l10n.t('Search Tableau content'),
+        // From a site node: search that site without asking for a connection.
+        ...(node instanceof SiteNode ? { profile: node.scope.profile, siteContentUrl: node.scope.siteContentUrl } : {}),
+      });
+      if (!ref) return undefined;
+      await vscode.commands.executeCommand('tableau.content.focus');
+      const shown = await contentTree(services)?.reveal({
+        profileId: ref.profile.id,
+        siteContentUrl: ref.siteContentUrl,
+        kind: ref.kind as 'project' | 'workbook' | 'datasource',
+        id: ref.id,
+        projectId: ref.projectId ?? '',
+      });
+      if (!shown) await services.ui.notify('warning', vscode.l10n.t('"{0}" is no longer on the server. Refresh the view.', ref.name));
+      return ref;
+    } catch (e) {
+      await showError(e);
+      return undefined;
+    }
+  });
+}

@@ -1,0 +1,41 @@
+// Turns VS Code settings into core HttpClient options. No VS Code import: the caller
+// reads the settings and passes plain values, so the rules are unit-tested.
+import type { HttpClientOptions } from '../../core/http/httpClient';
+
+export interface HttpSettingValues {
+  /** `http.proxy`; empty means none (the core may still read HTTPS_PROXY from the environment). */
+  proxy?: string;
+  /** `http.proxyStrictSSL` as the user set it explicitly (any scope); undefined when left at its default. */
+  strictSSLExplicit?: boolean;
+  /** `tableau.requestTimeoutSeconds`. */
+  requestTimeoutSeconds?: number;
+  /** Contents of the connection's CA file, when it has one. */
+  caPem?: string;
+}
+
+export interface HttpSettingsResult {
+  options: HttpClientOptions;
+  /** True when TLS verification is off, so the caller shows its one-time warning. */
+  insecure: boolean;
+}
+
+export function httpOptionsFrom(v: HttpSettingValues): HttpSettingsResult {
+  const options: HttpClientOptions = {};
+  const proxy = v.proxy?.trim();
+  if (proxy) options.proxyUrl = proxy;
+  if (v.caPem) options.caPem = v.caPem;
+  const t = v.requestTimeoutSeconds;
+  if (typeof t === 'number' && Number.isFinite(t) && t > 0) {
+    options.headersTimeoutMs = t * 1000;
+    options.bodyTimeoutMs = t * 1000;
+  }
+  // Verification goes off only on an explicit `false`, never because a value is missing.
+  const insecure = v.strictSSLExplicit === false;
+  if (insecure) options.rejectUnauthorized = false;
+  return { options, insecure };
+}
+
+/** Cheap sanity check of a CA file's text before handing it to TLS. */
+export function looksLikePem(text: string): boolean {
+  return /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(text);
+}

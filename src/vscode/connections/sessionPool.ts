@@ -1,0 +1,177 @@
+import { TableauClient } from '../../core/api/client';
+import { TableauRestApi } from '../../core/api/restApi';
+import type { Credential } from '../../core/auth/credentials';
+import { TableauSession } from '../../core/auth/session';
+import { HttpClient, type HttpClientOptions } from '../../core/http/httpClient';
+import { parseServerAddress } from '../../core/http/serverAddress';
+import type { Logger } from '../../core/logger';
+import type { SignInResult } from '../../core/models';
+import type { ConnectionProfile } from './connectionManager';
+import { sessionKey } from './profileLogic';
+
+export interface ActingUser {
+  id: string;
+  name: string;
+}
+
+export interface SessionPoolDeps {
+  logger: Logger;
+  /** The credential to sign in with (loads the secret); throws when it is missing. */
+  credential(profile: ConnectionProfile, actAs?: ActingUser): Promise<Credential>;
+  /** HTTP options for a connection (proxy, CA file, timeouts); reads files, may throw. */
+  httpOptions(profile: ConnectionProfile): Promise<HttpClientOptions>;
+  /** Called whenever a session signs in or out. */
+  changed(): void;
+}
+
+export interface PooledSession {
+  readonly connectionId: string;
+  readonly siteContentUrl: string;
+  readonly actAs?: ActingUser;
+  readonly session: TableauSession;
+  readonly client: TableauClient;
+}
+
+interface Transport {
+  http: HttpClient;
+  api: TableauRestApi;
+  /** Profile fields the transport was built from; a change means a new transport. */
+  fingerprint: string;
+}
+
+/**
+ * One core TableauSession per (connection, site, acting user), shared by every caller in
+ * this window, and one HttpClient + TableauRestApi per connection. Sign-in itself is
+ * single-flight in the core session.
+ */
+export class SessionPool {
+  private readonly transports = new Map<string, Promise<Transport>>();
+  private readonly sessions = new Map<string, PooledSession>();
+  private readonly announced = new WeakMap<TableauSession, string>();
+
+  constructor(private readonly deps: SessionPoolDeps) {}
+
+  /** The pooled session, created (not signed in) when missing. */
+  async acquire(profile: ConnectionProfile, siteContentUrl: string, actAs?: ActingUser): Promise<PooledSession> {
+    const key = sessionKey(profile.id, siteContentUrl, actAs?.id);
+    const existing = this.sessions.get(key);
+    if (existing) return existing;
+    const transport = await this.transport(profile);
+    const credential = await this.deps.credential(profile, actAs);
+    // A racing acquire may have made one meanwhile: keep the first.
+    const raced = this.sessions.get(key);
+    if (raced) return raced;
+    const session = new TableauSession({
+      api: transport.api,
+      credential,
+      siteContentUrl,
+      // Connected apps impersonate through the JWT's subject instead (see credentialFor).
+      impersonateUserId: actAs && profile.authKind !== 'connectedApp' ? actAs.id : undefined,
+      logger: this.deps.logger,
+    });
+    const pooled: PooledSession = { connectionId: profile.id, siteContentUrl, actAs, session, client: new TableauClient(session) };
+    this.sessions.set(key, pooled);
+    return pooled;
+  }
+
+  /** Signs in (or reuses the sign-in) and reports a change when this made a new one. */
+  async signIn(pooled: PooledSession, signal?: AbortSignal): Promise<SignInResult> {
+    const result = await pooled.session.ensureSignedIn(signal);
+    // Concurrent callers share one sign-in: announce each token once.
+    if (this.announced.get(pooled.session) !== result.token) {
+      this.announced.set(pooled.session, result.token);
+      this.deps.changed();
+    }
+    return result;
+  }
+
+  /** Moves a session to another site with the core's switchSite, re-keying it in the pool. */
+  async switchSite(pooled: PooledSession, toSite: string, signal?: AbortSignal): Promise<PooledSession> {
+    const oldKey = sessionKey(pooled.connectionId, pooled.siteContentUrl, pooled.actAs?.id);
+    const newKey = sessionKey(pooled.connectionId, toSite, pooled.actAs?.id);
+    const there = this.sessions.get(newKey);
+    if (there && there !== pooled) await this.end(newKey);
+    await pooled.session.switchSite(toSite, signal);
+    const moved: PooledSession = { ...pooled, siteContentUrl: toSite };
+    this.sessions.delete(oldKey);
+    this.sessions.set(newKey, moved);
+    this.deps.changed();
+    return moved;
+  }
+
+  entries(connectionId?: string): PooledSession[] {
+    return [...this.sessions.values()].filter((s) => connectionId === undefined || s.connectionId === connectionId);
+  }
+
+  isSignedIn(connectionId: string): boolean {
+    return this.entries(connectionId).some((s) => s.session.current() !== undefined);
+  }
+
+  /** Signs out every session of a connection and forgets them and its transport. */
+  async signOutConnection(connectionId: string): Promise<void> {
+    const keys = [...this.sessions.entries()].filter(([, s]) => s.connectionId === connectionId).map(([k]) => k);
+    await Promise.all(keys.map((k) => this.end(k)));
+    await this.closeTransport(connectionId);
+    this.deps.changed();
+  }
+
+  /** Signs out everything (deactivate, proxy settings changed). */
+  async signOutAll(): Promise<void> {
+    const ids = new Set([...this.sessions.values()].map((s) => s.connectionId));
+    await Promise.all([...this.sessions.keys()].map((k) => this.end(k)));
+    await Promise.all([...this.transports.keys(), ...ids].map((id) => this.closeTransport(id)));
+    this.deps.changed();
+  }
+
+  private async end(key: string): Promise<void> {
+    const s = this.sessions.get(key);
+    if (!s) return;
+    this.sessions.delete(key);
+    try {
+      await s.session.signOut();
+    } catch (e) {
+      // The server may have ended it already; the local state is gone either way.
+      this.deps.logger.debug(`Sign-out of a session on connection ${s.connectionId} failed: ${String(e)}`);
+    }
+  }
+
+  private async closeTransport(connectionId: string): Promise<void> {
+    const t = this.transports.get(connectionId);
+    this.transports.delete(connectionId);
+    if (!t) return;
+    try {
+      await (await t).http.close();
+    } catch {
+      // A transport that never came up has nothing to close.
+    }
+  }
+
+  private async transport(profile: ConnectionProfile): Promise<Transport> {
+    const fingerprint = JSON.stringify([profile.serverUrl, profile.caFile ?? '']);
+    const cached = this.transports.get(profile.id);
+    if (cached) {
+      try {
+        const t = await cached;
+        if (t.fingerprint === fingerprint) return t;
+      } catch {
+        // Build failed last time (e.g. unreadable CA file): try again below.
+      }
+      await this.signOutConnection(profile.id);
+    }
+    const made = (async (): Promise<Transport> => {
+      const http = new HttpClient({ ...(await this.deps.httpOptions(profile)), logger: this.deps.logger });
+      const api = new TableauRestApi({ server: parseServerAddress(profile.serverUrl), http, logger: this.deps.logger });
+      return { http, api, fingerprint };
+    })();
+    this.transports.set(profile.id, made);
+    made.catch(() => {
+      if (this.transports.get(profile.id) === made) this.transports.delete(profile.id);
+    });
+    return made;
+  }
+
+  /** The REST API object of a connection (server info, API version). */
+  async api(profile: ConnectionProfile): Promise<TableauRestApi> {
+    return (await this.transport(profile)).api;
+  }
+}

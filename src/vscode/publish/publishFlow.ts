@@ -1,0 +1,75 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { type PackageInfo, inspectPackage } from '../../core/package/inspect';
+import { errorText, showError } from '../services/errors';
+import type { Services } from '../services/services';
+import { credentialsFor } from './connectionCredentials';
+import { askChoices } from './publishOptions';
+import { type PublishOutcome, type PublishPlan, publishWithProgress } from './publishRunner';
+import { reportOutcomes } from './report';
+import { type PublishPreset, pickTarget, rememberLastTarget } from './target';
+
+/** Inspects files; refusals are told in plain words, the accepted ones returned. */
+export async function inspectAll(services: Services, files: readonly vscode.Uri[]): Promise<PackageInfo[]> {
+  const infos: PackageInfo[] = [];
+  const refused: string[] = [];
+  for (const f of files) {
+    if (f.scheme !== 'file') {
+      refused.push(vscode.l10n.t('"{0}" is not on this machine\'s disk.', path.basename(f.path)));
+      continue;
+    }
+    try {
+      const info = await inspectPackage(f.fsPath);
+      for (const w of info.warnings) services.logger.warn(`${path.basename(f.fsPath)}: ${w}`);
+      infos.push(info);
+    } catch (e) {
+      services.logger.warn(`Refused ${f.fsPath}:`, e instanceof Error ? e.message : String(e));
+      refused.push(errorText(e));
+    }
+  }
+  if (refused.length) {
+    const text = infos.length
+      ? vscode.l10n.t('Skipping {0} file(s): {1}', refused.length, refused.join(' '))
+      : vscode.l10n.t('Nothing to publish. {0}', refused.join(' '));
+    void services.ui.notify(infos.length ? 'warning' : 'error', text);
+  }
+  return infos;
+}
+
+/**
+ * The interactive "Publish to Tableau..." flow: inspect, target, name/mode/options per
+ * file, database credentials, publish with progress, report. Returns the outcomes
+ * (undefined when the user stopped before publishing).
+ */
+export async function runPublish(services: Services, files: readonly vscode.Uri[], preset?: PublishPreset): Promise<PublishOutcome[] | undefined> {
+  try {
+    const infos = await inspectAll(services, files);
+    if (infos.length === 0) return undefined;
+    const target = await pickTarget(services, preset);
+    if (!target) return undefined;
+    const plans: PublishPlan[] = [];
+    for (const info of infos) {
+      const choices = await askChoices(services, info, target, infos.length === 1);
+      if (!choices) return undefined;
+      const connectionCredentials = await credentialsFor(services, info.path, info.connections, { interactive: true });
+      if (!connectionCredentials) return undefined;
+      plans.push({
+        info,
+        target,
+        request: {
+          filePath: info.path,
+          projectId: target.projectId,
+          connectionCredentials: connectionCredentials.length ? connectionCredentials : undefined,
+          ...choices,
+        },
+      });
+    }
+    await rememberLastTarget(services, target);
+    const outcomes = await publishWithProgress(services, plans);
+    await reportOutcomes(services, outcomes, { offerRemember: true });
+    return outcomes;
+  } catch (e) {
+    await showError(e, { prefix: vscode.l10n.t('Publish failed:') });
+    return undefined;
+  }
+}

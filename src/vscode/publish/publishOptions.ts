@@ -1,0 +1,117 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { DataSource, PublishMode, Workbook } from '../../core/models';
+import type { PackageInfo } from '../../core/package/inspect';
+import { findItemByName } from '../../core/publish/items';
+import type { Services } from '../services/services';
+import { PROJECT_PATH_SEPARATOR } from '../tree/projectHierarchy';
+import { describeItem } from '../tree/format';
+import type { PublishTarget } from './target';
+
+export interface PublishChoices {
+  name: string;
+  mode: PublishMode;
+  showTabs?: boolean;
+  skipConnectionCheck?: boolean;
+  asJob?: boolean;
+  description?: string;
+}
+
+export function defaultName(filePath: string): string {
+  return path.basename(filePath, path.extname(filePath));
+}
+
+/** Multi-select quick pick through the ui seam (tests answer `pick` with an array when canPickMany is set). */
+export async function pickMany<T extends vscode.QuickPickItem>(services: Services, items: readonly T[], opts: vscode.QuickPickOptions): Promise<T[] | undefined> {
+  const r = (await services.ui.pick(items, { ...opts, canPickMany: true })) as unknown as T[] | T | undefined;
+  return r === undefined ? undefined : Array.isArray(r) ? r : [r];
+}
+
+const kindWord = (info: PackageInfo): string => (info.kind === 'workbook' ? vscode.l10n.t('workbook') : vscode.l10n.t('data source'));
+
+/**
+ * Name, mode and options for one file. `askName` is false when several files are
+ * published at once (each keeps its file name). Undefined when the user cancels.
+ */
+export async function askChoices(services: Services, info: PackageInfo, target: PublishTarget, askName: boolean): Promise<PublishChoices | undefined> {
+  let name = defaultName(info.path);
+  if (askName) {
+    const entered = await services.ui.input({
+      prompt: vscode.l10n.t('Name of the {0} on Tableau', kindWord(info)),
+      value: name,
+      validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Give it a name.')),
+    });
+    if (entered === undefined || !entered.trim()) return undefined;
+    name = entered.trim();
+  }
+
+  const client = await services.connections.getClient(target.profile.id, { siteContentUrl: target.siteContentUrl });
+  const existing = await findItemByName(client, info.kind, name, target.projectId);
+  const mode = await askMode(services, info, name, target, existing);
+  if (!mode) return undefined;
+
+  const options = await askOptions(services, info);
+  if (!options) return undefined;
+  let description: string | undefined;
+  if (options.has('description')) {
+    description = await services.ui.input({ prompt: vscode.l10n.t('Description of "{0}" (optional)', name), value: existing?.description ?? '' });
+    if (description === undefined) return undefined;
+  }
+  return {
+    name,
+    mode,
+    showTabs: info.kind === 'workbook' ? options.has('showTabs') : undefined,
+    skipConnectionCheck: options.has('skipConnectionCheck') || undefined,
+    asJob: options.has('asJob') || undefined,
+    description: description?.trim() || undefined,
+  };
+}
+
+async function askMode(
+  services: Services,
+  info: PackageInfo,
+  name: string,
+  target: PublishTarget,
+  existing: Workbook | DataSource | undefined,
+): Promise<PublishMode | undefined> {
+  const where = target.projectPath.join(PROJECT_PATH_SEPARATOR);
+  type ModeItem = vscode.QuickPickItem & { mode: PublishMode };
+  const items: ModeItem[] = [
+    { label: vscode.l10n.t('Overwrite'), detail: existing ? vscode.l10n.t('Replace the {0} "{1}" in {2}', kindWord(info), name, where) : vscode.l10n.t('Create it, or replace it if it exists by then'), mode: 'overwrite' },
+    { label: vscode.l10n.t('Create new'), detail: existing ? vscode.l10n.t('Fails: "{0}" already exists in {1}', name, where) : vscode.l10n.t('Publish as a new {0}', kindWord(info)), mode: 'createnew' },
+  ];
+  if (!existing) items.reverse();
+  if (info.kind === 'datasource' && info.isExtract && existing) {
+    items.push(
+      { label: vscode.l10n.t('Append'), detail: vscode.l10n.t('Add the rows of this extract to "{0}"', name), mode: 'append' },
+      { label: vscode.l10n.t('Replace data'), detail: vscode.l10n.t('Replace the data of "{0}" with this extract', name), mode: 'replace' },
+    );
+  }
+  const chosen = await services.ui.pick(items, { placeHolder: existing ? vscode.l10n.t('"{0}" already exists in {1}', name, where) : vscode.l10n.t('How to publish "{0}"', name) });
+  if (!chosen) return undefined;
+  if (existing && chosen.mode !== 'createnew') {
+    const what = chosen.mode === 'append' ? vscode.l10n.t('Append to') : vscode.l10n.t('Replace');
+    const ok = await services.ui.confirm(
+      vscode.l10n.t('{0} the {1} "{2}" in {3} on {4}?', what, kindWord(info), existing.name, where, target.profile.label),
+      what,
+      { modal: true, detail: describeItem(existing) || undefined },
+    );
+    if (!ok) return undefined;
+  }
+  return chosen.mode;
+}
+
+type OptionId = 'showTabs' | 'skipConnectionCheck' | 'asJob' | 'description';
+
+async function askOptions(services: Services, info: PackageInfo): Promise<Set<OptionId> | undefined> {
+  type OptionItem = vscode.QuickPickItem & { id: OptionId };
+  const items: OptionItem[] = [];
+  if (info.kind === 'workbook') {
+    items.push({ label: vscode.l10n.t('Show sheets as tabs'), id: 'showTabs' });
+    items.push({ label: vscode.l10n.t('Skip the connection check'), detail: vscode.l10n.t('Publish even if Tableau cannot reach the database now'), id: 'skipConnectionCheck' });
+  }
+  items.push({ label: vscode.l10n.t('Run as a background job'), detail: vscode.l10n.t('For big files: Tableau finishes the publish in a job'), id: 'asJob', picked: info.size > 64 * 1024 * 1024 });
+  items.push({ label: vscode.l10n.t('Add a description…'), id: 'description' });
+  const chosen = await pickMany(services, items, { placeHolder: vscode.l10n.t('Options (press Enter to continue)') });
+  return chosen && new Set(chosen.map((c) => c.id));
+}

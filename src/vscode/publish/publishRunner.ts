@@ -1,0 +1,94 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { isCancellation } from '../../core/errors';
+import type { PackageInfo } from '../../core/package/inspect';
+import { type PublishRequest, type PublishResult, publish } from '../../core/publish/publisher';
+import { toAbortSignal } from '../services/cancellation';
+import type { Services } from '../services/services';
+import { contentTree } from '../tree/contentTree';
+import { formatBytes } from '../tree/format';
+import type { PublishTarget } from './target';
+
+/** One file ready to go: inspected, target and choices known, credentials attached. */
+export interface PublishPlan {
+  info: PackageInfo;
+  target: PublishTarget;
+  request: PublishRequest;
+}
+
+export type PublishOutcome =
+  | { plan: PublishPlan; ok: true; result: PublishResult }
+  | { plan: PublishPlan; ok: false; cancelled: boolean; error: unknown };
+
+/** Where progress goes: a notification, a task terminal, or nowhere. */
+export interface ProgressSink {
+  /** `increment` is in percent of all plans' bytes. */
+  report(message: string, increment?: number): void;
+}
+
+/**
+ * Publishes plans one after another. Stops at a cancellation (the rest are reported
+ * cancelled); a failure of one file does not stop the others.
+ */
+export async function executePlans(services: Services, plans: PublishPlan[], sink: ProgressSink, signal: AbortSignal): Promise<PublishOutcome[]> {
+  const total = plans.reduce((n, p) => n + p.info.size, 0) || 1;
+  const chunkMb = vscode.workspace.getConfiguration('tableau').get<number>('publish.chunkSizeMB', 50);
+  const chunkSize = Math.min(64, Math.max(1, Math.floor(chunkMb) || 50)) * 1024 * 1024;
+  const outcomes: PublishOutcome[] = [];
+  for (const [i, plan] of plans.entries()) {
+    if (signal.aborted) {
+      outcomes.push({ plan, ok: false, cancelled: true, error: undefined });
+      continue;
+    }
+    const label = plans.length > 1 ? `(${i + 1}/${plans.length}) ${path.basename(plan.info.path)}` : path.basename(plan.info.path);
+    let sent = 0;
+    try {
+      const client = await services.connections.getClient(plan.target.profile.id, { siteContentUrl: plan.target.siteContentUrl, signal });
+      const result = await publish(client, plan.request, {
+        signal,
+        logger: services.logger,
+        inspection: plan.info,
+        chunkSize,
+        onProgress: (p) => {
+          // An upload that restarts counts from 0 again: never report a negative step.
+          const step = Math.max(0, p.bytesSent - sent);
+          sent = Math.max(sent, p.bytesSent);
+          const pct = p.totalBytes ? Math.floor((p.bytesSent / p.totalBytes) * 100) : 0;
+          const msg =
+            p.phase === 'job'
+              ? vscode.l10n.t('{0}: Tableau is processing ({1}%)', label, p.jobProgress ?? 0)
+              : p.phase === 'commit'
+                ? vscode.l10n.t('{0}: finishing', label)
+                : `${label}: ${formatBytes(p.bytesSent)} / ${formatBytes(p.totalBytes)} (${pct}%)`;
+          sink.report(msg, (step / total) * 100);
+        },
+      });
+      services.logger.info(`Published ${path.basename(plan.info.path)} as ${result.kind} ${result.item.id} ("${result.item.name}") in ${result.durationMs} ms.`);
+      outcomes.push({ plan, ok: true, result });
+    } catch (e) {
+      const cancelled = isCancellation(e) || signal.aborted;
+      if (!cancelled) services.logger.error(`Publishing ${path.basename(plan.info.path)} failed:`, e instanceof Error ? e.message : String(e));
+      outcomes.push({ plan, ok: false, cancelled, error: e });
+    }
+  }
+  const sites = new Set<string>();
+  for (const o of outcomes) {
+    const key = `${o.plan.target.profile.id}\u0000${o.plan.target.siteContentUrl}`;
+    if (o.ok && !sites.has(key)) {
+      sites.add(key);
+      contentTree(services)?.refreshSite(o.plan.target.profile.id, o.plan.target.siteContentUrl);
+    }
+  }
+  return outcomes;
+}
+
+/** Runs plans in a cancellable notification with bytes and percent. */
+export function publishWithProgress(services: Services, plans: PublishPlan[]): Thenable<PublishOutcome[]> {
+  const title =
+    plans.length === 1
+      ? vscode.l10n.t('Publishing "{0}" to {1}', plans[0].request.name ?? path.basename(plans[0].info.path), plans[0].target.profile.label)
+      : vscode.l10n.t('Publishing {0} files', plans.length);
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
+    executePlans(services, plans, { report: (message, increment) => progress.report({ message, increment }) }, toAbortSignal(token)),
+  );
+}

@@ -1,0 +1,53 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { showError } from '../services/errors';
+import type { Services } from '../services/services';
+import { contentTree } from '../tree/contentTree';
+import { PROJECT_PATH_SEPARATOR } from '../tree/projectHierarchy';
+import { forgetCredentials } from './connectionCredentials';
+import { findEntry, rememberInManifest } from './manifestStore';
+import type { PublishOutcome } from './publishRunner';
+
+/**
+ * Tells how a publish went: success with "Open in browser" / "Reveal in tree" (and an
+ * offer to remember the target for "Publish Again"), failures in plain words with
+ * "Show Log", cancellation quietly.
+ */
+export async function reportOutcomes(services: Services, outcomes: PublishOutcome[], opts: { offerRemember: boolean }): Promise<void> {
+  const ok = outcomes.filter((o) => o.ok);
+  const cancelled = outcomes.filter((o) => !o.ok && o.cancelled);
+  if (cancelled.length) vscode.window.setStatusBarMessage(vscode.l10n.t('Publish cancelled: nothing more was sent.'), 5000);
+
+  for (const o of outcomes) {
+    if (o.ok || o.cancelled) continue;
+    const file = path.basename(o.plan.info.path);
+    const actions = [];
+    if (o.plan.request.connectionCredentials?.length) {
+      actions.push({ title: vscode.l10n.t('Forget saved database credentials'), run: () => forgetCredentials(services, o.plan.info.path, o.plan.info.connections) });
+    }
+    await showError(o.error, { prefix: vscode.l10n.t('Publishing "{0}" failed:', file), actions });
+  }
+
+  if (ok.length === 0) return;
+  const first = ok[0];
+  const where = `${first.plan.target.profile.label} · ${first.plan.target.projectPath.join(PROJECT_PATH_SEPARATOR)}`;
+  const text =
+    ok.length === 1
+      ? vscode.l10n.t('Published "{0}" to {1}.', first.result.item.name, where)
+      : vscode.l10n.t('Published {0} files to {1}.', ok.length, where);
+  const openAction = vscode.l10n.t('Open in browser');
+  const revealAction = vscode.l10n.t('Reveal in tree');
+  const rememberAction = vscode.l10n.t('Remember for Publish Again');
+  const unremembered = opts.offerRemember ? (await Promise.all(ok.map(async (o) => ((await findEntry(o.plan.info.path)) ? undefined : o)))).filter((o) => !!o) : [];
+  const actions = [...(ok.length === 1 ? [openAction] : []), revealAction, ...(unremembered.length ? [rememberAction] : [])];
+  const chosen = await services.ui.notify('info', text, ...actions);
+  const { target } = first.plan;
+  if (chosen === openAction) {
+    await services.ui.openExternal(services.connections.webUrlFor(target.profile, first.result.kind, first.result.item.id, target.siteContentUrl));
+  } else if (chosen === revealAction) {
+    await vscode.commands.executeCommand('tableau.content.focus');
+    await contentTree(services)?.reveal({ profileId: target.profile.id, siteContentUrl: target.siteContentUrl, kind: first.result.kind, id: first.result.item.id, projectId: target.projectId });
+  } else if (chosen === rememberAction) {
+    for (const o of unremembered) await rememberInManifest(services, o.plan);
+  }
+}

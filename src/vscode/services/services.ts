@@ -1,0 +1,24 @@
+import type * as vscode from 'vscode';
+import type { Logger } from '../../core/logger';
+import type { TableauAuthenticationProvider } from '../auth/authProvider';
+import type { ConnectionManager } from '../connections/connectionManager';
+import type { ConnectionAdmin } from '../connections/connectionAdmin';
+import type { Ui } from './ui';
+
+/** Built once in extension.ts and handed to every command, view and provider. */
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly logger: Logger;
+  /** What content, publish and tree code use. */
+  readonly connections: ConnectionManager;
+  /** The same object with the operations the connection commands need (add, edit, sign in/out...). */
+  readonly connectionAdmin: ConnectionAdmin;
+  /** Replaceable in tests: nothing may wait on a real dialog there. */
+  ui: Ui;
+}
+
+/** What `activate` returns in extension test mode only, for test/vscode-suite. */
+export interface ExtensionTestApi {
+  services: Services;
+  authProvider: TableauAuthenticationProvider;
+}

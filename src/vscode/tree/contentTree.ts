@@ -1,0 +1,194 @@
+import * as vscode from 'vscode';
+import type { ConnectionProfile } from '../connections/connectionManager';
+import type { Services } from '../services/services';
+import { SiteContentModel } from './contentModel';
+import type { ContentStrategyKind } from './contentStrategies';
+import { ContentNode, type TreeContext } from './nodes/base';
+import { ConnectionNode } from './nodes/connectionNode';
+import { ProjectNode } from './nodes/projectNode';
+import { SiteNode } from './nodes/siteNode';
+import { ContentDragAndDrop } from './dragAndDrop';
+
+export const VIEW_ID = 'tableau.content';
+/** Measured by the benchmark; grouping answers every later expand from one cached listing. */
+const STRATEGY: ContentStrategyKind = 'groupClientSide';
+const DEFAULT_PAGE_SIZE = 100;
+
+/** Where to reveal something: enough to walk connection > site > project chain > item. */
+export interface RevealTarget {
+  profileId: string;
+  siteContentUrl: string;
+  kind: 'project' | 'workbook' | 'datasource';
+  id: string;
+  /** The project holding the item (for a project: itself). */
+  projectId: string;
+}
+
+/** The "Tableau" content tree: data provider, node cache, models per site, reveal. */
+export class ContentTree implements vscode.TreeDataProvider<ContentNode>, TreeContext, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<ContentNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly nodes = new Map<string, ContentNode>();
+  private readonly models = new Map<string, SiteContentModel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private filterText?: string;
+  readonly view: vscode.TreeView<ContentNode>;
+
+  constructor(readonly services: Services) {
+    this.view = vscode.window.createTreeView(VIEW_ID, {
+      treeDataProvider: this,
+      showCollapseAll: true,
+      canSelectMany: false,
+      dragAndDropController: new ContentDragAndDrop(services),
+    });
+    this.disposables.push(
+      this.view,
+      this.emitter,
+      services.connections.onDidChange(() => this.refresh()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('tableau.pageSize')) {
+          this.models.clear();
+          this.refresh();
+        }
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  // ---- TreeContext
+
+  model(profile: ConnectionProfile, siteContentUrl: string): SiteContentModel {
+    const key = `${profile.id}|${siteContentUrl}`;
+    let m = this.models.get(key);
+    if (!m) {
+      const pageSize = vscode.workspace.getConfiguration('tableau').get<number>('pageSize', DEFAULT_PAGE_SIZE);
+      m = new SiteContentModel(() => this.services.connections.getClient(profile.id, { siteContentUrl }), { pageSize, strategy: STRATEGY });
+      m.setFilter(this.filterText);
+      this.models.set(key, m);
+    }
+    return m;
+  }
+
+  icon(name: 'workbook' | 'datasource' | 'project' | 'view'): { light: vscode.Uri; dark: vscode.Uri } {
+    const media = vscode.Uri.joinPath(this.services.context.extensionUri, 'media');
+    return { light: vscode.Uri.joinPath(media, `${name}-light.svg`), dark: vscode.Uri.joinPath(media, `${name}-dark.svg`) };
+  }
+
+  intern<T extends ContentNode>(created: T): T {
+    const existing = this.nodes.get(created.id) as T | undefined;
+    if (existing && existing.kind === created.kind) {
+      existing.update(created);
+      existing.parent = created.parent;
+      return existing;
+    }
+    this.nodes.set(created.id, created);
+    return created;
+  }
+
+  // ---- TreeDataProvider
+
+  getTreeItem(node: ContentNode): vscode.TreeItem {
+    return node.getTreeItem();
+  }
+
+  async getChildren(node?: ContentNode): Promise<ContentNode[]> {
+    if (node) return node.getChildren();
+    const profiles = this.services.connections.list();
+    const ids = new Set(profiles.map((p) => p.id));
+    for (const key of [...this.models.keys()]) if (!ids.has(key.split('|')[0])) this.models.delete(key);
+    // No connection: an empty tree lets the viewsWelcome content show.
+    return profiles.map((p) => this.intern(new ConnectionNode(p, this)));
+  }
+
+  getParent(node: ContentNode): ContentNode | undefined {
+    return node.parent;
+  }
+
+  // ---- operations used by commands
+
+  /** Refetches under `node` (or everything) and redraws. */
+  refresh(node?: ContentNode): void {
+    if (node) {
+      node.invalidate();
+      this.emitter.fire(node);
+      return;
+    }
+    for (const m of this.models.values()) m.refresh();
+    for (const n of this.nodes.values()) if (n instanceof ConnectionNode) n.invalidate();
+    this.nodes.clear();
+    this.emitter.fire(undefined);
+  }
+
+  /** After a publish/delete/create on a site: refetch that site's content. */
+  refreshSite(profileId: string, siteContentUrl: string): void {
+    const m = this.models.get(`${profileId}|${siteContentUrl}`);
+    m?.refresh();
+    const site = [...this.nodes.values()].find((n) => n instanceof SiteNode && n.scope.profile.id === profileId && n.scope.siteContentUrl === siteContentUrl);
+    this.emitter.fire(site);
+  }
+
+  redraw(node?: ContentNode): void {
+    this.emitter.fire(node);
+  }
+
+  get filter(): string | undefined {
+    return this.filterText;
+  }
+
+  setFilter(text: string | undefined): void {
+    this.filterText = text?.trim() || undefined;
+    for (const m of this.models.values()) m.setFilter(this.filterText);
+    this.view.message = this.filterText ? vscode.l10n.t('Showing names containing "{0}".', this.filterText) : undefined;
+    void vscode.commands.executeCommand('setContext', 'tableau.contentFiltered', !!this.filterText);
+    this.refresh();
+  }
+
+  /** Site nodes currently known (for search and filter pickers). */
+  async sites(): Promise<SiteNode[]> {
+    const out: SiteNode[] = [];
+    for (const c of await this.getChildren()) {
+      for (const s of await c.getChildren()) if (s instanceof SiteNode) out.push(s);
+    }
+    return out;
+  }
+
+  /** Expands the path to an item and selects it. Returns false when it is not on the server any more. */
+  async reveal(target: RevealTarget): Promise<boolean> {
+    const conn = (await this.getChildren()).find((n) => n instanceof ConnectionNode && n.profile.id === target.profileId);
+    if (!conn) return false;
+    const site = (await conn.getChildren()).find((n) => n instanceof SiteNode && n.scope.siteContentUrl === target.siteContentUrl) as SiteNode | undefined;
+    if (!site) return false;
+    const model = site.model;
+    let node: ContentNode = site;
+    for (const pid of (await model.projects()).chain(target.projectId)) {
+      const next = (await node.getChildren()).find((n) => n instanceof ProjectNode && n.project.id === pid);
+      if (!next) return false;
+      node = next;
+    }
+    if (target.kind !== 'project') {
+      if (!(await model.ensureShown(target.projectId, target.id))) return false;
+      this.emitter.fire(node);
+      const item = (await node.getChildren()).find((n) => n.id.endsWith(`|${target.kind}|${target.id}`));
+      if (!item) return false;
+      node = item;
+    }
+    await this.view.reveal(node, { select: true, focus: true, expand: target.kind === 'project' });
+    return true;
+  }
+}
+
+const trees = new WeakMap<Services, ContentTree>();
+
+/** Creates the content view once per Services; commands find it with `contentTree(services)`. */
+export function registerContentTree(services: Services): ContentTree {
+  const tree = new ContentTree(services);
+  trees.set(services, tree);
+  return tree;
+}
+
+export function contentTree(services: Services): ContentTree | undefined {
+  return trees.get(services);
+}

@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { contextValueFor } from '../contentModel';
+import { ContentNode, SiteItemNode, type SiteScope, type TreeContext, nodeId, tooltip } from './base';
+import { nodesFromEntries } from './fromEntries';
+
+/** One site of a connection; children are its top-level projects (one request for all projects). */
+export class SiteNode extends SiteItemNode {
+  readonly kind = 'site' as const;
+
+  constructor(
+    scope: SiteScope,
+    parent: ContentNode,
+    ctx: TreeContext,
+    readonly isConnectionSite: boolean,
+  ) {
+    super(nodeId(scope, 'site'), parent, ctx, scope);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    // The connection's own site opens by default: it is what the user came for.
+    const state = this.isConnectionSite ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = this.item(this.scope.siteName, state);
+    item.iconPath = new vscode.ThemeIcon('globe');
+    item.contextValue = contextValueFor('site', this.readOnly);
+    const filter = this.model.filter;
+    item.description = filter ? vscode.l10n.t('filtered: "{0}"', filter) : this.scope.siteContentUrl === '' ? vscode.l10n.t('default site') : this.scope.siteContentUrl;
+    item.tooltip = tooltip(this.scope.siteName, vscode.l10n.t('Site'), [[vscode.l10n.t('Content URL'), this.scope.siteContentUrl || vscode.l10n.t('(default)')]]);
+    return item;
+  }
+
+  override async getChildren(signal?: AbortSignal): Promise<ContentNode[]> {
+    return nodesFromEntries(await this.model.topLevel(signal), this, this.ctx, this.scope);
+  }
+}

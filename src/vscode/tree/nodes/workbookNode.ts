@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import type { Workbook } from '../../../core/models';
+import { contextValueFor } from '../contentModel';
+import { describeItem, detailRows } from '../format';
+import { ContentNode, SiteItemNode, type SiteScope, type TreeContext, nodeId, tooltip } from './base';
+import { nodesFromEntries } from './fromEntries';
+
+export class WorkbookNode extends SiteItemNode {
+  readonly kind = 'workbook' as const;
+
+  constructor(
+    scope: SiteScope,
+    parent: ContentNode,
+    ctx: TreeContext,
+    public workbook: Workbook,
+    public projectPath: string[],
+  ) {
+    super(nodeId(scope, 'workbook', workbook.id), parent, ctx, scope);
+  }
+
+  get name(): string {
+    return this.workbook.name;
+  }
+
+  override update(from: this): void {
+    this.workbook = from.workbook;
+    this.projectPath = from.projectPath;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = this.item(this.workbook.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.iconPath = this.ctx.icon('workbook');
+    item.contextValue = contextValueFor('workbook', this.readOnly);
+    item.description = describeItem(this.workbook);
+    item.tooltip = tooltip(this.workbook.name, vscode.l10n.t('Workbook'), detailRows('workbook', this.workbook, this.projectPath));
+    return item;
+  }
+
+  override async getChildren(signal?: AbortSignal): Promise<ContentNode[]> {
+    return nodesFromEntries(await this.model.workbookViews(this.workbook, signal), this, this.ctx, this.scope);
+  }
+}

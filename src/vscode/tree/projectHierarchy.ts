@@ -1,0 +1,110 @@
+import type { Project } from '../../core/models';
+
+/** One project with its place in the server's nesting. */
+export interface ProjectEntry {
+  project: Project;
+  parent?: ProjectEntry;
+  children: ProjectEntry[];
+  /** Names from the top-level project down to this one. */
+  path: string[];
+}
+
+const byName = (a: ProjectEntry, b: ProjectEntry): number =>
+  a.project.name.localeCompare(b.project.name, undefined, { sensitivity: 'base' });
+
+/** The separator users see and type in nested project paths ("Finance / Monthly"). */
+export const PROJECT_PATH_SEPARATOR = ' / ';
+
+/**
+ * The project nesting of one site, built from a single flat listing. A project whose
+ * parent the user cannot see (or a malformed cycle) is shown at the top level, so
+ * nothing the server returned is ever hidden.
+ */
+export class ProjectHierarchy {
+  readonly roots: ProjectEntry[] = [];
+  private readonly byId = new Map<string, ProjectEntry>();
+
+  constructor(projects: readonly Project[]) {
+    for (const project of projects) {
+      this.byId.set(project.id, { project, children: [], path: [] });
+    }
+    for (const entry of this.byId.values()) {
+      const parentId = entry.project.parentProjectId;
+      const parent = parentId ? this.byId.get(parentId) : undefined;
+      if (parent && !this.isAncestor(entry, parent)) {
+        entry.parent = parent;
+        parent.children.push(entry);
+      } else {
+        this.roots.push(entry);
+      }
+    }
+    const assignPaths = (entries: ProjectEntry[], prefix: string[]): void => {
+      entries.sort(byName);
+      for (const e of entries) {
+        e.path = [...prefix, e.project.name];
+        assignPaths(e.children, e.path);
+      }
+    };
+    assignPaths(this.roots, []);
+  }
+
+  /** True when `candidate` is `entry` or one of its descendants (linking would make a cycle). */
+  private isAncestor(entry: ProjectEntry, candidate: ProjectEntry): boolean {
+    for (let p: ProjectEntry | undefined = candidate; p; p = p.parent) {
+      if (p === entry) return true;
+    }
+    return false;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): ProjectEntry | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Every project, parents before children, siblings by name. */
+  all(): ProjectEntry[] {
+    const out: ProjectEntry[] = [];
+    const walk = (entries: ProjectEntry[]): void => {
+      for (const e of entries) {
+        out.push(e);
+        walk(e.children);
+      }
+    };
+    walk(this.roots);
+    return out;
+  }
+
+  /** Ids from the top-level project down to `id` (inclusive); empty when unknown. */
+  chain(id: string): string[] {
+    const ids: string[] = [];
+    for (let e = this.byId.get(id); e; e = e.parent) ids.unshift(e.project.id);
+    return ids;
+  }
+
+  displayPath(id: string): string | undefined {
+    return this.byId.get(id)?.path.join(PROJECT_PATH_SEPARATOR);
+  }
+
+  /** Finds a project by its nested path, names compared case-insensitively as Tableau does. */
+  findByPath(path: readonly string[]): ProjectEntry | undefined {
+    let level = this.roots;
+    let found: ProjectEntry | undefined;
+    for (const name of path) {
+      found = level.find((e) => e.project.name.localeCompare(name, undefined, { sensitivity: 'accent' }) === 0);
+      if (!found) return undefined;
+      level = found.children;
+    }
+    return found;
+  }
+}
+
+/** "Finance / Monthly" or "Finance/Monthly" → ["Finance", "Monthly"]. */
+export function splitProjectPath(text: string): string[] {
+  return text
+    .split('/')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,208 @@
+// Drives the real VS Code workbench served by code-server through Debian's Chromium.
+// Helpers speak the user's language (command titles, labels) so scenarios read like
+// what a person does; every wait is bounded and failures name what was missing.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
+import { type CodeServer } from './codeServer';
+import { artifactsDir, onCleanup } from './processes';
+
+export { CodeServer, assertCodeServerInstalled } from './codeServer';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!fs.existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath}: run \`npm run e2e:setup\``);
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  onCleanup(() => browser.close().catch(() => undefined));
+  return browser;
+}
+
+export interface OpenOptions {
+  /** Absolute path of the folder to open. */
+  folder: string;
+  /** Test payload entries (extensionDevelopmentPath, extensionTestsPath, ...). */
+  payload?: [string, string][];
+  /** Names the console log file under test-artifacts/e2e/. */
+  name: string;
+  timeoutMs?: number;
+}
+
+export class Workbench {
+  private readonly consoleLines: string[] = [];
+
+  private constructor(
+    readonly page: Page,
+    readonly name: string,
+  ) {
+    page.on('console', (m: ConsoleMessage) => this.consoleLines.push(`[${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e: Error) => this.consoleLines.push(`[pageerror] ${e.message}`));
+  }
+
+  static async open(browser: Browser, server: CodeServer, opts: OpenOptions): Promise<Workbench> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    const wb = new Workbench(page, opts.name);
+    await page.goto(server.folderUrl(opts.folder, opts.payload), { waitUntil: 'domcontentloaded' });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 60_000 });
+    return wb;
+  }
+
+  /** Waits until the extension host has finished starting (the status bar is drawn by then). */
+  async waitForExtensionHost(timeoutMs = 60_000): Promise<void> {
+    await this.page.locator('.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
+    // The "activating extensions" progress disappears once every startup extension ran.
+    await this.page
+      .locator('.statusbar-item[id="status.progress"]')
+      .waitFor({ state: 'hidden', timeout: timeoutMs })
+      .catch(() => undefined);
+  }
+
+  /** Opens the command palette and returns the labels of the commands matching `text`. */
+  async listCommands(text: string): Promise<string[]> {
+    await this.openPalette(text);
+    const labels = this.quickPickRows().locator('.quick-input-list-label .label-name');
+    await labels.first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+    const result = (await labels.allTextContents()).map((l) => l.trim());
+    await this.page.keyboard.press('Escape');
+    return result;
+  }
+
+  /** Runs a command by its palette title, e.g. `Tableau: Sign In`. */
+  async runCommand(title: string): Promise<void> {
+    await this.openPalette(title);
+    await this.clickQuickPickRow(title, `command "${title}" is not in the command palette`);
+  }
+
+  /** Answers an open quick pick by choosing the item labelled `label` (filters by typing first). */
+  async pickQuickItem(label: string): Promise<void> {
+    const input = this.quickInput();
+    await input.waitFor({ state: 'visible' });
+    await input.fill(label);
+    await this.clickQuickPickRow(label, `quick pick has no item "${label}"`);
+  }
+
+  /**
+   * Types into an open input box and presses Enter. With `password: true` it first checks the
+   * box masks its text, and the text itself is never logged or put into an error message.
+   */
+  async typeInInputBox(text: string, opts: { password?: boolean; expectPrompt?: string } = {}): Promise<void> {
+    const input = this.quickInput();
+    await input.waitFor({ state: 'visible' });
+    if (opts.expectPrompt) {
+      await this.page.locator('.quick-input-widget', { hasText: opts.expectPrompt }).waitFor({ state: 'visible' });
+    }
+    if (opts.password && (await input.getAttribute('type')) !== 'password') {
+      throw new Error('expected a password input box (text masked), got a plain one');
+    }
+    await input.fill(text);
+    await input.press('Enter');
+  }
+
+  /** Clicks the row labelled `label` in whatever tree/list view shows it (views, Explorer). */
+  async clickTreeItem(label: string): Promise<void> {
+    const row = this.page.locator('.pane-body .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+  }
+
+  /** Right-clicks `fileName` in the Explorer and chooses `menuItem` from its context menu. */
+  async explorerContextMenu(fileName: string, menuItem: string): Promise<void> {
+    await this.page.keyboard.press('Control+Shift+E');
+    const row = this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName }).first();
+    await row.waitFor({ state: 'visible' });
+    await row.click({ button: 'right' });
+    // The web workbench draws its menus inside an open shadow root; Playwright's CSS engine pierces it.
+    const item = this.page.locator('.monaco-menu .action-item .action-label', { hasText: menuItem }).first();
+    try {
+      await item.waitFor({ state: 'visible', timeout: 10_000 });
+    } catch {
+      await this.page.keyboard.press('Escape');
+      throw new Error(`Explorer context menu of "${fileName}" has no "${menuItem}"`);
+    }
+    await item.click();
+  }
+
+  /** Waits for a notification toast containing `text` and returns it. */
+  async waitForNotification(text: string | RegExp, timeoutMs = 30_000): Promise<Locator> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+    try {
+      await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+    } catch {
+      const shown = await this.page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+      throw new Error(`no notification matching ${String(text)} within ${timeoutMs} ms; shown: ${JSON.stringify(shown)}`);
+    }
+    return toast;
+  }
+
+  /** Saves a PNG of the whole window to test-artifacts/e2e/<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    const file = path.join(artifactsDir(), `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Writes the browser console seen so far to test-artifacts/e2e/<name>.console.log. */
+  saveConsole(): string {
+    const file = path.join(artifactsDir(), `${this.name}.console.log`);
+    fs.writeFileSync(file, this.consoleLines.join('\n') + '\n');
+    return file;
+  }
+
+  async close(): Promise<void> {
+    this.saveConsole();
+    await this.page.context().close().catch(() => undefined);
+  }
+
+  private quickInput(): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-box input');
+  }
+
+  private quickPickRows(): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  }
+
+  private async openPalette(text: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 }, force: true }).catch(() => undefined);
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput();
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${text}`);
+  }
+
+  private async clickQuickPickRow(label: string, notFound: string): Promise<void> {
+    // Exact label match: "Tableau: Publish" must not pick "Tableau: Publish Data Source".
+    const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+    const row = this.quickPickRows().filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
+    } catch {
+      await this.page.keyboard.press('Escape');
+      throw new Error(notFound);
+    }
+    await row.click();
+  }
+
+  /** Shows the Extensions view filtered to installed extensions and returns the visible rows' text. */
+  async installedExtensions(expect?: string): Promise<string[]> {
+    await this.runCommand('View: Show Extensions');
+    const search = this.page.locator('.extensions-viewlet .suggest-input-container');
+    await search.click();
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.type('@installed');
+    const rows = this.page.locator('.extensions-viewlet .monaco-list-row');
+    const wanted = expect ? rows.filter({ hasText: expect }) : rows;
+    await wanted.first().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
+    return rows.allInnerTexts();
+  }
+}

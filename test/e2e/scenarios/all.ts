@@ -1,0 +1,6 @@
+// Every UI scenario, in run order. To add one: create scenarios/<name>.ts exporting a
+// `Scenario`, import it here and append it to the array.
+import { type Scenario } from '../scenario';
+import { workbenchLoads } from './workbenchLoads';
+
+export const SCENARIOS: Scenario[] = [workbenchLoads];

@@ -1,0 +1,29 @@
+// Proves the harness end to end: the real workbench loads, the .vsix is installed and
+// listed by the Extensions view, and its Tableau commands reach the command palette.
+import * as assert from 'node:assert/strict';
+import { type Scenario } from '../scenario';
+
+export const workbenchLoads: Scenario = {
+  name: 'workbench-loads',
+  async run({ workbench, manifest }) {
+    await workbench.waitForExtensionHost();
+
+    const installed = await workbench.installedExtensions(manifest.displayName);
+    assert.ok(
+      installed.some((text) => text.includes(manifest.displayName)),
+      `Extensions view (@installed) does not list "${manifest.displayName}": ${JSON.stringify(installed)}`,
+    );
+
+    // Palette titles are "<category>: <title>"; only assert when the manifest contributes some,
+    // so a missing command is a failure rather than a silent skip.
+    const paletteTitles = (manifest.contributes?.commands ?? [])
+      .map((c) => (c.category ? `${c.category}: ${c.title}` : c.title))
+      .filter((t) => t.startsWith('Tableau:'));
+    if (paletteTitles.length > 0) {
+      const shown = await workbench.listCommands('Tableau:');
+      const ours = shown.filter((label) => paletteTitles.includes(label));
+      assert.ok(ours.length > 0, `no "Tableau:" command in the palette; manifest has ${JSON.stringify(paletteTitles)}, palette shows ${JSON.stringify(shown)}`);
+    }
+    await workbench.screenshot('workbench-loads');
+  },
+};

@@ -1,0 +1,217 @@
+/**
+ * Seed configuration, fault and state types of the Tableau REST simulator.
+ * Everything here is plain JSON so `--config file.json` and tests share one shape.
+ */
+
+export type SiteRole =
+  | 'ServerAdministrator'
+  | 'SiteAdministratorCreator'
+  | 'SiteAdministratorExplorer'
+  | 'Creator'
+  | 'ExplorerCanPublish'
+  | 'Explorer'
+  | 'Viewer'
+  | 'Unlicensed';
+
+export interface SimSiteConfig {
+  name: string;
+  /** "" is the default site. */
+  contentUrl: string;
+  id?: string;
+}
+
+export interface SimUserConfig {
+  name: string;
+  password?: string;
+  /** Role on every site the user belongs to (default Creator). */
+  siteRole?: SiteRole;
+  /** Per-site role overrides, by site contentUrl. */
+  siteRoles?: Record<string, SiteRole>;
+  /** contentUrls of the sites the user belongs to (default: all sites). */
+  sites?: string[];
+  isServerAdmin?: boolean;
+  id?: string;
+  fullName?: string;
+  email?: string;
+}
+
+export interface SimPatConfig {
+  name: string;
+  secret: string;
+  /** Username of the owner. */
+  user: string;
+  /** contentUrl of the only site it signs in to; absent = any site of the user. */
+  site?: string;
+  /** ISO date; past = expired (401001). */
+  expiresAt?: string;
+  revoked?: boolean;
+}
+
+export interface SimConnectedAppConfig {
+  clientId: string;
+  secretId: string;
+  secretValue: string;
+  enabled?: boolean; // default true
+  name?: string;
+}
+
+export interface SimProjectConfig {
+  /** Site contentUrl, default "". */
+  site?: string;
+  /** Either name (+ parent path) or a full path "Finance/Monthly/Q1". */
+  name?: string;
+  /** Parent path, segments joined by "/". */
+  parent?: string;
+  path?: string;
+  id?: string;
+  description?: string;
+  owner?: string;
+}
+
+export interface SimWorkbookConfig {
+  site?: string;
+  name: string;
+  /** Project path ("Finance/Monthly"). */
+  project: string;
+  owner?: string;
+  views?: string[];
+  id?: string;
+  description?: string;
+  /** File bytes (utf8) served by /content; default a tiny generated .twb. */
+  content?: string;
+  createdAt?: string;
+}
+
+export interface SimDataSourceConfig {
+  site?: string;
+  name: string;
+  project: string;
+  owner?: string;
+  /** e.g. "hyper", "postgres". */
+  type?: string;
+  hasExtracts?: boolean;
+  id?: string;
+  description?: string;
+  content?: string;
+  createdAt?: string;
+}
+
+/** Deterministic bulk content for benchmarks (projects nested `depth` deep). */
+export interface SimGenerateConfig {
+  /** Site contentUrl to fill (default ""); created when missing. */
+  site?: string;
+  /** Extra generated sites ("gen-1", "gen-2", ...). */
+  sites?: number;
+  projects: number;
+  workbooks: number;
+  datasources?: number;
+  /** Nesting depth of generated projects (default 3). */
+  depth?: number;
+  /** Owner username (default: first user). */
+  owner?: string;
+}
+
+export interface SimConfig {
+  restApiVersion?: string; // default 3.23
+  productVersion?: string; // default 2024.2.0
+  build?: string;
+  sites?: SimSiteConfig[];
+  users?: SimUserConfig[];
+  pats?: SimPatConfig[];
+  connectedApps?: SimConnectedAppConfig[];
+  projects?: SimProjectConfig[];
+  workbooks?: SimWorkbookConfig[];
+  datasources?: SimDataSourceConfig[];
+  generate?: SimGenerateConfig;
+  /** Idle timeout of a session (default 240 min). */
+  sessionIdleTimeoutMs?: number;
+  /** Time an async job takes from created to completed (default 1000 ms). */
+  jobDurationMs?: number;
+  /**
+   * Sign-ins that do not arrive at this host answer 301 with a Location on it (TSC re-POSTs).
+   * A full origin ("http://localhost:8851") or a bare hostname (same scheme and port).
+   */
+  redirectSignInTo?: string;
+  /** true: every publish without skipConnectionCheck fails 403132; a list: only payload connections to those serverAddress values. */
+  failConnectionCheck?: boolean | string[];
+  /** Largest body of a single publish request or upload chunk (default 64 MiB). */
+  maxRequestBytes?: number;
+}
+
+export interface FaultMatch {
+  method?: string;
+  /** Regex tested against the request path (without query). */
+  pathPattern?: string;
+  /** Fire on the nth matching request only (1-based), counting from when the fault was added. */
+  nth?: number;
+}
+
+export interface FaultAction {
+  /** Read this many bytes of the request body, then destroy the socket. */
+  dropAfterBytes?: number;
+  /** Answer this status (with `body` or a Tableau error body) instead of handling the request. */
+  status?: number;
+  /** Seconds, sent as Retry-After. */
+  retryAfter?: number;
+  body?: string;
+  /** Answer an HTML login page (status default 200). */
+  html?: boolean;
+  /** Wait before handling the request normally. */
+  delayMs?: number;
+  /** Never answer (the socket stays open until the client gives up or the simulator closes). */
+  hang?: boolean;
+  /** End the caller's session first (its token then gets 401002), then handle normally. */
+  killSession?: boolean;
+  /** Jobs created by the matched request finish with this code (1 failed, 2 cancelled). */
+  jobFinishCode?: number;
+  /** The matched publish fails the connection check (403132) unless skipConnectionCheck=true. */
+  failConnectionCheck?: boolean;
+}
+
+export interface FaultSpec {
+  match: FaultMatch;
+  action: FaultAction;
+  /** How many times it fires (default 1). */
+  times?: number;
+}
+
+export interface SimItemState {
+  id: string;
+  name: string;
+  siteId: string;
+  projectId: string;
+  ownerId: string;
+  contentUrl: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Original file name of the last publish (or generated). */
+  fileName: string;
+  /** Path of the stored bytes, when they live on disk. */
+  filePath?: string;
+}
+
+export interface SimState {
+  sites: { id: string; name: string; contentUrl: string }[];
+  users: { id: string; name: string; isServerAdmin: boolean; siteRoles: Record<string, SiteRole> }[];
+  projects: { id: string; name: string; siteId: string; parentProjectId?: string; ownerId: string }[];
+  workbooks: (SimItemState & { views: { id: string; name: string }[]; showTabs: boolean })[];
+  datasources: (SimItemState & { type: string; hasExtracts: boolean })[];
+  jobs: { id: string; type: string; siteId: string; progress: number; createdAt: string; completedAt?: string; finishCode?: number }[];
+  uploads: { id: string; siteId: string; size: number; chunks: number; consumed: boolean }[];
+  counters: {
+    /** By credential name: PAT name, username, or connected app clientId. */
+    signIns: Record<string, number>;
+    /** By "METHOD route-pattern", e.g. "GET /api/{v}/sites/{site}/projects". */
+    requests: Record<string, number>;
+    liveSessions: number;
+  };
+}
+
+export interface DemoPat {
+  name: string;
+  secret: string;
+  /** contentUrl of the site it signs in to. */
+  site: string;
+}

@@ -1,0 +1,73 @@
+/** Store records → Tableau response elements. */
+import { type DataSourceRec, isoNow, type JobRec, type ProjectRec, type SiteContent, type SiteRec, type Store, type UserRec, type ViewRec, type WorkbookRec } from './store';
+import { el, type El, list } from './wire';
+
+/** Tableau reports workbook and data source `size` in whole MB (rounded up). */
+export function sizeMb(bytes: number): number {
+  return Math.ceil(bytes / (1024 * 1024));
+}
+
+export function siteEl(s: SiteRec): El {
+  return el('site', { id: s.id, name: s.name, contentUrl: s.contentUrl, state: 'Active' });
+}
+
+export function userEl(store: Store, u: UserRec, siteId: string): El {
+  return el('user', { id: u.id, name: u.name, siteRole: store.roleOn(u, siteId), fullName: u.fullName, email: u.email, authSetting: 'ServerDefault' });
+}
+
+export function projectEl(store: Store, p: ProjectRec): El {
+  const owner = store.users.get(p.ownerId);
+  return el('project', {
+    id: p.id, name: p.name, description: p.description, parentProjectId: p.parentId, contentPermissions: 'ManagedByOwner',
+    createdAt: p.createdAt, updatedAt: p.updatedAt,
+  }, [el('owner', { id: p.ownerId, name: owner?.name })]);
+}
+
+function webUrl(base: string, site: SiteRec, kind: string, id: string): string {
+  return `${base}/#/${site.contentUrl ? `site/${site.contentUrl}/` : ''}${kind}/${id}`;
+}
+
+function projectRef(c: SiteContent, projectId: string): El {
+  return el('project', { id: projectId, name: c.projects.get(projectId)?.name });
+}
+
+export function viewEl(v: ViewRec, w?: WorkbookRec, c?: SiteContent, store?: Store): El {
+  const kids: El[] = [];
+  if (w && c && store) {
+    kids.push(el('workbook', { id: w.id }), el('owner', { id: w.ownerId, name: store.users.get(w.ownerId)?.name }), projectRef(c, w.projectId));
+  }
+  return el('view', { id: v.id, name: v.name, contentUrl: v.contentUrl, createdAt: w?.createdAt, updatedAt: w?.updatedAt, viewUrlName: v.contentUrl.split('/').pop() }, kids);
+}
+
+export function workbookEl(store: Store, c: SiteContent, site: SiteRec, base: string, w: WorkbookRec, withViews: boolean): El {
+  const kids: El[] = [projectRef(c, w.projectId), el('owner', { id: w.ownerId, name: store.users.get(w.ownerId)?.name }), list('tags', 'tag', [])];
+  if (withViews) kids.push(list('views', 'view', w.views.map((v) => viewEl(v))));
+  return el('workbook', {
+    id: w.id, name: w.name, description: w.description, contentUrl: w.contentUrl, webpageUrl: webUrl(base, site, 'workbooks', w.id),
+    showTabs: w.showTabs, size: sizeMb(w.blob.size), createdAt: w.createdAt, updatedAt: w.updatedAt, encryptExtracts: false,
+  }, kids);
+}
+
+export function datasourceEl(store: Store, c: SiteContent, site: SiteRec, base: string, d: DataSourceRec): El {
+  return el('datasource', {
+    id: d.id, name: d.name, description: d.description, contentUrl: d.contentUrl, webpageUrl: webUrl(base, site, 'datasources', d.id),
+    type: d.type, hasExtracts: d.hasExtracts, isCertified: false, useRemoteQueryAgent: false, size: sizeMb(d.blob.size),
+    createdAt: d.createdAt, updatedAt: d.updatedAt, encryptExtracts: false,
+  }, [projectRef(c, d.projectId), el('owner', { id: d.ownerId, name: store.users.get(d.ownerId)?.name }), list('tags', 'tag', [])]);
+}
+
+export function jobEl(store: Store, j: JobRec, now = Date.now()): El {
+  const p = store.jobProgress(j, now);
+  const kids: El[] = [];
+  if (j.workbookId) kids.push(el('workbook', { id: j.workbookId }));
+  if (j.datasourceId) kids.push(el('datasource', { id: j.datasourceId }));
+  if (p.done && j.finishCode !== 0) {
+    kids.push(list('statusNotes', 'statusNote', [el('statusNote', { type: 'ErrorInfo', text: j.notes ?? (j.finishCode === 2 ? 'The job was cancelled.' : 'The job failed.') })]));
+  }
+  return el('job', {
+    id: j.id, mode: j.mode, type: j.type, progress: p.progress, createdAt: isoNow(j.createdAt),
+    startedAt: now >= p.startedAt ? isoNow(p.startedAt) : undefined,
+    completedAt: p.done ? isoNow(j.createdAt + j.durationMs) : undefined,
+    finishCode: p.done ? j.finishCode : undefined,
+  }, kids);
+}

@@ -1,0 +1,234 @@
+/**
+ * The simulator's content: sites, users, projects, workbooks, data sources, jobs and
+ * upload sessions, with the indexes listing needs (by project, by parent, by name) so a
+ * page of a big generated site costs about O(pageSize).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { SimConfig, SiteRole } from './config';
+
+export interface StoredBlob {
+  size: number;
+  sha256: string;
+  fileName: string;
+  /** Bytes on disk (published) ... */
+  filePath?: string;
+  /** ... or in memory (small seeded items). */
+  inline?: Buffer;
+}
+
+export interface SiteRec { id: string; name: string; contentUrl: string }
+export interface UserRec {
+  id: string;
+  name: string;
+  password?: string;
+  isServerAdmin: boolean;
+  /** By site id. */
+  siteRoles: Map<string, SiteRole>;
+  fullName?: string;
+  email?: string;
+}
+export interface ProjectRec {
+  id: string; siteId: string; name: string; description: string; parentId?: string; ownerId: string;
+  createdAt: string; updatedAt: string;
+}
+export interface ViewRec { id: string; name: string; contentUrl: string }
+interface ItemBase {
+  id: string; siteId: string; projectId: string; ownerId: string; name: string; contentUrl: string;
+  description: string; blob: StoredBlob; createdAt: string; updatedAt: string;
+}
+export interface WorkbookRec extends ItemBase { kind: 'workbook'; showTabs: boolean; views: ViewRec[] }
+export interface DataSourceRec extends ItemBase { kind: 'datasource'; type: string; hasExtracts: boolean }
+export type ItemRec = WorkbookRec | DataSourceRec;
+export interface JobRec {
+  id: string; siteId: string; type: string; mode: string; createdAt: number; durationMs: number;
+  finishCode: number; workbookId?: string; datasourceId?: string; notes?: string;
+  /** Work to do when the job completes (publishing commits then). */
+  pending?: () => void;
+}
+export interface UploadRec {
+  id: string; siteId: string; filePath: string; size: number; chunks: number; consumed: boolean;
+  /** Running hash over every chunk, in order. */
+  hash: ReturnType<typeof createHash>; busy: boolean;
+}
+
+/** A deterministic LUID from a seed string, so generated sites look the same every run. */
+export function luid(seed?: string): string {
+  if (seed === undefined) return randomUUID();
+  const h = createHash('sha1').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function isoNow(ms = Date.now()): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Tableau's contentUrl style: letters and digits only, deduplicated with a suffix. */
+export function toContentUrl(name: string, taken: (c: string) => boolean): string {
+  const base = name.replace(/[^A-Za-z0-9]/g, '') || 'item';
+  let c = base;
+  for (let i = 1; taken(c); i++) c = `${base}_${i}`;
+  return c;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+function pull<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (!list) return;
+  const i = list.indexOf(v);
+  if (i >= 0) list.splice(i, 1);
+  if (list.length === 0) m.delete(k);
+}
+
+/** Everything that belongs to one site, indexed. */
+export class SiteContent {
+  readonly projects = new Map<string, ProjectRec>();
+  readonly projectList: ProjectRec[] = [];
+  readonly projectsByParent = new Map<string, ProjectRec[]>(); // '' = top level
+  readonly projectsByName = new Map<string, ProjectRec[]>();
+  readonly items = { workbook: new Map<string, WorkbookRec>(), datasource: new Map<string, DataSourceRec>() };
+  readonly itemList = { workbook: [] as WorkbookRec[], datasource: [] as DataSourceRec[] };
+  readonly itemsByProject = { workbook: new Map<string, ItemRec[]>(), datasource: new Map<string, ItemRec[]>() };
+  readonly itemsByName = { workbook: new Map<string, ItemRec[]>(), datasource: new Map<string, ItemRec[]>() };
+  readonly contentUrls = new Set<string>();
+
+  addProject(p: ProjectRec): void {
+    this.projects.set(p.id, p);
+    this.projectList.push(p);
+    push(this.projectsByParent, p.parentId ?? '', p);
+    push(this.projectsByName, p.name, p);
+  }
+
+  findProjectByPath(path: string): ProjectRec | undefined {
+    let parent = '';
+    let found: ProjectRec | undefined;
+    for (const seg of path.split('/').map((s) => s.trim()).filter(Boolean)) {
+      found = (this.projectsByParent.get(parent) ?? []).find((p) => p.name === seg);
+      if (!found) return undefined;
+      parent = found.id;
+    }
+    return found;
+  }
+
+  addItem(it: ItemRec): void {
+    if (it.kind === 'workbook') {
+      this.items.workbook.set(it.id, it);
+      this.itemList.workbook.push(it);
+    } else {
+      this.items.datasource.set(it.id, it);
+      this.itemList.datasource.push(it);
+    }
+    push(this.itemsByProject[it.kind], it.projectId, it);
+    push(this.itemsByName[it.kind], it.name, it);
+    this.contentUrls.add(`${it.kind}:${it.contentUrl}`);
+  }
+
+  removeItem(it: ItemRec): void {
+    const list = this.itemList[it.kind] as ItemRec[];
+    const i = list.indexOf(it);
+    if (i >= 0) list.splice(i, 1);
+    this.items[it.kind].delete(it.id);
+    pull(this.itemsByProject[it.kind], it.projectId, it);
+    pull(this.itemsByName[it.kind], it.name, it);
+    this.contentUrls.delete(`${it.kind}:${it.contentUrl}`);
+  }
+
+  findItem(kind: ItemRec['kind'], projectId: string, name: string): ItemRec | undefined {
+    return (this.itemsByName[kind].get(name) ?? []).find((i) => i.projectId === projectId);
+  }
+
+  uniqueContentUrl(kind: ItemRec['kind'], name: string): string {
+    return toContentUrl(name, (c) => this.contentUrls.has(`${kind}:${c}`));
+  }
+}
+
+export class Store {
+  readonly sites = new Map<string, SiteRec>();
+  readonly siteByContentUrl = new Map<string, SiteRec>();
+  readonly content = new Map<string, SiteContent>();
+  readonly users = new Map<string, UserRec>();
+  readonly userByName = new Map<string, UserRec>();
+  readonly jobs = new Map<string, JobRec>();
+  readonly uploads = new Map<string, UploadRec>();
+  readonly pendingJobs = new Set<JobRec>();
+  readonly restApiVersion: string;
+  readonly productVersion: string;
+  readonly build: string;
+
+  constructor(readonly config: SimConfig) {
+    this.restApiVersion = config.restApiVersion ?? '3.23';
+    this.productVersion = config.productVersion ?? '2024.2.0';
+    this.build = config.build ?? '20242.24.0711.1636';
+  }
+
+  addSite(name: string, contentUrl: string, id?: string): SiteRec {
+    const existing = this.siteByContentUrl.get(contentUrl);
+    if (existing) return existing;
+    const site: SiteRec = { id: id ?? luid(`site:${contentUrl}`), name, contentUrl };
+    this.sites.set(site.id, site);
+    this.siteByContentUrl.set(contentUrl, site);
+    this.content.set(site.id, new SiteContent());
+    return site;
+  }
+
+  siteContent(siteId: string): SiteContent {
+    const c = this.content.get(siteId);
+    if (!c) throw new Error(`no site ${siteId}`);
+    return c;
+  }
+
+  addUser(u: Omit<UserRec, 'siteRoles'> & { siteRoles?: Map<string, SiteRole> }): UserRec {
+    const rec: UserRec = { ...u, siteRoles: u.siteRoles ?? new Map() };
+    this.users.set(rec.id, rec);
+    this.userByName.set(rec.name.toLowerCase(), rec);
+    return rec;
+  }
+
+  roleOn(user: UserRec, siteId: string): SiteRole | undefined {
+    return user.siteRoles.get(siteId) ?? (user.isServerAdmin ? 'ServerAdministrator' : undefined);
+  }
+
+  /** Path of a project, "A/B/C", for messages and state. */
+  projectPath(c: SiteContent, p: ProjectRec): string {
+    const names: string[] = [];
+    for (let cur: ProjectRec | undefined = p; cur; cur = cur.parentId ? c.projects.get(cur.parentId) : undefined) names.unshift(cur.name);
+    return names.join('/');
+  }
+
+  /** Runs the completion work of every job that is done by now. */
+  settleJobs(now = Date.now()): void {
+    for (const j of this.pendingJobs) {
+      if (!this.jobProgress(j, now).done) continue;
+      this.pendingJobs.delete(j);
+      const work = j.pending;
+      j.pending = undefined;
+      try {
+        work?.();
+      } catch (e) {
+        j.finishCode = 1;
+        j.notes = e instanceof Error ? e.message : String(e);
+      }
+    }
+  }
+
+  /** Job state at time `now`: progress runs 0..100 over durationMs. */
+  jobProgress(j: JobRec, now = Date.now()): { progress: number; done: boolean; startedAt: number } {
+    const elapsed = now - j.createdAt;
+    const startedAt = j.createdAt + Math.min(50, j.durationMs / 4);
+    if (elapsed >= j.durationMs) return { progress: 100, done: true, startedAt };
+    return { progress: Math.max(0, Math.min(99, Math.floor((elapsed / Math.max(1, j.durationMs)) * 100))), done: false, startedAt };
+  }
+}
+
+/** Roles that may publish, create projects and delete their own content. */
+export function canPublish(role: SiteRole | undefined): boolean {
+  return role === 'ServerAdministrator' || role === 'SiteAdministratorCreator' || role === 'SiteAdministratorExplorer'
+    || role === 'Creator' || role === 'ExplorerCanPublish';
+}
+
+export function isSiteAdmin(role: SiteRole | undefined): boolean {
+  return role === 'ServerAdministrator' || role === 'SiteAdministratorCreator' || role === 'SiteAdministratorExplorer';
+}

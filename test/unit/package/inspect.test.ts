@@ -1,0 +1,86 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { TableauError } from '../../../src/core/errors';
+import { inspectPackage } from '../../../src/core/package/inspect';
+import { buildZip } from '../../fixtures/zipWriter';
+import { datasourceXml, hyperBytes, POSTGRES, tdsxBytes, tempDir, TEXTFILE, twbxBytes, workbookXml } from '../../fixtures/samples';
+
+const isInvalid = (pattern: RegExp) => (e: unknown) => TableauError.is(e, 'invalidFile') && pattern.test((e as Error).message);
+
+describe('inspectPackage', () => {
+  const tmp = tempDir();
+  after(() => tmp.cleanup());
+
+  it('reads a .twbx: kind, inner document and connections', async () => {
+    const p = tmp.file('Sales Report.twbx', twbxBytes([POSTGRES, TEXTFILE], { twbName: 'Other name.twb' }));
+    const info = await inspectPackage(p);
+    assert.equal(info.kind, 'workbook');
+    assert.equal(info.fileType, 'twbx');
+    assert.equal(info.size, fs.statSync(p).size);
+    assert.equal(info.isExtract, false);
+    assert.equal(info.innerDocumentName, 'Other name.twb');
+    assert.equal(info.connectionsParsed, true);
+    assert.deepEqual(info.connections, [
+      { ...POSTGRES, needsCredentials: true, isOAuth: false },
+      { class: 'textscan', dbname: 'Data/orders.csv', server: undefined, port: undefined, username: undefined, authentication: undefined, needsCredentials: false, isOAuth: false },
+    ]);
+  });
+
+  it('treats a packaged extract as needing no credentials, and spots OAuth', async () => {
+    const oauth = { class: 'snowflake', server: 'acme.snowflakecomputing.com', authentication: 'oauth' };
+    const p = tmp.file('x.tdsx', tdsxBytes([POSTGRES], { extract: true }));
+    const info = await inspectPackage(p);
+    assert.equal(info.kind, 'datasource');
+    assert.deepEqual(
+      info.connections.map((c) => [c.class, c.needsCredentials]),
+      [['postgres', false], ['hyper', false]],
+    );
+    const tds = await inspectPackage(tmp.file('o.tds', datasourceXml([oauth])));
+    assert.equal(tds.connections[0].isOAuth, true);
+    assert.equal(tds.connections[0].needsCredentials, true);
+  });
+
+  it('reads a plain .twb with escaped attribute values', async () => {
+    const p = tmp.file('s.twb', workbookXml([{ ...POSTGRES, username: `O'Brien & <co>` }]));
+    const info = await inspectPackage(p);
+    assert.equal(info.connections[0].username, `O'Brien & <co>`);
+  });
+
+  it('checks .hyper headers: accepts Hyper, refuses a renamed zip, warns otherwise', async () => {
+    const ok = await inspectPackage(tmp.file('d.hyper', hyperBytes(4096)));
+    assert.equal(ok.isExtract, true);
+    assert.deepEqual(ok.warnings, []);
+    await assert.rejects(inspectPackage(tmp.file('z.hyper', twbxBytes())), isInvalid(/zip archive/));
+    const odd = await inspectPackage(tmp.file('odd.hyper', Buffer.alloc(64, 1)));
+    assert.equal(odd.warnings.length, 1);
+  });
+
+  it('refuses a wrong extension, listing the accepted ones', async () => {
+    await assert.rejects(inspectPackage(tmp.file('report.pdf', 'x')), isInvalid(/\.twbx.*\.hyper/));
+  });
+
+  it('refuses an empty file, a directory and a missing file', async () => {
+    await assert.rejects(inspectPackage(tmp.file('e.twbx', '')), isInvalid(/empty/));
+    fs.mkdirSync(`${tmp.dir}/dir.twbx`);
+    await assert.rejects(inspectPackage(`${tmp.dir}/dir.twbx`), isInvalid(/directory/));
+    await assert.rejects(inspectPackage(`${tmp.dir}/missing.twbx`), isInvalid(/does not exist/));
+  });
+
+  it('refuses a .twbx that is not a zip or holds no top-level .twb', async () => {
+    await assert.rejects(inspectPackage(tmp.file('b.twbx', workbookXml())), isInvalid(/not a valid zip/));
+    const nested = buildZip([{ name: 'sub/Sales.twb', data: workbookXml() }]);
+    await assert.rejects(inspectPackage(tmp.file('n.twbx', nested)), isInvalid(/no \.twb/));
+    const whole = twbxBytes();
+    await assert.rejects(inspectPackage(tmp.file('t.twbx', whole.subarray(0, whole.length - 30))), isInvalid(/./));
+  });
+
+  it('refuses XML whose root is not the right Tableau element', async () => {
+    await assert.rejects(inspectPackage(tmp.file('w.twb', datasourceXml())), isInvalid(/root element is <datasource>/));
+    await assert.rejects(inspectPackage(tmp.file('h.tds', '<html><body/></html>')), isInvalid(/<html>/));
+    await assert.rejects(inspectPackage(tmp.file('j.twb', '{"not":"xml"}')), isInvalid(/not an XML document/));
+    const doctype = `<?xml version='1.0'?><!DOCTYPE workbook [<!ENTITY x "y">]><workbook/>`;
+    await assert.rejects(inspectPackage(tmp.file('d.twb', doctype)), isInvalid(/not an XML document/));
+    const inner = buildZip([{ name: 'Sales.twb', data: '<html/>' }]);
+    await assert.rejects(inspectPackage(tmp.file('i.twbx', inner)), isInvalid(/Sales\.twb.*<html>/));
+  });
+});

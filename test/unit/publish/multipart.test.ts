@@ -1,0 +1,152 @@
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import type { Writable } from 'node:stream';
+import { isCancellation, TableauError } from '../../../src/core/errors';
+import { buildMultipart, contentDisposition, type MultipartMessage } from '../../../src/core/publish/multipart';
+import { tempDir } from '../../fixtures/samples';
+
+interface Part {
+  headers: Record<string, string[]>;
+  body: Buffer;
+}
+type DicerCtor = new (cfg: { boundary: string }) => Writable & { on(event: string, l: (...a: never[]) => void): unknown };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Dicer = require('@fastify/busboy/deps/dicer/lib/Dicer') as DicerCtor;
+
+async function collect(msg: MultipartMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of msg.body) chunks.push(Buffer.from(c));
+  return Buffer.concat(chunks);
+}
+
+function parse(boundary: string, bytes: Buffer): Promise<Part[]> {
+  return new Promise((resolve, reject) => {
+    const parts: Part[] = [];
+    const d = new Dicer({ boundary });
+    d.on('part', (p: NodeJS.ReadableStream) => {
+      const part: Part = { headers: {}, body: Buffer.alloc(0) };
+      const bufs: Buffer[] = [];
+      p.on('header', (h: Record<string, string[]>) => (part.headers = h));
+      p.on('data', (c: Buffer) => bufs.push(c));
+      p.on('end', () => {
+        part.body = Buffer.concat(bufs);
+        parts.push(part);
+      });
+    });
+    d.on('error', reject);
+    d.on('finish', () => resolve(parts));
+    d.end(bytes);
+  });
+}
+
+describe('multipart writer', () => {
+  const tmp = tempDir();
+  after(() => tmp.cleanup());
+  const fileBytes = Buffer.alloc(3 * 1024 * 1024 + 17);
+  for (let i = 0; i < fileBytes.length; i += 7) fileBytes[i] = i & 0xff;
+  let file = '';
+  before(() => (file = tmp.file('Sales.twbx', fileBytes)));
+
+  it('produces exactly Content-Length bytes that parse back into the parts', async () => {
+    const progress: number[] = [];
+    const msg = await buildMultipart(
+      [
+        { name: 'request_payload', contentType: 'text/xml', body: '<tsRequest><workbook name="Sales"/></tsRequest>' },
+        { name: 'tableau_workbook', filename: 'Sales.twbx', contentType: 'application/octet-stream', body: { path: file } },
+      ],
+      { readSize: 1024 * 1024, onFileBytes: (n) => progress.push(n) },
+    );
+    assert.match(msg.contentType, /^multipart\/mixed; boundary=TableauPublisher[0-9a-f]{48}$/);
+    const bytes = await collect(msg);
+    assert.equal(bytes.length, msg.contentLength);
+    assert.ok(bytes.subarray(0, 200).toString().startsWith(`--${msg.boundary}\r\nContent-Disposition: name="request_payload"\r\nContent-Type: text/xml\r\n\r\n`));
+    assert.ok(bytes.toString('latin1').endsWith(`\r\n--${msg.boundary}--\r\n`));
+    const parts = await parse(msg.boundary, bytes);
+    assert.equal(parts.length, 2);
+    assert.equal(parts[0].body.toString(), '<tsRequest><workbook name="Sales"/></tsRequest>');
+    assert.deepEqual(parts[1].headers['content-disposition'], ['name="tableau_workbook"; filename="Sales.twbx"']);
+    assert.deepEqual(parts[1].headers['content-type'], ['application/octet-stream']);
+    assert.ok(parts[1].body.equals(fileBytes));
+    assert.deepEqual(progress, [1, 2, 3, 3].map((m, i) => (i < 3 ? m * 1024 * 1024 : fileBytes.length)));
+    // Re-iterable: a replay streams the same bytes again.
+    assert.ok((await collect(msg)).equals(bytes));
+  });
+
+  it('streams a byte range of a file, with an empty payload part', async () => {
+    const msg = await buildMultipart(
+      [
+        { name: 'request_payload', contentType: 'text/xml', body: '' },
+        { name: 'tableau_file', filename: 'file', contentType: 'application/octet-stream', body: { path: file, start: 1000, end: 2_000_123 } },
+      ],
+      { readSize: 64 * 1024 },
+    );
+    const bytes = await collect(msg);
+    assert.equal(bytes.length, msg.contentLength);
+    const parts = await parse(msg.boundary, bytes);
+    assert.equal(parts[0].body.length, 0);
+    assert.equal(
+      createHash('sha256').update(parts[1].body).digest('hex'),
+      createHash('sha256').update(fileBytes.subarray(1000, 2_000_123)).digest('hex'),
+    );
+  });
+
+  it('escapes filenames with quotes, control characters and non-ASCII', () => {
+    assert.equal(contentDisposition('tableau_workbook', 'Sales.twbx'), 'name="tableau_workbook"; filename="Sales.twbx"');
+    assert.equal(
+      contentDisposition('tableau_workbook', 'Q1 "final"\r\nX: y ünï 売上.twbx'),
+      `name="tableau_workbook"; filename="Q1 _final___X: y _n_ __.twbx"; filename*=UTF-8''Q1%20%22final%22%0D%0AX%3A%20y%20%C3%BCn%C3%AF%20%E5%A3%B2%E4%B8%8A.twbx`,
+    );
+    assert.equal(contentDisposition('tableau_file', "it's (1).twbx"), `name="tableau_file"; filename="it's (1).twbx"`);
+  });
+
+  it('round-trips a non-ASCII filename through a parser', async () => {
+    const name = 'Ventes "été" 売上.twbx';
+    const msg = await buildMultipart([{ name: 'tableau_workbook', filename: name, contentType: 'application/octet-stream', body: Buffer.from('abc') }]);
+    const parts = await parse(msg.boundary, await collect(msg));
+    const cd = parts[0].headers['content-disposition'][0];
+    const star = /filename\*=UTF-8''([^;]+)/.exec(cd)?.[1];
+    assert.equal(decodeURIComponent(star ?? ''), name);
+    assert.ok(!/[^\x20-\x7e]/.test(cd));
+  });
+
+  it('fails with fileChanged when the file changes during the upload', async () => {
+    const p = tmp.file('changing.hyper', fileBytes);
+    const msg = await buildMultipart([{ name: 'f', filename: 'f', contentType: 'application/octet-stream', body: { path: p } }], { readSize: 1024 * 1024 });
+    let n = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const _c of msg.body) if (++n === 2) fs.appendFileSync(p, 'more');
+      })(),
+      (e) => TableauError.is(e, 'fileChanged'),
+    );
+    assert.ok(TableauError.is(msg.failure(), 'fileChanged'));
+    // A shrinking file is caught while reading.
+    const q = tmp.file('shrinking.hyper', fileBytes);
+    const msg2 = await buildMultipart([{ name: 'f', filename: 'f', contentType: 'application/octet-stream', body: { path: q } }], { readSize: 1024 * 1024 });
+    n = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const _c of msg2.body) if (++n === 2) fs.truncateSync(q, 10);
+      })(),
+      (e) => TableauError.is(e, 'fileChanged'),
+    );
+    // And a file that differs from the fingerprint taken earlier is refused up front.
+    await assert.rejects(
+      buildMultipart([{ name: 'f', contentType: 'x', body: { path: p } }], { expect: { size: fileBytes.length, mtimeMs: 1 } }),
+      (e) => TableauError.is(e, 'fileChanged'),
+    );
+  });
+
+  it('stops when the signal aborts', async () => {
+    const ac = new AbortController();
+    const msg = await buildMultipart([{ name: 'f', contentType: 'x', body: { path: file } }], { readSize: 1024 * 1024, signal: ac.signal });
+    let n = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const _c of msg.body) if (++n === 2) ac.abort();
+      })(),
+      (e) => isCancellation(e),
+    );
+  });
+});

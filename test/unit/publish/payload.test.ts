@@ -1,0 +1,49 @@
+import * as assert from 'node:assert/strict';
+import { XMLParser } from 'fast-xml-parser';
+import { TableauError } from '../../../src/core/errors';
+import { globalRedactor } from '../../../src/core/logger';
+import { dataSourcePayload, workbookPayload, xmlAttr } from '../../../src/core/publish/payload';
+
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', processEntities: true, htmlEntities: true });
+
+describe('publish payload', () => {
+  it('escapes every special character, with &#39; for the apostrophe', () => {
+    assert.equal(xmlAttr(`a'b"c&d<e>f\ng`), 'a&#39;b&quot;c&amp;d&lt;e&gt;f&#10;g');
+    assert.throws(() => xmlAttr('bell\u0007'), (e) => TableauError.is(e, 'invalidArgument'));
+  });
+
+  it('builds a workbook payload whose values parse back exactly', () => {
+    const name = `Q1 'Sales' & "Margins" <draft> — 売上 ✓`;
+    const xml = workbookPayload({
+      name,
+      projectId: 'p-1',
+      showTabs: true,
+      description: 'line 1\nline 2',
+      hiddenViews: ['Sheet & 2'],
+      connectionCredentials: [{ serverAddress: 'db.example.com', serverPort: '5432', username: 'u', password: `pa'ss"word` }],
+    });
+    assert.ok(!xml.includes('&apos;'));
+    const doc = parser.parse(xml);
+    const wb = doc.tsRequest.workbook;
+    assert.equal(wb.name, name);
+    assert.equal(wb.showTabs, 'true');
+    assert.equal(wb.description, 'line 1\nline 2');
+    assert.equal(wb.project.id, 'p-1');
+    assert.equal(wb.views.view.name, 'Sheet & 2');
+    assert.equal(wb.views.view.hidden, 'true');
+    const c = wb.connections.connection;
+    assert.equal(c.serverAddress, 'db.example.com');
+    assert.deepEqual(c.connectionCredentials, { name: 'u', password: `pa'ss"word`, embed: 'true' });
+    // The password is now known to the redactor.
+    assert.ok(!globalRedactor.redact(`x pa'ss"word y`).includes(`pa'ss"word`));
+  });
+
+  it('builds a data source payload', () => {
+    const xml = dataSourcePayload({ name: 'Orders', projectId: 'p', description: 'D', connectionCredentials: { username: 'u', password: 'secret-pw', embed: false } });
+    assert.equal(
+      xml,
+      '<tsRequest><datasource name="Orders" description="D"><project id="p"/><connectionCredentials name="u" password="secret-pw" embed="false"/></datasource></tsRequest>',
+    );
+    assert.throws(() => dataSourcePayload({ name: '  ', projectId: 'p' }), (e) => TableauError.is(e, 'invalidArgument'));
+  });
+});

@@ -1,0 +1,85 @@
+import * as assert from 'node:assert/strict';
+import { nullLogger } from '../../../src/core/logger';
+import type { ConnectionProfile } from '../../../src/vscode/connections/connectionManager';
+import { credentialFor } from '../../../src/vscode/connections/profileLogic';
+import { SessionPool } from '../../../src/vscode/connections/sessionPool';
+import { startSimulator, type RunningSimulator } from '../../simulator';
+
+const PAT = { name: 'pool-pat', secret: 'pool-secret-0123456789' };
+
+describe('vscodeLogic: SessionPool against the simulator', () => {
+  let sim: RunningSimulator;
+  let pool: SessionPool;
+  let changes = 0;
+  let profile: ConnectionProfile;
+
+  before(async () => {
+    sim = await startSimulator({
+      config: {
+        sites: [
+          { name: 'Default', contentUrl: '' },
+          { name: 'Sales', contentUrl: 'sales' },
+        ],
+        users: [
+          { name: 'admin', password: 'admin-password', isServerAdmin: true },
+          { name: 'bob', password: 'bob-password', siteRole: 'Creator' },
+        ],
+        pats: [{ name: PAT.name, secret: PAT.secret, user: 'admin' }],
+      },
+    });
+    profile = { id: 'conn-1', label: 'Sim', serverUrl: sim.url, siteContentUrl: '', authKind: 'pat', patName: PAT.name, readOnly: false };
+    pool = new SessionPool({
+      logger: nullLogger,
+      credential: async (p, actAs) => credentialFor(p, PAT.secret, actAs?.name),
+      httpOptions: async () => ({}),
+      changed: () => changes++,
+    });
+  });
+
+  after(async () => {
+    await pool.signOutAll();
+    await sim.close();
+  });
+
+  it('shares one session per (connection, site, user) and signs in once', async () => {
+    const [a, b] = await Promise.all([pool.acquire(profile, ''), pool.acquire(profile, '')]);
+    assert.equal(a, b, 'racing acquires get the same pooled session');
+    assert.equal(pool.isSignedIn(profile.id), false, 'acquire alone does not sign in');
+    await Promise.all([pool.signIn(a), pool.signIn(b)]);
+    await pool.signIn(a);
+    assert.equal(a.session.signInCount, 1);
+    assert.equal(sim.state().counters.signIns[PAT.name], 1);
+    assert.equal(pool.isSignedIn(profile.id), true);
+    assert.equal(changes, 1, 'one change event for one new sign-in');
+  });
+
+  it('moves a session to another site with switchSite, without a new sign-in', async () => {
+    const a = await pool.acquire(profile, '');
+    const moved = await pool.switchSite(a, 'sales');
+    assert.equal(moved.siteContentUrl, 'sales');
+    assert.equal(moved.session.current()?.siteContentUrl, 'sales');
+    assert.equal(sim.state().counters.signIns[PAT.name], 1);
+    assert.equal(await pool.acquire(profile, 'sales'), moved, 're-keyed under the new site');
+    assert.deepEqual(
+      pool.entries(profile.id).map((e) => e.siteContentUrl),
+      ['sales'],
+    );
+  });
+
+  it('signs in as another user in a separate session', async () => {
+    const bob = sim.state().users.find((u) => u.name === 'bob');
+    assert.ok(bob);
+    const acting = await pool.acquire(profile, 'sales', { id: bob.id, name: 'bob' });
+    const own = await pool.acquire(profile, 'sales');
+    assert.notEqual(acting, own);
+    const r = await pool.signIn(acting);
+    assert.equal(r.userId, bob.id);
+  });
+
+  it('signs out every session of a connection', async () => {
+    await pool.signOutConnection(profile.id);
+    assert.equal(pool.isSignedIn(profile.id), false);
+    assert.deepEqual(pool.entries(profile.id), []);
+    assert.equal(sim.state().counters.liveSessions, 0);
+  });
+});

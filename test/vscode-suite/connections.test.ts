@@ -1,0 +1,259 @@
+// Connections and credentials in the real extension host: the extension's own services
+// (from activate() in test mode) with a scripted ui seam, against an in-process simulator.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ConnectionProfile } from '../../src/vscode/connections/connectionManager';
+import type { ExtensionTestApi } from '../../src/vscode/services/services';
+import type { Ui } from '../../src/vscode/services/ui';
+import { statusBarText } from '../../src/vscode/statusBar';
+import { startSimulator, type RunningSimulator } from '../simulator';
+import { EXTENSION_ID } from './results';
+
+const PAT = { name: 'vsc-suite-pat', secret: 'vsc-suite-secret-9f8e7d6c5b4a' };
+const SPARE = { name: 'vsc-spare-pat', secret: 'vsc-spare-secret-1a2b3c4d5e6f' };
+
+/** Answers prompts by their title; records everything shown. */
+class ScriptedUi implements Ui {
+  /** By title; an array is a queue of answers for a prompt asked several times. */
+  answers = new Map<string, string | undefined | string[]>();
+  picks = new Map<string, string>();
+  confirmAnswer = true;
+  readonly asked: string[] = [];
+  readonly confirms: string[] = [];
+  readonly notes: { kind: string; message: string }[] = [];
+  readonly opened: string[] = [];
+  readonly prefills = new Map<string, string | undefined>();
+
+  async confirm(message: string): Promise<boolean> {
+    this.confirms.push(message);
+    return this.confirmAnswer;
+  }
+  async input(opts: vscode.InputBoxOptions): Promise<string | undefined> {
+    const key = opts.title ?? opts.prompt ?? '';
+    this.asked.push(key);
+    this.prefills.set(key, opts.value);
+    if (!this.answers.has(key)) throw new Error(`unexpected prompt: ${key}`);
+    const queued = this.answers.get(key);
+    const v = Array.isArray(queued) ? queued.shift() : queued;
+    const answer = v === KEEP ? (opts.value ?? '') : v;
+    if (answer !== undefined && opts.validateInput) {
+      const problem = await opts.validateInput(answer);
+      if (problem) throw new Error(`answer for "${key}" refused: ${JSON.stringify(problem)}`);
+    }
+    return answer;
+  }
+  async pick<T extends vscode.QuickPickItem>(items: readonly T[] | Promise<readonly T[]>, opts?: vscode.QuickPickOptions): Promise<T | undefined> {
+    const key = opts?.title ?? opts?.placeHolder ?? '';
+    this.asked.push(key);
+    const want = this.picks.get(key);
+    if (want === undefined) throw new Error(`unexpected pick: ${key}`);
+    const list = await items;
+    const found = list.find((i) => i.label === want || i.label.includes(want));
+    if (!found) throw new Error(`no item "${want}" in pick "${key}": ${list.map((i) => i.label).join(', ')}`);
+    return found;
+  }
+  async notify(kind: 'info' | 'warning' | 'error', message: string): Promise<string | undefined> {
+    this.notes.push({ kind, message });
+    return undefined;
+  }
+  async openExternal(url: string): Promise<void> {
+    this.opened.push(url);
+  }
+  errors(): string[] {
+    return this.notes.filter((n) => n.kind === 'error').map((n) => n.message);
+  }
+}
+const KEEP = '\u0000keep-prefill';
+
+describe('connections and credentials (real extension host)', function () {
+  this.timeout(60_000);
+  let sim: RunningSimulator;
+  let api: ExtensionTestApi;
+  let ui: ScriptedUi;
+  let originalUi: Ui;
+  let profile: ConnectionProfile;
+  const sessionEvents: vscode.AuthenticationProviderAuthenticationSessionsChangeEvent[] = [];
+  const subs: vscode.Disposable[] = [];
+
+  before(async () => {
+    sim = await startSimulator({
+      config: {
+        sites: [
+          { name: 'Default', contentUrl: '' },
+          { name: 'Sales', contentUrl: 'sales' },
+        ],
+        users: [
+          { name: 'admin', password: 'admin-password-1', isServerAdmin: true },
+          { name: 'bob', password: 'bob-password-1', siteRole: 'Creator' },
+        ],
+        pats: [
+          { name: PAT.name, secret: PAT.secret, user: 'admin' },
+          { name: SPARE.name, secret: SPARE.secret, user: 'admin' },
+        ],
+      },
+    });
+    const ext = vscode.extensions.getExtension<ExtensionTestApi | undefined>(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} not found`);
+    const exported = await ext.activate();
+    assert.ok(exported?.services, 'activate() returns the test API in extension test mode');
+    api = exported;
+    originalUi = api.services.ui;
+    ui = new ScriptedUi();
+    api.services.ui = ui;
+    subs.push(api.authProvider.onDidChangeSessions((e) => sessionEvents.push(e)));
+  });
+
+  after(async () => {
+    for (const s of subs) s.dispose();
+    if (api) {
+      for (const p of api.services.connections.list()) {
+        if (p.serverUrl === sim?.url) await api.services.connectionAdmin.remove(p.id);
+      }
+      api.services.ui = originalUi;
+    }
+    await sim?.close();
+  });
+
+  it('warns before sending a secret over plain http to another machine, and asks again when declined', async () => {
+    const { askServer } = await import('../../src/vscode/commands/connection/connectionForm');
+    // Declined: the address is asked again (prefilled with https://); answer with the loopback simulator.
+    ui.answers.set('Tableau server address', ['http://tableau.example.test', sim.url]);
+    ui.confirmAnswer = false;
+    const addr = await askServer(api.services);
+    assert.equal(addr.serverUrl, sim.url);
+    assert.equal(ui.confirms.length, 1);
+    assert.match(ui.confirms[0], /plain http:\/\//);
+    assert.equal(ui.prefills.get('Tableau server address'), 'https://tableau.example.test');
+    ui.confirmAnswer = true;
+  });
+
+  it('adds a PAT connection from a pasted browser URL, testing the sign-in before saving', async () => {
+    ui.answers.set('Tableau server address', `${sim.url}/#/site/sales/home`);
+    ui.answers.set('Tableau site', KEEP);
+    ui.answers.set('Connection name', 'Suite Sales');
+    ui.picks.set('How to sign in', 'Personal access token');
+    ui.picks.set('Personal access token', 'Create a token');
+    ui.answers.set('Token name', PAT.name);
+    ui.answers.set('Token secret', PAT.secret);
+    ui.answers.set('Token expiry (optional)', '');
+    const signInsBefore = sim.state().counters.signIns[PAT.name] ?? 0;
+
+    const added = await vscode.commands.executeCommand<ConnectionProfile | undefined>('tableau.addConnection');
+    assert.deepEqual(ui.errors(), []);
+    assert.ok(added, 'the command returns the new profile');
+    profile = added;
+    assert.equal(ui.prefills.get('Tableau site'), 'sales', 'the site of the pasted URL is prefilled');
+    assert.equal(profile.serverUrl, sim.url);
+    assert.equal(profile.siteContentUrl, 'sales');
+    assert.equal(profile.patName, PAT.name);
+    assert.deepEqual(ui.opened, [`${sim.url}/#/site/sales/home`], '"Create a token…" opened the site');
+    assert.equal(api.services.connections.active()?.id, profile.id);
+    assert.equal(api.services.connections.isSignedIn(profile.id), true, 'the test sign-in is kept');
+    assert.equal(sim.state().counters.signIns[PAT.name], signInsBefore + 1, 'exactly one sign-in');
+  });
+
+  it('keeps the secret in SecretStorage only', async () => {
+    const { context } = api.services;
+    assert.equal(await context.secrets.get(`tableau.secret.${profile.id}.patSecret`), PAT.secret);
+    const state = JSON.stringify(context.globalState.keys().map((k) => [k, context.globalState.get(k)]));
+    assert.ok(state.includes(profile.id), 'the profile is in globalState');
+    assert.ok(!state.includes(PAT.secret), 'no secret in globalState');
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('tableau'));
+    assert.ok(!settings.includes(PAT.secret), 'no secret in settings');
+    assert.ok(!JSON.stringify(ui.notes).includes(PAT.secret), 'no secret in any message');
+  });
+
+  it('lists the signed-in connection in the Tableau authentication provider', async () => {
+    const sessions = await api.authProvider.getSessions();
+    const mine = sessions.find((s) => s.id === profile.id);
+    assert.ok(mine, 'a session for the connection');
+    assert.equal(mine.account.label, `token ${PAT.name} @ ${new URL(sim.url).host}/sales`);
+    assert.equal(mine.accessToken, api.services.connectionAdmin.currentSignIn(profile.id)?.token);
+    assert.ok(sessionEvents.some((e) => e.added?.some((s) => s.id === profile.id)), 'onDidChangeSessions announced it');
+    assert.match(statusBarText(api.services.connectionAdmin).text, /Suite Sales: sales/);
+  });
+
+  it('tests the connection: server version, API version, site and user', async () => {
+    const report = await vscode.commands.executeCommand<{ productVersion: string; restApiVersion: string; site: string; userName?: string }>('tableau.testConnection', { connectionId: profile.id });
+    assert.deepEqual(ui.errors(), []);
+    assert.ok(report);
+    assert.equal(report.productVersion, '2024.2.0');
+    assert.equal(report.restApiVersion, '3.23');
+    assert.equal(report.site, 'sales');
+    assert.ok(ui.notes.some((n) => n.kind === 'info' && n.message.includes('Suite Sales works')));
+  });
+
+  it('switches site on the same session and remembers it', async () => {
+    ui.picks.set('Switch site on Suite Sales', 'Default');
+    const before = sim.state().counters.signIns[PAT.name];
+    await vscode.commands.executeCommand('tableau.switchSite', { connectionId: profile.id });
+    assert.deepEqual(ui.errors(), []);
+    assert.equal(api.services.connections.get(profile.id)?.siteContentUrl, '');
+    assert.equal(api.services.connectionAdmin.currentSignIn(profile.id)?.siteContentUrl, '');
+    assert.equal(sim.state().counters.signIns[PAT.name], before, 'switchSite, not a new sign-in');
+  });
+
+  it('acts as another user in a separate session and shows it', async () => {
+    ui.picks.set('Act as user on Suite Sales', 'bob');
+    await vscode.commands.executeCommand('tableau.actAsUser', { connectionId: profile.id });
+    assert.deepEqual(ui.errors(), []);
+    const bob = sim.state().users.find((u) => u.name === 'bob');
+    assert.equal(api.services.connectionAdmin.actingUser(profile.id)?.name, 'bob');
+    assert.equal(api.services.connectionAdmin.currentSignIn(profile.id)?.userId, bob?.id);
+    assert.match(statusBarText(api.services.connectionAdmin).text, /bob/);
+    ui.picks.set('Act as user on Suite Sales', 'Stop acting as bob');
+    await vscode.commands.executeCommand('tableau.actAsUser', { connectionId: profile.id });
+    assert.equal(api.services.connectionAdmin.actingUser(profile.id), undefined);
+  });
+
+  it('refuses writes on a read-only connection with a clear reason', async () => {
+    const now = await vscode.commands.executeCommand<boolean>('tableau.toggleReadOnly', { connectionId: profile.id });
+    assert.equal(now, true);
+    assert.equal(api.services.connections.isReadOnly(profile.id), true);
+    const p = api.services.connections.get(profile.id);
+    assert.ok(p);
+    assert.throws(() => api.services.connections.assertWritable(p), (e: { reason?: string; message?: string }) => {
+      assert.equal(e.reason, 'readOnly');
+      assert.match(e.message ?? '', /read-only/);
+      return true;
+    });
+    await vscode.commands.executeCommand('tableau.toggleReadOnly', { connectionId: profile.id });
+    assert.equal(api.services.connections.isReadOnly(profile.id), false);
+  });
+
+  it('signs out: the authentication session goes away', async () => {
+    sessionEvents.length = 0;
+    await vscode.commands.executeCommand('tableau.signOut', { connectionId: profile.id });
+    assert.equal(api.services.connections.isSignedIn(profile.id), false);
+    assert.equal((await api.authProvider.getSessions()).some((s) => s.id === profile.id), false);
+    assert.ok(sessionEvents.some((e) => e.removed?.some((s) => s.id === profile.id)));
+    // Lazily signed in again by the next caller.
+    await api.services.connections.getClient(profile.id);
+    assert.equal(api.services.connections.isSignedIn(profile.id), true);
+  });
+
+  it('explains a revoked PAT and offers a new token', async () => {
+    const spare: ConnectionProfile = { ...profile, id: `${profile.id}-spare`, label: 'Suite Spare', patName: SPARE.name };
+    await api.services.connectionAdmin.save(spare, SPARE.secret);
+    sim.revokePat(SPARE.name);
+    await assert.rejects(api.services.connections.getClient(spare.id), (e: { reason?: string; message?: string }) => {
+      assert.equal(e.reason, 'signInFailed');
+      assert.match(e.message ?? '', /expired or revoked/);
+      assert.ok(!(e.message ?? '').includes(SPARE.secret));
+      return true;
+    });
+    await api.services.connectionAdmin.remove(spare.id);
+  });
+
+  it('removes a connection after a confirmation naming it, deleting its secret', async () => {
+    ui.confirms.length = 0;
+    ui.confirmAnswer = true;
+    const removed = await vscode.commands.executeCommand<boolean>('tableau.removeConnection', { connectionId: profile.id });
+    assert.equal(removed, true);
+    assert.match(ui.confirms[0], /Suite Sales/);
+    assert.equal(api.services.connections.get(profile.id), undefined);
+    assert.equal(await api.services.context.secrets.get(`tableau.secret.${profile.id}.patSecret`), undefined);
+    assert.equal(api.services.connections.isSignedIn(profile.id), false);
+    assert.equal((await api.authProvider.getSessions()).some((s) => s.id === profile.id), false);
+  });
+});

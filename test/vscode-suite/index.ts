@@ -1,0 +1,130 @@
+/**
+ * Extension-host test runner: VS Code loads this module (`extensionTestsPath`) inside the
+ * real extension host and awaits `run()`, on desktop (@vscode/test-electron) and in
+ * code-server (the `payload` URL parameter, see test/e2e/runVscodeSuite.ts).
+ *
+ * It runs every compiled `out/test/vscode-suite/**\/*.test.js` with mocha (bdd), writes a
+ * JSON results file (env TABLEAU_E2E_SUITE_RESULTS, else <workspace>/.tableau-e2e/) and
+ * rejects on any failure or when no test ran at all. Add tests by creating
+ * `test/vscode-suite/<name>.test.ts`; nothing needs registering.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import * as vscode from 'vscode';
+import {
+  EXTENSION_ID,
+  RESULTS_ENV,
+  RESULTS_FALLBACK,
+  type ActivationProbe,
+  type SuiteResults,
+  type SuiteTestResult,
+} from './results';
+
+export async function run(): Promise<void> {
+  const started = Date.now();
+  const results: SuiteResults = {
+    vscodeVersion: vscode.version,
+    startedAt: new Date(started).toISOString(),
+    durationMs: 0,
+    passed: 0,
+    failed: 0,
+    pending: 0,
+    files: [],
+    tests: [],
+    activation: await probeActivation(),
+  };
+  try {
+    results.files = findTestFiles(__dirname);
+    if (results.files.length === 0) throw new Error(`no *.test.js files under ${__dirname}`);
+    await runMocha(results);
+    if (results.tests.length === 0) throw new Error('mocha ran zero tests');
+  } catch (e) {
+    results.runnerError = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  } finally {
+    results.durationMs = Date.now() - started;
+    const file = writeResults(results);
+    console.log(
+      `[vscode-suite] ${results.passed} passed, ${results.failed} failed, ${results.pending} pending ` +
+        `in ${results.durationMs} ms (VS Code ${results.vscodeVersion}); results: ${file}`,
+    );
+  }
+  if (results.runnerError) throw new Error(`extension-host suite broke: ${results.runnerError}`);
+  if (results.failed > 0) throw new Error(`${results.failed} extension-host test(s) failed`);
+}
+
+/** Times the first `activate()` for the benchmark; the activation test asserts on the outcome. */
+async function probeActivation(): Promise<ActivationProbe> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  const probe: ActivationProbe = { extensionId: EXTENSION_ID, found: !!ext, alreadyActive: !!ext?.isActive };
+  if (!ext) return probe;
+  const t0 = performance.now();
+  try {
+    await ext.activate();
+    probe.activationMs = Math.round((performance.now() - t0) * 100) / 100;
+  } catch (e) {
+    probe.error = e instanceof Error ? e.message : String(e);
+  }
+  return probe;
+}
+
+function findTestFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...findTestFiles(p));
+    else if (entry.name.endsWith('.test.js')) out.push(p);
+  }
+  return out.sort();
+}
+
+function runMocha(results: SuiteResults): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  for (const f of results.files) mocha.addFile(f);
+  const record = (test: Mocha.Test, state: SuiteTestResult['state'], err?: Error): void => {
+    results.tests.push({
+      fullTitle: test.fullTitle(),
+      file: test.file ? path.relative(__dirname, test.file) : undefined,
+      state,
+      durationMs: test.duration,
+      error: err ? (err.stack ?? err.message) : undefined,
+    });
+  };
+  return new Promise((resolve, reject) => {
+    try {
+      const runner = mocha.run(() => resolve());
+      runner.on('pass', (t) => {
+        results.passed++;
+        record(t, 'passed');
+      });
+      runner.on('pending', (t) => {
+        results.pending++;
+        record(t, 'pending');
+      });
+      // 'fail' also fires for hooks; a failing hook is reported under its title.
+      runner.on('fail', (t, err) => {
+        results.failed++;
+        record(t as Mocha.Test, 'failed', err);
+      });
+    } catch (e) {
+      reject(e);
+    }
+  });
+}
+
+function writeResults(results: SuiteResults): string {
+  const target = process.env[RESULTS_ENV] || fallbackResultsPath();
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  // Write-then-rename: the driver polls for this file and must never read half of it.
+  const tmp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(results, null, 2));
+  fs.renameSync(tmp, target);
+  return target;
+}
+
+function fallbackResultsPath(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const base = folder?.scheme === 'file' ? folder.fsPath : os.tmpdir();
+  return path.join(base, ...RESULTS_FALLBACK);
+}
