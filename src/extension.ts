@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { TableauError } from './core/errors';
 import { TableauAuthenticationProvider, AUTH_PROVIDER_ID } from './vscode/auth/authProvider';
 import { registerCommands } from './vscode/commands/registry';
-import { ExtensionConnectionManager } from './vscode/connections/connectionAdmin';
+import { ExtensionConnectionManager } from './vscode/connections/extensionConnectionManager';
 import { SecretStorageCredentialStore } from './vscode/connections/credentialStore';
 import { checkPatExpiry, tokenActions } from './vscode/connections/patLifecycle';
 import { initErrors, registerErrorActions } from './vscode/services/errors';

@@ -79,7 +79,8 @@ export class CodeServer {
 
   /** The workbench URL for a folder, optionally with a test `payload` (see runVscodeSuite.ts). */
   folderUrl(folder: string, payload?: [string, string][]): string {
-    let url = `${this.url}/?folder=${encodeURIComponent(folder)}`;
+    // Slashes stay readable: the sandbox prints this URL for people to open.
+    let url = `${this.url}/?folder=${encodeURIComponent(folder).replace(/%2F/g, '/')}`;
     if (payload) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     return url;
   }

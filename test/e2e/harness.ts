@@ -145,6 +145,14 @@ export class Workbench {
     return toast;
   }
 
+  /** Texts of the error notifications shown now (toasts, plus the ones collapsed into the centre). */
+  async errorNotifications(): Promise<string[]> {
+    const toasts = this.page.locator('.notifications-toasts .notification-toast', {
+      has: this.page.locator('.codicon-error, .codicon-notifications-error'),
+    });
+    return (await toasts.allInnerTexts()).map((t) => t.trim());
+  }
+
   /** Saves a PNG of the whole window to test-artifacts/e2e/<name>.png and returns its path. */
   async screenshot(name: string): Promise<string> {
     const file = path.join(artifactsDir(), `${name.replace(/[^\w.-]+/g, '-')}.png`);

@@ -5,12 +5,14 @@ import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../src/vscode/connections/connectionManager';
 import type { ExtensionTestApi } from '../../src/vscode/services/services';
 import type { Ui } from '../../src/vscode/services/ui';
+import { checkPatExpiry } from '../../src/vscode/connections/patLifecycle';
 import { statusBarText } from '../../src/vscode/statusBar';
 import { startSimulator, type RunningSimulator } from '../simulator';
 import { EXTENSION_ID } from './results';
 
 const PAT = { name: 'vsc-suite-pat', secret: 'vsc-suite-secret-9f8e7d6c5b4a' };
 const SPARE = { name: 'vsc-spare-pat', secret: 'vsc-spare-secret-1a2b3c4d5e6f' };
+const RENEWED = { name: 'vsc-renewed-pat', secret: 'vsc-renewed-secret-77aa88bb99cc' };
 
 /** Answers prompts by their title; records everything shown. */
 class ScriptedUi implements Ui {
@@ -20,7 +22,7 @@ class ScriptedUi implements Ui {
   confirmAnswer = true;
   readonly asked: string[] = [];
   readonly confirms: string[] = [];
-  readonly notes: { kind: string; message: string }[] = [];
+  readonly notes: { kind: string; message: string; actions: string[] }[] = [];
   readonly opened: string[] = [];
   readonly prefills = new Map<string, string | undefined>();
 
@@ -52,8 +54,8 @@ class ScriptedUi implements Ui {
     if (!found) throw new Error(`no item "${want}" in pick "${key}": ${list.map((i) => i.label).join(', ')}`);
     return found;
   }
-  async notify(kind: 'info' | 'warning' | 'error', message: string): Promise<string | undefined> {
-    this.notes.push({ kind, message });
+  async notify(kind: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined> {
+    this.notes.push({ kind, message, actions });
     return undefined;
   }
   async openExternal(url: string): Promise<void> {
@@ -64,6 +66,24 @@ class ScriptedUi implements Ui {
   }
 }
 const KEEP = '\u0000keep-prefill';
+
+let apiForWait: ExtensionTestApi | undefined;
+/** Resolves when `done()` holds after a change event (or already holds); fails after 5 s. */
+function waitForChange(done: () => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (done()) return resolve();
+    const timer = setTimeout(() => {
+      sub?.dispose();
+      reject(new Error('no matching change within 5 s'));
+    }, 5000);
+    const sub = apiForWait?.services.connections.onDidChange(() => {
+      if (!done()) return;
+      clearTimeout(timer);
+      sub?.dispose();
+      resolve();
+    });
+  });
+}
 
 describe('connections and credentials (real extension host)', function () {
   this.timeout(60_000);
@@ -89,6 +109,7 @@ describe('connections and credentials (real extension host)', function () {
         pats: [
           { name: PAT.name, secret: PAT.secret, user: 'admin' },
           { name: SPARE.name, secret: SPARE.secret, user: 'admin' },
+          { name: RENEWED.name, secret: RENEWED.secret, user: 'admin' },
         ],
       },
     });
@@ -97,6 +118,7 @@ describe('connections and credentials (real extension host)', function () {
     const exported = await ext.activate();
     assert.ok(exported?.services, 'activate() returns the test API in extension test mode');
     api = exported;
+    apiForWait = exported;
     originalUi = api.services.ui;
     ui = new ScriptedUi();
     api.services.ui = ui;
@@ -232,7 +254,7 @@ describe('connections and credentials (real extension host)', function () {
     assert.equal(api.services.connections.isSignedIn(profile.id), true);
   });
 
-  it('explains a revoked PAT and offers a new token', async () => {
+  it('explains a revoked PAT, offers a new token, and takes one', async () => {
     const spare: ConnectionProfile = { ...profile, id: `${profile.id}-spare`, label: 'Suite Spare', patName: SPARE.name };
     await api.services.connectionAdmin.save(spare, SPARE.secret);
     sim.revokePat(SPARE.name);
@@ -242,7 +264,66 @@ describe('connections and credentials (real extension host)', function () {
       assert.ok(!(e.message ?? '').includes(SPARE.secret));
       return true;
     });
+    // Shown by a command: the failure carries the token actions.
+    ui.notes.length = 0;
+    await vscode.commands.executeCommand('tableau.signIn', { connectionId: spare.id });
+    const shown = ui.notes.find((n) => n.kind === 'error');
+    assert.ok(shown, 'the failure is shown');
+    assert.match(shown.message, /expired or revoked \(PATs expire after 15 days unused\)/);
+    assert.deepEqual(shown.actions, ['Enter new token…', 'Create a token…', 'Show Log']);
+    assert.equal(api.services.connections.isSignedIn(spare.id), false);
+    // "Enter new token…": only the token is asked for, tested, and stored.
+    ui.picks.set('Personal access token', 'Enter a token I have');
+    ui.answers.set('Token name', RENEWED.name);
+    ui.answers.set('Token secret', RENEWED.secret);
+    ui.answers.set('Token expiry (optional)', '2099-01-31');
+    ui.notes.length = 0;
+    await vscode.commands.executeCommand('tableau.editConnection', { connectionId: spare.id, secretOnly: true });
+    assert.deepEqual(ui.errors(), []);
+    assert.equal(api.services.connections.get(spare.id)?.patName, RENEWED.name);
+    assert.equal(api.services.connections.get(spare.id)?.patExpiresOn, '2099-01-31');
+    assert.equal(await api.services.context.secrets.get(`tableau.secret.${spare.id}.patSecret`), RENEWED.secret);
+    assert.equal(api.services.connections.isSignedIn(spare.id), true, 'signed in with the new token');
     await api.services.connectionAdmin.remove(spare.id);
+  });
+
+  it('warns about a PAT expiring within a week, once a day', async () => {
+    const now = new Date();
+    const inThreeDays = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 3);
+    const ymd = `${inThreeDays.getFullYear()}-${String(inThreeDays.getMonth() + 1).padStart(2, '0')}-${String(inThreeDays.getDate()).padStart(2, '0')}`;
+    const expiring: ConnectionProfile = { ...profile, id: `${profile.id}-exp`, label: 'Suite Expiring', patExpiresOn: ymd };
+    await api.services.connectionAdmin.save(expiring, PAT.secret);
+    try {
+      ui.notes.length = 0;
+      await checkPatExpiry(api.services, now);
+      await checkPatExpiry(api.services, now);
+      const warnings = ui.notes.filter((n) => n.kind === 'warning' && n.message.includes('Suite Expiring'));
+      assert.equal(warnings.length, 1, 'once per day');
+      assert.match(warnings[0].message, /expires in 3 day\(s\)/);
+      assert.deepEqual(warnings[0].actions, ['Enter new token…', 'Create a token…']);
+    } finally {
+      await api.services.connectionAdmin.remove(expiring.id);
+    }
+  });
+
+  it('follows changes made by another window (secrets and profiles)', async () => {
+    const { context } = api.services;
+    await api.services.connections.getClient(profile.id);
+    assert.equal(api.services.connections.isSignedIn(profile.id), true);
+    // Another window renames the connection: globalState plus the revision signal.
+    const stored = context.globalState.get<ConnectionProfile[]>('tableau.connections') ?? [];
+    await context.globalState.update('tableau.connections', stored.map((p) => (p.id === profile.id ? { ...p, label: 'Suite Renamed' } : p)));
+    const renamed = waitForChange(() => api.services.connections.get(profile.id)?.label === 'Suite Renamed');
+    await context.secrets.store('tableau.profiles.revision', `other-window-${Date.now()}`);
+    await renamed;
+    assert.equal(api.services.connections.isSignedIn(profile.id), true, 'a rename keeps the session');
+    // Another window stores a different secret: the session built on the old one is dropped.
+    const dropped = waitForChange(() => !api.services.connections.isSignedIn(profile.id));
+    await context.secrets.store(`tableau.secret.${profile.id}.patSecret`, SPARE.secret);
+    await dropped;
+    await context.secrets.store(`tableau.secret.${profile.id}.patSecret`, PAT.secret);
+    await api.services.connectionAdmin.save({ ...profile });
+    profile = api.services.connections.get(profile.id) ?? profile;
   });
 
   it('removes a connection after a confirmation naming it, deleting its secret', async () => {

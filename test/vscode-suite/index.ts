@@ -7,6 +7,11 @@
  * JSON results file (env TABLEAU_E2E_SUITE_RESULTS, else <workspace>/.tableau-e2e/) and
  * rejects on any failure or when no test ran at all. Add tests by creating
  * `test/vscode-suite/<name>.test.ts`; nothing needs registering.
+ *
+ * Under `npm run test:e2e` the host's environment also carries the simulator:
+ * TABLEAU_E2E_SERVER_URL, TABLEAU_E2E_SITE, TABLEAU_E2E_PAT_NAME, TABLEAU_E2E_PAT_SECRET
+ * (the simulator's demo token). Tests must not wait on modal dialogs: the workbench
+ * refuses them in test mode, so inject answers instead.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -61,8 +61,13 @@ export class TableauRestApi {
   private readonly logger: Logger;
   private readonly pinnedVersion?: string;
   private versionPromise?: Promise<string>;
+  private readonly format: 'xml' | 'json';
+  private readonly accept: string;
 
-  constructor(opts: { server: ServerAddress; http: HttpClient; apiVersion?: string; logger?: Logger }) {
+  /** `format` (added to the contract): the answer format to ask for; XML unless told otherwise. */
+  constructor(opts: { server: ServerAddress; http: HttpClient; apiVersion?: string; logger?: Logger; format?: 'xml' | 'json' }) {
+    this.format = opts.format ?? 'xml';
+    this.accept = this.format === 'json' ? 'application/json' : 'application/xml';
     this.serverAddress = opts.server;
     this.http = opts.http;
     this.logger = opts.logger ?? nullLogger;
@@ -95,8 +100,8 @@ export class TableauRestApi {
     const probes = this.pinnedVersion ? [this.pinnedVersion, ...PROBE_VERSIONS] : PROBE_VERSIONS;
     for (const v of probes) {
       try {
-        const res = await this.http.request({ method: 'GET', url: `${this.serverAddress.serverUrl}/api/${v}/serverInfo`, headers: { accept: 'application/xml' }, signal });
-        const ts = decodeResponse(res, { action: 'read the server information' });
+        const res = await this.http.request({ method: 'GET', url: `${this.serverAddress.serverUrl}/api/${v}/serverInfo`, headers: { accept: this.accept }, signal });
+        const ts = decodeResponse(res, { action: 'read the server information', expect: this.format });
         const info = child(ts, 'serverInfo');
         const pv = child(info, 'productVersion');
         const restApiVersion = attr(info, 'restApiVersion') ?? textOf(info?.restApiVersion);
@@ -125,14 +130,14 @@ export class TableauRestApi {
       const body = await signInBody(credential, siteContentUrl, opts);
       const url = await this.url('auth/signin', undefined, opts.signal);
       this.logger.info(`Signing in to ${this.serverAddress.serverUrl} (site "${siteContentUrl}") with ${describeCredential(credential)}`);
-      const res = await this.http.request({ method: 'POST', url, headers: { 'content-type': 'text/xml', accept: 'application/xml' }, body, signal: opts.signal });
+      const res = await this.http.request({ method: 'POST', url, headers: { 'content-type': 'text/xml', accept: this.accept }, body, signal: opts.signal });
       if (isRedirect(res.status) && res.headers.location && redirects < MAX_SIGN_IN_REDIRECTS) {
         this.followSignInRedirect(res, url);
         continue;
       }
       let ts: Record<string, unknown>;
       try {
-        ts = decodeResponse(res, { action: 'sign in' });
+        ts = decodeResponse(res, { action: 'sign in', expect: this.format });
       } catch (e) {
         if (TableauError.is(e, 'signInFailed')) throw withMessage(e, signInFailureMessage(credential, siteContentUrl, e.detail));
         throw e;
@@ -153,8 +158,8 @@ export class TableauRestApi {
   }
 
   async signOut(token: string, signal?: AbortSignal): Promise<void> {
-    const res = await this.http.request({ method: 'POST', url: await this.url('auth/signout', undefined, signal), headers: { 'x-tableau-auth': token, accept: 'application/xml' }, signal });
-    decodeResponse(res, { action: 'sign out' });
+    const res = await this.http.request({ method: 'POST', url: await this.url('auth/signout', undefined, signal), headers: { 'x-tableau-auth': token, accept: this.accept }, signal });
+    decodeResponse(res, { action: 'sign out', expect: this.format });
   }
 
   async switchSite(token: string, siteContentUrl: string, signal?: AbortSignal): Promise<SignInResult> {
@@ -162,11 +167,11 @@ export class TableauRestApi {
     const res = await this.http.request({
       method: 'POST',
       url: await this.url('auth/switchSite', undefined, signal),
-      headers: { 'x-tableau-auth': token, 'content-type': 'text/xml', accept: 'application/xml' },
+      headers: { 'x-tableau-auth': token, 'content-type': 'text/xml', accept: this.accept },
       body,
       signal,
     });
-    return readCredentials(decodeResponse(res, { action: `switch to site "${siteContentUrl}"` }), siteContentUrl);
+    return readCredentials(decodeResponse(res, { action: `switch to site "${siteContentUrl}"`, expect: this.format }), siteContentUrl);
   }
 
   /** Authenticated call. Returns the decoded tsResponse object ({} for an empty or streamed answer). */
@@ -175,7 +180,8 @@ export class TableauRestApi {
     let url = await this.url(req.path, req.query, req.signal);
     const origin = new URL(url).origin;
     for (let hops = 0; ; hops++) {
-      const headers: Record<string, string> = { accept: 'application/xml', ...(req.headers ?? {}) };
+      // A download answers with the file itself; only ask for a format when the answer is a tsResponse.
+      const headers: Record<string, string> = { ...(req.responseSink ? {} : { accept: this.accept }), ...(req.headers ?? {}) };
       // Never hand the session token to another origin (a CDN or storage redirect).
       if (new URL(url).origin === origin) headers['x-tableau-auth'] = token;
       if (req.contentType) headers['content-type'] = req.contentType;
@@ -195,7 +201,7 @@ export class TableauRestApi {
         continue;
       }
       if (req.responseSink && res.status >= 200 && res.status < 300) return {};
-      return decodeResponse(res, { action: req.action });
+      return decodeResponse(res, { action: req.action, expect: this.format });
     }
   }
 }

@@ -12,6 +12,27 @@ import * as switchConnection from './connection/switchConnection';
 import * as switchSite from './connection/switchSite';
 import * as testConnection from './connection/testConnection';
 import * as toggleReadOnly from './connection/toggleReadOnly';
+import * as clearFilter from './content/clearFilter';
+import * as copyContentUrl from './content/copyContentUrl';
+import * as copyLuid from './content/copyLuid';
+import * as copyName from './content/copyName';
+import * as copyWebUrl from './content/copyWebUrl';
+import * as createProject from './content/createProject';
+import * as deleteContent from './content/deleteContent';
+import * as download from './content/download';
+import * as filterContent from './content/filterContent';
+import * as loadMore from './content/loadMore';
+import * as openInBrowser from './content/openInBrowser';
+import * as openSandbox from './content/openSandbox';
+import * as refreshContent from './content/refreshContent';
+import * as refreshExtract from './content/refreshExtract';
+import * as retry from './content/retry';
+import * as searchContent from './content/searchContent';
+import * as publish from './publish/publish';
+import * as publishAgain from './publish/publishAgain';
+import * as publishAll from './publish/publishAll';
+import * as autoPublish from '../publish/autoPublish';
+import * as publishTasks from '../tasks/publishTaskProvider';
 
 export function registerCommands(s: Services): vscode.Disposable[] {
   return [
@@ -28,5 +49,26 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     toggleReadOnly.register(s), // tableau.toggleReadOnly
     showLog.register(), // tableau.showLog
     // content and publish (engineer B): add one line per command below
+    refreshContent.register(s), // tableau.refreshContent
+    loadMore.register(s), // tableau.loadMore
+    retry.register(s), // tableau.retry
+    filterContent.register(s), // tableau.filterContent
+    clearFilter.register(s), // tableau.clearFilter
+    searchContent.register(s), // tableau.searchContent
+    openInBrowser.register(s), // tableau.openInBrowser
+    copyName.register(s), // tableau.copyName
+    copyLuid.register(s), // tableau.copyLuid
+    copyContentUrl.register(s), // tableau.copyContentUrl
+    copyWebUrl.register(s), // tableau.copyWebUrl
+    download.register(s), // tableau.download
+    refreshExtract.register(s), // tableau.refreshExtract
+    deleteContent.register(s), // tableau.deleteContent
+    createProject.register(s), // tableau.createProject
+    openSandbox.register(s), // tableau.openSandbox
+    publish.register(s), // tableau.publish
+    publishAgain.register(s), // tableau.publishAgain
+    publishAll.register(s), // tableau.publishAll
+    publishTasks.register(s), // task provider "tableau-publish" (not a command)
+    autoPublish.register(s), // tableau.autoPublish file watcher (not a command)
   ];
 }

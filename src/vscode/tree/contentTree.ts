@@ -3,7 +3,7 @@ import type { ConnectionProfile } from '../connections/connectionManager';
 import type { Services } from '../services/services';
 import { SiteContentModel } from './contentModel';
 import type { ContentStrategyKind } from './contentStrategies';
-import { ContentNode, type TreeContext } from './nodes/base';
+import type { ContentNode, TreeContext } from './nodes/base';
 import { ConnectionNode } from './nodes/connectionNode';
 import { ProjectNode } from './nodes/projectNode';
 import { SiteNode } from './nodes/siteNode';

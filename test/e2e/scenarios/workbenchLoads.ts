@@ -1,5 +1,6 @@
 // Proves the harness end to end: the real workbench loads, the .vsix is installed and
-// listed by the Extensions view, and its Tableau commands reach the command palette.
+// listed by the Extensions view, its Tableau commands reach the command palette, and
+// start-up shows no error notification.
 import * as assert from 'node:assert/strict';
 import { type Scenario } from '../scenario';
 
@@ -25,5 +26,8 @@ export const workbenchLoads: Scenario = {
       assert.ok(ours.length > 0, `no "Tableau:" command in the palette; manifest has ${JSON.stringify(paletteTitles)}, palette shows ${JSON.stringify(shown)}`);
     }
     await workbench.screenshot('workbench-loads');
+    // Start-up must be clean: an error toast here is the extension failing on a fresh install.
+    const errors = await workbench.errorNotifications();
+    assert.deepEqual(errors, [], `error notifications after start-up: ${JSON.stringify(errors)}`);
   },
 };

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { RunningSimulator, SimConfig } from '../../simulator/index';
 import { startSimulator } from '../../simulator/index';
-import { api, getJson, mintJwt, post, signIn, sleep } from './helpers';
+import { api, getJson, mintJwt, post, signIn, sleep, type Json } from './helpers';
 
 const APP = { clientId: 'client-1', secretId: 'secret-1', secretValue: 'a-long-connected-app-secret-value-xyz' };
 const config: SimConfig = {
@@ -69,9 +69,9 @@ describe('simulator: sign-in and sessions', () => {
   it('missing token → 401000, unknown token → 401002, header name is case-insensitive', async () => {
     const a = await signIn(sim, { name: 'ann', password: 'pw-ann' });
     const none = await fetch(api(sim, `sites/${a.siteId}/projects`), { headers: { Accept: 'application/json' } });
-    assert.equal(((await none.json()) as any).error.code, '401000');
+    assert.equal(((await none.json()) as Json).error.code, '401000');
     const bad = await fetch(api(sim, `sites/${a.siteId}/projects`), { headers: { 'X-Tableau-Auth': 'forged', Accept: 'application/json' } });
-    assert.equal(((await bad.json()) as any).error.code, '401002');
+    assert.equal(((await bad.json()) as Json).error.code, '401002');
     const lower = await fetch(api(sim, `sites/${a.siteId}/projects`), { headers: { 'x-TABLEAU-auth': a.token } });
     assert.equal(lower.status, 200);
   });

@@ -5,6 +5,10 @@ import { startSimulator, type RunningSimulator, type StartOptions } from '../../
 
 export const V = '3.23';
 
+/** Decoded JSON answers, walked freely in assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 export function api(sim: RunningSimulator, path: string): string {
   return `${sim.url}/api/${V}/${path}`;
 }
@@ -32,7 +36,7 @@ export async function signIn(sim: RunningSimulator, credentials: Record<string, 
   return { token: body.credentials.token, siteId: body.credentials.site.id, userId: body.credentials.user.id };
 }
 
-export async function getJson(sim: RunningSimulator, auth: Auth, path: string): Promise<{ status: number; body: any; headers: Headers }> {
+export async function getJson(sim: RunningSimulator, auth: Auth, path: string): Promise<{ status: number; body: Json; headers: Headers }> {
   const res = await fetch(api(sim, path.replace('{site}', auth.siteId)), { headers: { 'X-Tableau-Auth': auth.token, Accept: 'application/json' } });
   return { status: res.status, body: await res.json(), headers: res.headers };
 }
@@ -59,7 +63,7 @@ export function filePart(name: string, fileName: string, bytes: Buffer | string,
   return { disposition: `${form ? 'form-data; ' : ''}name="${name}"; filename="${fileName}"`, contentType: 'application/octet-stream', body: bytes };
 }
 
-export async function post(sim: RunningSimulator, auth: Auth | undefined, path: string, body: Buffer | string, contentType: string, json = true): Promise<{ status: number; body: any; text: string; headers: Headers }> {
+export async function post(sim: RunningSimulator, auth: Auth | undefined, path: string, body: Buffer | string, contentType: string, json = true): Promise<{ status: number; body: Json; text: string; headers: Headers }> {
   const headers: Record<string, string> = { 'Content-Type': contentType };
   if (json) headers.Accept = 'application/json';
   if (auth) headers['X-Tableau-Auth'] = auth.token;

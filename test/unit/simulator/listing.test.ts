@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { RunningSimulator } from '../../simulator/index';
 import { startSimulator } from '../../simulator/index';
-import { api, getJson, signIn, type Auth } from './helpers';
+import { api, getJson, signIn, type Auth, type Json } from './helpers';
 
 describe('simulator: listing, JSON quirks and the demo seed', () => {
   let sim: RunningSimulator;
@@ -15,12 +15,12 @@ describe('simulator: listing, JSON quirks and the demo seed', () => {
   it('serverInfo in XML and JSON, /serverinfo too, unknown version → 404003', async () => {
     const xml = await (await fetch(api(sim, 'serverInfo'))).text();
     assert.match(xml, /<serverInfo><productVersion build="[^"]+">2024\.2\.0<\/productVersion><restApiVersion>3\.23<\/restApiVersion><\/serverInfo>/);
-    const json = (await (await fetch(`${sim.url}/api/3.4/serverinfo`, { headers: { Accept: 'application/json' } })).json()) as any;
+    const json = (await (await fetch(`${sim.url}/api/3.4/serverinfo`, { headers: { Accept: 'application/json' } })).json()) as Json;
     assert.equal(json.serverInfo.restApiVersion, '3.23');
     assert.equal(json.serverInfo.productVersion.value, '2024.2.0');
     const bad = await fetch(`${sim.url}/api/9.9/serverInfo`, { headers: { Accept: 'application/json' } });
     assert.equal(bad.status, 404);
-    assert.equal(((await bad.json()) as any).error.code, '404003');
+    assert.equal(((await bad.json()) as Json).error.code, '404003');
   });
 
   it('pages through 130 workbooks of one project with pageSize 100', async () => {
@@ -98,7 +98,7 @@ describe('simulator: listing, JSON quirks and the demo seed', () => {
         method: 'POST', headers: { 'X-Tableau-Auth': a.token, 'Content-Type': 'text/xml', Accept: 'application/json' },
         body: `<tsRequest><project name="${name}"${parent ? ` parentProjectId="${parent}"` : ''} description="d"/></tsRequest>`,
       });
-      return { status: res.status, body: (await res.json()) as any };
+      return { status: res.status, body: (await res.json()) as Json };
     };
     const parent = await mk(auth, 'Team Space');
     assert.equal(parent.status, 201);

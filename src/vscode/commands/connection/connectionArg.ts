@@ -25,3 +25,10 @@ export function connectionIdOf(arg: unknown): string | undefined {
   const id = o.connectionId ?? o.profile?.id ?? o.scope?.profile?.id;
   return typeof id === 'string' ? id : undefined;
 }
+
+/** The site a tree site node stands for ("Switch Site" on a site node goes straight there). */
+export function siteNodeContentUrl(arg: unknown): string | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const o = arg as { kind?: unknown; scope?: { siteContentUrl?: unknown } };
+  return o.kind === 'site' && typeof o.scope?.siteContentUrl === 'string' ? o.scope.siteContentUrl : undefined;
+}

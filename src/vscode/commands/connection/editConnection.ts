@@ -16,7 +16,8 @@ type Part = 'server' | 'label' | 'credentials' | 'caFile';
 export async function editConnection(s: Services, arg: unknown): Promise<void> {
   const current = await connectionFrom(s, arg, { placeHolder: vscode.l10n.t('Edit which connection?') });
   let part: Part = 'credentials';
-  if (!(arg && typeof arg === 'object' && (arg as { secretOnly?: unknown }).secretOnly === true)) {
+  const secretOnly = !!arg && typeof arg === 'object' && (arg as { secretOnly?: unknown }).secretOnly === true;
+  if (!secretOnly) {
     const items: (vscode.QuickPickItem & { part: Part })[] = [
       { part: 'credentials', label: vscode.l10n.t('Credentials'), description: vscode.l10n.t('token, password or connected app') },
       { part: 'server', label: vscode.l10n.t('Server and site'), description: `${current.serverUrl} · ${current.siteContentUrl || vscode.l10n.t('default site')}` },
@@ -40,7 +41,8 @@ export async function editConnection(s: Services, arg: unknown): Promise<void> {
       break;
     }
     case 'credentials': {
-      const authKind = await askAuthKind(s, current.authKind);
+      // "Enter new token…" keeps the kind: only the token changes.
+      const authKind = secretOnly ? current.authKind : await askAuthKind(s, current.authKind);
       const r = await askCredentials(s, { ...draft, authKind }, authKind === current.authKind);
       draft = r.profile;
       secret = r.secret;

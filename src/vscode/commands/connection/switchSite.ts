@@ -5,7 +5,7 @@ import type { ConnectionProfile } from '../../connections/connectionManager';
 import { toAbortSignal } from '../../services/cancellation';
 import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
-import { connectionFrom } from './connectionArg';
+import { connectionFrom, siteNodeContentUrl } from './connectionArg';
 import { askSite, cancelled } from './connectionForm';
 
 export const SWITCH_SITE = 'tableau.switchSite';
@@ -30,9 +30,12 @@ async function reachableSites(s: Services, p: ConnectionProfile): Promise<Site[]
 /** Picks another site of the connection and moves its session there (the core's switchSite). */
 export async function switchSite(s: Services, arg: unknown): Promise<void> {
   const p = await connectionFrom(s, arg, { placeHolder: vscode.l10n.t('Switch site on which connection?') });
-  const sites = await reachableSites(s, p);
+  const fromNode = siteNodeContentUrl(arg);
+  const sites = fromNode === undefined ? await reachableSites(s, p) : undefined;
   let target: string;
-  if (sites) {
+  if (fromNode !== undefined) {
+    target = fromNode;
+  } else if (sites) {
     const items = sites.map((site) => ({
       label: site.name,
       description: site.contentUrl || vscode.l10n.t('default site'),

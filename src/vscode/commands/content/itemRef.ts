@@ -78,7 +78,9 @@ export async function pickItem(
   kinds: readonly ('project' | 'workbook' | 'datasource')[],
   opts: PickItemOptions,
 ): Promise<ItemRef | undefined> {
-  const profile = opts.profile ?? (await services.connections.pick({ placeHolder: opts.placeHolder, requireWritable: opts.requireWritable }));
+  const profile =
+    opts.profile ??
+    (await services.connections.pick({ placeHolder: vscode.l10n.t('{0}: choose a connection', opts.placeHolder), requireWritable: opts.requireWritable }));
   if (!profile) return undefined;
   const text = await services.ui.input({ prompt: vscode.l10n.t('Part of the name to look for'), placeHolder: opts.placeHolder });
   if (text === undefined) return undefined;

@@ -9,10 +9,10 @@ export const ID = 'tableau.searchContent';
 
 /**
  * Finds projects, workbooks and data sources by name on a site and reveals the chosen
- * one in the tree. Returns what was revealed (tests use it).
+ * one in the tree. Returns the choice and whether the tree could show it (tests use it).
  */
 export function register(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(ID, async (node?: unknown): Promise<ItemRef | undefined> => {
+  return vscode.commands.registerCommand(ID, async (node?: unknown): Promise<(ItemRef & { revealed: boolean }) | undefined> => {
     try {
       const ref = await pickItem(services, ['project', 'workbook', 'datasource'], {
         placeHolder: vscode.l10n.t('Search Tableau content'),
@@ -29,7 +29,7 @@ export function register(services: Services): vscode.Disposable {
         projectId: ref.projectId ?? '',
       });
       if (!shown) await services.ui.notify('warning', vscode.l10n.t('"{0}" is no longer on the server. Refresh the view.', ref.name));
-      return ref;
+      return { ...ref, revealed: !!shown };
     } catch (e) {
       await showError(e);
       return undefined;

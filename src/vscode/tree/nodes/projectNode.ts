@@ -3,7 +3,7 @@ import type { Project } from '../../../core/models';
 import { contextValueFor } from '../contentModel';
 import { describeProject, detailRows } from '../format';
 import { PROJECT_PATH_SEPARATOR } from '../projectHierarchy';
-import { ContentNode, SiteItemNode, type SiteScope, type TreeContext, nodeId, tooltip } from './base';
+import { type ContentNode, SiteItemNode, type SiteScope, type TreeContext, nodeId, tooltip } from './base';
 import { nodesFromEntries } from './fromEntries';
 
 export class ProjectNode extends SiteItemNode {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { contextValueFor } from '../contentModel';
-import { ContentNode, SiteItemNode, type SiteScope, type TreeContext, nodeId, tooltip } from './base';
+import { type ContentNode, SiteItemNode, type SiteScope, type TreeContext, nodeId, tooltip } from './base';
 import { nodesFromEntries } from './fromEntries';
 
 /** One site of a connection; children are its top-level projects (one request for all projects). */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Workbook } from '../../../core/models';
 import { contextValueFor } from '../contentModel';
 import { describeItem, detailRows } from '../format';
-import { ContentNode, SiteItemNode, type SiteScope, type TreeContext, nodeId, tooltip } from './base';
+import { type ContentNode, SiteItemNode, type SiteScope, type TreeContext, nodeId, tooltip } from './base';
 import { nodesFromEntries } from './fromEntries';
 
 export class WorkbookNode extends SiteItemNode {

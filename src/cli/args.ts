@@ -1,0 +1,148 @@
+/** Command-line parsing for `tableau-publish` (node:util parseArgs), and its help text. */
+import { parseArgs } from 'node:util';
+import type { PublishMode } from '../core/models';
+import { usageError } from './exitCodes';
+
+export const HELP = `Usage: tableau-publish <command> [options]
+
+Commands:
+  publish <files...>     Publish workbooks (.twb, .twbx) and data sources (.tds, .tdsx, .hyper, .tde)
+  ls <what>              List projects | workbooks | datasources | views
+  signin --check         Sign in, report who you are, sign out
+
+Publish options:
+  --project "A / B"        Target project path (default "Default"; "//" for a "/" in a name)
+  --name NAME              Name on the server (one file only; default: the file name)
+  --mode MODE              createnew | overwrite | append | replace (default createnew)
+  --as-job                 Publish asynchronously and wait for the job
+  --skip-connection-check  Do not let Tableau test the data connections
+  --manifest FILE          Use targets from this manifest (default .vscode/tableau-publish.json if present)
+  --concurrency N          Files published at once (default 2)
+  --chunk-size MB          Upload chunk size for files over 64 MB (default 50)
+
+List options:
+  --project "A / B"        Only items in this project (ls workbooks | datasources | views)
+
+Common options:
+  --server URL             Tableau Server or Cloud address (or TABLEAU_SERVER); a pasted browser URL works
+  --site NAME              Site content URL (or TABLEAU_SITE; "" for the default site)
+  --json                   Print one JSON object per line on stdout
+  --verbose                More log lines on stderr
+  --help, --version
+
+Credentials come from the environment only, never from flags (flags end up in shell
+history and process lists):
+  TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET                    personal access token
+  TABLEAU_USERNAME + TABLEAU_PASSWORD                      username and password
+  TABLEAU_CONNECTED_APP_CLIENT_ID + TABLEAU_CONNECTED_APP_SECRET_ID +
+    TABLEAU_CONNECTED_APP_SECRET_VALUE + TABLEAU_USER      connected app (direct trust)
+  TABLEAU_CA_FILE                                          extra CA certificate (PEM)
+  HTTPS_PROXY / HTTP_PROXY / NO_PROXY                      proxy
+
+Exit codes: 0 ok, 2 usage, 3 authentication, 4 not found / conflict,
+5 server / network, 6 invalid file, 130 cancelled.
+`;
+
+export type LsWhat = 'projects' | 'workbooks' | 'datasources' | 'views';
+
+export interface CommonArgs {
+  server?: string;
+  site?: string;
+  json: boolean;
+  verbose: boolean;
+}
+
+export type CliCommand =
+  | { command: 'help' }
+  | { command: 'version' }
+  | ({ command: 'publish'; files: string[]; project?: string; name?: string; mode?: PublishMode; asJob: boolean; skipConnectionCheck: boolean; manifest?: string; concurrency: number; chunkSizeMb?: number } & CommonArgs)
+  | ({ command: 'ls'; what: LsWhat; project?: string } & CommonArgs)
+  | ({ command: 'signin'; check: boolean } & CommonArgs);
+
+// Anything that looks like a secret is refused as a flag, before parsing, whatever the command.
+const SECRET_FLAG = /pass(word|wd)?\b|secret|token|jwt|credential/i;
+
+const OPTIONS = {
+  server: { type: 'string' },
+  site: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'v', default: false },
+  project: { type: 'string' },
+  name: { type: 'string' },
+  mode: { type: 'string' },
+  'as-job': { type: 'boolean', default: false },
+  'skip-connection-check': { type: 'boolean', default: false },
+  manifest: { type: 'string' },
+  concurrency: { type: 'string' },
+  'chunk-size': { type: 'string' },
+  check: { type: 'boolean', default: false },
+} as const;
+
+const MODES = ['createnew', 'overwrite', 'append', 'replace'];
+
+function positiveInt(v: string | undefined, flag: string, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw usageError(`${flag} must be a whole number from 1 to ${max}.`);
+  return n;
+}
+
+export function parseCli(argv: string[]): CliCommand {
+  for (const a of argv) {
+    if (a === '--') break;
+    const m = /^--?([^=]+)/.exec(a);
+    if (m && SECRET_FLAG.test(m[1])) {
+      throw usageError(
+        `${a.split('=')[0]}: secrets are never accepted as flags (they would be kept in shell history and visible to other processes). ` +
+          'Set them in the environment instead: TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, TABLEAU_USERNAME + TABLEAU_PASSWORD, or the TABLEAU_CONNECTED_APP_* variables.',
+      );
+    }
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw usageError(`${(e as Error).message} (see --help)`);
+  }
+  const v = parsed.values;
+  if (v.help) return { command: 'help' };
+  if (v.version) return { command: 'version' };
+  const [command, ...rest] = parsed.positionals;
+  const common: CommonArgs = { server: v.server, site: v.site, json: v.json ?? false, verbose: v.verbose ?? false };
+  switch (command) {
+    case 'publish': {
+      if (rest.length === 0) throw usageError('publish needs at least one file.');
+      if (v.name !== undefined && rest.length > 1) throw usageError('--name can only be used with one file.');
+      if (v.mode !== undefined && !MODES.includes(v.mode)) throw usageError(`--mode must be one of ${MODES.join(', ')}.`);
+      return {
+        command: 'publish',
+        files: rest,
+        project: v.project,
+        name: v.name,
+        mode: v.mode as PublishMode | undefined,
+        asJob: v['as-job'] ?? false,
+        skipConnectionCheck: v['skip-connection-check'] ?? false,
+        manifest: v.manifest,
+        concurrency: positiveInt(v.concurrency, '--concurrency', 16) ?? 2,
+        chunkSizeMb: positiveInt(v['chunk-size'], '--chunk-size', 64),
+        ...common,
+      };
+    }
+    case 'ls': {
+      const what = rest[0];
+      if (rest.length !== 1 || !['projects', 'workbooks', 'datasources', 'views'].includes(what)) {
+        throw usageError('ls needs one of: projects, workbooks, datasources, views.');
+      }
+      return { command: 'ls', what: what as LsWhat, project: v.project, ...common };
+    }
+    case 'signin':
+      if (rest.length) throw usageError(`Unexpected argument "${rest[0]}".`);
+      return { command: 'signin', check: v.check ?? false, ...common };
+    case undefined:
+      return { command: 'help' };
+    default:
+      throw usageError(`Unknown command "${command}" (see --help).`);
+  }
+}

@@ -1,0 +1,83 @@
+/** Builds the one TableauSession a CLI run uses, from flags and the environment. */
+import { readFileSync } from 'node:fs';
+import { TableauClient } from '../core/api/client';
+import { TableauRestApi } from '../core/api/restApi';
+import { registerCredentialSecrets, type Credential } from '../core/auth/credentials';
+import { TableauSession } from '../core/auth/session';
+import { TableauError } from '../core/errors';
+import { HttpClient, proxyFromEnv } from '../core/http/httpClient';
+import { parseServerAddress } from '../core/http/serverAddress';
+import type { Logger } from '../core/logger';
+import type { CommonArgs } from './args';
+import { usageError } from './exitCodes';
+
+export interface CliConnection {
+  client: TableauClient;
+  session: TableauSession;
+  serverUrl: string;
+  site: string;
+  close(): Promise<void>;
+}
+
+function env(e: NodeJS.ProcessEnv, name: string): string | undefined {
+  const v = e[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+/** The credential from the environment: PAT, then connected app, then username/password. */
+export function credentialFromEnv(e: NodeJS.ProcessEnv): Credential {
+  const patName = env(e, 'TABLEAU_PAT_NAME');
+  const patSecret = env(e, 'TABLEAU_PAT_SECRET');
+  if (patName && patSecret) return { kind: 'pat', tokenName: patName, tokenSecret: patSecret };
+  const clientId = env(e, 'TABLEAU_CONNECTED_APP_CLIENT_ID');
+  const secretId = env(e, 'TABLEAU_CONNECTED_APP_SECRET_ID');
+  const secretValue = env(e, 'TABLEAU_CONNECTED_APP_SECRET_VALUE');
+  const user = env(e, 'TABLEAU_USER');
+  if (clientId && secretId && secretValue && user) return { kind: 'connectedApp', clientId, secretId, secretValue, username: user };
+  const username = env(e, 'TABLEAU_USERNAME');
+  const password = env(e, 'TABLEAU_PASSWORD');
+  if (username && password) return { kind: 'password', username, password };
+  const partial = patName || patSecret ? 'TABLEAU_PAT_NAME and TABLEAU_PAT_SECRET must both be set. ' : '';
+  throw new TableauError({
+    reason: 'signInFailed',
+    message:
+      `${partial}No credentials in the environment. Set TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, or TABLEAU_USERNAME + TABLEAU_PASSWORD, ` +
+      'or TABLEAU_CONNECTED_APP_CLIENT_ID + TABLEAU_CONNECTED_APP_SECRET_ID + TABLEAU_CONNECTED_APP_SECRET_VALUE + TABLEAU_USER.',
+  });
+}
+
+export function openConnection(args: CommonArgs, e: NodeJS.ProcessEnv, logger: Logger): CliConnection {
+  const serverInput = args.server ?? env(e, 'TABLEAU_SERVER');
+  if (!serverInput) throw usageError('No server: pass --server URL or set TABLEAU_SERVER.');
+  const server = parseServerAddress(serverInput);
+  const credential = credentialFromEnv(e);
+  registerCredentialSecrets(credential);
+  const site = args.site ?? e.TABLEAU_SITE ?? server.siteContentUrl ?? '';
+  let caPem: string | undefined;
+  const caFile = env(e, 'TABLEAU_CA_FILE');
+  if (caFile) {
+    try {
+      caPem = readFileSync(caFile, 'utf8');
+    } catch (err) {
+      throw new TableauError({ reason: 'invalidFile', message: `TABLEAU_CA_FILE "${caFile}" cannot be read.`, cause: err });
+    }
+  }
+  const http = new HttpClient({ caPem, proxyUrl: proxyFromEnv(server.serverUrl, e), logger });
+  const api = new TableauRestApi({ server, http, logger });
+  const session = new TableauSession({ api, credential, siteContentUrl: site, logger });
+  return {
+    client: new TableauClient(session),
+    session,
+    serverUrl: server.serverUrl,
+    site,
+    async close() {
+      try {
+        if (session.current()) await session.signOut();
+      } catch (err) {
+        logger.debug(`Sign-out failed: ${(err as Error).message}`);
+      } finally {
+        await http.close();
+      }
+    },
+  };
+}

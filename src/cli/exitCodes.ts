@@ -1,0 +1,44 @@
+/** Exit codes of `tableau-publish`, and how an error maps to one. */
+import { isCancellation, TableauError } from '../core/errors';
+
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  auth: 3,
+  notFoundOrConflict: 4,
+  serverOrNetwork: 5,
+  invalidFile: 6,
+  cancelled: 130,
+} as const;
+
+export function exitCodeFor(e: unknown): number {
+  if (isCancellation(e)) return EXIT.cancelled;
+  if (!TableauError.is(e)) return EXIT.failure;
+  switch (e.reason) {
+    case 'invalidArgument':
+    case 'invalidServerAddress':
+      return EXIT.usage;
+    case 'signInFailed':
+    case 'sessionExpired':
+    case 'forbidden':
+      return EXIT.auth;
+    case 'notFound':
+    case 'alreadyExists':
+    case 'busy':
+    case 'connectionCheckFailed':
+    case 'readOnly':
+      return EXIT.notFoundOrConflict;
+    case 'invalidFile':
+    case 'fileChanged':
+    case 'appendNotSupported':
+      return EXIT.invalidFile;
+    default:
+      return EXIT.serverOrNetwork;
+  }
+}
+
+/** A usage error: the command line itself is wrong. */
+export function usageError(message: string): TableauError {
+  return new TableauError({ reason: 'invalidArgument', message });
+}

@@ -1,0 +1,72 @@
+/** The `tableau-publish` command: parse, connect once, run, sign out, exit with a meaningful code. */
+import { productVersion } from '../core/http/version';
+import { parseCli, HELP } from './args';
+import { openConnection, type CliConnection } from './connection';
+import { EXIT, exitCodeFor } from './exitCodes';
+import { runList } from './listCommand';
+import { CliOutput } from './output';
+import { runPublish } from './publishCommand';
+
+function assertNever(x: never): never {
+  throw new Error(`Unhandled command ${JSON.stringify(x)}`);
+}
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  signal: AbortSignal;
+  cwd?: string;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let cmd;
+  try {
+    cmd = parseCli(argv);
+  } catch (e) {
+    io.stderr.write(`error: ${(e as Error).message}\n`);
+    return EXIT.usage;
+  }
+  if (cmd.command === 'help') {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (cmd.command === 'version') {
+    io.stdout.write(`${productVersion()}\n`);
+    return EXIT.ok;
+  }
+  const out = new CliOutput(cmd.json, cmd.verbose, io.stdout, io.stderr);
+  let conn: CliConnection | undefined;
+  try {
+    conn = openConnection(cmd, io.env, out.logger);
+    switch (cmd.command) {
+      case 'publish':
+        return await runPublish(cmd, conn, out, io.signal, io.cwd);
+      case 'ls':
+        return await runList(cmd, conn, out, io.signal);
+      case 'signin': {
+        const auth = await conn.session.ensureSignedIn(io.signal);
+        out.result(`Signed in to ${conn.serverUrl}, site "${auth.siteContentUrl}" (${auth.siteId}), as user ${auth.userId}.`, {
+          event: 'signedIn',
+          server: conn.serverUrl,
+          site: auth.siteContentUrl,
+          siteId: auth.siteId,
+          userId: auth.userId,
+        });
+        return EXIT.ok;
+      }
+      default:
+        return assertNever(cmd);
+    }
+  } catch (e) {
+    const code = exitCodeFor(e);
+    if (code !== EXIT.cancelled) {
+      const message = e instanceof Error ? e.message : String(e);
+      out.failure(message, { event: 'error', reason: (e as { reason?: string }).reason ?? 'unknown', message, exitCode: code });
+    }
+    return code;
+  } finally {
+    out.clearBar();
+    await conn?.close();
+  }
+}

@@ -1,0 +1,129 @@
+/** `tableau-publish publish <files...>`: one session for the whole batch, bounded concurrency. */
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { TableauError } from '../core/errors';
+import type { Project, PublishMode } from '../core/models';
+import { findTargets, loadManifest, MANIFEST_PATH, type ManifestTarget } from '../core/publish/manifest';
+import { publish, type PublishResult } from '../core/publish/publisher';
+import { resolveProjectPath } from '../core/publish/projectPath';
+import type { CliCommand } from './args';
+import type { CliConnection } from './connection';
+import { EXIT, exitCodeFor } from './exitCodes';
+import { formatBytes, type CliOutput } from './output';
+
+type PublishArgs = Extract<CliCommand, { command: 'publish' }>;
+
+interface Plan {
+  file: string;
+  project: string;
+  name?: string;
+  mode: PublishMode;
+  target?: ManifestTarget;
+}
+
+async function plan(args: PublishArgs, site: string, cwd: string): Promise<Plan[]> {
+  const manifestFile = args.manifest ? path.resolve(cwd, args.manifest) : path.join(cwd, MANIFEST_PATH);
+  const manifest = await loadManifest(manifestFile);
+  if (args.manifest && !manifest) throw new TableauError({ reason: 'invalidFile', message: `The manifest "${args.manifest}" does not exist.` });
+  // Targets are relative to the workspace: the folder holding .vscode/, else the manifest's folder.
+  const dir = path.dirname(manifestFile);
+  const root = path.basename(dir) === '.vscode' ? path.dirname(dir) : dir;
+  return args.files.map((f) => {
+    const file = path.resolve(cwd, f);
+    const targets = manifest ? findTargets(manifest, path.relative(root, file)) : [];
+    const target = targets.find((t) => t.site === site);
+    if (!target && targets.length) {
+      throw new TableauError({ reason: 'invalidArgument', message: `The manifest targets "${f}" at site "${targets[0].site}", not "${site}"; run with --site ${targets[0].site || '""'}.` });
+    }
+    return {
+      file,
+      project: args.project ?? target?.project ?? 'Default',
+      name: args.name ?? target?.name,
+      mode: args.mode ?? target?.mode ?? 'createnew',
+      target,
+    };
+  });
+}
+
+export async function runPublish(args: PublishArgs, conn: CliConnection, out: CliOutput, signal: AbortSignal, cwd = process.cwd()): Promise<number> {
+  const plans = await plan(args, conn.site, cwd);
+  const sizes = plans.map((p) => (existsSync(p.file) ? statSync(p.file).size : 0));
+  const totalBytes = sizes.reduce((a, b) => a + b, 0);
+  const sent = plans.map(() => 0);
+  const projects = new Map<string, Promise<Project>>();
+  const projectFor = (p: string): Promise<Project> => {
+    let v = projects.get(p);
+    if (!v) projects.set(p, (v = resolveProjectPath(conn.client, p, { signal })));
+    return v;
+  };
+  let done = 0;
+  const codes: number[] = [];
+
+  const one = async (i: number): Promise<void> => {
+    const p = plans[i];
+    const label = path.basename(p.file);
+    try {
+      const project = await projectFor(p.project);
+      const o = p.target?.options ?? {};
+      const r: PublishResult = await publish(
+        conn.client,
+        {
+          filePath: p.file,
+          name: p.name,
+          projectId: project.id,
+          mode: p.mode,
+          asJob: args.asJob || o.asJob,
+          skipConnectionCheck: args.skipConnectionCheck || o.skipConnectionCheck,
+          showTabs: o.showTabs,
+          hiddenViews: o.hiddenViews,
+          description: o.description,
+        },
+        {
+          signal,
+          logger: out.logger,
+          chunkSize: args.chunkSizeMb ? args.chunkSizeMb * 1024 * 1024 : undefined,
+          onProgress: (x) => {
+            sent[i] = x.bytesSent;
+            out.progress(`${done}/${plans.length} ${label}`, sent.reduce((a, b) => a + b, 0), totalBytes, x.phase === 'job' ? `job ${x.jobProgress ?? 0}%` : x.phase);
+          },
+        },
+      );
+      done++;
+      const where = r.item.webpageUrl ?? r.item.id;
+      out.result(`Published ${r.kind === 'workbook' ? 'workbook' : 'data source'} "${r.item.name}" to "${p.project}" (${formatBytes(r.bytes)}, ${(r.durationMs / 1000).toFixed(1)} s): ${where}`, {
+        event: 'published',
+        file: p.file,
+        kind: r.kind,
+        id: r.item.id,
+        name: r.item.name,
+        contentUrl: r.item.contentUrl,
+        webpageUrl: r.item.webpageUrl,
+        project: p.project,
+        projectId: project.id,
+        mode: p.mode,
+        bytes: r.bytes,
+        chunks: r.chunks,
+        requests: r.requests,
+        retries: r.retries,
+        durationMs: r.durationMs,
+        jobId: r.jobId,
+        warnings: r.warnings,
+      });
+    } catch (e) {
+      const code = exitCodeFor(e);
+      codes.push(code);
+      if (code === EXIT.cancelled) return;
+      const message = e instanceof Error ? e.message : String(e);
+      out.failure(`${label}: ${message}`, { event: 'failed', file: p.file, reason: TableauError.is(e) ? e.reason : 'unknown', message, exitCode: code });
+    }
+  };
+
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < plans.length && !signal.aborted) await one(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(args.concurrency, plans.length) }, worker));
+  out.clearBar();
+  if (signal.aborted) return EXIT.cancelled;
+  return codes.length ? codes[0] : EXIT.ok;
+}

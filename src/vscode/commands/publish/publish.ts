@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import { filesFromArgs } from '../../publish/fileArgs';
+import { runPublish } from '../../publish/publishFlow';
+import type { PublishOutcome } from '../../publish/publishRunner';
+import type { Services } from '../../services/services';
+import { ProjectNode } from '../../tree/nodes/projectNode';
+
+export const ID = 'tableau.publish';
+
+/**
+ * "Publish to Tableau...": from the palette, the Explorer (several files at once), the
+ * editor title, or a project node ("publish here"). Returns the outcomes (tests use them).
+ */
+export function register(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(ID, async (arg?: unknown, args?: unknown): Promise<PublishOutcome[] | undefined> => {
+    if (arg instanceof ProjectNode) {
+      // A read-only connection is refused inside the flow, with the usual error message.
+      const files = await filesFromArgs(services, undefined, undefined, { pickIfNone: true });
+      if (files.length === 0) return undefined;
+      return runPublish(services, files, { profile: arg.scope.profile, siteContentUrl: arg.scope.siteContentUrl, projectId: arg.project.id, projectPath: arg.path });
+    }
+    const files = await filesFromArgs(services, arg, args, { pickIfNone: true });
+    if (files.length === 0) return undefined;
+    return runPublish(services, files);
+  });
+}

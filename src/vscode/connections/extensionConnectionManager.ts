@@ -1,0 +1,368 @@
+import * as vscode from 'vscode';
+import type { TableauClient } from '../../core/api/client';
+import type { Credential } from '../../core/auth/credentials';
+import { TableauError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import type { ServerInfo, SignInResult } from '../../core/models';
+import type { Ui } from '../services/ui';
+import { EXPIRED_TOKEN_MESSAGE, type ConnectionAdmin } from './connectionAdmin';
+import type { ConnectionProfile } from './connectionManager';
+import type { CredentialStore } from './credentialStore';
+import { credentialFor, profileFromStored, webUrlFor } from './profileLogic';
+import { secretKindFor } from './secretKeys';
+import { SessionPool, type ActingUser, type PooledSession } from './sessionPool';
+import { readHttpOptions } from './transportSettings';
+
+export const PROFILES_KEY = 'tableau.connections';
+const ACTIVE_KEY = 'tableau.activeConnection';
+
+export class ExtensionConnectionManager implements ConnectionAdmin {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  private profiles: ConnectionProfile[] = [];
+  private readonly drafts = new Map<string, { profile: ConnectionProfile; secret?: string }>();
+  private readonly acting = new Map<string, ActingUser>();
+  /** Secrets the sessions of this window were built with, to tell other windows' edits from ours. */
+  private readonly usedSecrets = new Map<string, string>();
+  private readonly pool: SessionPool;
+  /** Profile writes and reloads run one at a time, so a reload never sees a half-done save. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private insecureWarned = false;
+  /** Errors that came from a PAT sign-in failure, by connection (for "Enter new token…"). */
+  readonly expiredTokenErrors = new WeakMap<object, string>();
+
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly credentials: CredentialStore,
+    private readonly getUi: () => Ui,
+    private readonly logger: Logger,
+  ) {
+    this.pool = new SessionPool({
+      logger,
+      credential: (p, actAs) => this.credentialOf(p, actAs),
+      httpOptions: (p) => readHttpOptions(p, () => this.warnInsecureOnce()),
+      changed: () => this.emitter.fire(),
+    });
+    this.loadProfiles();
+  }
+
+  // --- the ConnectionManager contract -------------------------------------------------
+
+  list(): ConnectionProfile[] {
+    return this.profiles.map((p) => ({ ...p }));
+  }
+
+  get(id: string): ConnectionProfile | undefined {
+    const p = this.profiles.find((x) => x.id === id);
+    return p && { ...p };
+  }
+
+  findByLabel(label: string): ConnectionProfile | undefined {
+    const l = label.trim().toLowerCase();
+    const p = this.profiles.find((x) => x.label.toLowerCase() === l);
+    return p && { ...p };
+  }
+
+  active(): ConnectionProfile | undefined {
+    const id = this.state.get<string>(ACTIVE_KEY);
+    return this.get(id ?? '') ?? (this.profiles[0] && { ...this.profiles[0] });
+  }
+
+  async getClient(id: string, opts?: { siteContentUrl?: string; actAsUserId?: string; signal?: AbortSignal }): Promise<TableauClient> {
+    const pooled = await this.pooled(id, opts?.siteContentUrl, opts?.actAsUserId);
+    await this.signInPooled(pooled, opts?.signal);
+    return pooled.client;
+  }
+
+  isSignedIn(id: string): boolean {
+    return this.pool.isSignedIn(id);
+  }
+
+  async pick(opts?: { placeHolder?: string; requireWritable?: boolean }): Promise<ConnectionProfile | undefined> {
+    const candidates = this.profiles.filter((p) => !opts?.requireWritable || !p.readOnly);
+    if (candidates.length === 1 && this.profiles.length === 1) return { ...candidates[0] };
+    type Item = vscode.QuickPickItem & { id?: string };
+    const activeId = this.active()?.id;
+    const items: Item[] = candidates.map((p) => ({
+      id: p.id,
+      label: p.label,
+      description: `${p.serverUrl}${p.siteContentUrl ? ` · ${p.siteContentUrl}` : ''}`,
+      detail: [p.id === activeId ? vscode.l10n.t('active') : '', this.isSignedIn(p.id) ? vscode.l10n.t('signed in') : '', p.readOnly ? vscode.l10n.t('read-only') : '']
+        .filter(Boolean)
+        .join(' · ') || undefined,
+    }));
+    items.push({ label: `$(add) ${vscode.l10n.t('Add connection…')}`, alwaysShow: true });
+    const placeHolder = opts?.placeHolder ?? vscode.l10n.t('Choose a Tableau connection');
+    const chosen = await this.getUi().pick(items, { placeHolder });
+    if (!chosen) return undefined;
+    if (chosen.id) return this.get(chosen.id);
+    const added = await vscode.commands.executeCommand<ConnectionProfile | undefined>('tableau.addConnection');
+    if (added && opts?.requireWritable) this.assertWritable(added);
+    return added;
+  }
+
+  assertWritable(profile: ConnectionProfile): void {
+    if (this.isReadOnly(profile.id) || profile.readOnly) {
+      throw new TableauError({
+        reason: 'readOnly',
+        message: vscode.l10n.t(
+          'Connection "{0}" is read-only: it does not publish, delete or refresh. Turn read-only off with "Tableau: Toggle Read-Only" to allow it.',
+          profile.label,
+        ),
+      });
+    }
+  }
+
+  isReadOnly(id: string): boolean {
+    return this.profiles.find((p) => p.id === id)?.readOnly === true;
+  }
+
+  webUrlFor(profile: ConnectionProfile, kind: 'workbook' | 'datasource' | 'project' | 'view', id: string, siteContentUrl?: string): string {
+    return webUrlFor(profile.serverUrl, siteContentUrl ?? profile.siteContentUrl, kind, id);
+  }
+
+  // --- administration ------------------------------------------------------------------
+
+  async trySignIn(draft: ConnectionProfile, secret: string | undefined, signal?: AbortSignal): Promise<SignInResult> {
+    await this.pool.signOutConnection(draft.id);
+    this.drafts.set(draft.id, { profile: { ...draft }, secret });
+    const pooled = await this.pool.acquire(draft, draft.siteContentUrl);
+    return this.signInPooled(pooled, signal, draft);
+  }
+
+  async discardDraft(id: string): Promise<void> {
+    this.drafts.delete(id);
+    // A saved connection keeps its sessions only if they were not made from the draft.
+    await this.pool.signOutConnection(id);
+  }
+
+  save(profile: ConnectionProfile, secret?: string): Promise<void> {
+    return this.serial(() => this.saveNow(profile, secret));
+  }
+
+  private async saveNow(profile: ConnectionProfile, secret?: string): Promise<void> {
+    const old = this.profiles.find((p) => p.id === profile.id);
+    const draft = this.drafts.get(profile.id);
+    this.drafts.delete(profile.id);
+    // Sessions made by trySignIn from this very draft stay (the user is signed in);
+    // otherwise the credential or server may have changed under them.
+    const keepSessions = draft !== undefined && sameConnection(draft.profile, profile) && (secret === undefined || secret === draft.secret);
+    // Before storing: the store's change event must not take our own write for another window's.
+    if (keepSessions && draft.secret !== undefined) this.usedSecrets.set(profile.id, draft.secret);
+    if (secret !== undefined) await this.credentials.set(profile.id, secretKindFor(profile.authKind), secret);
+    if (old && old.authKind !== profile.authKind) await this.credentials.delete(profile.id, secretKindFor(old.authKind));
+    const stale = !keepSessions && (draft !== undefined || (old !== undefined && (secret !== undefined || !sameConnection(old, profile))));
+    if (stale) await this.pool.signOutConnection(profile.id);
+    this.profiles = old ? this.profiles.map((p) => (p.id === profile.id ? { ...profile } : p)) : [...this.profiles, { ...profile }];
+    await this.persist();
+    if (!old && !this.state.get<string>(ACTIVE_KEY)) await this.state.update(ACTIVE_KEY, profile.id);
+    this.emitter.fire();
+  }
+
+  remove(id: string): Promise<void> {
+    return this.serial(() => this.removeNow(id));
+  }
+
+  private async removeNow(id: string): Promise<void> {
+    await this.pool.signOutConnection(id);
+    await this.credentials.deleteAll(id);
+    this.acting.delete(id);
+    this.usedSecrets.delete(id);
+    this.profiles = this.profiles.filter((p) => p.id !== id);
+    if (this.state.get<string>(ACTIVE_KEY) === id) await this.state.update(ACTIVE_KEY, this.profiles[0]?.id);
+    await this.persist();
+    this.emitter.fire();
+  }
+
+  async signIn(id: string, signal?: AbortSignal): Promise<SignInResult> {
+    return this.signInPooled(await this.pooled(id), signal);
+  }
+
+  async signOut(id: string): Promise<void> {
+    await this.pool.signOutConnection(id);
+  }
+
+  async setActive(id: string): Promise<void> {
+    if (!this.get(id)) return;
+    await this.state.update(ACTIVE_KEY, id);
+    this.emitter.fire();
+  }
+
+  setReadOnly(id: string, readOnly: boolean): Promise<void> {
+    return this.serial(() => this.setReadOnlyNow(id, readOnly));
+  }
+
+  private async setReadOnlyNow(id: string, readOnly: boolean): Promise<void> {
+    const p = this.get(id);
+    if (!p || p.readOnly === readOnly) return;
+    this.profiles = this.profiles.map((x) => (x.id === id ? { ...x, readOnly } : x));
+    await this.persist();
+    this.emitter.fire();
+  }
+
+  switchSite(id: string, siteContentUrl: string, signal?: AbortSignal): Promise<void> {
+    return this.serial(() => this.switchSiteNow(id, siteContentUrl, signal));
+  }
+
+  private async switchSiteNow(id: string, siteContentUrl: string, signal?: AbortSignal): Promise<void> {
+    const p = this.require(id);
+    if (p.siteContentUrl === siteContentUrl) return;
+    const pooled = this.pool.entries(id).find((s) => s.siteContentUrl === p.siteContentUrl && s.actAs?.id === this.acting.get(id)?.id);
+    if (pooled?.session.current()) {
+      await this.pool.switchSite(pooled, siteContentUrl, signal);
+    }
+    // Remembered per connection: the profile's site is the one every caller gets next.
+    this.profiles = this.profiles.map((x) => (x.id === id ? { ...x, siteContentUrl } : x));
+    await this.persist();
+    this.emitter.fire();
+  }
+
+  actingUser(id: string): ActingUser | undefined {
+    return this.acting.get(id);
+  }
+
+  async setActingUser(id: string, user: ActingUser | undefined): Promise<void> {
+    this.require(id);
+    if (user) this.acting.set(id, { ...user });
+    else this.acting.delete(id);
+    this.emitter.fire();
+  }
+
+  async serverInfo(id: string, signal?: AbortSignal): Promise<ServerInfo> {
+    return (await this.pool.api(this.require(id))).serverInfo(signal);
+  }
+
+  async apiVersion(id: string, signal?: AbortSignal): Promise<string> {
+    return (await this.pool.api(this.require(id))).apiVersion(signal);
+  }
+
+  currentSignIn(id: string): SignInResult | undefined {
+    const p = this.get(id);
+    if (!p) return undefined;
+    const actAs = this.acting.get(id)?.id;
+    const s = this.pool.entries(id).find((e) => e.siteContentUrl === p.siteContentUrl && e.actAs?.id === actAs);
+    return s?.session.current() ?? this.pool.entries(id).find((e) => e.session.current())?.session.current();
+  }
+
+  async hasSecret(id: string): Promise<boolean> {
+    const p = this.get(id);
+    return !!p && (await this.credentials.get(id, secretKindFor(p.authKind))) !== undefined;
+  }
+
+  async dispose(): Promise<void> {
+    await this.pool.signOutAll();
+    this.emitter.dispose();
+  }
+
+  /** Another window changed profiles or a secret: reload, and drop sessions built on stale data. */
+  syncFromStorage(connectionId?: string): Promise<void> {
+    return this.serial(() => this.syncFromStorageNow(connectionId));
+  }
+
+  private async syncFromStorageNow(connectionId?: string): Promise<void> {
+    const before = new Map(this.profiles.map((p) => [p.id, p]));
+    this.loadProfiles();
+    for (const [id, old] of before) {
+      const now = this.profiles.find((p) => p.id === id);
+      if (!now || !sameConnection(old, now)) await this.pool.signOutConnection(id);
+    }
+    if (connectionId && this.usedSecrets.has(connectionId)) {
+      const p = this.get(connectionId);
+      const current = p && (await this.credentials.get(connectionId, secretKindFor(p.authKind)));
+      if (current !== this.usedSecrets.get(connectionId)) {
+        this.usedSecrets.delete(connectionId);
+        await this.pool.signOutConnection(connectionId);
+      }
+    }
+    this.emitter.fire();
+  }
+
+  /** Settings that shape HTTP changed: new transports on next use. */
+  async resetTransports(): Promise<void> {
+    this.insecureWarned = false;
+    await this.pool.signOutAll();
+  }
+
+  // --- internals -------------------------------------------------------------------------
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private require(id: string): ConnectionProfile {
+    const p = this.get(id) ?? this.drafts.get(id)?.profile;
+    if (!p) throw new TableauError({ reason: 'invalidArgument', message: vscode.l10n.t('There is no Tableau connection with id {0}.', id) });
+    return p;
+  }
+
+  private async pooled(id: string, site?: string, actAsUserId?: string): Promise<PooledSession> {
+    const p = this.require(id);
+    let actAs = this.acting.get(id);
+    if (actAsUserId === '') {
+      actAs = undefined;
+    } else if (actAsUserId !== undefined && actAsUserId !== actAs?.id) {
+      if (p.authKind === 'connectedApp') {
+        throw new TableauError({ reason: 'invalidArgument', message: vscode.l10n.t('A connected app acts as another user only through "Tableau: Act as User".') });
+      }
+      actAs = { id: actAsUserId, name: actAsUserId };
+    }
+    return this.pool.acquire(p, site ?? p.siteContentUrl, actAs);
+  }
+
+  private async signInPooled(pooled: PooledSession, signal?: AbortSignal, profile?: ConnectionProfile): Promise<SignInResult> {
+    try {
+      return await this.pool.signIn(pooled, signal);
+    } catch (e) {
+      const p = profile ?? this.get(pooled.connectionId);
+      if (p?.authKind === 'pat' && TableauError.is(e, 'signInFailed')) {
+        const err = new TableauError({ reason: 'signInFailed', message: vscode.l10n.t(EXPIRED_TOKEN_MESSAGE), status: e.status, code: e.code, cause: e });
+        this.expiredTokenErrors.set(err, p.id);
+        // A dead session must not linger: the next call signs in afresh with whatever secret is stored then.
+        await this.pool.signOutConnection(p.id);
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  private async credentialOf(p: ConnectionProfile, actAs?: ActingUser): Promise<Credential> {
+    const draft = this.drafts.get(p.id);
+    const secret = draft?.secret ?? (await this.credentials.get(p.id, secretKindFor(p.authKind)));
+    if (secret === undefined) {
+      throw new TableauError({
+        reason: 'signInFailed',
+        message: vscode.l10n.t('No saved secret for connection "{0}". Edit the connection to enter it.', p.label),
+      });
+    }
+    if (!draft) this.usedSecrets.set(p.id, secret);
+    return credentialFor(p, secret, actAs?.name);
+  }
+
+  private warnInsecureOnce(): void {
+    if (this.insecureWarned) return;
+    this.insecureWarned = true;
+    this.logger.warn('TLS certificate verification is off because http.proxyStrictSSL is false.');
+    void this.getUi().notify(
+      'warning',
+      vscode.l10n.t('Certificate verification is off for Tableau connections because "http.proxyStrictSSL" is false. Anyone on the network path could read your credentials. Prefer a CA file on the connection.'),
+    );
+  }
+
+  private loadProfiles(): void {
+    const raw = this.state.get<unknown[]>(PROFILES_KEY, []);
+    this.profiles = (Array.isArray(raw) ? raw : []).map(profileFromStored).filter((p): p is ConnectionProfile => p !== undefined);
+  }
+
+  private async persist(): Promise<void> {
+    await this.state.update(PROFILES_KEY, this.profiles);
+    await this.credentials.bumpProfilesRevision();
+  }
+}
+
+/** Same server, site-independent identity and credential fields: sessions made for one serve the other. */
+function sameConnection(a: ConnectionProfile, b: ConnectionProfile): boolean {
+  const k = (p: ConnectionProfile) => JSON.stringify([p.serverUrl, p.authKind, p.patName, p.username, p.clientId, p.secretId, p.caFile]);
+  return k(a) === k(b);
+}

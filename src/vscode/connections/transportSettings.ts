@@ -1,0 +1,36 @@
+import * as fs from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { TableauError } from '../../core/errors';
+import type { HttpClientOptions } from '../../core/http/httpClient';
+import type { ConnectionProfile } from './connectionManager';
+import { httpOptionsFrom, looksLikePem } from './httpSettings';
+
+/**
+ * HTTP options for a connection from VS Code's `http.proxy` / `http.proxyStrictSSL`,
+ * `tableau.requestTimeoutSeconds` and the connection's CA file. TLS verification goes off
+ * only on an explicit `http.proxyStrictSSL: false`, and then `onInsecure` warns.
+ */
+export async function readHttpOptions(p: ConnectionProfile, onInsecure: () => void): Promise<HttpClientOptions> {
+  const http = vscode.workspace.getConfiguration('http');
+  const strict = http.inspect<boolean>('proxyStrictSSL');
+  const explicit = strict?.workspaceFolderValue ?? strict?.workspaceValue ?? strict?.globalValue;
+  let caPem: string | undefined;
+  if (p.caFile) {
+    try {
+      caPem = await fs.readFile(p.caFile, 'utf8');
+    } catch (e) {
+      throw new TableauError({ reason: 'tls', message: vscode.l10n.t('Cannot read the CA file {0} of connection "{1}".', p.caFile, p.label), cause: e });
+    }
+    if (!looksLikePem(caPem)) {
+      throw new TableauError({ reason: 'tls', message: vscode.l10n.t('The CA file {0} holds no PEM certificate (-----BEGIN CERTIFICATE-----).', p.caFile) });
+    }
+  }
+  const { options, insecure } = httpOptionsFrom({
+    proxy: http.get<string>('proxy'),
+    strictSSLExplicit: explicit,
+    requestTimeoutSeconds: vscode.workspace.getConfiguration('tableau').get<number>('requestTimeoutSeconds'),
+    caPem,
+  });
+  if (insecure) onInsecure();
+  return options;
+}

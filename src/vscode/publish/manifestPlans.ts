@@ -1,0 +1,86 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { TableauError } from '../../core/errors';
+import { inspectPackage } from '../../core/package/inspect';
+import { resolveProjectPath, splitProjectPath } from '../../core/publish/projectPath';
+import type { ConnectionProfile } from '../connections/connectionManager';
+import type { Services } from '../services/services';
+import { credentialsFor } from './connectionCredentials';
+import type { FolderTarget } from './manifestStore';
+import type { PublishPlan } from './publishRunner';
+
+/** Targets the user already confirmed in this window (untrusted workspace or unknown connection). */
+const confirmed = new Set<string>();
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The connection a manifest target names, after the trust rules: a workspace that is not
+ * trusted, or a connection name the user does not have, needs an explicit confirmation that
+ * shows where the file would go. Non-interactive callers (tasks, auto-publish) get an error instead.
+ */
+export async function connectionForTarget(services: Services, t: FolderTarget, file: string, interactive: boolean): Promise<ConnectionProfile> {
+  const manifestName = path.relative(t.folder.uri.fsPath, t.manifestPath);
+  let profile = services.connections.findByLabel(t.target.connection);
+  let needsConfirm = !vscode.workspace.isTrusted;
+  if (!profile) {
+    if (!interactive) {
+      throw new TableauError({ reason: 'notFound', message: `${manifestName} names the connection "${t.target.connection}", which is not one of your Tableau connections.` });
+    }
+    profile = await services.connections.pick({
+      placeHolder: vscode.l10n.t('{0} names the connection "{1}", which you do not have. Publish with which connection?', manifestName, t.target.connection),
+      requireWritable: true,
+    });
+    if (!profile) throw new TableauError({ reason: 'cancelled', message: 'Cancelled.' });
+    needsConfirm = true;
+  }
+  services.connections.assertWritable(profile);
+  const key = `${t.manifestPath}\u0000${t.target.file}\u0000${profile.id}`;
+  if (needsConfirm && !confirmed.has(key)) {
+    if (!interactive) {
+      throw new TableauError({ reason: 'forbidden', message: `This workspace is not trusted: publish ${path.basename(file)} once from the editor to confirm the target (${hostOf(profile.serverUrl)}).` });
+    }
+    const ok = await services.ui.confirm(
+      vscode.l10n.t('{0} asks to publish "{1}" to {2} (connection "{3}", project "{4}"). Publish there?', manifestName, path.basename(file), hostOf(profile.serverUrl), profile.label, t.target.project),
+      vscode.l10n.t('Publish'),
+      { modal: true, detail: vscode.workspace.isTrusted ? undefined : vscode.l10n.t('This workspace is not trusted: check that this is where you mean to send the file.') },
+    );
+    if (!ok) throw new TableauError({ reason: 'cancelled', message: 'Cancelled.' });
+    confirmed.add(key);
+  }
+  return profile;
+}
+
+/** Turns a remembered target into a publish plan for one file. */
+export async function planFromTarget(services: Services, t: FolderTarget, file: string, opts: { interactive: boolean; signal?: AbortSignal }): Promise<PublishPlan> {
+  const info = await inspectPackage(file);
+  const profile = await connectionForTarget(services, t, file, opts.interactive);
+  const siteContentUrl = t.target.site;
+  const client = await services.connections.getClient(profile.id, { siteContentUrl, signal: opts.signal });
+  const project = await resolveProjectPath(client, t.target.project, { signal: opts.signal });
+  const connectionCredentials = await credentialsFor(services, file, info.connections, { interactive: opts.interactive });
+  if (!connectionCredentials) throw new TableauError({ reason: 'cancelled', message: 'Cancelled.' });
+  const o = t.target.options ?? {};
+  return {
+    info,
+    target: { profile, siteContentUrl, projectId: project.id, projectPath: splitProjectPath(t.target.project) },
+    request: {
+      filePath: file,
+      name: t.target.name,
+      projectId: project.id,
+      mode: t.target.mode,
+      showTabs: o.showTabs,
+      hiddenViews: o.hiddenViews,
+      description: o.description,
+      skipConnectionCheck: o.skipConnectionCheck,
+      asJob: o.asJob,
+      connectionCredentials: connectionCredentials.length ? connectionCredentials : undefined,
+    },
+  };
+}

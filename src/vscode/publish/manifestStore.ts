@@ -1,0 +1,104 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  MANIFEST_PATH,
+  type ManifestTarget,
+  type PublishManifest,
+  findTargets,
+  loadManifest,
+  saveManifest,
+  upsertTarget,
+} from '../../core/publish/manifest';
+import { formatProjectPath } from '../../core/publish/projectPath';
+import type { Services } from '../services/services';
+import { defaultName } from './publishOptions';
+import type { PublishPlan } from './publishRunner';
+
+/** A manifest target with the workspace folder its relative paths start from. */
+export interface FolderTarget {
+  folder: vscode.WorkspaceFolder;
+  manifestPath: string;
+  target: ManifestTarget;
+}
+
+export function manifestPathOf(folder: vscode.WorkspaceFolder): string {
+  return path.join(folder.uri.fsPath, ...MANIFEST_PATH.split('/'));
+}
+
+/** The workspace folder holding `filePath` and the file's path relative to it (forward slashes). */
+export function locate(filePath: string): { folder: vscode.WorkspaceFolder; relative: string } | undefined {
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(filePath));
+  if (!folder || folder.uri.scheme !== 'file') return undefined;
+  return { folder, relative: path.relative(folder.uri.fsPath, filePath).split(path.sep).join('/') };
+}
+
+/** The remembered targets of one file (exact entries first, then globs). */
+export async function targetsFor(filePath: string): Promise<FolderTarget[]> {
+  const where = locate(filePath);
+  if (!where) return [];
+  const manifestPath = manifestPathOf(where.folder);
+  const manifest = await loadManifest(manifestPath);
+  if (!manifest) return [];
+  return findTargets(manifest, where.relative).map((target) => ({ folder: where.folder, manifestPath, target }));
+}
+
+export async function findEntry(filePath: string): Promise<FolderTarget | undefined> {
+  try {
+    return (await targetsFor(filePath))[0];
+  } catch {
+    // A broken manifest must not break the publish report; publishAgain shows the error.
+    return undefined;
+  }
+}
+
+/** Every target of every workspace folder's manifest. */
+export async function allTargets(): Promise<FolderTarget[]> {
+  const out: FolderTarget[] = [];
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme !== 'file') continue;
+    const manifestPath = manifestPathOf(folder);
+    const manifest = await loadManifest(manifestPath);
+    for (const target of manifest?.targets ?? []) out.push({ folder, manifestPath, target });
+  }
+  return out;
+}
+
+/** Files a target names: itself, or every match of its glob. */
+export async function filesOf(t: FolderTarget): Promise<string[]> {
+  if (!/[*?]/.test(t.target.file)) return [path.join(t.folder.uri.fsPath, ...t.target.file.split('/'))];
+  const found = await vscode.workspace.findFiles(new vscode.RelativePattern(t.folder, t.target.file), '**/node_modules/**', 1000);
+  return found.map((u) => u.fsPath).sort();
+}
+
+/**
+ * Writes a successful publish's target into the workspace manifest (no secrets: the
+ * connection is named by its label). A file first published as "create new" is
+ * remembered as "overwrite": that is what publishing it again means.
+ */
+export async function rememberInManifest(services: Services, plan: PublishPlan): Promise<string | undefined> {
+  const where = locate(plan.info.path);
+  if (!where) {
+    await services.ui.notify('info', vscode.l10n.t('Only files inside a workspace folder can be remembered.'));
+    return undefined;
+  }
+  const { request, target } = plan;
+  const options: ManifestTarget['options'] = {};
+  if (request.showTabs !== undefined) options.showTabs = request.showTabs;
+  if (request.skipConnectionCheck) options.skipConnectionCheck = true;
+  if (request.asJob) options.asJob = true;
+  if (request.description) options.description = request.description;
+  const entry: ManifestTarget = {
+    file: where.relative,
+    connection: target.profile.label,
+    site: target.siteContentUrl,
+    project: formatProjectPath(target.projectPath),
+    mode: request.mode === 'createnew' ? 'overwrite' : request.mode,
+  };
+  if (request.name && request.name !== defaultName(plan.info.path)) entry.name = request.name;
+  if (Object.keys(options).length) entry.options = options;
+  const manifestPath = manifestPathOf(where.folder);
+  const current: PublishManifest = (await loadManifest(manifestPath)) ?? { version: 1, targets: [] };
+  await saveManifest(manifestPath, upsertTarget(current, entry));
+  services.logger.info(`Remembered ${where.relative} -> ${entry.connection} / ${entry.project} in ${MANIFEST_PATH}.`);
+  return manifestPath;
+}

@@ -1,0 +1,113 @@
+/** Runs the selected benchmark sections with the given sizes; shared by `npm run bench` and the smoke test. */
+import * as fs from 'node:fs';
+import { benchSeed } from './lib/benchConfig';
+import { makeHyperFile, type TempFile } from './lib/bigFile';
+import { machineInfo, type MachineInfo } from './lib/machine';
+import { startSimProcess, type SimProcess } from './lib/simProcess';
+import { MiB } from './lib/stats';
+import { benchChunkSizes, benchMemory, benchThroughput, type ChunkSizeResult, type MemoryResult, type PublishEnv, type ThroughputResult } from './publishBench';
+import { benchSessions, type SessionsResult } from './sessionsBench';
+import { benchStartup, type StartupResult } from './startupBench';
+import { benchTree, type TreeResult } from './treeBench';
+
+export const SECTIONS = ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchPlan {
+  sections: Section[];
+  /** File for throughput and chunk sizes. */
+  publishBytes: number;
+  pairs: number;
+  memoryBytes: [number, number];
+  chunkSizesMb: number[];
+  chunkRuns: number;
+  tree: { projects: number; workbooks: number; runs: number };
+  sessionCalls: number;
+  runPackage: boolean;
+  cpuProfDir?: string;
+}
+
+export function fullPlan(): BenchPlan {
+  return {
+    sections: [...SECTIONS],
+    publishBytes: 1024 * MiB,
+    pairs: 3,
+    memoryBytes: [256 * MiB, 2048 * MiB],
+    chunkSizesMb: [5, 16, 32, 50, 64],
+    chunkRuns: 2,
+    tree: { projects: 1000, workbooks: 10_000, runs: 3 },
+    sessionCalls: 200,
+    runPackage: true,
+  };
+}
+
+export function quickPlan(): BenchPlan {
+  return { ...fullPlan(), publishBytes: 256 * MiB, memoryBytes: [64 * MiB, 256 * MiB], chunkRuns: 1, tree: { projects: 1000, workbooks: 10_000, runs: 1 }, runPackage: false };
+}
+
+export interface BenchResults {
+  machine: MachineInfo;
+  plan: Omit<BenchPlan, 'cpuProfDir'>;
+  throughput?: ThroughputResult;
+  memory?: MemoryResult;
+  chunks?: ChunkSizeResult;
+  tree?: TreeResult;
+  sessions?: SessionsResult;
+  startup?: StartupResult;
+  /** Sections that threw, with the message: reported, never hidden. */
+  errors: Partial<Record<Section, string>>;
+}
+
+export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void = () => undefined): Promise<BenchResults> {
+  const { cpuProfDir, ...shownPlan } = plan;
+  const results: BenchResults = { machine: machineInfo(), plan: shownPlan, errors: {} };
+  const has = (s: Section): boolean => plan.sections.includes(s);
+  const guard = async (s: Section, fn: () => Promise<void>): Promise<void> => {
+    if (!has(s)) return;
+    log(`\n[${s}]`);
+    try {
+      await fn();
+    } catch (e) {
+      results.errors[s] = e instanceof Error ? e.message : String(e);
+      log(`  FAILED: ${results.errors[s]}`);
+    }
+  };
+  if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
+
+  if (has('publish') || has('memory') || has('chunks')) {
+    const seed = benchSeed();
+    let sim: SimProcess | undefined;
+    let file: TempFile | undefined;
+    try {
+      sim = await startSimProcess(seed.config, { nodeArgs: cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [] });
+      const env: PublishEnv = { sim, seed, cpuProfDir, log };
+      const needFile = has('publish') || has('chunks');
+      if (needFile) {
+        log(`making a ${plan.publishBytes / MiB} MiB .hyper file ...`);
+        file = await makeHyperFile(plan.publishBytes);
+      }
+      await guard('publish', async () => void (results.throughput = await benchThroughput(env, file!, plan.pairs)));
+      await guard('memory', async () => void (results.memory = await benchMemory(env, plan.memoryBytes)));
+      await guard('chunks', async () => void (results.chunks = await benchChunkSizes(env, file!, plan.chunkSizesMb, plan.chunkRuns)));
+    } finally {
+      file?.remove();
+      await sim?.close();
+    }
+  }
+
+  if (has('tree') || has('sessions')) {
+    const seed = benchSeed({ projects: plan.tree.projects, workbooks: plan.tree.workbooks });
+    const sim = await startSimProcess(seed.config);
+    try {
+      // The seed adds Default and Bench next to the generated projects.
+      const expect = { projects: plan.tree.projects + 2, workbooks: plan.tree.workbooks };
+      await guard('tree', async () => void (results.tree = await benchTree(sim, seed, expect, plan.tree.runs, log)));
+      await guard('sessions', async () => void (results.sessions = await benchSessions(sim, seed, plan.sessionCalls, log)));
+    } finally {
+      await sim.close();
+    }
+  }
+
+  await guard('startup', async () => void (results.startup = await benchStartup({ runPackage: plan.runPackage }, log)));
+  return results;
+}

@@ -1,0 +1,46 @@
+/** Simulator seeds for the benchmark: one publishing site with PATs made fresh every run. */
+import { randomBytes } from 'node:crypto';
+import type { SimConfig } from '../../simulator/config';
+
+export const BENCH_SITE = 'bench';
+export const BENCH_PROJECT = 'Bench';
+
+export interface BenchPat {
+  name: string;
+  secret: string;
+}
+
+export interface BenchSeed {
+  config: SimConfig;
+  /** The PAT the code under test signs in with. */
+  pat: BenchPat;
+  /** A second PAT for the plain baselines: a PAT holds one live session, so they must not share. */
+  baselinePat: BenchPat;
+}
+
+export function benchSeed(generate?: { projects: number; workbooks: number; datasources?: number }): BenchSeed {
+  const pat = { name: 'bench-pat', secret: randomBytes(18).toString('base64url') };
+  const baselinePat = { name: 'bench-baseline-pat', secret: randomBytes(18).toString('base64url') };
+  return {
+    pat,
+    baselinePat,
+    config: {
+      sites: [{ name: 'Benchmark', contentUrl: BENCH_SITE }],
+      users: [{ name: 'bench-user', siteRole: 'SiteAdministratorCreator' }],
+      pats: [
+        { name: pat.name, secret: pat.secret, user: 'bench-user' },
+        { name: baselinePat.name, secret: baselinePat.secret, user: 'bench-user' },
+      ],
+      projects: [{ site: BENCH_SITE, path: 'Default' }, { site: BENCH_SITE, path: BENCH_PROJECT }],
+      generate: generate ? { site: BENCH_SITE, depth: 3, ...generate } : undefined,
+    },
+  };
+}
+
+/** Environment for the CLI child: the connection comes from the environment only. */
+export function cliEnv(url: string, pat: BenchPat): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TABLEAU_SERVER: url, TABLEAU_SITE: BENCH_SITE, TABLEAU_PAT_NAME: pat.name, TABLEAU_PAT_SECRET: pat.secret };
+  // A proxy set for the outside world must not sit between the CLI and the loopback simulator.
+  for (const k of ['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy', 'ALL_PROXY', 'all_proxy']) delete env[k];
+  return env;
+}

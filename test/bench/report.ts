@@ -1,0 +1,103 @@
+/** The summary table (console and test/bench/RESULTS.md) and the JSON in .bench/results.json. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BenchResults } from './benchmarks';
+import { MiB, round } from './lib/stats';
+
+type Row = [metric: string, result: string, goal: string, verdict: string];
+
+const mb = (bytes: number | undefined): string => (bytes === undefined ? 'not measured' : `${round(bytes / MiB)} MB`);
+const ms = (n: number): string => `${round(n)} ms`;
+const ok = (pass: boolean | undefined): string => (pass === undefined ? '' : pass ? 'PASS' : 'FAIL');
+
+export function summaryRows(r: BenchResults): Row[] {
+  const rows: Row[] = [];
+  const t = r.throughput;
+  if (t) {
+    rows.push([`Publish ${t.fileBytes / MiB} MiB, CLI (median of ${t.pairs.length})`, `${round(t.median.cliMbps)} MB/s`, '', '']);
+    rows.push(['Same bytes, curl --data-binary to /_sim/sink', `${round(t.median.curlBinaryMbps)} MB/s`, '', '']);
+    rows.push(['Same bytes, curl -T to /_sim/sink', `${round(t.median.curlUploadMbps)} MB/s`, '', '']);
+    rows.push(['Ratio CLI / curl --data-binary (median of pairs)', `${round(t.median.ratioVsBinary, 2)} (pairs: ${t.pairs.map((p) => round(p.ratioVsBinary, 2)).join(', ')})`, '>= 0.9', ok(t.pass)]);
+    rows.push(['Ratio CLI / curl -T (median of pairs)', `${round(t.median.ratioVsUpload, 2)} (pairs: ${t.pairs.map((p) => round(p.ratioVsUpload, 2)).join(', ')})`, '', '']);
+    if (t.median.engineMbps !== undefined) rows.push(['Publish engine alone (CLI start-up excluded)', `${round(t.median.engineMbps)} MB/s`, '', '']);
+  }
+  const m = r.memory;
+  if (m) {
+    for (const run of m.runs) rows.push([`Peak RSS of the CLI, ${run.fileBytes / MiB} MiB file`, `${mb(run.maxRssBytes)} (${run.rssSource})`, '< 150 MB', ok((run.maxRssBytes ?? Infinity) < 150 * MiB)]);
+    rows.push(['Peak RSS difference', mb(m.differenceBytes), '< 16 MB', ok(m.pass)]);
+  }
+  const c = r.chunks;
+  if (c) {
+    rows.push([`Chunk size, ${c.fileBytes / MiB} MiB publish`, c.rows.map((x) => `${x.chunkMb} MB: ${round(x.medianMbps)} MB/s`).join('; '), '', '']);
+    rows.push(['Chunk size recommendation', c.recommendation, '', '']);
+  }
+  const tr = r.tree;
+  if (tr) {
+    rows.push([`Tree top level (${tr.projects} projects, ${tr.workbooks} workbooks)`, `${ms(tr.topLevel.ms)}, ${tr.topLevel.requests} request(s)`, '<= 2 requests', ok(tr.goals.topLevelRequests)]);
+    for (const k of ['groupClientSide', 'projectNameFilter'] as const) {
+      const o = tr.oneProject[k];
+      rows.push([`One project's workbooks, ${k}`, `first ${ms(o.cold.ms)} / ${o.cold.requests} req; next project ${ms(o.warm.ms)} / ${o.warm.requests} req`, '', '']);
+    }
+    rows.push(['One project: which strategy wins', `first project: ${tr.oneProject.winnerCold}; next project: ${tr.oneProject.winnerWarm}`, '', '']);
+    rows.push(['List everything, our data layer', `${ms(tr.everything.ours.ms)}, ${tr.everything.ours.requests} requests`, '', '']);
+    rows.push(['List everything, plain pager (100/page, sequential)', `${ms(tr.everything.plain.ms)}, ${tr.everything.plain.requests} requests`, '', '']);
+    rows.push(['Speed-up of the full listing', `${round(tr.everything.speedup, 1)}x`, '>= 5x', ok(tr.goals.speedup)]);
+  }
+  const s = r.sessions;
+  if (s) {
+    rows.push([`${s.calls} concurrent calls, one PAT session`, `${s.signIns} sign-in(s) (server: ${s.serverSignIns}), ${s.failures} failure(s)`, '1 sign-in, 0 failures', ok(s.pass)]);
+    rows.push(['  latency', `p50 ${ms(s.p50Ms)}, p95 ${ms(s.p95Ms)}, max ${ms(s.maxMs)}`, '', '']);
+  }
+  const st = r.startup;
+  if (st) {
+    rows.push([`dist/extension.js, ${st.build}`, mb(st.extensionJsBytes), '', '']);
+    rows.push(['dist/cli.js', mb(st.cliJsBytes), '', '']);
+    rows.push(['tableau-publisher.vsix', `${mb(st.vsixBytes)}${st.vsixNote ? ` (${st.vsixNote})` : ''}`, '', '']);
+    rows.push(['Activation time (real VS Code harness)', st.activationMs !== undefined ? `${ms(st.activationMs)} from ${st.activationSource}` : 'not measured (no results JSON with an activation time under test-artifacts/)', '', '']);
+    if (st.packageError) rows.push(['npm run package', st.packageError, '', 'FAIL']);
+  }
+  for (const [section, msg] of Object.entries(r.errors)) rows.push([`${section}: did not complete`, msg, '', 'FAIL']);
+  return rows;
+}
+
+function machineLine(r: BenchResults): string {
+  const m = r.machine;
+  return `${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB memory, Node ${m.node}, ${m.platform}, ${m.date}`;
+}
+
+const CAVEAT = 'Absolute numbers vary from run to run and machine to machine; the ratios measured in the same run are what count.';
+
+export function formatTable(r: BenchResults): string {
+  const rows = summaryRows(r);
+  const head: Row = ['metric', 'result', 'goal', ''];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...[head, ...rows].map((row) => row[i].length)));
+  const line = (row: Row): string => row.map((c, i) => c.padEnd(widths[i])).join(' | ').trimEnd();
+  return [`Machine: ${machineLine(r)}`, CAVEAT, '', line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
+}
+
+export function formatMarkdown(r: BenchResults): string {
+  const esc = (s: string): string => s.replace(/\|/g, '\\|');
+  const rows = summaryRows(r).map((row) => `| ${row.map(esc).join(' | ')} |`);
+  return [
+    '## Performance',
+    '',
+    `Measured with \`npm run bench\` on ${machineLine(r)}. ${CAVEAT}`,
+    'The simulator runs in its own process; the CLI publishes as a child process; MB means MiB.',
+    '',
+    '| metric | result | goal | |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+export function writeResults(r: BenchResults, opts: { root: string; markdown: boolean }): { json: string; markdown?: string } {
+  const dir = path.join(opts.root, '.bench');
+  fs.mkdirSync(dir, { recursive: true });
+  const json = path.join(dir, 'results.json');
+  fs.writeFileSync(json, JSON.stringify(r, null, 2) + '\n');
+  if (!opts.markdown) return { json };
+  const md = path.join(opts.root, 'test', 'bench', 'RESULTS.md');
+  fs.writeFileSync(md, formatMarkdown(r));
+  return { json, markdown: md };
+}

@@ -1,0 +1,80 @@
+/**
+ * Section 6: what the extension costs at start-up: bundle and .vsix sizes, and the
+ * activation time the real VS Code harness measured (read from its results, never guessed).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from './lib/paths';
+import { run } from './lib/procs';
+
+export interface StartupResult {
+  /** How the sizes were obtained. */
+  build: 'production (npm run package, this run)' | 'as found in dist/ (npm run build: not minified)';
+  packageError?: string;
+  extensionJsBytes?: number;
+  cliJsBytes?: number;
+  vsixBytes?: number;
+  vsixNote?: string;
+  activationMs?: number;
+  activationSource: string;
+}
+
+const size = (f: string): number | undefined => (fs.existsSync(f) ? fs.statSync(f).size : undefined);
+
+export async function benchStartup(opts: { runPackage: boolean }, log: (l: string) => void): Promise<StartupResult> {
+  const root = repoRoot();
+  const vsix = path.join(root, 'tableau-publisher.vsix');
+  const started = Date.now();
+  let build: StartupResult['build'] = 'as found in dist/ (npm run build: not minified)';
+  let packageError: string | undefined;
+  if (opts.runPackage) {
+    log('  npm run package ...');
+    const r = await run('npm', ['run', 'package'], { cwd: root, timeoutMs: 5 * 60_000 });
+    if (r.code === 0) build = 'production (npm run package, this run)';
+    else packageError = `npm run package exited with ${r.code ?? r.signal}: ${(r.stderr || r.stdout).trim().slice(-600)}`;
+  }
+  const result: StartupResult = {
+    build,
+    packageError,
+    extensionJsBytes: size(path.join(root, 'dist', 'extension.js')),
+    cliJsBytes: size(path.join(root, 'dist', 'cli.js')),
+    activationSource: 'not measured',
+  };
+  const vsixBytes = size(vsix);
+  if (vsixBytes !== undefined) {
+    result.vsixBytes = vsixBytes;
+    if (fs.statSync(vsix).mtimeMs < started) result.vsixNote = `from an earlier npm run package (${fs.statSync(vsix).mtime.toISOString()})`;
+  } else result.vsixNote = 'no tableau-publisher.vsix (run npm run package)';
+  if (opts.runPackage && build.startsWith('production')) {
+    // Put the development build back: other tools in this checkout expect source maps.
+    await run('npm', ['run', 'build'], { cwd: root, timeoutMs: 5 * 60_000 });
+  }
+  const act = findActivation(path.join(root, 'test-artifacts'));
+  if (act) [result.activationMs, result.activationSource] = [act.ms, act.source];
+  return result;
+}
+
+/** The newest activation time in a results JSON under test-artifacts/ (the suite's SuiteResults shape, or a bare activationMs). */
+function findActivation(dir: string): { ms: number; source: string } | undefined {
+  if (!fs.existsSync(dir)) return undefined;
+  let best: { ms: number; source: string; mtime: number } | undefined;
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.json')) {
+        let o: { activationMs?: unknown; activation?: { activationMs?: unknown; alreadyActive?: unknown } };
+        try {
+          o = JSON.parse(fs.readFileSync(p, 'utf8')) as typeof o;
+        } catch {
+          continue;
+        }
+        const ms = typeof o?.activation?.activationMs === 'number' && o.activation.alreadyActive !== true ? o.activation.activationMs : typeof o?.activationMs === 'number' ? o.activationMs : undefined;
+        const mtime = fs.statSync(p).mtimeMs;
+        if (ms !== undefined && (!best || mtime > best.mtime)) best = { ms, mtime, source: `${path.relative(repoRoot(), p)} (${new Date(mtime).toISOString()})` };
+      }
+    }
+  };
+  walk(dir);
+  return best && { ms: best.ms, source: best.source };
+}

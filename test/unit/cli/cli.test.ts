@@ -1,0 +1,165 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startSimulator, type RunningSimulator } from '../../simulator/index';
+import { PUB_PAT, PUB_SITE, publishConfig } from '../../fixtures/connect';
+import { hyperBytes, tempDir, twbxBytes } from '../../fixtures/samples';
+
+const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+// Async spawn: the simulator runs in this process and must keep answering.
+function run(args: string[], opts: { env?: Record<string, string>; cwd?: string; onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...opts.env }, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    opts.onSpawn?.((sig) => child.kill(sig));
+  });
+}
+
+function jsonLines(s: string): Record<string, unknown>[] {
+  return s.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('CLI (node dist/cli.js against the simulator)', function () {
+  this.timeout(60_000);
+  let sim: RunningSimulator;
+  const tmp = tempDir('tp-cli-');
+  let env: Record<string, string>;
+  before(async function () {
+    assert.ok(fs.existsSync(CLI), `${CLI} is missing: run "npm run build" first`);
+    sim = await startSimulator({ config: publishConfig() });
+    env = { TABLEAU_SERVER: sim.url, TABLEAU_SITE: PUB_SITE, TABLEAU_PAT_NAME: PUB_PAT.name, TABLEAU_PAT_SECRET: PUB_PAT.secret };
+  });
+  after(async () => {
+    await sim.close();
+    tmp.cleanup();
+  });
+  const noSecret = (r: Run): void => assert.ok(!(r.stdout + r.stderr).includes(PUB_PAT.secret), 'the PAT secret never appears');
+
+  it('prints help (mentioning the environment for secrets) and the version', async () => {
+    const h = await run(['--help']);
+    assert.equal(h.code, 0);
+    assert.match(h.stdout, /TABLEAU_PAT_SECRET/);
+    assert.match(h.stdout, /never from flags/);
+    const v = await run(['--version']);
+    assert.equal(v.code, 0);
+    assert.match(v.stdout.trim(), /^\d+\.\d+\.\d+/);
+  });
+
+  it('refuses secrets given as flags, without echoing them', async () => {
+    for (const flag of ['--password=hunter2-secret', '--token-secret', '--pat-secret', '--jwt']) {
+      const r = await run(['publish', 'x.twbx', flag, 'hunter2-secret'], { env });
+      assert.equal(r.code, 2, flag);
+      assert.match(r.stderr, /environment/);
+      assert.ok(!r.stderr.includes('hunter2-secret'));
+    }
+  });
+
+  it('exits 2 on usage errors and 3 without credentials or with bad ones', async () => {
+    assert.equal((await run(['publish', 'a.twbx', '--mode', 'sideways'], { env })).code, 2);
+    assert.equal((await run(['frobnicate'], { env })).code, 2);
+    const none = await run(['signin', '--check'], { env: { TABLEAU_SERVER: sim.url } });
+    assert.equal(none.code, 3);
+    assert.match(none.stderr, /TABLEAU_PAT_NAME/);
+    const bad = await run(['signin', '--check'], { env: { ...env, TABLEAU_PAT_SECRET: 'wrong-secret-value' } });
+    assert.equal(bad.code, 3);
+    assert.ok(!bad.stderr.includes('wrong-secret-value'));
+  });
+
+  it('signs in with --check and signs out', async () => {
+    const r = await run(['signin', '--check', '--json'], { env });
+    assert.equal(r.code, 0);
+    const [line] = jsonLines(r.stdout);
+    assert.equal(line.event, 'signedIn');
+    assert.equal(line.site, PUB_SITE);
+    assert.equal(sim.state().counters.liveSessions, 0);
+    noSecret(r);
+  });
+
+  it('publishes a batch of 10 files with one sign-in', async () => {
+    const files = Array.from({ length: 10 }, (_, i) => (i % 2 ? tmp.file(`batch/Book ${i}.twbx`, twbxBytes()) : tmp.file(`batch/Data ${i}.hyper`, hyperBytes(20_000 + i, i))));
+    const before = sim.state().counters.signIns[PUB_PAT.name] ?? 0;
+    const r = await run(['publish', ...files, '--project', 'Finance / Monthly', '--json', '--concurrency', '3', '--verbose'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = jsonLines(r.stdout);
+    assert.equal(lines.length, 10);
+    assert.ok(lines.every((l) => l.event === 'published'));
+    assert.equal((sim.state().counters.signIns[PUB_PAT.name] ?? 0) - before, 1);
+    const monthly = sim.state().projects.find((p) => p.name === 'Monthly')!;
+    const items = [...sim.state().workbooks, ...sim.state().datasources].filter((x) => x.projectId === monthly.id && /^(Book|Data) \d$/.test(x.name));
+    assert.equal(items.length, 10);
+    assert.equal(sim.state().counters.liveSessions, 0, 'signed out at the end');
+    noSecret(r);
+  });
+
+  it('lists projects, workbooks and views', async () => {
+    const p = await run(['ls', 'projects', '--json'], { env });
+    assert.equal(p.code, 0);
+    assert.ok(jsonLines(p.stdout).some((l) => l.path === 'Finance / Monthly'));
+    const w = await run(['ls', 'workbooks', '--project', 'Finance / Monthly'], { env });
+    assert.equal(w.code, 0);
+    assert.match(w.stdout, /Finance \/ Monthly \/ Book 1\t/);
+    const v = await run(['ls', 'views', '--project', 'Finance / Monthly', '--json'], { env });
+    assert.equal(v.code, 0);
+    assert.ok(jsonLines(v.stdout).every((l) => l.kind === 'view' && typeof l.workbook === 'string' && /^Book/.test(l.workbook)));
+  });
+
+  it('exits 6 for an invalid file, 4 for a conflict or a missing project', async () => {
+    const empty = tmp.file('Empty.twbx', '');
+    assert.equal((await run(['publish', empty], { env })).code, 6);
+    const f = tmp.file('Conflict.twbx', twbxBytes());
+    assert.equal((await run(['publish', f, '--project', 'Publish'], { env })).code, 0);
+    const again = await run(['publish', f, '--project', 'Publish'], { env });
+    assert.equal(again.code, 4);
+    assert.equal((await run(['publish', f, '--project', 'Publish', '--mode', 'overwrite'], { env })).code, 0);
+    assert.equal((await run(['publish', f, '--project', 'No / Such'], { env })).code, 4);
+  });
+
+  it('takes project, name and mode from the manifest', async () => {
+    const ws = tempDir('tp-ws-');
+    try {
+      ws.file('.vscode/tableau-publish.json', JSON.stringify({ version: 1, targets: [{ file: 'reports/*.twbx', connection: 'sim', site: PUB_SITE, project: 'Finance / Monthly', name: 'From Manifest', mode: 'overwrite' }] }));
+      ws.file('reports/Q3.twbx', twbxBytes());
+      const r = await run(['publish', 'reports/Q3.twbx', '--json'], { env, cwd: ws.dir });
+      assert.equal(r.code, 0, r.stderr);
+      const [line] = jsonLines(r.stdout);
+      assert.equal(line.name, 'From Manifest');
+      assert.equal(line.project, 'Finance / Monthly');
+      assert.equal(line.mode, 'overwrite');
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('cancels cleanly on SIGINT (exit 130, nothing published)', async () => {
+    const f = tmp.file('Interrupted.hyper', hyperBytes(3 * 1024 * 1024));
+    sim.injectFault({ match: { method: 'PUT', pathPattern: '/fileUploads/' }, action: { delayMs: 5000 }, times: 5 });
+    const uploads = sim.state().uploads.length;
+    const r = await run(['publish', f, '--chunk-size', '1', '--project', 'Publish'], {
+      env,
+      onSpawn: (kill) => {
+        const t = setInterval(() => {
+          if (sim.state().uploads.length > uploads) {
+            clearInterval(t);
+            kill('SIGINT');
+          }
+        }, 20);
+      },
+    });
+    sim.clearFaults();
+    assert.equal(r.code, 130, r.stderr);
+    assert.ok(!sim.state().datasources.some((d) => d.name === 'Interrupted'));
+  });
+});
