@@ -21,7 +21,7 @@ export interface BenchPlan {
   memoryBytes: [number, number];
   chunkSizesMb: number[];
   chunkRuns: number;
-  tree: { projects: number; workbooks: number; runs: number };
+  tree: { projects: number; workbooks: number; runs: number; latencyMs: number };
   sessionCalls: number;
   runPackage: boolean;
   cpuProfDir?: string;
@@ -35,14 +35,14 @@ export function fullPlan(): BenchPlan {
     memoryBytes: [256 * MiB, 2048 * MiB],
     chunkSizesMb: [5, 16, 32, 50, 64],
     chunkRuns: 2,
-    tree: { projects: 1000, workbooks: 10_000, runs: 3 },
+    tree: { projects: 1000, workbooks: 10_000, runs: 3, latencyMs: 50 },
     sessionCalls: 200,
     runPackage: true,
   };
 }
 
 export function quickPlan(): BenchPlan {
-  return { ...fullPlan(), publishBytes: 256 * MiB, memoryBytes: [64 * MiB, 256 * MiB], chunkRuns: 1, tree: { projects: 1000, workbooks: 10_000, runs: 1 }, runPackage: false };
+  return { ...fullPlan(), publishBytes: 256 * MiB, memoryBytes: [64 * MiB, 256 * MiB], chunkRuns: 1, tree: { projects: 1000, workbooks: 10_000, runs: 1, latencyMs: 50 }, runPackage: false };
 }
 
 export interface BenchResults {
@@ -101,7 +101,7 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
     try {
       // The seed adds Default and Bench next to the generated projects.
       const expect = { projects: plan.tree.projects + 2, workbooks: plan.tree.workbooks };
-      await guard('tree', async () => void (results.tree = await benchTree(sim, seed, expect, plan.tree.runs, log)));
+      await guard('tree', async () => void (results.tree = await benchTree(sim, seed, expect, { runs: plan.tree.runs, latencyMs: plan.tree.latencyMs }, log)));
       await guard('sessions', async () => void (results.sessions = await benchSessions(sim, seed, plan.sessionCalls, log)));
     } finally {
       await sim.close();

@@ -15,12 +15,23 @@ export interface Measured {
   requests: number;
 }
 
+export interface FullListing {
+  ours: Measured & { runs: number[] };
+  plain: Measured & { runs: number[] };
+  speedup: number;
+}
+
 export interface TreeResult {
   projects: number;
   workbooks: number;
   topLevel: Measured & { entries: number };
   oneProject: Record<ContentStrategyKind, { cold: Measured; warm: Measured; workbooks: number }> & { winnerCold: ContentStrategyKind; winnerWarm: ContentStrategyKind };
-  everything: { ours: Measured & { runs: number[] }; plain: Measured & { runs: number[] }; speedup: number };
+  /** Loopback, as shipped (XML answers): the goal is checked on this. */
+  everything: FullListing;
+  /** The same with a modelled round trip added to every GET by the simulator. */
+  withLatency?: FullListing & { latencyMs: number };
+  /** Where the loopback time goes: our client listing every workbook with XML answers vs JSON answers. */
+  decode: { items: number; xmlMs: number; jsonMs: number };
   goals: { speedup: boolean; topLevelRequests: boolean };
   pass: boolean;
 }
@@ -54,7 +65,14 @@ async function walkAll(model: SiteContentModel): Promise<{ projects: number; wor
   return { projects, workbooks };
 }
 
-export async function benchTree(sim: SimProcess, seed: BenchSeed, expect: { projects: number; workbooks: number }, runs: number, log: (l: string) => void): Promise<TreeResult> {
+export async function benchTree(
+  sim: SimProcess,
+  seed: BenchSeed,
+  expect: { projects: number; workbooks: number },
+  opts: { runs: number; latencyMs: number },
+  log: (l: string) => void,
+): Promise<TreeResult> {
+  const { runs, latencyMs } = opts;
   const conn = benchClient(sim.url, seed.pat);
   const pager = new PlainPager(sim.url, seed.baselinePat);
   try {
@@ -89,40 +107,77 @@ export async function benchTree(sim: SimProcess, seed: BenchSeed, expect: { proj
     one.winnerCold = g.cold.ms <= f.cold.ms ? 'groupClientSide' : 'projectNameFilter';
     one.winnerWarm = g.warm.ms <= f.warm.ms ? 'groupClientSide' : 'projectNameFilter';
 
-    const ours: Measured[] = [];
-    const plain: Measured[] = [];
-    for (let i = 0; i < runs; i++) {
-      const a = await measure(sim, () => walkAll(model()));
-      if (a.value.projects !== expect.projects || a.value.workbooks !== expect.workbooks) {
-        throw new Error(`the tree walk saw ${a.value.projects} projects and ${a.value.workbooks} workbooks, expected ${expect.projects} and ${expect.workbooks}`);
+    const fullListing = async (label: string): Promise<FullListing> => {
+      const ours: Measured[] = [];
+      const plain: Measured[] = [];
+      for (let i = 0; i < runs; i++) {
+        const a = await measure(sim, () => walkAll(model()));
+        if (a.value.projects !== expect.projects || a.value.workbooks !== expect.workbooks) {
+          throw new Error(`the tree walk saw ${a.value.projects} projects and ${a.value.workbooks} workbooks, expected ${expect.projects} and ${expect.workbooks}`);
+        }
+        const b = await measure(sim, async () => {
+          const [p, w] = [await pager.all('projects'), await pager.all('workbooks')];
+          await pager.all('datasources');
+          return { projects: p.length, workbooks: w.length };
+        });
+        if (b.value.projects !== expect.projects || b.value.workbooks !== expect.workbooks) throw new Error(`the plain pager saw ${b.value.projects} projects and ${b.value.workbooks} workbooks`);
+        ours.push(a);
+        plain.push(b);
+        log(`  everything${label}, run ${i + 1}: ours ${round(a.ms)} ms / ${a.requests} req, plain pager ${round(b.ms)} ms / ${b.requests} req`);
       }
-      const b = await measure(sim, async () => {
-        const [p, w] = [await pager.all('projects'), await pager.all('workbooks')];
-        await pager.all('datasources');
-        return { projects: p.length, workbooks: w.length };
-      });
-      if (b.value.projects !== expect.projects || b.value.workbooks !== expect.workbooks) throw new Error(`the plain pager saw ${b.value.projects} projects and ${b.value.workbooks} workbooks`);
-      ours.push(a);
-      plain.push(b);
-      log(`  everything, run ${i + 1}: ours ${round(a.ms)} ms / ${a.requests} req, plain pager ${round(b.ms)} ms / ${b.requests} req`);
-    }
-    const everything = {
-      ours: { ms: median(ours.map((x) => x.ms)), requests: median(ours.map((x) => x.requests)), runs: ours.map((x) => round(x.ms)) },
-      plain: { ms: median(plain.map((x) => x.ms)), requests: median(plain.map((x) => x.requests)), runs: plain.map((x) => round(x.ms)) },
-      speedup: 0,
+      const sum = (xs: Measured[]): Measured & { runs: number[] } => ({ ms: median(xs.map((x) => x.ms)), requests: median(xs.map((x) => x.requests)), runs: xs.map((x) => round(x.ms)) });
+      const r = { ours: sum(ours), plain: sum(plain), speedup: 0 };
+      r.speedup = r.plain.ms / r.ours.ms;
+      return r;
     };
-    everything.speedup = everything.plain.ms / everything.ours.ms;
+    const everything = await fullListing('');
+
+    // Loopback has no round trip; a remote server has one per request, which is what paging strategy saves.
+    let withLatency: TreeResult['withLatency'];
+    if (latencyMs > 0) {
+      await sim.addFault({ match: { method: 'GET', pathPattern: '^/api/' }, action: { delayMs: latencyMs }, times: 1_000_000 });
+      try {
+        withLatency = { latencyMs, ...(await fullListing(` (+${latencyMs} ms per request)`)) };
+      } finally {
+        await sim.clearFaults();
+      }
+    }
     const goals = { speedup: everything.speedup >= 5, topLevelRequests: top.requests <= 2 };
+    const decode = await decodeCost(sim, seed, expect.workbooks, log);
     return {
       projects: expect.projects,
       workbooks: expect.workbooks,
       topLevel: { ms: top.ms, requests: top.requests, entries: top.value.length },
       oneProject: one,
       everything,
+      withLatency,
+      decode,
       goals,
       pass: goals.speedup && goals.topLevelRequests,
     };
   } finally {
     await conn.close();
   }
+}
+
+/** Lists every workbook with our client, XML then JSON answers (each on its own session, one after the other). */
+async function decodeCost(sim: SimProcess, seed: BenchSeed, items: number, log: (l: string) => void): Promise<TreeResult['decode']> {
+  const time = async (format: 'xml' | 'json'): Promise<number> => {
+    const conn = benchClient(sim.url, seed.pat, format);
+    try {
+      await conn.session.ensureSignedIn();
+      await conn.client.allWorkbooks({ pageSize: 1000 }); // warm-up: JIT and connections
+      const t0 = performance.now();
+      const all = await conn.client.allWorkbooks({ pageSize: 1000 });
+      const ms = performance.now() - t0;
+      if (all.length !== items) throw new Error(`${format}: listed ${all.length} workbooks, expected ${items}`);
+      return ms;
+    } finally {
+      await conn.close();
+    }
+  };
+  const xmlMs = await time('xml');
+  const jsonMs = await time('json');
+  log(`  all ${items} workbooks through our client: XML answers ${round(xmlMs)} ms, JSON answers ${round(jsonMs)} ms`);
+  return { items, xmlMs, jsonMs };
 }

@@ -12,9 +12,10 @@ export interface BenchClient {
   close(): Promise<void>;
 }
 
-export function benchClient(url: string, pat: BenchPat): BenchClient {
+/** `format`: the answer format the REST layer asks for (the product uses XML). */
+export function benchClient(url: string, pat: BenchPat, format: 'xml' | 'json' = 'xml'): BenchClient {
   const http = new HttpClient();
-  const api = new TableauRestApi({ server: parseServerAddress(url), http });
+  const api = new TableauRestApi({ server: parseServerAddress(url), http, format });
   const session = new TableauSession({ api, credential: { kind: 'pat', tokenName: pat.name, tokenSecret: pat.secret }, siteContentUrl: BENCH_SITE });
   return {
     client: new TableauClient(session),

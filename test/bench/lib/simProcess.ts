@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { SimConfig, SimState } from '../../simulator/config';
+import type { FaultSpec, SimConfig, SimState } from '../../simulator/config';
 import { requireBuilt, simMainPath } from './paths';
 
 export interface SimProcess {
@@ -17,6 +17,8 @@ export interface SimProcess {
   resetCounters(): Promise<void>;
   /** Requests the simulator counted since the last reset, all routes together. */
   requestCount(): Promise<number>;
+  addFault(f: FaultSpec): Promise<void>;
+  clearFaults(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,8 +48,8 @@ export async function startSimProcess(config: SimConfig, opts: SimProcessOptions
     cleanup();
     throw e;
   }
-  const get = async <T>(p: string, method = 'GET'): Promise<T> => {
-    const res = await fetch(`${url}${p}`, { method });
+  const get = async <T>(p: string, method = 'GET', body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}${p}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
     if (!res.ok) throw new Error(`${method} ${p}: HTTP ${res.status}`);
     return (await res.json()) as T;
   };
@@ -66,6 +68,8 @@ export async function startSimProcess(config: SimConfig, opts: SimProcessOptions
       const s = await get<SimState>('/_sim/state');
       return Object.values(s.counters.requests).reduce((a, b) => a + b, 0);
     },
+    addFault: (f) => get<unknown>('/_sim/faults', 'POST', f).then(() => undefined),
+    clearFaults: () => get<unknown>('/_sim/faults', 'DELETE').then(() => undefined),
     async close() {
       process.removeListener('exit', onExit);
       if (child.exitCode === null && child.signalCode === null) {

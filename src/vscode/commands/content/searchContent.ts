@@ -21,14 +21,20 @@ export function register(services: Services): vscode.Disposable {
       });
       if (!ref) return undefined;
       await vscode.commands.executeCommand('tableau.content.focus');
-      const shown = await contentTree(services)?.reveal({
+      const tree = contentTree(services);
+      const shown = await tree?.reveal({
         profileId: ref.profile.id,
         siteContentUrl: ref.siteContentUrl,
         kind: ref.kind as 'project' | 'workbook' | 'datasource',
         id: ref.id,
         projectId: ref.projectId ?? '',
       });
-      if (!shown) await services.ui.notify('warning', vscode.l10n.t('"{0}" is no longer on the server. Refresh the view.', ref.name));
+      if (!shown) {
+        const why = tree?.filter
+          ? vscode.l10n.t('"{0}" is hidden by the filter "{1}". Clear the filter to see it.', ref.name, tree.filter)
+          : vscode.l10n.t('"{0}" is no longer on the server. Refresh the view.', ref.name);
+        await services.ui.notify('warning', why);
+      }
       return { ...ref, revealed: !!shown };
     } catch (e) {
       await showError(e);

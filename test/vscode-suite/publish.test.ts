@@ -1,0 +1,193 @@
+// "Publish to Tableau" in the real extension host: the palette/Explorer command with the
+// ui seam answering every prompt, Publish Again from the manifest, tasks, cancellation,
+// and the trust rule for a manifest naming someone else's connection.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PublishOutcome } from '../../src/vscode/publish/publishRunner';
+import { makeSamples, type SampleFiles } from '../sandbox/makeSamples';
+import { type ContentFixture, contentFixture } from './contentHarness';
+
+const DB_PASSWORD = 'db-password-for-suite-3b9d';
+
+describe('Publish to Tableau (real extension host)', function () {
+  this.timeout(60_000);
+  let fx: ContentFixture;
+  let folder: string;
+  let dir: string;
+  let samples: SampleFiles;
+  let manifestPath: string;
+  let manifestBefore: string | undefined;
+  const LABEL = 'Publish Suite';
+
+  before(async () => {
+    fx = await contentFixture(LABEL);
+    folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    dir = path.join(folder, `publish-suite-${process.pid}`);
+    fs.mkdirSync(dir, { recursive: true });
+    samples = await makeSamples(dir);
+    manifestPath = path.join(folder, '.vscode', 'tableau-publish.json');
+    manifestBefore = fs.existsSync(manifestPath) ? fs.readFileSync(manifestPath, 'utf8') : undefined;
+  });
+
+  after(async () => {
+    if (manifestBefore === undefined) fs.rmSync(manifestPath, { force: true });
+    else if (manifestPath) fs.writeFileSync(manifestPath, manifestBefore);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await fx?.close();
+  });
+
+  beforeEach(() => {
+    fx.ui.notes.length = 0;
+    fx.ui.confirms.length = 0;
+    fx.ui.notifyAnswer = () => undefined;
+    fx.ui.picks.set('Publish to which Tableau connection?', LABEL);
+  });
+
+  const emea = (): string => fx.sim.state().projects.find((p) => p.name === 'EMEA')!.id;
+  const rel = (file: string): string => path.relative(folder, file).split(path.sep).join('/');
+
+  it('publishes a packaged workbook with name, mode, options and embedded database credentials', async () => {
+    fx.ui.picks.set('Publish into which project?', 'Sales / EMEA');
+    fx.ui.inputs.set('Name of the workbook on Tableau', 'Suite Superstore');
+    fx.ui.picks.set('How to publish "Suite Superstore"', 'Create new');
+    fx.ui.picks.set('Options', ['Show sheets as tabs']);
+    fx.ui.picks.set('Database credentials for', 'Enter credentials and embed them');
+    fx.ui.inputs.set('Username for', 'analyst');
+    fx.ui.inputs.set('Password for', DB_PASSWORD);
+    fx.ui.notifyAnswer = (_m, actions) => actions.find((a) => a === 'Remember for Publish Again');
+
+    const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', vscode.Uri.file(samples.twbx));
+    assert.deepEqual(fx.ui.errors(), []);
+    assert.ok(outcomes && outcomes.length === 1 && outcomes[0].ok, 'published');
+    const wb = fx.sim.state().workbooks.find((w) => w.name === 'Suite Superstore');
+    assert.ok(wb, 'the simulator holds the workbook');
+    assert.equal(wb.projectId, emea());
+    assert.equal(wb.showTabs, true);
+    assert.equal(wb.size, fs.statSync(samples.twbx).size);
+    const done = fx.ui.notes.find((n) => n.kind === 'info' && n.message.startsWith('Published "Suite Superstore"'));
+    assert.ok(done, 'a success message');
+    assert.ok(done.actions.includes('Open in browser') && done.actions.includes('Reveal in tree'));
+
+    // Remembered in the manifest, without any secret.
+    const manifest = fs.readFileSync(manifestPath, 'utf8');
+    assert.ok(!manifest.includes(DB_PASSWORD) && !manifest.includes(fx.sim.demoPat!.secret), 'no secret in the manifest');
+    const entry = JSON.parse(manifest).targets.find((t: { file: string }) => t.file === rel(samples.twbx));
+    assert.deepEqual(entry, { file: rel(samples.twbx), connection: LABEL, site: 'sales', project: 'Sales / EMEA', name: 'Suite Superstore', mode: 'overwrite', options: { showTabs: true } });
+    assert.ok(!JSON.stringify(fx.ui.notes).includes(DB_PASSWORD), 'no secret in any message');
+  });
+
+  it('publishes again in one step, reusing the saved database credentials', async () => {
+    const before = fx.sim.state().workbooks.find((w) => w.name === 'Suite Superstore')!;
+    fx.ui.asked.length = 0;
+    const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publishAgain', vscode.Uri.file(samples.twbx));
+    assert.deepEqual(fx.ui.errors(), []);
+    assert.deepEqual(fx.ui.asked, [], 'no prompt at all');
+    assert.ok(outcomes?.[0]?.ok);
+    const same = fx.sim.state().workbooks.filter((w) => w.name === 'Suite Superstore');
+    assert.equal(same.length, 1, 'overwritten, not duplicated');
+    assert.equal(same[0].id, before.id);
+    const sent = outcomes[0].plan.request.connectionCredentials;
+    assert.equal(sent?.[0]?.username, 'analyst');
+    assert.equal(sent?.[0]?.embed, true);
+  });
+
+  it('asks before overwriting, naming what gets replaced; declining publishes nothing', async () => {
+    const publishes = (): number => Object.entries(fx.sim.state().counters.requests).filter(([k]) => k.startsWith('POST') && k.endsWith('/workbooks')).reduce((n, [, v]) => n + v, 0);
+    const before = publishes();
+    fx.ui.picks.set('Publish to which Tableau connection?', LABEL);
+    fx.ui.picks.set('Publish into which project?', 'Sales / EMEA');
+    fx.ui.inputs.set('Name of the workbook on Tableau', 'Suite Superstore');
+    fx.ui.picks.set('"Suite Superstore" already exists in Sales / EMEA', 'Overwrite');
+    fx.ui.confirmAnswer = false;
+    try {
+      const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', vscode.Uri.file(samples.twbx));
+      assert.equal(outcomes, undefined);
+    } finally {
+      fx.ui.confirmAnswer = true;
+    }
+    assert.equal(fx.ui.confirms.length, 1);
+    assert.match(fx.ui.confirms[0].message, /Replace the workbook "Suite Superstore" in Sales \/ EMEA on Publish Suite\?/);
+    assert.equal(publishes(), before, 'nothing sent');
+  });
+
+  it('publishes several data sources from a multi-select, each under its file name', async () => {
+    fx.ui.picks.set('Publish into which project?', 'Marketing');
+    fx.ui.picks.set('How to publish "Orders"', 'Create new');
+    fx.ui.picks.set('How to publish "orders"', 'Create new');
+    fx.ui.picks.set('Options', []);
+    fx.ui.picks.set('Database credentials for', 'Publish without credentials');
+    const uris = [vscode.Uri.file(samples.tds), vscode.Uri.file(samples.hyper)];
+    const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', uris[0], uris);
+    assert.deepEqual(fx.ui.errors(), []);
+    assert.equal(outcomes?.filter((o) => o.ok).length, 2);
+    const marketing = fx.sim.state().projects.find((p) => p.name === 'Marketing')!.id;
+    const names = fx.sim.state().datasources.filter((d) => d.projectId === marketing).map((d) => d.name).sort();
+    assert.ok(names.includes('Orders') && names.includes('orders'), `data sources in Marketing: ${names.join(', ')}`);
+  });
+
+  it('refuses a file that is not what its extension says, before asking anything', async () => {
+    const bad = path.join(dir, 'Broken.twbx');
+    fs.writeFileSync(bad, 'this is not a zip archive');
+    fx.ui.asked.length = 0;
+    const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', vscode.Uri.file(bad));
+    assert.equal(outcomes, undefined);
+    assert.deepEqual(fx.ui.asked, [], 'no prompt for a refused file');
+    const err = fx.ui.notes.find((n) => n.kind === 'error');
+    assert.ok(err && /Broken\.twbx/.test(err.message), `a plain refusal naming the file: ${JSON.stringify(fx.ui.notes)}`);
+    assert.ok(!fx.sim.state().workbooks.some((w) => w.name === 'Broken'));
+  });
+
+  it('offers the remembered target as a task', async () => {
+    const tasks = await vscode.tasks.fetchTasks({ type: 'tableau-publish' });
+    const mine = tasks.find((t) => t.definition.file === rel(samples.twbx));
+    assert.ok(mine, `a tableau-publish task for the remembered file among: ${tasks.map((t) => t.name).join(', ')}`);
+    assert.match(mine.name, /Publish .*Superstore.* to Publish Suite \/ Sales \/ EMEA/);
+  });
+
+  it('asks, showing the host, before following a manifest that names a connection the user does not have', async () => {
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+    manifest.targets.push({ file: rel(samples.tdsx), connection: 'Somebody Else', site: 'sales', project: 'Sales', mode: 'overwrite' });
+    fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+    fx.ui.picks.set('names the connection "Somebody Else"', LABEL);
+    fx.ui.confirmAnswer = false;
+    try {
+      const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publishAgain', vscode.Uri.file(samples.tdsx));
+      assert.equal(outcomes, undefined);
+    } finally {
+      fx.ui.confirmAnswer = true;
+    }
+    assert.equal(fx.ui.confirms.length, 1);
+    assert.ok(fx.ui.confirms[0].message.includes(new URL(fx.sim.url).host), `the host is shown: ${fx.ui.confirms[0].message}`);
+    assert.ok(!fx.sim.state().datasources.some((d) => d.name === path.basename(samples.tdsx, '.tdsx')), 'nothing published');
+    assert.deepEqual(fx.ui.errors(), [], 'declining is not a failure');
+  });
+
+  it('cancels an upload cleanly: nothing published, no error shown', async () => {
+    fx.ui.picks.set('Publish into which project?', 'Sales');
+    fx.ui.inputs.set('Name of the workbook on Tableau', 'Never Published');
+    fx.ui.picks.set('How to publish "Never Published"', 'Create new');
+    fx.ui.picks.set('Options', []);
+    fx.sim.injectFault({ match: { method: 'POST', pathPattern: '/workbooks$' }, action: { hang: true } });
+    const { executePlans } = await import('../../src/vscode/publish/publishRunner');
+    const { inspectPackage } = await import('../../src/core/package/inspect');
+    const info = await inspectPackage(samples.twb);
+    const sales = fx.sim.state().projects.find((p) => p.name === 'Sales')!.id;
+    const ac = new AbortController();
+    const reports: string[] = [];
+    const running = executePlans(
+      fx.api.services,
+      [{ info, target: { profile: fx.profile, siteContentUrl: 'sales', projectId: sales, projectPath: ['Sales'] }, request: { filePath: samples.twb, name: 'Never Published', projectId: sales, mode: 'createnew' } }],
+      { report: (m) => reports.push(m) },
+      ac.signal,
+    );
+    setTimeout(() => ac.abort(), 300);
+    const [outcome] = await running;
+    fx.sim.clearFaults();
+    assert.equal(outcome.ok, false);
+    assert.equal(!outcome.ok && outcome.cancelled, true);
+    assert.ok(!fx.sim.state().workbooks.some((w) => w.name === 'Never Published'));
+    assert.deepEqual(fx.ui.errors(), []);
+  });
+});
