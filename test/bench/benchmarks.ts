@@ -72,6 +72,11 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
       log(`  FAILED: ${results.errors[s]}`);
     }
   };
+  // Set-up that failed (simulator, big file) fails every selected section that needed it.
+  const failAll = (sections: Section[], e: unknown): void => {
+    for (const s of sections) if (has(s) && !(s in results.errors)) results.errors[s] = `set-up failed: ${e instanceof Error ? e.message : String(e)}`;
+    log(`  set-up FAILED: ${e instanceof Error ? e.message : String(e)}`);
+  };
   if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
 
   if (has('publish') || has('memory') || has('chunks')) {
@@ -89,6 +94,8 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
       await guard('publish', async () => void (results.throughput = await benchThroughput(env, file!, plan.pairs)));
       await guard('memory', async () => void (results.memory = await benchMemory(env, plan.memoryBytes)));
       await guard('chunks', async () => void (results.chunks = await benchChunkSizes(env, file!, plan.chunkSizesMb, plan.chunkRuns)));
+    } catch (e) {
+      failAll(['publish', 'memory', 'chunks'], e);
     } finally {
       file?.remove();
       await sim?.close();
@@ -97,14 +104,18 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
 
   if (has('tree') || has('sessions')) {
     const seed = benchSeed({ projects: plan.tree.projects, workbooks: plan.tree.workbooks });
-    const sim = await startSimProcess(seed.config);
+    let sim: SimProcess | undefined;
     try {
+      sim = await startSimProcess(seed.config);
       // The seed adds Default and Bench next to the generated projects.
       const expect = { projects: plan.tree.projects + 2, workbooks: plan.tree.workbooks };
-      await guard('tree', async () => void (results.tree = await benchTree(sim, seed, expect, { runs: plan.tree.runs, latencyMs: plan.tree.latencyMs }, log)));
-      await guard('sessions', async () => void (results.sessions = await benchSessions(sim, seed, plan.sessionCalls, log)));
+      const s = sim;
+      await guard('tree', async () => void (results.tree = await benchTree(s, seed, expect, { runs: plan.tree.runs, latencyMs: plan.tree.latencyMs }, log)));
+      await guard('sessions', async () => void (results.sessions = await benchSessions(s, seed, plan.sessionCalls, log)));
+    } catch (e) {
+      failAll(['tree', 'sessions'], e);
     } finally {
-      await sim.close();
+      await sim?.close();
     }
   }
 

@@ -2,7 +2,6 @@
  * Sections 1-3: publish throughput against curl, peak memory of the CLI, and chunk sizes.
  * All run against one simulator process; every publish is checked to have landed whole.
  */
-import * as fs from 'node:fs';
 import type { BenchSeed } from './lib/benchConfig';
 import { makeHyperFile, type TempFile } from './lib/bigFile';
 import type { SimProcess } from './lib/simProcess';
@@ -99,7 +98,7 @@ export async function benchMemory(env: PublishEnv, sizes: [number, number]): Pro
     const file = await makeHyperFile(size);
     try {
       const r = await publishChecked(env, file, { measureRss: true });
-      runs.push({ fileBytes: size, maxRssBytes: r.maxRssBytes, mbps: r.mbps, rssSource: r.maxRssBytes === undefined ? 'none' : fs.existsSync('/usr/bin/time') ? 'gnu-time' : 'proc-poll' });
+      runs.push({ fileBytes: size, maxRssBytes: r.maxRssBytes, mbps: r.mbps, rssSource: r.rssSource ?? 'none' });
       env.log(`  ${size / MiB} MiB: peak RSS ${r.maxRssBytes !== undefined ? round(r.maxRssBytes / MiB) + ' MB' : 'not measured'}`);
     } finally {
       file.remove();

@@ -46,6 +46,7 @@ export function summaryRows(r: BenchResults): Row[] {
     if (l) {
       rows.push([`Full listing with ${l.latencyMs} ms added per request`, `ours ${ms(l.ours.ms)}, plain pager ${ms(l.plain.ms)}: ${round(l.speedup, 1)}x`, '(>= 5x)', ok(l.speedup >= 5)]);
     }
+    rows.push(['What-if: our data layer on JSON answers', `loopback ${ms(tr.everything.oursJson.ms)} (${round(tr.everything.speedupJson, 1)}x)${l ? `; +${l.latencyMs} ms/request ${ms(l.oursJson.ms)} (${round(l.speedupJson, 1)}x)` : ''}`, '', '']);
     rows.push([`Our client, all ${tr.decode.items} workbooks: XML vs JSON answers`, `${ms(tr.decode.xmlMs)} vs ${ms(tr.decode.jsonMs)} (${round(tr.decode.xmlMs / tr.decode.jsonMs, 1)}x)`, '', '']);
   }
   const s = r.sessions;

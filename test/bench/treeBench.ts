@@ -19,6 +19,9 @@ export interface FullListing {
   ours: Measured & { runs: number[] };
   plain: Measured & { runs: number[] };
   speedup: number;
+  /** Our data layer on a client asking for JSON answers instead of XML (what-if; the product asks for XML). */
+  oursJson: Measured & { runs: number[] };
+  speedupJson: number;
 }
 
 export interface TreeResult {
@@ -74,12 +77,15 @@ export async function benchTree(
 ): Promise<TreeResult> {
   const { runs, latencyMs } = opts;
   const conn = benchClient(sim.url, seed.pat);
+  const connJson = benchClient(sim.url, seed.altPat, 'json');
   const pager = new PlainPager(sim.url, seed.baselinePat);
   try {
     // Both sides are signed in before timing: listing is what is measured, not sign-in.
     await conn.session.ensureSignedIn();
+    await connJson.session.ensureSignedIn();
     await pager.signIn();
     const model = (strategy: ContentStrategyKind = 'groupClientSide'): SiteContentModel => new SiteContentModel(async () => conn.client, { pageSize: 100, strategy });
+    const modelJson = (): SiteContentModel => new SiteContentModel(async () => connJson.client, { pageSize: 100, strategy: 'groupClientSide' });
 
     const top = await measure(sim, () => model().topLevel());
     if (top.value.some((e) => e.kind === 'error')) throw new Error(`top level failed: ${JSON.stringify(top.value[0])}`);
@@ -109,11 +115,15 @@ export async function benchTree(
 
     const fullListing = async (label: string): Promise<FullListing> => {
       const ours: Measured[] = [];
+      const oursJson: Measured[] = [];
       const plain: Measured[] = [];
       for (let i = 0; i < runs; i++) {
         const a = await measure(sim, () => walkAll(model()));
-        if (a.value.projects !== expect.projects || a.value.workbooks !== expect.workbooks) {
-          throw new Error(`the tree walk saw ${a.value.projects} projects and ${a.value.workbooks} workbooks, expected ${expect.projects} and ${expect.workbooks}`);
+        const c = await measure(sim, () => walkAll(modelJson()));
+        for (const x of [a, c]) {
+          if (x.value.projects !== expect.projects || x.value.workbooks !== expect.workbooks) {
+            throw new Error(`the tree walk saw ${x.value.projects} projects and ${x.value.workbooks} workbooks, expected ${expect.projects} and ${expect.workbooks}`);
+          }
         }
         const b = await measure(sim, async () => {
           const [p, w] = [await pager.all('projects'), await pager.all('workbooks')];
@@ -122,12 +132,14 @@ export async function benchTree(
         });
         if (b.value.projects !== expect.projects || b.value.workbooks !== expect.workbooks) throw new Error(`the plain pager saw ${b.value.projects} projects and ${b.value.workbooks} workbooks`);
         ours.push(a);
+        oursJson.push(c);
         plain.push(b);
-        log(`  everything${label}, run ${i + 1}: ours ${round(a.ms)} ms / ${a.requests} req, plain pager ${round(b.ms)} ms / ${b.requests} req`);
+        log(`  everything${label}, run ${i + 1}: ours ${round(a.ms)} ms / ${a.requests} req (JSON answers: ${round(c.ms)} ms), plain pager ${round(b.ms)} ms / ${b.requests} req`);
       }
       const sum = (xs: Measured[]): Measured & { runs: number[] } => ({ ms: median(xs.map((x) => x.ms)), requests: median(xs.map((x) => x.requests)), runs: xs.map((x) => round(x.ms)) });
-      const r = { ours: sum(ours), plain: sum(plain), speedup: 0 };
+      const r = { ours: sum(ours), plain: sum(plain), oursJson: sum(oursJson), speedup: 0, speedupJson: 0 };
       r.speedup = r.plain.ms / r.ours.ms;
+      r.speedupJson = r.plain.ms / r.oursJson.ms;
       return r;
     };
     const everything = await fullListing('');
@@ -157,6 +169,7 @@ export async function benchTree(
     };
   } finally {
     await conn.close();
+    await connJson.close();
   }
 }
 

@@ -80,8 +80,18 @@ export class Workbench {
 
   /** Runs a command by its palette title, e.g. `Tableau: Sign In`. */
   async runCommand(title: string): Promise<void> {
-    await this.openPalette(title);
-    await this.clickQuickPickRow(title, `command "${title}" is not in the command palette`);
+    // The palette can open before the command registry has caught up (or lose the typed
+    // text to a late focus change): look again a few times before calling it missing.
+    for (let attempt = 1; ; attempt++) {
+      await this.openPalette(title);
+      try {
+        await this.clickQuickPickRow(title, `command "${title}" is not in the command palette`);
+        return;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        await this.page.waitForTimeout(1000);
+      }
+    }
   }
 
   /** Answers an open quick pick by choosing the item labelled `label` (filters by typing first). */
@@ -195,8 +205,9 @@ export class Workbench {
     try {
       await row.waitFor({ state: 'visible', timeout: 10_000 });
     } catch {
+      const shown = await this.quickPickRows().locator('.label-name').allTextContents().catch(() => []);
       await this.page.keyboard.press('Escape');
-      throw new Error(notFound);
+      throw new Error(`${notFound} (it shows ${JSON.stringify(shown.slice(0, 8).map((l) => l.trim()))})`);
     }
     await row.click();
   }

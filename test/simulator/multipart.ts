@@ -125,7 +125,12 @@ export function parseMultipart(req: IncomingMessage, opts: MultipartOptions): Pr
         (e: Error) => cleanupAndReject(new SimError(500, '500000', 'Internal Server Error', `Could not store the upload: ${e.message}`)),
       );
     });
-    req.on('aborted', () => cleanupAndReject(errors.badRequest('The client went away.')));
+    // The client may have gone away already (e.g. while a delay fault held the request).
+    const gone = (): void => cleanupAndReject(errors.badRequest('The client went away.'));
+    if (req.destroyed && !req.complete) return gone();
+    req.on('close', () => {
+      if (!req.complete) gone();
+    });
     req.pipe(dicer);
   });
 }

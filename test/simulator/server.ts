@@ -163,6 +163,7 @@ export class SimServer {
 
     const fault = this.faults.take(method, url.pathname);
     if (fault && (await this.applyFault(fault, req, res))) return;
+    if (req.socket.destroyed) return; // the client gave up during a delay
 
     const m = /^\/api\/([^/]+)(\/.*)?$/.exec(url.pathname);
     if (!m) throw errors.notFound('404003', `Unknown resource '${url.pathname}' specified in URI.`);

@@ -39,6 +39,7 @@ describe('Publish to Tableau (real extension host)', function () {
   });
 
   beforeEach(() => {
+    fx.ui.asked.length = 0;
     fx.ui.notes.length = 0;
     fx.ui.confirms.length = 0;
     fx.ui.notifyAnswer = () => undefined;
@@ -115,16 +116,17 @@ describe('Publish to Tableau (real extension host)', function () {
   it('publishes several data sources from a multi-select, each under its file name', async () => {
     fx.ui.picks.set('Publish into which project?', 'Marketing');
     fx.ui.picks.set('How to publish "Orders"', 'Create new');
-    fx.ui.picks.set('How to publish "orders"', 'Create new');
+    fx.ui.picks.set('How to publish "Orders Extract"', 'Create new');
     fx.ui.picks.set('Options', []);
     fx.ui.picks.set('Database credentials for', 'Publish without credentials');
-    const uris = [vscode.Uri.file(samples.tds), vscode.Uri.file(samples.hyper)];
+    const uris = [vscode.Uri.file(samples.tds), vscode.Uri.file(samples.tdsx)];
     const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', uris[0], uris);
     assert.deepEqual(fx.ui.errors(), []);
     assert.equal(outcomes?.filter((o) => o.ok).length, 2);
     const marketing = fx.sim.state().projects.find((p) => p.name === 'Marketing')!.id;
     const names = fx.sim.state().datasources.filter((d) => d.projectId === marketing).map((d) => d.name).sort();
-    assert.ok(names.includes('Orders') && names.includes('orders'), `data sources in Marketing: ${names.join(', ')}`);
+    assert.ok(names.includes('Orders') && names.includes('Orders Extract'), `data sources in Marketing: ${names.join(', ')}`);
+    assert.ok(!fx.ui.asked.some((a) => a.startsWith('Name of the')), 'no name prompt for a multi-select');
   });
 
   it('refuses a file that is not what its extension says, before asking anything', async () => {
@@ -146,21 +148,63 @@ describe('Publish to Tableau (real extension host)', function () {
     assert.match(mine.name, /Publish .*Superstore.* to Publish Suite \/ Sales \/ EMEA/);
   });
 
+  it('runs the remembered target as a task in a terminal, without prompts', async () => {
+    const before = fx.sim.state().workbooks.find((w) => w.name === 'Suite Superstore')!.updatedAt;
+    const task = (await vscode.tasks.fetchTasks({ type: 'tableau-publish' })).find((t) => t.definition.file === rel(samples.twbx));
+    assert.ok(task);
+    const ended = new Promise<number | undefined>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the task did not end within 30 s')), 30_000);
+      const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+        if (e.execution.task.definition.file !== task.definition.file) return;
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(e.exitCode);
+      });
+    });
+    await vscode.tasks.executeTask(task);
+    assert.equal(await ended, 0, 'exit code 0');
+    assert.deepEqual(fx.ui.asked, [], 'a task never prompts');
+    const after = fx.sim.state().workbooks.filter((w) => w.name === 'Suite Superstore');
+    assert.equal(after.length, 1);
+    assert.notEqual(after[0].updatedAt, before, 'published again');
+  });
+
+  it('auto-publishes a remembered file once it stops changing (setting on)', async () => {
+    const config = vscode.workspace.getConfiguration('tableau');
+    await config.update('autoPublish', true, vscode.ConfigurationTarget.Workspace);
+    try {
+      // Let the watcher pick up the setting, then rewrite the file (same bytes, new mtime).
+      await new Promise((r) => setTimeout(r, 500));
+      const before = fx.sim.state().workbooks.find((w) => w.name === 'Suite Superstore')!.updatedAt;
+      fs.writeFileSync(samples.twbx, fs.readFileSync(samples.twbx));
+      const deadline = Date.now() + 20_000;
+      let updated = before;
+      while (Date.now() < deadline && updated === before) {
+        await new Promise((r) => setTimeout(r, 250));
+        updated = fx.sim.state().workbooks.find((w) => w.name === 'Suite Superstore')!.updatedAt;
+      }
+      assert.notEqual(updated, before, 'published again after the file settled');
+      assert.deepEqual(fx.ui.errors(), []);
+    } finally {
+      await config.update('autoPublish', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('asks, showing the host, before following a manifest that names a connection the user does not have', async () => {
     const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
-    manifest.targets.push({ file: rel(samples.tdsx), connection: 'Somebody Else', site: 'sales', project: 'Sales', mode: 'overwrite' });
+    manifest.targets.push({ file: rel(samples.hyper), connection: 'Somebody Else', site: 'sales', project: 'Sales', mode: 'overwrite' });
     fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
     fx.ui.picks.set('names the connection "Somebody Else"', LABEL);
     fx.ui.confirmAnswer = false;
     try {
-      const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publishAgain', vscode.Uri.file(samples.tdsx));
+      const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publishAgain', vscode.Uri.file(samples.hyper));
       assert.equal(outcomes, undefined);
     } finally {
       fx.ui.confirmAnswer = true;
     }
     assert.equal(fx.ui.confirms.length, 1);
     assert.ok(fx.ui.confirms[0].message.includes(new URL(fx.sim.url).host), `the host is shown: ${fx.ui.confirms[0].message}`);
-    assert.ok(!fx.sim.state().datasources.some((d) => d.name === path.basename(samples.tdsx, '.tdsx')), 'nothing published');
+    assert.ok(!fx.sim.state().datasources.some((d) => d.name === path.basename(samples.hyper, '.hyper')), 'nothing published');
     assert.deepEqual(fx.ui.errors(), [], 'declining is not a failure');
   });
 

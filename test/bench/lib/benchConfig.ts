@@ -16,20 +16,25 @@ export interface BenchSeed {
   pat: BenchPat;
   /** A second PAT for the plain baselines: a PAT holds one live session, so they must not share. */
   baselinePat: BenchPat;
+  /** A third PAT, for a second client of ours next to the first (e.g. one asking for JSON). */
+  altPat: BenchPat;
 }
 
 export function benchSeed(generate?: { projects: number; workbooks: number; datasources?: number }): BenchSeed {
   const pat = { name: 'bench-pat', secret: randomBytes(18).toString('base64url') };
   const baselinePat = { name: 'bench-baseline-pat', secret: randomBytes(18).toString('base64url') };
+  const altPat = { name: 'bench-alt-pat', secret: randomBytes(18).toString('base64url') };
   return {
     pat,
     baselinePat,
+    altPat,
     config: {
       sites: [{ name: 'Benchmark', contentUrl: BENCH_SITE }],
       users: [{ name: 'bench-user', siteRole: 'SiteAdministratorCreator' }],
       pats: [
         { name: pat.name, secret: pat.secret, user: 'bench-user' },
         { name: baselinePat.name, secret: baselinePat.secret, user: 'bench-user' },
+        { name: altPat.name, secret: altPat.secret, user: 'bench-user' },
       ],
       projects: [{ site: BENCH_SITE, path: 'Default' }, { site: BENCH_SITE, path: BENCH_PROJECT }],
       generate: generate ? { site: BENCH_SITE, depth: 3, ...generate } : undefined,

@@ -10,6 +10,7 @@ export interface Transfer {
   /** File MiB over the wall time of the whole process (start-up, sign-in and commit included). */
   mbps: number;
   maxRssBytes?: number;
+  rssSource?: 'gnu-time' | 'proc-poll' | 'none';
 }
 
 export interface CliPublish extends Transfer {
@@ -43,7 +44,7 @@ export async function cliPublish(url: string, pat: BenchPat, file: string, bytes
   const num = (k: string): number | undefined => (typeof result?.[k] === 'number' ? (result[k] as number) : undefined);
   const reported = num('bytes') ?? num('size');
   if (reported !== undefined && reported !== bytes) throw new Error(`the CLI reports ${reported} bytes published, the file has ${bytes}`);
-  return { bytes, wallMs: r.wallMs, mbps: mbPerSec(bytes, r.wallMs), maxRssBytes: r.maxRssBytes, engineMs: num('durationMs'), chunks: num('chunks'), requests: num('requests') };
+  return { bytes, wallMs: r.wallMs, mbps: mbPerSec(bytes, r.wallMs), maxRssBytes: r.maxRssBytes, rssSource: r.rssSource, engineMs: num('durationMs'), chunks: num('chunks'), requests: num('requests') };
 }
 
 /** The last JSON object line on stdout (the CLI prints one per published file). */

@@ -1,6 +1,8 @@
 // Every UI scenario, in run order. To add one: create scenarios/<name>.ts exporting a
 // `Scenario`, import it here and append it to the array.
 import { type Scenario } from '../scenario';
+import { addConnection } from './addConnection';
+import { tree } from './tree';
 import { workbenchLoads } from './workbenchLoads';
 
-export const SCENARIOS: Scenario[] = [workbenchLoads];
+export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, tree];

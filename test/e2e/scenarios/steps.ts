@@ -1,0 +1,158 @@
+// Steps several UI scenarios share, in the user's words: add the demo connection through
+// the real prompts, open the Tableau view, find and expand tree rows, answer the
+// notifications a publish shows. Every wait is bounded and names what was missing.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type Locator, type Page } from 'playwright-core';
+import { type Workbench } from '../harness';
+import { artifactsDir, repoRoot } from '../processes';
+import { type ScenarioContext } from '../scenario';
+
+/** The label every scenario gives the demo connection (manifest targets name it). */
+export const DEMO_LABEL = 'Demo Sales';
+
+/**
+ * "Tableau: Add Connection…" answered prompt by prompt: server, site, name, sign-in kind,
+ * "Enter a token I have", token name, secret (checked to be a password box), expiry.
+ * Resolves once the status bar shows the connection.
+ */
+export async function addDemoConnection(ctx: ScenarioContext, label = DEMO_LABEL, opts: { secretShot?: { name: string; keepAs?: string } } = {}): Promise<void> {
+  const { workbench: wb, simulator } = ctx;
+  const pat = simulator.demoPat;
+  if (!pat) throw new Error('the simulator has no demo PAT');
+  await wb.runCommand('Tableau: Add Connection…');
+  await wb.typeInInputBox(simulator.url, { expectPrompt: 'Tableau server address' });
+  await wb.typeInInputBox(pat.site, { expectPrompt: 'Tableau site' });
+  await wb.typeInInputBox(label, { expectPrompt: 'Connection name' });
+  await wb.pickQuickItem('Personal access token');
+  await wb.pickQuickItem('Enter a token I have');
+  await wb.typeInInputBox(pat.name, { expectPrompt: 'Token name' });
+  if (opts.secretShot) {
+    // Shows the masked secret box: fill first, photograph, then accept.
+    await waitForInputTitle(wb.page, 'Token secret');
+    await assertPasswordBox(wb.page);
+    await quickInput(wb.page).fill(pat.secret);
+    await shot(wb, opts.secretShot.name, opts.secretShot.keepAs);
+    await quickInput(wb.page).press('Enter');
+  } else {
+    await wb.typeInInputBox(pat.secret, { password: true, expectPrompt: 'Token secret' });
+  }
+  await wb.typeInInputBox('', { expectPrompt: 'Token expiry' });
+  await statusBarItem(wb.page, label).waitFor({ state: 'visible', timeout: 30_000 });
+  await wb.waitForNotification(`Connection "${label}" added.`, 15_000);
+}
+
+export function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget .quick-input-box input');
+}
+
+export async function waitForInputTitle(page: Page, title: string): Promise<void> {
+  await page.locator('.quick-input-widget', { hasText: title }).waitFor({ state: 'visible', timeout: 20_000 });
+}
+
+export async function assertPasswordBox(page: Page): Promise<void> {
+  const type = await quickInput(page).getAttribute('type');
+  if (type !== 'password') throw new Error(`the secret box is of type "${type}", not "password": the secret would show on screen`);
+}
+
+/** Accepts the open quick pick as it is (multi-select "Options" pick: Enter = OK). */
+export async function acceptQuickPick(page: Page, expectText?: string): Promise<void> {
+  if (expectText) await page.locator('.quick-input-widget', { hasText: expectText }).waitFor({ state: 'visible', timeout: 20_000 });
+  await quickInput(page).press('Enter');
+}
+
+/** The status bar entry whose text contains `text`. */
+export function statusBarItem(page: Page, text: string | RegExp): Locator {
+  return page.locator('.statusbar .statusbar-item', { hasText: text }).first();
+}
+
+/** Shows the Tableau view container (activity bar) and returns its side bar part. */
+export async function openTableauView(wb: Workbench): Promise<Locator> {
+  const container = wb.page.locator('[id="workbench.view.extension.tableau"]');
+  if (!(await container.isVisible().catch(() => false))) {
+    await wb.page.locator('.activitybar .action-item a[aria-label^="Tableau"]').first().click();
+  }
+  await container.waitFor({ state: 'visible', timeout: 15_000 });
+  return container;
+}
+
+/** A row of the Tableau content tree labelled exactly `label` (at tree depth `level`, 1 = connection). */
+export function treeRow(wb: Workbench, label: string, level?: number): Locator {
+  const exact = new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`);
+  const rows = wb.page.locator(`[id="workbench.view.extension.tableau"] .monaco-list-row${level ? `[aria-level="${level}"]` : ''}`);
+  return rows.filter({ has: wb.page.locator('.label-name', { hasText: exact }) }).first();
+}
+
+/** Waits for a tree row and expands it (a click toggles; only click when collapsed). */
+export async function expandRow(wb: Workbench, label: string, level?: number, timeoutMs = 30_000): Promise<Locator> {
+  const row = treeRow(wb, label, level);
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', timeoutMs, `tree row "${label}" did not expand`);
+  return row;
+}
+
+/** Scrolls the Tableau tree down until `row` is drawn (the list only renders what is on screen). */
+export async function scrollTreeTo(wb: Workbench, row: Locator, what: string, maxScrolls = 60): Promise<void> {
+  const list = wb.page.locator('[id="workbench.view.extension.tableau"] .monaco-list').first();
+  for (let i = 0; i < maxScrolls; i++) {
+    if (await row.isVisible().catch(() => false)) return;
+    await list.hover();
+    await wb.page.mouse.wheel(0, 400);
+    await wb.page.waitForTimeout(120);
+  }
+  await row.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => {
+    throw new Error(`${what} is not in the Tableau tree after scrolling to its end`);
+  });
+}
+
+/** Labels of every row the Tableau tree shows now. */
+export async function treeLabels(wb: Workbench): Promise<string[]> {
+  const names = wb.page.locator('[id="workbench.view.extension.tableau"] .monaco-list-row .label-name');
+  return (await names.allTextContents()).map((t) => t.trim());
+}
+
+/** Clicks `button` on the notification toast containing `text`. */
+export async function clickNotificationButton(wb: Workbench, text: string | RegExp, button: string, timeoutMs = 30_000): Promise<void> {
+  const toast = await wb.waitForNotification(text, timeoutMs);
+  const b = toast.locator('.monaco-button', { hasText: button }).first();
+  await b.waitFor({ state: 'visible', timeout: 10_000 });
+  await b.click();
+}
+
+/** Clicks `button` in the open modal dialog whose message contains `text`. */
+export async function answerDialog(page: Page, text: string | RegExp, button: string): Promise<void> {
+  const dialog = page.locator('.monaco-dialog-box', { hasText: text }).first();
+  await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+  await dialog.locator('.monaco-button', { hasText: button }).first().click();
+}
+
+/** Polls `check` every 250 ms until it holds. */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`${what} (waited ${timeoutMs} ms)`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Copies an artifact screenshot into media/screenshots/ under a stable name (for the README). */
+export function keepScreenshot(file: string, stableName: string): void {
+  const dir = path.join(repoRoot(), 'media', 'screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(file, path.join(dir, `${stableName}.png`));
+}
+
+/** Screenshot into test-artifacts/e2e/ and, with `keepAs`, media/screenshots/. */
+export async function shot(wb: Workbench, name: string, keepAs?: string): Promise<string> {
+  const file = await wb.screenshot(name);
+  if (keepAs) keepScreenshot(file, keepAs);
+  return file;
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export { artifactsDir };

@@ -1,0 +1,121 @@
+/**
+ * Runs every benchmark code path with tiny sizes so `npm run bench` cannot rot: real
+ * simulator process, real CLI, real curl, real tree walk; the numbers must be sane.
+ */
+import * as assert from 'node:assert/strict';
+import { runBenchmarks, type BenchPlan, type BenchResults } from '../../bench/benchmarks';
+import { MiB, median, percentile } from '../../bench/lib/stats';
+import { formatMarkdown, formatTable } from '../../bench/report';
+
+const positive = (n: number | undefined, what: string): void => assert.ok(typeof n === 'number' && Number.isFinite(n) && n > 0, `${what} should be a positive number, got ${n}`);
+
+describe('benchmark smoke run (tiny sizes)', function () {
+  this.timeout(120_000);
+  let r: BenchResults;
+
+  before(async () => {
+    const plan: BenchPlan = {
+      sections: ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup'],
+      publishBytes: 8 * MiB,
+      pairs: 1,
+      memoryBytes: [8 * MiB, 16 * MiB],
+      chunkSizesMb: [1, 5],
+      chunkRuns: 1,
+      tree: { projects: 30, workbooks: 300, runs: 1, latencyMs: 5 },
+      sessionCalls: 40,
+      runPackage: false,
+    };
+    r = await runBenchmarks(plan);
+  });
+
+  it('completes every section without an error', () => {
+    assert.deepEqual(r.errors, {});
+  });
+
+  it('measures publish and curl throughput and their ratio', () => {
+    const t = r.throughput!;
+    assert.equal(t.pairs.length, 1);
+    assert.equal(t.fileBytes, 8 * MiB);
+    positive(t.median.cliMbps, 'CLI MB/s');
+    positive(t.median.curlBinaryMbps, 'curl --data-binary MB/s');
+    positive(t.median.curlUploadMbps, 'curl -T MB/s');
+    assert.equal(t.median.ratioVsBinary, t.pairs[0].cli.mbps / t.pairs[0].curlBinary.mbps);
+    assert.equal(t.pass, t.median.ratioVsBinary >= 0.9);
+  });
+
+  it('reads a plausible peak RSS of the CLI for both file sizes', () => {
+    const m = r.memory!;
+    assert.deepEqual(m.runs.map((x) => x.fileBytes), [8 * MiB, 16 * MiB]);
+    for (const run of m.runs) {
+      assert.ok(run.maxRssBytes! > 20 * MiB && run.maxRssBytes! < 1024 * MiB, `peak RSS ${run.maxRssBytes}`);
+      assert.notEqual(run.rssSource, 'none');
+    }
+    assert.equal(m.differenceBytes, Math.abs(m.runs[1].maxRssBytes! - m.runs[0].maxRssBytes!));
+  });
+
+  it('times each chunk size and recommends one', () => {
+    const c = r.chunks!;
+    assert.deepEqual(c.rows.map((x) => x.chunkMb), [1, 5]);
+    for (const row of c.rows) positive(row.medianMbps, `${row.chunkMb} MB chunk MB/s`);
+    assert.ok([1, 5].includes(c.best));
+    assert.match(c.recommendation, /MB/);
+  });
+
+  it('lists the generated tree completely, with fewer requests than the plain pager', () => {
+    const t = r.tree!;
+    assert.equal(t.workbooks, 300);
+    assert.equal(t.topLevel.entries, 4 + 2); // 4 generated top-level projects, plus Default and Bench
+    assert.ok(t.topLevel.requests >= 1 && t.topLevel.requests <= 2, `top level took ${t.topLevel.requests} requests`);
+    assert.ok(t.everything.ours.requests < t.everything.plain.requests, `ours ${t.everything.ours.requests} vs plain ${t.everything.plain.requests}`);
+    positive(t.everything.ours.ms, 'tree walk ms');
+    positive(t.everything.plain.ms, 'plain pager ms');
+    assert.equal(t.oneProject.groupClientSide.warm.requests, 0, 'a second project comes from the cached listing');
+    assert.ok(t.oneProject.projectNameFilter.cold.requests >= 1);
+    assert.ok(t.withLatency && t.withLatency.plain.ms >= t.withLatency.plain.requests * 5, 'the added latency applies to every request');
+    positive(t.decode.xmlMs, 'XML listing ms');
+    positive(t.decode.jsonMs, 'JSON listing ms');
+  });
+
+  it('shares one sign-in among concurrent calls on one PAT session', () => {
+    const s = r.sessions!;
+    assert.equal(s.calls, 40);
+    assert.equal(s.signIns, 1);
+    assert.equal(s.serverSignIns, 1);
+    assert.equal(s.failures, 0, s.firstError);
+    positive(s.p50Ms, 'p50');
+    assert.ok(s.p95Ms >= s.p50Ms);
+  });
+
+  it('reports bundle sizes and never invents an activation time', () => {
+    const st = r.startup!;
+    positive(st.extensionJsBytes, 'dist/extension.js size');
+    positive(st.cliJsBytes, 'dist/cli.js size');
+    if (st.activationMs === undefined) assert.equal(st.activationSource, 'not measured');
+    else assert.match(st.activationSource, /test-artifacts/);
+  });
+
+  it('prints a table and a Markdown section with the machine and the caveat', () => {
+    const table = formatTable(r);
+    assert.match(table, /cores/);
+    assert.match(table, /ratios measured in the same run are what count/);
+    assert.match(table, /Peak RSS difference/);
+    const md = formatMarkdown(r);
+    assert.match(md, /^## Performance/);
+    assert.ok(md.split('\n').filter((l) => l.startsWith('| ')).length > 10);
+  });
+});
+
+describe('benchmark statistics', () => {
+  it('median of odd and even lists', () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.ok(Number.isNaN(median([])));
+  });
+
+  it('nearest-rank percentiles', () => {
+    const xs = Array.from({ length: 100 }, (_, i) => i + 1);
+    assert.equal(percentile(xs, 50), 50);
+    assert.equal(percentile(xs, 95), 95);
+    assert.equal(percentile([7], 95), 7);
+  });
+});
