@@ -56,6 +56,11 @@ export class Auth {
     this.patLive.delete(name);
   }
 
+  /** Ends every session on the site (its tokens then get 401002). */
+  endSiteSessions(siteId: string): void {
+    for (const s of [...this.sessions.values()]) if (s.siteId === siteId) this.endSession(s.token);
+  }
+
   expireAll(): void {
     this.sessions.clear();
     this.patLive.clear();

@@ -166,6 +166,18 @@ export interface FaultAction {
   jobFinishCode?: number;
   /** The matched publish fails the connection check (403132) unless skipConnectionCheck=true. */
   failConnectionCheck?: boolean;
+  /** Content-Type of `body` / `bodyBase64` / `bodyBytes` answers (default text/plain). */
+  contentType?: string;
+  /** Answer these raw bytes (base64), e.g. invalid UTF-8 (status default 200). */
+  bodyBase64?: string;
+  /** Answer a body of this many filler bytes, streamed (status default 200): a hostile oversized answer. */
+  bodyBytes?: number;
+  /** With `bodyBytes`: no Content-Length (chunked), so the client only learns the size by reading. */
+  chunked?: boolean;
+  /** Handle the request normally but stop sending the answer after this many body bytes (the socket stays open). */
+  stallAfterBytes?: number;
+  /** Answer `status` (default 500) with a body echoing the request's headers and body, like a careless proxy's error page. */
+  echoRequest?: boolean;
 }
 
 export interface FaultSpec {

@@ -41,6 +41,8 @@ export interface RunningSimulator {
   revokePat(name: string): void;
   /** Same as POST /_sim/expire-sessions. */
   expireSessions(): void;
+  /** Same as POST /_sim/remove-site: the site and its content go, its sessions end. */
+  removeSite(contentUrl: string): void;
   close(): Promise<void>;
   /** With demo: a site administrator PAT on the "sales" site. */
   demoPat?: DemoPat;
@@ -66,6 +68,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
     resetCounters: () => server.resetCounters(),
     revokePat: (name) => server.auth.revokePat(name),
     expireSessions: () => server.auth.expireAll(),
+    removeSite: (contentUrl) => server.removeSite(contentUrl),
     close: async () => {
       await server.close();
       if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -163,6 +163,7 @@ export class SimServer {
 
     const fault = this.faults.take(method, url.pathname);
     if (fault && (await this.applyFault(fault, req, res))) return;
+    if (fault?.stallAfterBytes !== undefined) stallAfter(res, fault.stallAfterBytes);
     if (req.socket.destroyed) return; // the client gave up during a delay
 
     const m = /^\/api\/([^/]+)(\/.*)?$/.exec(url.pathname);
@@ -226,6 +227,26 @@ export class SimServer {
       }
       return true;
     }
+    if (f.echoRequest) {
+      const echoed = await readCapped(req, 1024 * 1024);
+      const headerLines = Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\n');
+      sendError(req, res, new SimError(f.status ?? 500, `${f.status ?? 500}000`, 'Internal Server Error', `Failed request was:\n${req.method} ${req.url}\n${headerLines}\n\n${echoed}`));
+      return true;
+    }
+    if (f.bodyBytes !== undefined || f.bodyBase64 !== undefined) {
+      await drain(req);
+      const headers: Record<string, string> = { 'Content-Type': f.contentType ?? 'text/plain' };
+      if (f.bodyBase64 !== undefined) {
+        const raw = Buffer.from(f.bodyBase64, 'base64');
+        res.writeHead(f.status ?? 200, { ...headers, 'Content-Length': String(raw.length) });
+        res.end(raw);
+        return true;
+      }
+      if (!f.chunked) headers['Content-Length'] = String(f.bodyBytes);
+      res.writeHead(f.status ?? 200, headers);
+      await streamFiller(res, f.bodyBytes!);
+      return true;
+    }
     if (f.status !== undefined || f.html || f.body !== undefined) {
       const status = f.status ?? 200;
       await drain(req);
@@ -233,7 +254,7 @@ export class SimServer {
       if (f.retryAfter !== undefined) headers['Retry-After'] = String(f.retryAfter);
       if (f.html || f.body !== undefined) {
         const body = f.body ?? LOGIN_PAGE_HTML;
-        res.writeHead(status, { 'Content-Type': f.html ? 'text/html;charset=UTF-8' : 'text/plain;charset=UTF-8', 'Content-Length': String(Buffer.byteLength(body)), ...headers });
+        res.writeHead(status, { 'Content-Type': f.html ? 'text/html;charset=UTF-8' : (f.contentType ?? 'text/plain;charset=UTF-8'), 'Content-Length': String(Buffer.byteLength(body)), ...headers });
         res.end(body);
       } else {
         const summary = http.STATUS_CODES[status] ?? 'Error';
@@ -266,9 +287,17 @@ export class SimServer {
       case 'POST /_sim/reset-counters': this.resetCounters(); return json(200, { ok: true });
       case 'POST /_sim/revoke-pat': this.auth.revokePat(String((await bodyJson()).name)); return json(200, { ok: true });
       case 'POST /_sim/expire-sessions': this.auth.expireAll(); return json(200, { ok: true });
+      case 'POST /_sim/remove-site': this.removeSite(String((await bodyJson()).contentUrl ?? '')); return json(200, { ok: true });
       case 'POST /_sim/sink': return json(200, await this.sink(req));
       default: throw errors.notFound('404003', `Unknown simulator route ${key}.`);
     }
+  }
+
+  /** Deletes a site (an admin removed it): its sessions end, its content is gone, sign-ins to it fail 401001. */
+  removeSite(contentUrl: string): void {
+    const site = this.store.removeSite(contentUrl);
+    if (!site) throw errors.notFound('404000', `No site with contentUrl '${contentUrl}'.`);
+    this.auth.endSiteSessions(site.id);
   }
 
   /** Writes the raw body to a file the way publish does (same buffers, same hash) for the benchmark baseline. */
@@ -309,4 +338,54 @@ function drain(req: http.IncomingMessage): Promise<void> {
     req.on('error', () => resolve());
     req.resume();
   });
+}
+
+/** Up to `max` bytes of the request body as text; the rest is read and dropped. */
+async function readCapped(req: http.IncomingMessage, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    if (n < max) chunks.push(c.subarray(0, max - n));
+    n += c.length;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Streams `total` bytes of XML-looking filler with backpressure; stops quietly when the client goes away. */
+async function streamFiller(res: http.ServerResponse, total: number): Promise<void> {
+  const block = Buffer.alloc(Math.min(total, 1024 * 1024), 'a');
+  if (block.length > 0) block[0] = 0x3c; // '<': looks like the start of an XML answer
+  let left = total;
+  while (left > 0 && !res.destroyed) {
+    const piece = left >= block.length ? block : block.subarray(0, left);
+    left -= piece.length;
+    if (!res.write(piece)) {
+      await new Promise<void>((r) => {
+        res.once('drain', r);
+        res.once('close', r);
+      });
+    }
+  }
+  if (!res.destroyed) res.end();
+}
+
+/** Lets the first `limit` body bytes of the answer out, then swallows the rest and never ends it. */
+function stallAfter(res: http.ServerResponse, limit: number): void {
+  let sent = 0;
+  const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  const pass = (chunk: unknown): void => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    const room = Math.max(0, limit - sent);
+    if (room > 0) write(buf.subarray(0, room));
+    sent += buf.length;
+  };
+  res.write = ((chunk: unknown) => {
+    pass(chunk);
+    return true;
+  }) as typeof res.write;
+  res.end = ((chunk?: unknown) => {
+    pass(chunk);
+    return res;
+  }) as typeof res.end;
 }

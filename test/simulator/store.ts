@@ -174,6 +174,17 @@ export class Store {
     return site;
   }
 
+  /** Deletes a site and everything on it; undefined when there is none. */
+  removeSite(contentUrl: string): SiteRec | undefined {
+    const site = this.siteByContentUrl.get(contentUrl);
+    if (!site) return undefined;
+    this.sites.delete(site.id);
+    this.siteByContentUrl.delete(contentUrl);
+    this.content.delete(site.id);
+    for (const [id, u] of this.uploads) if (u.siteId === site.id) this.uploads.delete(id);
+    return site;
+  }
+
   siteContent(siteId: string): SiteContent {
     const c = this.content.get(siteId);
     if (!c) throw new Error(`no site ${siteId}`);

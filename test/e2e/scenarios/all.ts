@@ -2,7 +2,8 @@
 // `Scenario`, import it here and append it to the array.
 import { type Scenario } from '../scenario';
 import { addConnection } from './addConnection';
+import { publishFromExplorer } from './publishFromExplorer';
 import { tree } from './tree';
 import { workbenchLoads } from './workbenchLoads';
 
-export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, tree];
+export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, tree, publishFromExplorer];

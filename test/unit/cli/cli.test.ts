@@ -145,21 +145,30 @@ describe('CLI (node dist/cli.js against the simulator)', function () {
 
   it('cancels cleanly on SIGINT (exit 130, nothing published)', async () => {
     const f = tmp.file('Interrupted.hyper', hyperBytes(3 * 1024 * 1024));
-    sim.injectFault({ match: { method: 'PUT', pathPattern: '/fileUploads/' }, action: { delayMs: 5000 }, times: 5 });
-    const uploads = sim.state().uploads.length;
-    const r = await run(['publish', f, '--chunk-size', '1', '--project', 'Publish'], {
-      env,
-      onSpawn: (kill) => {
-        const t = setInterval(() => {
-          if (sim.state().uploads.length > uploads) {
-            clearInterval(t);
-            kill('SIGINT');
-          }
-        }, 20);
-      },
-    });
-    sim.clearFaults();
-    assert.equal(r.code, 130, r.stderr);
+    // The server holds the publish request for 4 s; the SIGINT comes 700 ms after sign-in, mid-request.
+    sim.injectFault({ match: { method: 'POST', pathPattern: '/datasources$' }, action: { delayMs: 4000 } });
+    const signIns = () => sim.state().counters.signIns[PUB_PAT.name] ?? 0;
+    const before = signIns();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const r = await run(['publish', f, '--project', 'Publish'], {
+        env,
+        onSpawn: (kill) => {
+          timer = setInterval(() => {
+            if (signIns() > before) {
+              clearInterval(timer);
+              setTimeout(() => kill('SIGINT'), 700);
+            }
+          }, 20);
+        },
+      });
+      assert.equal(r.code, 130, r.stderr);
+      assert.match(r.stderr, /Cancelling/);
+    } finally {
+      clearInterval(timer);
+      sim.clearFaults();
+    }
+    await new Promise((r) => setTimeout(r, 4500)); // let the held request finish on the server
     assert.ok(!sim.state().datasources.some((d) => d.name === 'Interrupted'));
   });
 });

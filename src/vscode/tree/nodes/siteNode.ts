@@ -23,7 +23,10 @@ export class SiteNode extends SiteItemNode {
     item.iconPath = new vscode.ThemeIcon('globe');
     item.contextValue = contextValueFor('site', this.readOnly);
     const filter = this.model.filter;
-    item.description = filter ? vscode.l10n.t('filtered: "{0}"', filter) : this.scope.siteContentUrl === '' ? vscode.l10n.t('default site') : this.scope.siteContentUrl;
+    const { siteName, siteContentUrl } = this.scope;
+    // The content URL only adds something when it differs from the name people see.
+    const url = siteContentUrl === '' ? vscode.l10n.t('default site') : siteContentUrl.toLowerCase() === siteName.toLowerCase() ? '' : siteContentUrl;
+    item.description = filter ? vscode.l10n.t('filtered: "{0}"', filter) : url;
     item.tooltip = tooltip(this.scope.siteName, vscode.l10n.t('Site'), [[vscode.l10n.t('Content URL'), this.scope.siteContentUrl || vscode.l10n.t('(default)')]]);
     return item;
   }
