@@ -140,7 +140,22 @@ export class Workbench {
       await this.page.keyboard.press('Escape');
       throw new Error(`Explorer context menu of "${fileName}" has no "${menuItem}"`);
     }
+    await this.chooseMenuItem(item);
+  }
+
+  /**
+   * Runs a context menu item. The menu ignores a click that lands right after it opened
+   * (its mouse-up guard), so hover first, click, and fall back to Enter on the hovered item.
+   */
+  async chooseMenuItem(item: Locator): Promise<void> {
+    await item.hover();
+    await this.page.waitForTimeout(300);
     await item.click();
+    const menu = this.page.locator('.monaco-menu').first();
+    if (await menu.isVisible().catch(() => false)) {
+      await this.page.waitForTimeout(300);
+      if (await menu.isVisible().catch(() => false)) await this.page.keyboard.press('Enter');
+    }
   }
 
   /** Waits for a notification toast containing `text` and returns it. */

@@ -39,6 +39,8 @@ export class Auth {
   private readonly apps: SimConnectedAppConfig[];
   private readonly usedJti = new Set<string>();
   signIns: Record<string, number> = {};
+  /** Every session token handed out, in order (tests scan output for them). */
+  readonly issuedTokens: string[] = [];
   readonly idleTimeoutMs: number;
 
   constructor(private readonly store: Store) {
@@ -147,6 +149,7 @@ export class Auth {
     const token = `${randomBytes(16).toString('base64url')}|${randomBytes(16).toString('hex')}|${s.siteId}`;
     const session: Session = { ...s, token, lastUsed: Date.now() };
     this.sessions.set(token, session);
+    this.issuedTokens.push(token);
     if (s.patName) this.patLive.set(s.patName, token);
     return session;
   }

@@ -43,6 +43,8 @@ export interface RunningSimulator {
   expireSessions(): void;
   /** Same as POST /_sim/remove-site: the site and its content go, its sessions end. */
   removeSite(contentUrl: string): void;
+  /** Every session token issued so far (secrets a test can look for in output). */
+  issuedTokens(): string[];
   close(): Promise<void>;
   /** With demo: a site administrator PAT on the "sales" site. */
   demoPat?: DemoPat;
@@ -69,6 +71,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
     revokePat: (name) => server.auth.revokePat(name),
     expireSessions: () => server.auth.expireAll(),
     removeSite: (contentUrl) => server.removeSite(contentUrl),
+    issuedTokens: () => [...server.auth.issuedTokens],
     close: async () => {
       await server.close();
       if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -35,7 +35,6 @@ export interface DataSourcePayload {
 }
 
 // XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 
 /** Escapes a value for a double- or single-quoted XML attribute; refuses characters XML cannot carry. */

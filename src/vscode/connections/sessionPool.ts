@@ -42,7 +42,8 @@ interface Transport {
 /**
  * One core TableauSession per (connection, site, acting user), shared by every caller in
  * this window, and one HttpClient + TableauRestApi per connection. Sign-in itself is
- * single-flight in the core session.
+ * single-flight in the core session. A PAT connection holds at most one session at a
+ * time, because Tableau allows one live session per PAT.
  */
 export class SessionPool {
   private readonly transports = new Map<string, Promise<Transport>>();
@@ -71,6 +72,13 @@ export class SessionPool {
     });
     const pooled: PooledSession = { connectionId: profile.id, siteContentUrl, actAs, session, client: new TableauClient(session) };
     this.sessions.set(key, pooled);
+    if (profile.authKind === 'pat') {
+      // A PAT has ONE live session on the server: a sign-in for another site or acting user
+      // ends the previous one (401002). Two pooled sessions would keep killing each other,
+      // so the older ones are signed out once the new one is in the pool.
+      const others = [...this.sessions.entries()].filter(([k, s]) => s.connectionId === profile.id && k !== key).map(([k]) => k);
+      await Promise.all(others.map((k) => this.end(k)));
+    }
     return pooled;
   }
 

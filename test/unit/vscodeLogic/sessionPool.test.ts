@@ -66,14 +66,46 @@ describe('vscodeLogic: SessionPool against the simulator', () => {
     );
   });
 
-  it('signs in as another user in a separate session', async () => {
+  it('signs in as another user in a separate session, keeping one live session per PAT', async () => {
     const bob = sim.state().users.find((u) => u.name === 'bob');
     assert.ok(bob);
-    const acting = await pool.acquire(profile, 'sales', { id: bob.id, name: 'bob' });
     const own = await pool.acquire(profile, 'sales');
+    await pool.signIn(own);
+    const acting = await pool.acquire(profile, 'sales', { id: bob.id, name: 'bob' });
     assert.notEqual(acting, own);
     const r = await pool.signIn(acting);
     assert.equal(r.userId, bob.id);
+    // The PAT's earlier session was signed out rather than left to die with 401002.
+    assert.deepEqual(pool.entries(profile.id), [acting]);
+    assert.equal(own.session.current(), undefined);
+    assert.equal(sim.state().counters.liveSessions, 1);
+    // Using the PAT for the connection's own user again ends the acting session, and the
+    // call succeeds with one more sign-in rather than a ping-pong of 401002s.
+    const back = await pool.acquire(profile, 'sales');
+    const projects = await back.client.allProjects();
+    assert.ok(Array.isArray(projects));
+    assert.deepEqual(pool.entries(profile.id), [back]);
+    assert.equal(sim.state().counters.liveSessions, 1);
+  });
+
+  it('lets a password connection hold sessions on several sites at once', async () => {
+    const pw: ConnectionProfile = { ...profile, id: 'conn-pw', authKind: 'password', patName: undefined, username: 'admin' };
+    const pwPool = new SessionPool({
+      logger: nullLogger,
+      credential: async (p) => credentialFor(p, 'admin-password'),
+      httpOptions: async () => ({}),
+      changed: () => undefined,
+    });
+    try {
+      const a = await pwPool.acquire(pw, '');
+      const b = await pwPool.acquire(pw, 'sales');
+      await Promise.all([pwPool.signIn(a), pwPool.signIn(b)]);
+      await Promise.all([a.client.allProjects(), b.client.allProjects()]);
+      assert.equal(pwPool.entries(pw.id).length, 2);
+      assert.equal(a.session.signInCount + b.session.signInCount, 2);
+    } finally {
+      await pwPool.signOutAll();
+    }
   });
 
   it('signs out every session of a connection', async () => {
