@@ -18,7 +18,7 @@ import {
   shot,
   treeRow,
   waitFor,
-  waitForInputTitle,
+  waitForPrompt,
 } from './steps';
 
 export const PUBLISH_PROJECT = 'Marketing';
@@ -54,7 +54,7 @@ export const publishFromExplorer: Scenario = {
 
     await wb.explorerContextMenu(path.basename(samples.twbx), 'Publish to Tableau…');
     // One connection: no connection prompt. Then project, name, mode, options.
-    await waitForInputTitle(wb.page, 'Publish into which project?');
+    await waitForPrompt(wb.page, 'Publish into which project?');
     await shot(wb, 'publishFromExplorer-project', 'publish-pick-project');
     await wb.pickQuickItem(PUBLISH_PROJECT);
     await wb.typeInInputBox(WORKBOOK_NAME, { expectPrompt: 'Name of the workbook on Tableau' });
@@ -63,7 +63,7 @@ export const publishFromExplorer: Scenario = {
     // The workbook's PostgreSQL connection needs database credentials: embed them.
     await wb.pickQuickItem('Enter credentials and embed them');
     await wb.typeInInputBox('analyst', { expectPrompt: 'Username for' });
-    await waitForInputTitle(wb.page, 'Password for analyst');
+    await waitForPrompt(wb.page, 'Password for analyst');
     await assertPasswordBox(wb.page);
     await wb.typeInInputBox(DB_PASSWORD, { password: true });
 

@@ -29,7 +29,7 @@ export async function addDemoConnection(ctx: ScenarioContext, label = DEMO_LABEL
   await wb.typeInInputBox(pat.name, { expectPrompt: 'Token name' });
   if (opts.secretShot) {
     // Shows the masked secret box: fill first, photograph, then accept.
-    await waitForInputTitle(wb.page, 'Token secret');
+    await waitForPrompt(wb.page, 'Token secret');
     await assertPasswordBox(wb.page);
     await quickInput(wb.page).fill(pat.secret);
     await shot(wb, opts.secretShot.name, opts.secretShot.keepAs);
@@ -46,8 +46,18 @@ export function quickInput(page: Page): Locator {
   return page.locator('.quick-input-widget .quick-input-box input');
 }
 
-export async function waitForInputTitle(page: Page, title: string): Promise<void> {
-  await page.locator('.quick-input-widget', { hasText: title }).waitFor({ state: 'visible', timeout: 20_000 });
+/** Waits until the open quick input shows `text` as its title, prompt or placeholder. */
+export async function waitForPrompt(page: Page, text: string, timeoutMs = 20_000): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await waitFor(
+    async () => {
+      if (!(await widget.isVisible().catch(() => false))) return false;
+      if ((await widget.innerText().catch(() => '')).includes(text)) return true;
+      return ((await quickInput(page).getAttribute('placeholder').catch(() => null)) ?? '').includes(text);
+    },
+    timeoutMs,
+    `no quick input showing "${text}"`,
+  );
 }
 
 export async function assertPasswordBox(page: Page): Promise<void> {
@@ -57,7 +67,7 @@ export async function assertPasswordBox(page: Page): Promise<void> {
 
 /** Accepts the open quick pick as it is (multi-select "Options" pick: Enter = OK). */
 export async function acceptQuickPick(page: Page, expectText?: string): Promise<void> {
-  if (expectText) await page.locator('.quick-input-widget', { hasText: expectText }).waitFor({ state: 'visible', timeout: 20_000 });
+  if (expectText) await waitForPrompt(page, expectText);
   await quickInput(page).press('Enter');
 }
 

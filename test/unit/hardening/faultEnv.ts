@@ -9,6 +9,7 @@ import type { Credential } from '../../../src/core/auth/credentials';
 import { TableauSession } from '../../../src/core/auth/session';
 import { HttpClient, type HttpClientOptions } from '../../../src/core/http/httpClient';
 import { parseServerAddress } from '../../../src/core/http/serverAddress';
+import type { Logger } from '../../../src/core/logger';
 import { tempDir } from '../../fixtures/samples';
 import type { SimConfig, SimState } from '../../simulator/config';
 import { startSimulator, type RunningSimulator } from '../../simulator/index';
@@ -85,6 +86,7 @@ export interface CaseClient {
   client: TableauClient;
   session: TableauSession;
   http: HttpClient;
+  logger: Logger;
   lines: string[];
   /** Retries the client's read path made (429 / 503). */
   readRetries: number;
@@ -100,6 +102,7 @@ export function caseClient(url: string, credential: Credential, site: string, ht
     client: undefined as unknown as TableauClient,
     session,
     http,
+    logger,
     lines,
     readRetries: 0,
     async close() {
