@@ -2,8 +2,10 @@
 // `Scenario`, import it here and append it to the array.
 import { type Scenario } from '../scenario';
 import { addConnection } from './addConnection';
+import { bigHyper } from './bigHyper';
+import { publishAgain } from './publishAgain';
 import { publishFromExplorer } from './publishFromExplorer';
 import { tree } from './tree';
 import { workbenchLoads } from './workbenchLoads';
 
-export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, tree, publishFromExplorer];
+export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, tree, publishFromExplorer, publishAgain, bigHyper];

@@ -1,0 +1,56 @@
+/**
+ * Runs the real `tableau-publish` CLI (bundled at out/test/support/cli/main.js) as a child
+ * process with a clean environment, a temp HOME and a working folder, capturing every byte
+ * of stdout and stderr. A run that outlives its time limit is killed and reported as such.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** out/test/support/cli/main.js, found by walking up from the bundled test that calls this. */
+export function cliBundle(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const p = path.join(dir, 'support', 'cli', 'main.js');
+    if (fs.existsSync(p)) return p;
+    dir = path.dirname(dir);
+  }
+  throw new Error(`out/test/support/cli/main.js not found above ${__dirname}; run node test/build-tests.js`);
+}
+
+/** `bundle` defaults to the CLI bundled under out/test/support/cli/. */
+export function runCliProcess(args: string[], opts: { env: Record<string, string>; cwd: string; home: string; timeoutMs?: number; bundle?: string }): Promise<CliRun> {
+  const bundle = opts.bundle ?? cliBundle();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bundle, ...args], {
+      cwd: opts.cwd,
+      // Only what the run needs: no inherited TABLEAU_* or proxy variables from the machine.
+      env: { PATH: process.env.PATH ?? '', HOME: opts.home, USERPROFILE: opts.home, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs ?? 30_000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
+    });
+  });
+}
