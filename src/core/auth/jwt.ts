@@ -21,6 +21,21 @@ export const PUBLISH_SCOPES: readonly string[] = Object.freeze([
 export const DOWNLOAD_SCOPES: readonly string[] = Object.freeze(['tableau:workbooks:download', 'tableau:datasources:download']);
 export const DELETE_SCOPES: readonly string[] = Object.freeze(['tableau:workbooks:delete', 'tableau:datasources:delete']);
 export const REFRESH_SCOPES: readonly string[] = Object.freeze(['tableau:tasks:run', 'tableau:jobs:read']);
+/** What a session is for: a connected app's JWT carries only the scopes that purpose needs. */
+export type AccessPurpose = 'read' | 'publish' | 'download' | 'delete' | 'refresh';
+
+/** Least privilege: the read scopes (to find things) plus the purpose's own. */
+export function scopesFor(purpose: AccessPurpose): string[] {
+  const own: Record<AccessPurpose, readonly string[]> = {
+    read: [],
+    publish: PUBLISH_SCOPES,
+    download: DOWNLOAD_SCOPES,
+    delete: DELETE_SCOPES,
+    refresh: REFRESH_SCOPES,
+  };
+  return [...new Set([...READ_SCOPES, ...own[purpose]])];
+}
+
 /** The default for a general-purpose session: browse, download and publish (not delete). */
 export const DEFAULT_SCOPES: readonly string[] = Object.freeze([...new Set([...READ_SCOPES, ...DOWNLOAD_SCOPES, ...PUBLISH_SCOPES])]);
 

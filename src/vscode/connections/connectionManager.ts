@@ -1,3 +1,4 @@
+import type { AccessPurpose } from '../../core/auth/jwt';
 import type * as vscode from 'vscode';
 import type { TableauClient } from '../../core/api/client';
 
@@ -33,7 +34,7 @@ export interface ConnectionManager {
    * A signed-in client for (connection, site, acting user); reuses the session; signs in lazily (single-flight in the core).
    * Defaults: the connection's current site and the user it acts as ("Act as User"); `actAsUserId: ''` = its own user.
    */
-  getClient(id: string, opts?: { siteContentUrl?: string; actAsUserId?: string; signal?: AbortSignal }): Promise<TableauClient>;
+  getClient(id: string, opts?: { siteContentUrl?: string; actAsUserId?: string; purpose?: AccessPurpose; signal?: AbortSignal }): Promise<TableauClient>;
   isSignedIn(id: string): boolean;
   /** Quick pick of the saved connections; offers "Add connection..." too. */
   pick(opts?: { placeHolder?: string; requireWritable?: boolean }): Promise<ConnectionProfile | undefined>;

@@ -1,3 +1,4 @@
+import type { AccessPurpose } from '../../core/auth/jwt';
 import * as vscode from 'vscode';
 import type { TableauClient } from '../../core/api/client';
 import type { Credential } from '../../core/auth/credentials';
@@ -68,8 +69,8 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
     return this.get(id ?? '') ?? (this.profiles[0] && { ...this.profiles[0] });
   }
 
-  async getClient(id: string, opts?: { siteContentUrl?: string; actAsUserId?: string; signal?: AbortSignal }): Promise<TableauClient> {
-    const pooled = await this.pooled(id, opts?.siteContentUrl, opts?.actAsUserId);
+  async getClient(id: string, opts?: { siteContentUrl?: string; actAsUserId?: string; purpose?: AccessPurpose; signal?: AbortSignal }): Promise<TableauClient> {
+    const pooled = await this.pooled(id, opts?.siteContentUrl, opts?.actAsUserId, opts?.purpose);
     await this.signInPooled(pooled, opts?.signal);
     return pooled.client;
   }
@@ -297,7 +298,7 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
     return p;
   }
 
-  private async pooled(id: string, site?: string, actAsUserId?: string): Promise<PooledSession> {
+  private async pooled(id: string, site?: string, actAsUserId?: string, purpose?: AccessPurpose): Promise<PooledSession> {
     const p = this.require(id);
     let actAs = this.acting.get(id);
     if (actAsUserId === '') {
@@ -308,7 +309,7 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
       }
       actAs = { id: actAsUserId, name: actAsUserId };
     }
-    return this.pool.acquire(p, site ?? p.siteContentUrl, actAs);
+    return this.pool.acquire(p, site ?? p.siteContentUrl, actAs, purpose);
   }
 
   private async signInPooled(pooled: PooledSession, signal?: AbortSignal, profile?: ConnectionProfile): Promise<SignInResult> {

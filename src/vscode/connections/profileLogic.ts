@@ -1,5 +1,6 @@
 // Connection rules that need no VS Code: validation, PAT expiry, labels, web URLs,
 // credentials. Unit-tested with plain mocha (test/unit/vscodeLogic/).
+import type { AccessPurpose } from '../../core/auth/jwt';
 import { randomUUID } from 'node:crypto';
 import type { Credential } from '../../core/auth/credentials';
 import type { ConnectionProfile } from './connectionManager';
@@ -190,8 +191,8 @@ export function tokenPageUrl(serverUrl: string, siteContentUrl: string): string 
 }
 
 /** Pool key: one core session per (connection, site, acting user). */
-export function sessionKey(connectionId: string, siteContentUrl: string, actAsUserId?: string): string {
-  return `${connectionId}\u0000${siteContentUrl}\u0000${actAsUserId ?? ''}`;
+export function sessionKey(connectionId: string, siteContentUrl: string, actAsUserId?: string, purpose?: AccessPurpose): string {
+  return `${connectionId}\u0000${siteContentUrl}\u0000${actAsUserId ?? ''}\u0000${purpose ?? ''}`;
 }
 
 /** A secret over plain http to a host that is not this machine is readable on the wire. */

@@ -1,6 +1,7 @@
 import { TableauClient } from '../../core/api/client';
 import { TableauRestApi } from '../../core/api/restApi';
 import type { Credential } from '../../core/auth/credentials';
+import { type AccessPurpose, scopesFor } from '../../core/auth/jwt';
 import { TableauSession } from '../../core/auth/session';
 import { HttpClient, type HttpClientOptions } from '../../core/http/httpClient';
 import { parseServerAddress } from '../../core/http/serverAddress';
@@ -28,6 +29,8 @@ export interface PooledSession {
   readonly connectionId: string;
   readonly siteContentUrl: string;
   readonly actAs?: ActingUser;
+  /** Connected apps only: what this session's scopes allow. */
+  readonly purpose?: AccessPurpose;
   readonly session: TableauSession;
   readonly client: TableauClient;
 }
@@ -53,8 +56,12 @@ export class SessionPool {
   constructor(private readonly deps: SessionPoolDeps) {}
 
   /** The pooled session, created (not signed in) when missing. */
-  async acquire(profile: ConnectionProfile, siteContentUrl: string, actAs?: ActingUser): Promise<PooledSession> {
-    const key = sessionKey(profile.id, siteContentUrl, actAs?.id);
+  async acquire(profile: ConnectionProfile, siteContentUrl: string, actAs?: ActingUser, purpose: AccessPurpose = 'read'): Promise<PooledSession> {
+    // Connected apps allow concurrent sessions, so each purpose gets its own JWT with only
+    // the scopes it needs (browsing never holds publish or delete rights). PATs and
+    // passwords sign in with the user's full rights whatever the purpose.
+    const scoped = profile.authKind === 'connectedApp' ? purpose : undefined;
+    const key = sessionKey(profile.id, siteContentUrl, actAs?.id, scoped);
     const existing = this.sessions.get(key);
     if (existing) return existing;
     const transport = await this.transport(profile);
@@ -68,9 +75,10 @@ export class SessionPool {
       siteContentUrl,
       // Connected apps impersonate through the JWT's subject instead (see credentialFor).
       impersonateUserId: actAs && profile.authKind !== 'connectedApp' ? actAs.id : undefined,
+      scopes: scoped ? scopesFor(scoped) : undefined,
       logger: this.deps.logger,
     });
-    const pooled: PooledSession = { connectionId: profile.id, siteContentUrl, actAs, session, client: new TableauClient(session) };
+    const pooled: PooledSession = { connectionId: profile.id, siteContentUrl, actAs, purpose: scoped, session, client: new TableauClient(session) };
     this.sessions.set(key, pooled);
     if (profile.authKind === 'pat') {
       // A PAT has ONE live session on the server: a sign-in for another site or acting user
@@ -95,8 +103,8 @@ export class SessionPool {
 
   /** Moves a session to another site with the core's switchSite, re-keying it in the pool. */
   async switchSite(pooled: PooledSession, toSite: string, signal?: AbortSignal): Promise<PooledSession> {
-    const oldKey = sessionKey(pooled.connectionId, pooled.siteContentUrl, pooled.actAs?.id);
-    const newKey = sessionKey(pooled.connectionId, toSite, pooled.actAs?.id);
+    const oldKey = sessionKey(pooled.connectionId, pooled.siteContentUrl, pooled.actAs?.id, pooled.purpose);
+    const newKey = sessionKey(pooled.connectionId, toSite, pooled.actAs?.id, pooled.purpose);
     const there = this.sessions.get(newKey);
     if (there && there !== pooled) await this.end(newKey);
     await pooled.session.switchSite(toSite, signal);

@@ -62,7 +62,7 @@ export async function planFromTarget(services: Services, t: FolderTarget, file: 
   const info = await inspectPackage(file);
   const profile = await connectionForTarget(services, t, file, opts.interactive);
   const siteContentUrl = t.target.site;
-  const client = await services.connections.getClient(profile.id, { siteContentUrl, signal: opts.signal });
+  const client = await services.connections.getClient(profile.id, { siteContentUrl, purpose: 'publish', signal: opts.signal });
   const project = await resolveProjectPath(client, t.target.project, { signal: opts.signal });
   const connectionCredentials = await credentialsFor(services, file, info.connections, { interactive: opts.interactive });
   if (!connectionCredentials) throw new TableauError({ reason: 'cancelled', message: 'Cancelled.' });

@@ -43,7 +43,7 @@ export async function executePlans(services: Services, plans: PublishPlan[], sin
     const label = plans.length > 1 ? `(${i + 1}/${plans.length}) ${path.basename(plan.info.path)}` : path.basename(plan.info.path);
     let sent = 0;
     try {
-      const client = await services.connections.getClient(plan.target.profile.id, { siteContentUrl: plan.target.siteContentUrl, signal });
+      const client = await services.connections.getClient(plan.target.profile.id, { siteContentUrl: plan.target.siteContentUrl, purpose: 'publish', signal });
       const result = await publish(client, plan.request, {
         signal,
         logger: services.logger,

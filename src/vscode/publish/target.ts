@@ -102,7 +102,7 @@ async function createProjectForPublish(
   const siblings = (parent ? parent.children : hierarchy.roots).map((e) => e.project);
   const name = await askProjectName(services, siblings, parent?.path ?? []);
   if (!name) return undefined;
-  const client = await services.connections.getClient(profile.id, { siteContentUrl });
+  const client = await services.connections.getClient(profile.id, { siteContentUrl, purpose: 'publish' });
   const created = await client.createProject({ name, parentProjectId: parent?.project.id });
   services.logger.info(`Created project ${created.id} ("${name}") for a publish.`);
   model.refresh();

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { TableauError } from '../../../src/core/errors';
 import { nullLogger } from '../../../src/core/logger';
 import type { ConnectionProfile } from '../../../src/vscode/connections/connectionManager';
 import { credentialFor } from '../../../src/vscode/connections/profileLogic';
@@ -6,6 +7,7 @@ import { SessionPool } from '../../../src/vscode/connections/sessionPool';
 import { startSimulator, type RunningSimulator } from '../../simulator';
 
 const PAT = { name: 'pool-pat', secret: 'pool-secret-0123456789' };
+const APP = { clientId: 'pool-app', secretId: 'pool-app-secret-id', secretValue: 'pool-app-secret-value-0123456789' };
 
 describe('vscodeLogic: SessionPool against the simulator', () => {
   let sim: RunningSimulator;
@@ -25,6 +27,7 @@ describe('vscodeLogic: SessionPool against the simulator', () => {
           { name: 'bob', password: 'bob-password', siteRole: 'Creator' },
         ],
         pats: [{ name: PAT.name, secret: PAT.secret, user: 'admin' }],
+        connectedApps: [{ clientId: APP.clientId, secretId: APP.secretId, secretValue: APP.secretValue }],
       },
     });
     profile = { id: 'conn-1', label: 'Sim', serverUrl: sim.url, siteContentUrl: '', authKind: 'pat', patName: PAT.name, readOnly: false };
@@ -105,6 +108,40 @@ describe('vscodeLogic: SessionPool against the simulator', () => {
       assert.equal(a.session.signInCount + b.session.signInCount, 2);
     } finally {
       await pwPool.signOutAll();
+    }
+  });
+
+  it('gives a connected app one session per purpose, each with only the scopes it needs', async () => {
+    const app: ConnectionProfile = {
+      ...profile,
+      id: 'conn-app',
+      authKind: 'connectedApp',
+      patName: undefined,
+      username: 'admin',
+      clientId: APP.clientId,
+      secretId: APP.secretId,
+    };
+    const appPool = new SessionPool({
+      logger: nullLogger,
+      credential: async (p) => credentialFor(p, APP.secretValue),
+      httpOptions: async () => ({}),
+      changed: () => undefined,
+    });
+    try {
+      const browse = await appPool.acquire(app, '');
+      const projects = await browse.client.allProjects();
+      assert.ok(projects.length > 0 || Array.isArray(projects));
+      // Browsing holds no right to change anything: the simulator enforces the JWT's scopes.
+      await assert.rejects(browse.client.createProject({ name: 'not with read scopes' }), (e: unknown) => TableauError.is(e, 'forbidden'));
+      const publish = await appPool.acquire(app, '', undefined, 'publish');
+      assert.notEqual(publish, browse);
+      const created = await publish.client.createProject({ name: 'made with publish scopes' });
+      assert.equal(created.name, 'made with publish scopes');
+      const del = await appPool.acquire(app, '', undefined, 'delete');
+      await assert.rejects(del.client.createProject({ name: 'not with delete scopes' }), (e: unknown) => TableauError.is(e, 'forbidden'));
+      assert.equal(appPool.entries(app.id).length, 3);
+    } finally {
+      await appPool.signOutAll();
     }
   });
 

@@ -46,7 +46,7 @@ export function register(services: Services): vscode.Disposable {
       const siblings = parent ? (hierarchy.get(parent.id)?.children ?? []) : hierarchy.roots;
       const name = await askProjectName(services, siblings.map((s) => s.project), parentPath);
       if (!name) return undefined;
-      const client = await services.connections.getClient(id, { siteContentUrl });
+      const client = await services.connections.getClient(id, { siteContentUrl, purpose: 'publish' });
       const created = await client.createProject({ name, parentProjectId: parent?.id });
       services.logger.info(`Created project ${created.id} ("${name}") on ${profile.label}.`);
       model.refresh();

@@ -23,7 +23,7 @@ export function register(services: Services): vscode.Disposable {
       const action = vscode.l10n.t('Delete');
       const ok = await services.ui.confirm(message, action, { modal: true, detail: vscode.l10n.t('This cannot be undone.') });
       if (!ok) return false;
-      const client = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl });
+      const client = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl, purpose: 'delete' });
       if (ref.kind === 'workbook') await client.deleteWorkbook(ref.id);
       else await client.deleteDataSource(ref.id);
       services.logger.info(`Deleted ${ref.kind} ${ref.id} ("${ref.name}") on ${ref.profile.label}.`);

@@ -56,7 +56,7 @@ async function download(services: Services, ref: ItemRef & { kind: 'workbook' | 
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading {0} "{1}"', kindLabel(ref.kind), ref.name), cancellable: true },
     async (progress, token) => {
       const signal = toAbortSignal(token);
-      const client = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl, signal });
+      const client = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl, purpose: 'download', signal });
       let last = 0;
       const onProgress = (bytes: number, total?: number): void => {
         const increment = total ? ((bytes - last) / total) * 100 : undefined;

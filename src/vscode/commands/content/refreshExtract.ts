@@ -20,7 +20,7 @@ export function register(services: Services): vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Refreshing extract of "{0}"', ref.name), cancellable: true },
         async (progress, token) => {
           const signal = toAbortSignal(token);
-          const client = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl, signal });
+          const client = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl, purpose: 'refresh', signal });
           const started = await client.refreshDataSource(ref.id, signal);
           progress.report({ message: vscode.l10n.t('job queued') });
           let last = 0;
