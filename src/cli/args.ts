@@ -19,6 +19,12 @@ Publish options:
   --manifest FILE          Use targets from this manifest (default .vscode/tableau-publish.json if present)
   --concurrency N          Files published at once (default 2)
   --chunk-size MB          Upload chunk size for files over 64 MB (default 50)
+  --tags "a,b"             Tags to add to every published item
+  --description TEXT       Description of the published item
+  --show-tabs              Workbooks: show views as tabs
+  --hidden-views "A,B"     Workbooks: views (sheet names) to hide
+  --db-credentials-file F  Database credentials to embed, from a JSON file (see below)
+  Flags override the manifest's options for the same file.
 
 List options:
   --project "A / B"        Only items in this project (ls workbooks | datasources | views)
@@ -37,6 +43,14 @@ history and process lists):
   TABLEAU_CONNECTED_APP_CLIENT_ID + TABLEAU_CONNECTED_APP_SECRET_ID +
     TABLEAU_CONNECTED_APP_SECRET_VALUE + TABLEAU_USER      connected app (direct trust)
   TABLEAU_CA_FILE                                          extra CA certificate (PEM)
+
+Database credentials to embed (workbooks and data sources with live database connections):
+  TABLEAU_DB_USERNAME + TABLEAU_DB_PASSWORD [+ TABLEAU_DB_EMBED=true|false, default true]
+      used for every connection of the file that needs credentials, or
+  --db-credentials-file FILE   a JSON object mapping "host[:port]" to
+      { "username": "...", "password": "...", "embed": true }; it wins over the
+      environment for the connections it names. Keep it private (chmod 600).
+  Passwords are never printed or logged.
   HTTPS_PROXY / HTTP_PROXY / NO_PROXY                      proxy
 
 Exit codes: 0 ok, 2 usage, 3 authentication, 4 not found / conflict,
@@ -52,15 +66,34 @@ export interface CommonArgs {
   verbose: boolean;
 }
 
+export interface PublishArgs {
+  files: string[];
+  project?: string;
+  name?: string;
+  mode?: PublishMode;
+  asJob: boolean;
+  skipConnectionCheck: boolean;
+  manifest?: string;
+  concurrency: number;
+  chunkSizeMb?: number;
+  tags?: string[];
+  description?: string;
+  showTabs?: boolean;
+  hiddenViews?: string[];
+  dbCredentialsFile?: string;
+}
+
 export type CliCommand =
   | { command: 'help' }
   | { command: 'version' }
-  | ({ command: 'publish'; files: string[]; project?: string; name?: string; mode?: PublishMode; asJob: boolean; skipConnectionCheck: boolean; manifest?: string; concurrency: number; chunkSizeMb?: number } & CommonArgs)
+  | ({ command: 'publish' } & PublishArgs & CommonArgs)
   | ({ command: 'ls'; what: LsWhat; project?: string } & CommonArgs)
   | ({ command: 'signin'; check: boolean } & CommonArgs);
 
 // Anything that looks like a secret is refused as a flag, before parsing, whatever the command.
 const SECRET_FLAG = /pass(word|wd)?\b|secret|token|jwt|credential/i;
+// Flags that name a file holding secrets, never a secret itself.
+const SECRET_FILE_FLAGS = new Set(['db-credentials-file']);
 
 const OPTIONS = {
   server: { type: 'string' },
@@ -77,10 +110,23 @@ const OPTIONS = {
   manifest: { type: 'string' },
   concurrency: { type: 'string' },
   'chunk-size': { type: 'string' },
+  tags: { type: 'string' },
+  description: { type: 'string' },
+  'show-tabs': { type: 'boolean' },
+  'hidden-views': { type: 'string' },
+  'db-credentials-file': { type: 'string' },
   check: { type: 'boolean', default: false },
 } as const;
 
 const MODES = ['createnew', 'overwrite', 'append', 'replace'];
+
+/** "a, b,,c" → ["a", "b", "c"]; undefined when the flag was not given. */
+function commaList(v: string | undefined, flag: string): string[] | undefined {
+  if (v === undefined) return undefined;
+  const list = [...new Set(v.split(',').map((x) => x.trim()).filter(Boolean))];
+  if (!list.length) throw usageError(`${flag} needs at least one name.`);
+  return list;
+}
 
 function positiveInt(v: string | undefined, flag: string, max: number): number | undefined {
   if (v === undefined) return undefined;
@@ -93,7 +139,7 @@ export function parseCli(argv: string[]): CliCommand {
   for (const a of argv) {
     if (a === '--') break;
     const m = /^--?([^=]+)/.exec(a);
-    if (m && SECRET_FLAG.test(m[1])) {
+    if (m && SECRET_FLAG.test(m[1]) && !SECRET_FILE_FLAGS.has(m[1])) {
       throw usageError(
         `${a.split('=')[0]}: secrets are never accepted as flags (they would be kept in shell history and visible to other processes). ` +
           'Set them in the environment instead: TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, TABLEAU_USERNAME + TABLEAU_PASSWORD, or the TABLEAU_CONNECTED_APP_* variables.',
@@ -127,6 +173,11 @@ export function parseCli(argv: string[]): CliCommand {
         manifest: v.manifest,
         concurrency: positiveInt(v.concurrency, '--concurrency', 16) ?? 2,
         chunkSizeMb: positiveInt(v['chunk-size'], '--chunk-size', 64),
+        tags: commaList(v.tags, '--tags'),
+        description: v.description,
+        showTabs: v['show-tabs'],
+        hiddenViews: commaList(v['hidden-views'], '--hidden-views'),
+        dbCredentialsFile: v['db-credentials-file'],
         ...common,
       };
     }

@@ -16,7 +16,8 @@ export interface CliConnection {
   session: TableauSession;
   serverUrl: string;
   site: string;
-  close(): Promise<void>;
+  /** Signs out and closes the connections, within a bounded time. */
+  close(opts?: { cancelled?: boolean }): Promise<void>;
 }
 
 function env(e: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -46,6 +47,20 @@ export function credentialFromEnv(e: NodeJS.ProcessEnv): Credential {
   });
 }
 
+/** How long closing (sign-out, then the HTTP connections) may take at the end of a run. */
+const CLOSE_WAIT_MS = 5000;
+const CANCELLED_CLOSE_WAIT_MS = 1500;
+
+/** true when p settled within ms. */
+function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  return Promise.race([p.then(() => true, () => true), late]).finally(() => clearTimeout(timer));
+}
+
 export function openConnection(args: CommonArgs, e: NodeJS.ProcessEnv, logger: Logger): CliConnection {
   const serverInput = args.server ?? env(e, 'TABLEAU_SERVER');
   if (!serverInput) throw usageError('No server: pass --server URL or set TABLEAU_SERVER.');
@@ -70,14 +85,15 @@ export function openConnection(args: CommonArgs, e: NodeJS.ProcessEnv, logger: L
     session,
     serverUrl: server.serverUrl,
     site,
-    async close() {
-      try {
-        if (session.current()) await session.signOut();
-      } catch (err) {
-        logger.debug(`Sign-out failed: ${(err as Error).message}`);
-      } finally {
-        await http.close();
-      }
+    async close(opts = {}) {
+      // signOut also waits for a sign-in still under way (Ctrl+C during sign-in) so no session is
+      // left open. Both waits are bounded, shorter after a Ctrl+C, so a slow or hung server never
+      // keeps the run from ending; what is still pending then is aborted.
+      const wait = opts.cancelled ? CANCELLED_CLOSE_WAIT_MS : CLOSE_WAIT_MS;
+      const signedOut = session.signOut().catch((err: unknown) => logger.debug(`Sign-out failed: ${(err as Error).message}`));
+      const done = await within(signedOut, wait);
+      if (!done) logger.debug('Sign-out did not finish in time; not waiting for it.');
+      if (!done || !(await within(http.close(), wait))) await http.destroy();
     },
   };
 }

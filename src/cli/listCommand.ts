@@ -1,5 +1,4 @@
 /** `tableau-publish ls projects|workbooks|datasources|views [--project P]`. */
-import type { View, Workbook } from '../core/models';
 import { projectPaths, resolveProjectPath } from '../core/publish/projectPath';
 import type { CliCommand } from './args';
 import type { CliConnection } from './connection';
@@ -29,28 +28,23 @@ export async function runList(args: LsArgs, conn: CliConnection, out: CliOutput,
     }
     return EXIT.ok;
   }
-  const workbooks = (await client.allWorkbooks({ signal })).filter((x) => inProject(x.project));
   if (args.what === 'workbooks') {
-    for (const w of workbooks) {
+    for (const w of (await client.allWorkbooks({ signal })).filter((x) => inProject(x.project))) {
       const where = w.project ? paths.get(w.project.id) : undefined;
       out.result(`${where ?? '?'} / ${w.name}\t${w.id}`, { kind: 'workbook', id: w.id, name: w.name, project: where, projectId: w.project?.id, contentUrl: w.contentUrl });
     }
     return EXIT.ok;
   }
-  // Views: per workbook, a few at a time, printed in workbook order.
-  const views: View[][] = new Array(workbooks.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < workbooks.length) {
-      const i = next++;
-      views[i] = await client.listWorkbookViews(workbooks[i].id, signal);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(4, workbooks.length) }, worker));
-  workbooks.forEach((w: Workbook, i) => {
-    for (const v of views[i]) {
-      out.result(`${w.name} / ${v.name}\t${v.id}`, { kind: 'view', id: v.id, name: v.name, workbookId: w.id, workbook: w.name, contentUrl: v.contentUrl });
-    }
-  });
+  // Views: the site-wide listing (a few pages), not one request per workbook; workbook names come
+  // from the workbook listing, fetched at the same time. Each view names its project.
+  const [views, workbooks] = await Promise.all([client.allViews({ signal }), client.allWorkbooks({ signal })]);
+  const workbookById = new Map(workbooks.map((w) => [w.id, w]));
+  const rows = views
+    .filter((v) => projectId === undefined || (v.project?.id ?? (v.workbookId ? workbookById.get(v.workbookId)?.project?.id : undefined)) === projectId)
+    .map((v) => ({ v, w: v.workbookId ? workbookById.get(v.workbookId) : undefined }))
+    .sort((a, b) => (a.w?.name ?? '').localeCompare(b.w?.name ?? '') || a.v.name.localeCompare(b.v.name));
+  for (const { v, w } of rows) {
+    out.result(`${w?.name ?? '?'} / ${v.name}\t${v.id}`, { kind: 'view', id: v.id, name: v.name, workbookId: v.workbookId, workbook: w?.name, contentUrl: v.contentUrl });
+  }
   return EXIT.ok;
 }

@@ -1,4 +1,5 @@
 /** The `tableau-publish` command: parse, connect once, run, sign out, exit with a meaningful code. */
+import { throwIfAborted } from '../core/errors';
 import { productVersion } from '../core/http/version';
 import { parseCli, HELP } from './args';
 import { openConnection, type CliConnection } from './connection';
@@ -38,10 +39,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const out = new CliOutput(cmd.json, cmd.verbose, io.stdout, io.stderr);
   let conn: CliConnection | undefined;
   try {
+    throwIfAborted(io.signal); // Ctrl+C while starting up: nothing has been sent yet
     conn = openConnection(cmd, io.env, out.logger);
     switch (cmd.command) {
       case 'publish':
-        return await runPublish(cmd, conn, out, io.signal, io.cwd);
+        return await runPublish(cmd, conn, out, io.signal, io.cwd, io.env);
       case 'ls':
         return await runList(cmd, conn, out, io.signal);
       case 'signin': {
@@ -67,6 +69,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return code;
   } finally {
     out.clearBar();
-    await conn?.close();
+    await conn?.close({ cancelled: io.signal.aborted });
   }
 }

@@ -4,10 +4,12 @@ import * as path from 'node:path';
 import { TableauError } from '../core/errors';
 import type { Project, PublishMode } from '../core/models';
 import { findTargets, loadManifest, MANIFEST_PATH, type ManifestTarget } from '../core/publish/manifest';
+import { inspectPackage } from '../core/package/inspect';
 import { publish, type PublishResult } from '../core/publish/publisher';
 import { resolveProjectPath } from '../core/publish/projectPath';
 import type { CliCommand } from './args';
 import type { CliConnection } from './connection';
+import { credentialsFor, loadDbCredentials } from './dbCredentials';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { formatBytes, type CliOutput } from './output';
 
@@ -45,8 +47,10 @@ async function plan(args: PublishArgs, site: string, cwd: string): Promise<Plan[
   });
 }
 
-export async function runPublish(args: PublishArgs, conn: CliConnection, out: CliOutput, signal: AbortSignal, cwd = process.cwd()): Promise<number> {
+export async function runPublish(args: PublishArgs, conn: CliConnection, out: CliOutput, signal: AbortSignal, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const plans = await plan(args, conn.site, cwd);
+  // Read before anything goes on the wire: a bad credentials file stops the run at once.
+  const db = loadDbCredentials(env, args.dbCredentialsFile && path.resolve(cwd, args.dbCredentialsFile), out.logger);
   const sizes = plans.map((p) => (existsSync(p.file) ? statSync(p.file).size : 0));
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   const sent = plans.map(() => 0);
@@ -65,6 +69,10 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
     try {
       const project = await projectFor(p.project);
       const o = p.target?.options ?? {};
+      const info = await inspectPackage(p.file);
+      const connectionCredentials = db ? credentialsFor(db, info.connections) : [];
+      if (db && !info.connectionsParsed) out.logger.warn(`${label}: its connections could not be inspected, so no database credentials are embedded.`);
+      if (info.kind !== 'workbook' && (args.showTabs !== undefined || args.hiddenViews)) out.logger.warn(`${label} is a data source: --show-tabs and --hidden-views apply to workbooks only.`);
       const r: PublishResult = await publish(
         conn.client,
         {
@@ -74,11 +82,14 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
           mode: p.mode,
           asJob: args.asJob || o.asJob,
           skipConnectionCheck: args.skipConnectionCheck || o.skipConnectionCheck,
-          showTabs: o.showTabs,
-          hiddenViews: o.hiddenViews,
-          description: o.description,
+          showTabs: args.showTabs ?? o.showTabs,
+          hiddenViews: args.hiddenViews ?? o.hiddenViews,
+          description: args.description ?? o.description,
+          tags: args.tags ?? o.tags,
+          connectionCredentials: connectionCredentials.length ? connectionCredentials : undefined,
         },
         {
+          inspection: info,
           signal,
           logger: out.logger,
           chunkSize: args.chunkSizeMb ? args.chunkSizeMb * 1024 * 1024 : undefined,
@@ -107,6 +118,8 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
         retries: r.retries,
         durationMs: r.durationMs,
         jobId: r.jobId,
+        tags: r.tags,
+        credentialsEmbedded: connectionCredentials.length,
         warnings: r.warnings,
       });
     } catch (e) {

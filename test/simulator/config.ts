@@ -202,13 +202,25 @@ export interface SimItemState {
   fileName: string;
   /** Path of the stored bytes, when they live on disk. */
   filePath?: string;
+  description: string;
+  tags: string[];
+  /** Connection credentials the last publish embedded (the password only as a SHA-256, so state never holds it). */
+  credentials: SimCredentialState[];
+}
+
+export interface SimCredentialState {
+  serverAddress?: string;
+  serverPort?: string;
+  username: string;
+  embed: boolean;
+  passwordSha256: string;
 }
 
 export interface SimState {
   sites: { id: string; name: string; contentUrl: string }[];
   users: { id: string; name: string; isServerAdmin: boolean; siteRoles: Record<string, SiteRole> }[];
   projects: { id: string; name: string; siteId: string; parentProjectId?: string; ownerId: string }[];
-  workbooks: (SimItemState & { views: { id: string; name: string }[]; showTabs: boolean })[];
+  workbooks: (SimItemState & { views: { id: string; name: string }[]; showTabs: boolean; hiddenViews: string[] })[];
   datasources: (SimItemState & { type: string; hasExtracts: boolean })[];
   jobs: { id: string; type: string; siteId: string; progress: number; createdAt: string; completedAt?: string; finishCode?: number }[];
   uploads: { id: string; siteId: string; size: number; chunks: number; consumed: boolean }[];
@@ -218,6 +230,8 @@ export interface SimState {
     /** By "METHOD route-pattern", e.g. "GET /api/{v}/sites/{site}/projects". */
     requests: Record<string, number>;
     liveSessions: number;
+    /** Injected faults that fired so far (a test waits on it to act while a matched request is held). */
+    faultsFired: number;
   };
 }
 

@@ -6,6 +6,8 @@ interface Armed { spec: FaultSpec; re?: RegExp; seen: number; left: number }
 
 export class Faults {
   private armed: Armed[] = [];
+  /** How many times a fault fired. */
+  fired = 0;
 
   add(spec: FaultSpec): void {
     if (!spec || typeof spec !== 'object' || !spec.match || !spec.action) throw errors.badRequest('A fault needs match and action.');
@@ -34,6 +36,7 @@ export class Faults {
       a.seen++;
       if (m.nth !== undefined && a.seen < m.nth) continue;
       a.left--;
+      this.fired++;
       this.armed = this.armed.filter((x) => x.left > 0);
       return a.spec.action;
     }

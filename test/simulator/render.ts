@@ -39,8 +39,12 @@ export function viewEl(v: ViewRec, w?: WorkbookRec, c?: SiteContent, store?: Sto
   return el('view', { id: v.id, name: v.name, contentUrl: v.contentUrl, createdAt: w?.createdAt, updatedAt: w?.updatedAt, viewUrlName: v.contentUrl.split('/').pop() }, kids);
 }
 
+export function tagsEl(tags: readonly string[] | undefined): El {
+  return list('tags', 'tag', (tags ?? []).map((label) => el('tag', { label })));
+}
+
 export function workbookEl(store: Store, c: SiteContent, site: SiteRec, base: string, w: WorkbookRec, withViews: boolean): El {
-  const kids: El[] = [projectRef(c, w.projectId), el('owner', { id: w.ownerId, name: store.users.get(w.ownerId)?.name }), list('tags', 'tag', [])];
+  const kids: El[] = [projectRef(c, w.projectId), el('owner', { id: w.ownerId, name: store.users.get(w.ownerId)?.name }), tagsEl(w.tags)];
   if (withViews) kids.push(list('views', 'view', w.views.map((v) => viewEl(v))));
   return el('workbook', {
     id: w.id, name: w.name, description: w.description, contentUrl: w.contentUrl, webpageUrl: webUrl(base, site, 'workbooks', w.id),
@@ -53,7 +57,7 @@ export function datasourceEl(store: Store, c: SiteContent, site: SiteRec, base: 
     id: d.id, name: d.name, description: d.description, contentUrl: d.contentUrl, webpageUrl: webUrl(base, site, 'datasources', d.id),
     type: d.type, hasExtracts: d.hasExtracts, isCertified: false, useRemoteQueryAgent: false, size: sizeMb(d.blob.size),
     createdAt: d.createdAt, updatedAt: d.updatedAt, encryptExtracts: false,
-  }, [projectRef(c, d.projectId), el('owner', { id: d.ownerId, name: store.users.get(d.ownerId)?.name }), list('tags', 'tag', [])]);
+  }, [projectRef(c, d.projectId), el('owner', { id: d.ownerId, name: store.users.get(d.ownerId)?.name }), tagsEl(d.tags)]);
 }
 
 export function jobEl(store: Store, j: JobRec, now = Date.now()): El {

@@ -8,10 +8,10 @@
 import * as fs from 'node:fs';
 import { requireScope } from './auth';
 import { type Filter, indexable, type ListQuery, pageOf, paginationEl, parseListQuery } from './listing';
-import { datasourceEl, jobEl, projectEl, siteEl, userEl, viewEl, workbookEl } from './render';
+import { datasourceEl, jobEl, projectEl, siteEl, tagsEl, userEl, viewEl, workbookEl } from './render';
 import type { Ctx, Route } from './server';
 import { canPublish, isoNow, type ItemRec, isSiteAdmin, type JobRec, luid, type ProjectRec, type SiteContent, type WorkbookRec } from './store';
-import { attr, child, type El, errors, list, parseTsRequest, readSmallBody, send } from './wire';
+import { attr, child, children, type El, errors, list, parseTsRequest, readSmallBody, send } from './wire';
 
 const READ = 'tableau:content:read';
 
@@ -164,6 +164,21 @@ function download(ctx: Ctx, kind: ItemRec['kind']): void {
   else fs.createReadStream(b.filePath!, { highWaterMark: 1024 * 1024 }).on('error', () => ctx.res.destroy()).pipe(ctx.res);
 }
 
+/** Add Tags (PUT .../{workbooks|datasources}/{id}/tags): adding a tag the item has is a no-op; answers the item's tags. */
+async function addTags(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
+  requireScope(ctx.session, [kind === 'workbook' ? 'tableau:workbooks:update' : 'tableau:datasources:update', 'tableau:tags:create']);
+  const body = parseTsRequest(await readSmallBody(ctx.req), ctx.req.headers['content-type']);
+  const it = findItem(ctx, kind, ctx.params.id);
+  const role = actingRole(ctx);
+  if (!role || role === 'Viewer' || role === 'Unlicensed') throw errors.forbidden('403000', `A user with site role ${role} cannot add tags.`);
+  const labels = children(child(body, 'tags'), 'tag').map((t) => attr(t, 'label')?.trim() ?? '');
+  if (!labels.length || labels.some((l) => !l)) throw errors.badRequest('Payload is either malformed or incomplete: <tags><tag label="..."/></tags> is required.');
+  const tags = new Set(it.tags ?? []);
+  for (const l of labels) tags.add(l);
+  it.tags = [...tags];
+  send(ctx.req, ctx.res, 200, [tagsEl(it.tags)]);
+}
+
 function viewsOf(ctx: Ctx, workbooks: readonly WorkbookRec[]): void {
   const { c } = siteCtx(ctx);
   const st = ctx.sim.store;
@@ -227,6 +242,8 @@ export function contentRoutes(): Route[] {
         viewsOf(ctx, siteCtx(ctx).c.itemList.workbook);
       },
     },
+    { method: 'PUT', pattern: '/api/{v}/sites/{site}/workbooks/{id}/tags', auth: true, handle: (ctx) => addTags(ctx, 'workbook') },
+    { method: 'PUT', pattern: '/api/{v}/sites/{site}/datasources/{id}/tags', auth: true, handle: (ctx) => addTags(ctx, 'datasource') },
     { method: 'GET', pattern: '/api/{v}/sites/{site}/datasources', auth: true, handle: (ctx) => listItems(ctx, 'datasource') },
     { method: 'GET', pattern: '/api/{v}/sites/{site}/datasources/{id}', auth: true, handle: (ctx) => getItem(ctx, 'datasource') },
     { method: 'DELETE', pattern: '/api/{v}/sites/{site}/datasources/{id}', auth: true, handle: (ctx) => deleteItem(ctx, 'datasource') },

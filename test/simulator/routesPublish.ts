@@ -48,7 +48,18 @@ function takeUpload(ctx: Ctx, id: string): UploadRec {
   return u;
 }
 
-interface Target { project: ProjectRec; name: string; description: string; showTabs: boolean; views: string[]; connections: string[] }
+type Credential = NonNullable<ItemRec['credentials']>[number];
+interface Target { project: ProjectRec; name: string; description: string; showTabs: boolean; views: string[]; hiddenViews: string[]; connections: string[]; credentials: Credential[] }
+
+function credentialOf(c: unknown, conn?: unknown): Credential | undefined {
+  if (!c) return undefined;
+  const username = attr(c, 'name');
+  if (username === undefined) throw errors.badRequest('Payload is either malformed or incomplete: <connectionCredentials> needs a name.');
+  return {
+    serverAddress: attr(conn, 'serverAddress'), serverPort: attr(conn, 'serverPort'), username, embed: attr(c, 'embed') === 'true',
+    passwordSha256: createHash('sha256').update(attr(c, 'password') ?? '').digest('hex'),
+  };
+}
 
 function readPayload(ctx: Ctx, kind: ItemRec['kind'], text: string, contentType: string | undefined): Target {
   // Tableau's publish parser is reported to reject &apos; (clients must write &#39;).
@@ -73,7 +84,12 @@ function readPayload(ctx: Ctx, kind: ItemRec['kind'], text: string, contentType:
   return {
     project, name, description: attr(item, 'description') ?? '', showTabs: attr(item, 'showTabs') !== 'false',
     views: viewEls.filter((v) => attr(v, 'hidden') !== 'true').map((v) => attr(v, 'name') ?? '').filter(Boolean),
+    hiddenViews: viewEls.filter((v) => attr(v, 'hidden') === 'true').map((v) => attr(v, 'name') ?? '').filter(Boolean),
     connections: connEls.map((x) => attr(x, 'serverAddress') ?? '').filter(Boolean),
+    credentials: [
+      ...connEls.map((x) => credentialOf(child(x, 'connectionCredentials'), x)),
+      credentialOf(child(item, 'connectionCredentials')),
+    ].filter((x): x is Credential => x !== undefined),
   };
 }
 
@@ -165,13 +181,13 @@ function commitItem(ctx: Ctx, kind: ItemRec['kind'], id: string, t: Target, type
   const base = {
     id, siteId: ctx.session.siteId, projectId: t.project.id, ownerId: current?.ownerId ?? ctx.session.userId, name: t.name,
     contentUrl: current?.contentUrl ?? c.uniqueContentUrl(kind, t.name), description: t.description || current?.description || '',
-    blob, createdAt: current?.createdAt ?? now, updatedAt: now,
+    blob, createdAt: current?.createdAt ?? now, updatedAt: now, tags: current?.tags, credentials: t.credentials,
   };
   let rec: ItemRec;
   if (kind === 'workbook') {
     const names = t.views.length ? t.views : (current as WorkbookRec | undefined)?.views.map((v) => v.name) ?? ['Sheet 1'];
     rec = {
-      ...base, kind, showTabs: t.showTabs,
+      ...base, kind, showTabs: t.showTabs, hiddenViews: t.hiddenViews,
       views: names.map((n) => ({ id: luid(`view:${id}:${n}`), name: n, contentUrl: `${base.contentUrl}/sheets/${n.replace(/[^A-Za-z0-9]/g, '')}` })),
     };
   } else {

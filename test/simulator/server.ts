@@ -15,7 +15,7 @@ import { contentRoutes } from './routesContent';
 import { authRoutes } from './routesAuth';
 import { publishRoutes } from './routesPublish';
 import { buildStore } from './seed';
-import type { Store } from './store';
+import type { ItemRec, Store } from './store';
 import { errors, readSmallBody, sendError, SimError } from './wire';
 
 export interface Ctx {
@@ -117,9 +117,10 @@ export class SimServer {
     s.settleJobs();
     const sites = [...s.sites.values()];
     const contents = sites.map((x) => s.siteContent(x.id));
-    const item = (i: { id: string; name: string; siteId: string; projectId: string; ownerId: string; contentUrl: string; createdAt: string; updatedAt: string; blob: { size: number; sha256: string; fileName: string; filePath?: string } }) => ({
+    const item = (i: ItemRec) => ({
       id: i.id, name: i.name, siteId: i.siteId, projectId: i.projectId, ownerId: i.ownerId, contentUrl: i.contentUrl, size: i.blob.size,
       sha256: i.blob.sha256, createdAt: i.createdAt, updatedAt: i.updatedAt, fileName: i.blob.fileName, filePath: i.blob.filePath,
+      description: i.description, tags: [...(i.tags ?? [])], credentials: (i.credentials ?? []).map((c) => ({ ...c })),
     });
     const now = Date.now();
     return {
@@ -129,14 +130,14 @@ export class SimServer {
         siteRoles: Object.fromEntries([...u.siteRoles].map(([sid, r]) => [s.sites.get(sid)?.contentUrl ?? sid, r])),
       })),
       projects: contents.flatMap((c) => c.projectList.map((p) => ({ id: p.id, name: p.name, siteId: p.siteId, parentProjectId: p.parentId, ownerId: p.ownerId }))),
-      workbooks: contents.flatMap((c) => c.itemList.workbook.map((w) => ({ ...item(w), views: w.views.map((v) => ({ id: v.id, name: v.name })), showTabs: w.showTabs }))),
+      workbooks: contents.flatMap((c) => c.itemList.workbook.map((w) => ({ ...item(w), views: w.views.map((v) => ({ id: v.id, name: v.name })), showTabs: w.showTabs, hiddenViews: [...(w.hiddenViews ?? [])] }))),
       datasources: contents.flatMap((c) => c.itemList.datasource.map((d) => ({ ...item(d), type: d.type, hasExtracts: d.hasExtracts }))),
       jobs: [...s.jobs.values()].map((j) => {
         const p = s.jobProgress(j, now);
         return { id: j.id, type: j.type, siteId: j.siteId, progress: p.progress, createdAt: new Date(j.createdAt).toISOString(), completedAt: p.done ? new Date(j.createdAt + j.durationMs).toISOString() : undefined, finishCode: p.done ? j.finishCode : undefined };
       }),
       uploads: [...s.uploads.values()].map((u) => ({ id: u.id, siteId: u.siteId, size: u.size, chunks: u.chunks, consumed: u.consumed })),
-      counters: { signIns: { ...this.auth.signIns }, requests: { ...this.requests }, liveSessions: this.auth.liveSessions() },
+      counters: { signIns: { ...this.auth.signIns }, requests: { ...this.requests }, liveSessions: this.auth.liveSessions(), faultsFired: this.faults.fired },
     };
   }
 
@@ -361,8 +362,13 @@ async function streamFiller(res: http.ServerResponse, total: number): Promise<vo
     left -= piece.length;
     if (!res.write(piece)) {
       await new Promise<void>((r) => {
-        res.once('drain', r);
-        res.once('close', r);
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          r();
+        };
+        res.on('drain', done);
+        res.on('close', done);
       });
     }
   }

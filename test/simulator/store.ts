@@ -35,8 +35,11 @@ export interface ViewRec { id: string; name: string; contentUrl: string }
 interface ItemBase {
   id: string; siteId: string; projectId: string; ownerId: string; name: string; contentUrl: string;
   description: string; blob: StoredBlob; createdAt: string; updatedAt: string;
+  tags?: string[];
+  /** Embedded connection credentials of the last publish (password as SHA-256 only). */
+  credentials?: { serverAddress?: string; serverPort?: string; username: string; embed: boolean; passwordSha256: string }[];
 }
-export interface WorkbookRec extends ItemBase { kind: 'workbook'; showTabs: boolean; views: ViewRec[] }
+export interface WorkbookRec extends ItemBase { kind: 'workbook'; showTabs: boolean; views: ViewRec[]; hiddenViews?: string[] }
 export interface DataSourceRec extends ItemBase { kind: 'datasource'; type: string; hasExtracts: boolean }
 export type ItemRec = WorkbookRec | DataSourceRec;
 export interface JobRec {

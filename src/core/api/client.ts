@@ -1,9 +1,9 @@
 import { TableauError } from '../errors';
-import type { DataSource, FileUpload, Job, Page, Project, Site, User, View, Workbook } from '../models';
+import type { ContentKind, DataSource, FileUpload, Job, Page, Project, Site, User, View, Workbook } from '../models';
 import type { TableauSession } from '../auth/session';
 import { delay } from '../auth/abortable';
 import type { ApiRequest } from './restApi';
-import { toDataSource, toFileUpload, toJob, toPage, toProject, toSite, toUser, toView, toWorkbook, single } from './mappers';
+import { toDataSource, toFileUpload, toJob, toPage, toProject, toSite, toTags, toUser, toView, toWorkbook, single } from './mappers';
 import { clampPageSize, fetchAllPages } from './pagination';
 import { withRetry, type RetryOptions } from './retry';
 import { items, type Obj } from './shape';
@@ -110,6 +110,14 @@ export class TableauClient {
   async listWorkbookViews(workbookId: string, signal?: AbortSignal): Promise<View[]> {
     const ts = await this.read(`sites/{siteId}/workbooks/${encodeURIComponent(workbookId)}/views`, signal, 'list the views of a workbook');
     return items(ts, 'views', 'view').map((v) => toView(v, workbookId));
+  }
+
+  /** The views of the whole site, each naming its workbook and project: one listing instead of one request per workbook. */
+  listViews(opts?: ListOptions): Promise<Page<View>> {
+    return this.list('sites/{siteId}/views', 'views', 'view', (o) => toView(o), 'list views', opts);
+  }
+  allViews(opts?: ListOptions): Promise<View[]> {
+    return this.all((o) => this.listViews(o), opts);
   }
 
   listDataSources(opts?: ListOptions): Promise<Page<DataSource>> {
@@ -228,6 +236,30 @@ export class TableauClient {
       await delay(wait, opts.signal);
       wait = Math.min(Math.round(wait * 1.4), maxWait);
     }
+  }
+
+  /**
+   * Adds tags to a workbook or data source (tags it already has stay); returns the item's tags
+   * as the server answers them. Adding a tag twice changes nothing, so a replay is safe.
+   */
+  async addTags(kind: ContentKind, id: string, tags: readonly string[], signal?: AbortSignal): Promise<string[]> {
+    const labels = [...new Set(tags.map((t) => t.trim()).filter(Boolean))];
+    if (!labels.length) throw new TableauError({ reason: 'invalidArgument', message: 'No tags to add.' });
+    const body = tsRequest(`<tags>${labels.map((label) => `<tag${xmlAttrs({ label })}/>`).join('')}</tags>`);
+    const ts: Obj = await withRetry(
+      () =>
+        this.request({
+          method: 'PUT',
+          path: `sites/{siteId}/${kind === 'workbook' ? 'workbooks' : 'datasources'}/${encodeURIComponent(id)}/tags`,
+          body,
+          contentType: 'text/xml',
+          signal,
+          action: `tag the ${kind === 'workbook' ? 'workbook' : 'data source'}`,
+          replaySafe: true,
+        }),
+      { ...this.opts.retry, signal },
+    );
+    return toTags(ts);
   }
 
   async initiateFileUpload(signal?: AbortSignal): Promise<FileUpload> {

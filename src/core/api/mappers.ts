@@ -38,6 +38,11 @@ function tags(o: Obj): string[] | undefined {
   return t.length ? t : undefined;
 }
 
+/** The `<tags>` answer of Add Tags. */
+export function toTags(ts: Obj): string[] {
+  return tags(ts) ?? [];
+}
+
 export function toSite(o: Obj): Site {
   return defined({ id: required(o, 'id', 'site'), name: attr(o, 'name') ?? '', contentUrl: attr(o, 'contentUrl') ?? '', state: attr(o, 'state') });
 }

@@ -142,10 +142,20 @@ function normalize(node: unknown): unknown {
 export function parseXml(text: string): Record<string, unknown> {
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (valid !== true) {
+    // The validator quotes the document (its open-tag stack): keep server text short in a message.
+    const why = String(valid.err.msg).replace(/\s+/g, ' ').slice(0, 120);
     throw new TableauError({
       reason: 'malformedResponse',
-      message: `The server's answer is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`,
+      message: `The server's answer is not well-formed XML (line ${valid.err.line}: ${why}).`,
     });
   }
-  return normalize(parser.parse(text)) as Record<string, unknown>;
+  let parsed: unknown;
+  try {
+    parsed = parser.parse(text);
+  } catch (e) {
+    // The parser refuses some documents the validator accepts (external entities, deep nesting).
+    const why = (e instanceof Error ? e.message : 'parse error').replace(/\s+/g, ' ').slice(0, 120);
+    throw new TableauError({ reason: 'malformedResponse', message: `The server's answer is XML this client does not accept (${why}).`, cause: e });
+  }
+  return normalize(parsed) as Record<string, unknown>;
 }

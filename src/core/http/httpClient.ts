@@ -212,4 +212,9 @@ export class HttpClient {
   async close(): Promise<void> {
     await Promise.all([this.agent.close(), this.proxyAgent?.close()]);
   }
+
+  /** Like close, but requests still under way are aborted rather than waited for (a cancelled CLI run facing a hung server). */
+  async destroy(): Promise<void> {
+    await Promise.all([this.agent.destroy(), this.proxyAgent?.destroy()]);
+  }
 }

@@ -16,6 +16,7 @@
  */
 import * as path from 'node:path';
 import type { ApiRequest } from '../api/restApi';
+import { withRetry, type RetryOptions } from '../api/retry';
 import { TableauError, throwIfAborted } from '../errors';
 import { nullLogger, type Logger } from '../logger';
 import type { ContentKind, DataSource, FileUpload, Job, PublishMode, Workbook } from '../models';
@@ -23,7 +24,7 @@ import { inspectPackage, type PackageInfo } from '../package/inspect';
 import { findItemByName, readJob, readPublishedItem, type ItemLookupClient } from './items';
 import { buildMultipart, type FileFingerprint, type MultipartMessage, type MultipartPart } from './multipart';
 import { dataSourcePayload, workbookPayload, type ConnectionCredentials } from './payload';
-import { classifyFailure, DEFAULT_RETRY_LIMITS, retryDelayMs, sleep, type RetryLimits } from './retry';
+import { classifyFailure, DEFAULT_RETRY_LIMITS, retryOptions, type RetryLimits } from './retry';
 
 export const DEFAULT_CHUNK_SIZE = 50 * 1024 * 1024;
 /** Tableau's limit for one request: a bigger file goes through fileUploads. */
@@ -34,6 +35,7 @@ export interface PublishClient extends ItemLookupClient {
   request(req: ApiRequest & { replaySafe: boolean }): Promise<unknown>;
   initiateFileUpload(signal?: AbortSignal): Promise<FileUpload>;
   waitForJob(id: string, opts?: { signal?: AbortSignal; onProgress?: (job: Job) => void }): Promise<Job>;
+  addTags(kind: ContentKind, id: string, tags: readonly string[], signal?: AbortSignal): Promise<string[]>;
 }
 
 export interface PublishRequest {
@@ -49,6 +51,8 @@ export interface PublishRequest {
   hiddenViews?: string[];
   /** Workbooks: one per connection; data sources: the first is used. */
   connectionCredentials?: ConnectionCredentials[];
+  /** Added to the item once it is published (tags it already has stay). */
+  tags?: string[];
 }
 
 export type PublishPhase = 'inspect' | 'upload' | 'commit' | 'job';
@@ -89,8 +93,10 @@ export interface PublishResult {
   retries: number;
   durationMs: number;
   jobId?: string;
-  /** From the inspection: worth showing, did not stop the publish. */
+  /** From the inspection, or tags that could not be added: worth showing, did not stop the publish. */
   warnings: string[];
+  /** The item's tags after the requested ones were added (only when tags were requested and added). */
+  tags?: string[];
 }
 
 function defaultName(filePath: string): string {
@@ -186,14 +192,14 @@ class PublishRun {
     let answer: unknown;
     if (whole.contentLength <= limit) {
       const outcome = await this.sendSingle(whole);
-      if ('item' in outcome) return this.result(outcome.item);
+      if ('item' in outcome) return this.finish(outcome.item);
       answer = outcome.answer;
     } else {
       const uploadSessionId = await this.uploadChunks();
       throwIfAborted(this.signal); // a cancelled publish must never be committed
       answer = await this.commit(uploadSessionId);
     }
-    if (!this.req.asJob) return this.result(readPublishedItem(answer, info.kind));
+    if (!this.req.asJob) return this.finish(readPublishedItem(answer, info.kind));
     return this.followJob(readJob(answer));
   }
 
@@ -224,56 +230,65 @@ class PublishRun {
       });
   }
 
-  /** Waits before another attempt, or rethrows when the limits say stop. */
-  private async backoff(e: unknown, attempt: number, what: string): Promise<void> {
-    const delay = attempt < this.limits.maxRetries ? retryDelayMs(attempt, e, this.limits) : undefined;
-    if (delay === undefined) throw e;
-    this.retries++;
-    this.log.warn(`${what} failed (${(e as Error).message}); trying again in ${Math.round(delay / 100) / 10} s.`);
-    await sleep(delay, this.signal);
+  /** The shared retry mechanism with this run's limits, counting and logging each retry. */
+  private retrying(what: string, tries: number, retryOn: (e: unknown) => boolean, again = 'trying again'): RetryOptions {
+    return {
+      ...retryOptions(this.limits, tries),
+      signal: this.signal,
+      retryOn,
+      onRetry: (e, _attempt, wait) => {
+        this.retries++;
+        this.log.warn(`${what} failed (${e.message}); ${again} in ${Math.round(wait / 100) / 10} s.`);
+      },
+    };
   }
 
-  private async sendSingle(msg: MultipartMessage): Promise<{ answer: unknown } | { item: Workbook | DataSource }> {
-    for (let attempt = 0; ; attempt++) {
+  private sendSingle(msg: MultipartMessage): Promise<{ answer: unknown } | { item: Workbook | DataSource }> {
+    // Overwrite and replace end in the same state however often they run; an append does not.
+    const retryOn = (e: unknown): boolean => {
+      const kind = classifyFailure(e);
+      return kind === 'notApplied' || (kind === 'ambiguous' && this.req.mode !== 'append');
+    };
+    return withRetry(async () => {
       try {
         const answer = await this.send('POST', this.publishPath(), msg, publishQuery(this.info, this.req));
         this.progress('commit', this.info.size);
         return { answer };
       } catch (e) {
-        const kind = classifyFailure(e);
-        if (kind === 'fatal') throw e;
-        if (kind === 'ambiguous') {
-          // Overwrite and replace end in the same state however often they run; an append does not.
-          if (this.req.mode === 'append') throw unknownOutcome(e as TableauError, this.name);
-          if (this.req.mode === 'createnew' && !this.req.asJob) {
-            // createnew fails if the name exists, so an item there now is the one this request made.
-            const found = await findItemByName(this.client, this.info.kind, this.name, this.req.projectId, this.signal).catch(() => undefined);
-            if (found) return { item: found };
-          }
+        if (classifyFailure(e) !== 'ambiguous') throw e;
+        if (this.req.mode === 'append') throw unknownOutcome(e as TableauError, this.name);
+        if (this.req.mode === 'createnew' && !this.req.asJob) {
+          // createnew fails if the name exists, so an item there now is the one this request made.
+          const found = await findItemByName(this.client, this.info.kind, this.name, this.req.projectId, this.signal).catch(() => undefined);
+          if (found) return { item: found };
         }
-        await this.backoff(e, attempt, 'The publish request');
+        throw e;
       }
-    }
+    }, this.retrying('The publish request', this.limits.maxRetries, retryOn));
   }
 
-  private async uploadChunks(): Promise<string> {
+  /**
+   * Sends every chunk. A chunk that provably did not land is sent again; after an ambiguous
+   * chunk failure the whole upload starts over in a fresh upload session (bounded by maxRestarts).
+   */
+  private uploadChunks(): Promise<string> {
     const size = this.info.size;
     const chunkSize = Math.max(1, Math.min(this.opts.chunkSize ?? DEFAULT_CHUNK_SIZE, SINGLE_REQUEST_LIMIT - 64 * 1024));
-    for (let restarts = 0; ; restarts++) {
-      const upload = await this.initiate();
+    const restartable = new WeakSet<object>();
+    return withRetry(async () => {
+      const { uploadSessionId } = await this.initiate();
       this.log.debug(`Upload session started; ${Math.ceil(size / chunkSize)} chunk(s) of up to ${chunkSize} bytes.`);
-      const restart = await this.sendChunks(upload.uploadSessionId, chunkSize, restarts);
-      if (!restart) return upload.uploadSessionId;
-      this.log.warn(`A chunk failed in a way that leaves the upload in doubt (${restart.message}); starting the upload again.`);
-      const delay = retryDelayMs(restarts, restart, this.limits);
-      if (delay === undefined) throw restart;
-      this.retries++;
-      await sleep(delay, this.signal);
-    }
+      try {
+        await this.sendChunks(uploadSessionId, chunkSize);
+      } catch (e) {
+        if (classifyFailure(e) === 'ambiguous') restartable.add(e as object);
+        throw e;
+      }
+      return uploadSessionId;
+    }, this.retrying('A chunk', this.limits.maxRestarts, (e) => restartable.has(e as object), 'it may or may not have landed, so the upload starts again in a new session'));
   }
 
-  /** Sends every chunk; returns an error when the upload must start over in a new session. */
-  private async sendChunks(uploadSessionId: string, chunkSize: number, restarts: number): Promise<TableauError | undefined> {
+  private async sendChunks(uploadSessionId: string, chunkSize: number): Promise<void> {
     const size = this.info.size;
     for (let start = 0; start < size; start += chunkSize) {
       const end = Math.min(size, start + chunkSize);
@@ -281,48 +296,32 @@ class PublishRun {
         [this.payloadPart(''), { name: 'tableau_file', filename: 'file', contentType: 'application/octet-stream', body: { path: this.req.filePath, start, end } }],
         start,
       );
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.send('PUT', `sites/{siteId}/fileUploads/${encodeURIComponent(uploadSessionId)}`, msg);
-          this.chunks++;
-          break;
-        } catch (e) {
-          const kind = classifyFailure(e);
-          if (kind === 'ambiguous' && restarts < this.limits.maxRestarts) return e as TableauError;
-          if (kind !== 'notApplied') throw e;
-          await this.backoff(e, attempt, `Upload chunk ${Math.floor(start / chunkSize) + 1}`);
-        }
-      }
+      await withRetry(
+        () => this.send('PUT', `sites/{siteId}/fileUploads/${encodeURIComponent(uploadSessionId)}`, msg),
+        this.retrying(`Upload chunk ${Math.floor(start / chunkSize) + 1}`, this.limits.maxRetries, (e) => classifyFailure(e) === 'notApplied'),
+      );
+      this.chunks++;
     }
-    return undefined;
   }
 
-  private async initiate(): Promise<FileUpload> {
+  private initiate(): Promise<FileUpload> {
     // Starting an upload session has no effect until something is committed to it: always retryable.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        this.requests++;
-        return await this.client.initiateFileUpload(this.signal);
-      } catch (e) {
-        if (classifyFailure(e) === 'fatal') throw e;
-        await this.backoff(e, attempt, 'Starting the upload');
-      }
-    }
+    return withRetry(() => {
+      this.requests++;
+      return this.client.initiateFileUpload(this.signal);
+    }, this.retrying('Starting the upload', this.limits.maxRetries, (e) => classifyFailure(e) !== 'fatal'));
   }
 
   private async commit(uploadSessionId: string): Promise<unknown> {
     this.progress('commit', this.info.size);
     const msg = await this.message([this.payloadPart()], 0);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.send('POST', this.publishPath(), msg, publishQuery(this.info, this.req, uploadSessionId));
-      } catch (e) {
-        const kind = classifyFailure(e);
-        if (kind === 'fatal') throw e;
-        if (kind === 'ambiguous') throw unknownOutcome(e as TableauError, this.name);
-        await this.backoff(e, attempt, 'Committing the upload');
-      }
-    }
+    return withRetry(
+      () =>
+        this.send('POST', this.publishPath(), msg, publishQuery(this.info, this.req, uploadSessionId)).catch((e: unknown) => {
+          throw classifyFailure(e) === 'ambiguous' ? unknownOutcome(e as TableauError, this.name) : e;
+        }),
+      this.retrying('Committing the upload', this.limits.maxRetries, (e) => classifyFailure(e) === 'notApplied'),
+    );
   }
 
   private async followJob(job: Job): Promise<PublishResult> {
@@ -339,10 +338,33 @@ class PublishRun {
     if (!item) {
       throw new TableauError({ reason: 'notFound', message: `Job ${job.id} finished, but "${this.name}" cannot be found in the project.` });
     }
-    return this.result(item, job.id);
+    return this.finish(item, job.id);
   }
 
-  private result(item: Workbook | DataSource, jobId?: string): PublishResult {
+  /**
+   * Tags go on after the publish, in their own request. The item is published by then, so a
+   * failure here (even a cancel) is a warning on the result, never a failed publish.
+   */
+  private async finish(item: Workbook | DataSource, jobId?: string): Promise<PublishResult> {
+    const wanted = [...new Set((this.req.tags ?? []).map((t) => t.trim()).filter(Boolean))];
+    let tags: string[] | undefined;
+    const warnings: string[] = [];
+    if (wanted.length) {
+      try {
+        this.requests++;
+        tags = await this.client.addTags(this.info.kind, item.id, wanted, this.signal);
+      } catch (e) {
+        const w = `"${item.name}" was published, but its tags (${wanted.join(', ')}) could not be added: ${(e as Error).message}`;
+        this.log.warn(w);
+        warnings.push(w);
+      }
+    }
+    const r = this.result(item, jobId, warnings);
+    if (tags) r.tags = tags;
+    return r;
+  }
+
+  private result(item: Workbook | DataSource, jobId?: string, extraWarnings: string[] = []): PublishResult {
     this.progress(jobId ? 'job' : 'commit', this.info.size, jobId ? 100 : undefined);
     const r: PublishResult = {
       kind: this.info.kind,
@@ -352,7 +374,7 @@ class PublishRun {
       requests: this.requests,
       retries: this.retries,
       durationMs: Date.now() - this.started,
-      warnings: this.info.warnings,
+      warnings: [...this.info.warnings, ...extraWarnings],
     };
     if (jobId) r.jobId = jobId;
     this.log.info(`Published "${item.name}" (${item.id}) in ${r.durationMs} ms: ${r.requests} request(s), ${r.chunks} chunk(s), ${r.retries} retr${r.retries === 1 ? 'y' : 'ies'}.`);

@@ -1,8 +1,9 @@
 /**
- * How the publisher decides whether a failed request may be sent again. The question is
- * never "is it transient?" alone but "could the server have applied it?": a chunk PUT or
- * an append that reached the server must not be sent twice.
+ * The publisher's retry policy, on top of the core's one mechanism (`withRetry` in
+ * api/retry.ts). The question is never "is it transient?" alone but "could the server have
+ * applied it?": a chunk PUT or an append that reached the server must not be sent twice.
  */
+import { isRetryable, type RetryOptions } from '../api/retry';
 import { TableauError, isCancellation } from '../errors';
 
 export interface RetryLimits {
@@ -25,6 +26,11 @@ export const DEFAULT_RETRY_LIMITS: Required<RetryLimits> = {
   maxDelayMs: 30_000,
   maxRetryAfterMs: 5 * 60_000,
 };
+
+/** The shared mechanism's options for these limits: `tries` extra attempts at most, jittered backoff. */
+export function retryOptions(limits: Required<RetryLimits>, tries: number): RetryOptions {
+  return { attempts: tries + 1, baseDelayMs: limits.baseDelayMs, maxDelayMs: limits.maxDelayMs, maxWaitMs: limits.maxRetryAfterMs, jitter: true };
+}
 
 /**
  * - notApplied: the server provably did not act on the request (it said "later", or no
@@ -52,12 +58,11 @@ function causeCodes(e: unknown): string[] {
 
 export function classifyFailure(e: unknown): FailureKind {
   if (isCancellation(e) || !TableauError.is(e)) return 'fatal';
+  // 429 / 503: the server says it is not handling requests right now (the reads' rule too).
+  if (isRetryable(e)) return 'notApplied';
   switch (e.reason) {
-    case 'rateLimited':
-      return 'notApplied';
     case 'serverError':
-      // 503: the server says it is not handling requests right now.
-      return e.status === 503 ? 'notApplied' : 'ambiguous';
+      return 'ambiguous';
     case 'network':
     case 'timeout':
       return causeCodes(e).some((c) => NOT_CONNECTED.includes(c)) ? 'notApplied' : 'ambiguous';
@@ -68,32 +73,4 @@ export function classifyFailure(e: unknown): FailureKind {
     default:
       return 'fatal';
   }
-}
-
-/** Delay before retry number `attempt` (0-based): Retry-After when given, else exponential backoff with jitter. */
-export function retryDelayMs(attempt: number, e: unknown, limits: Required<RetryLimits>): number | undefined {
-  const retryAfter = TableauError.is(e) ? e.retryAfter : undefined;
-  if (retryAfter !== undefined) {
-    const ms = retryAfter * 1000;
-    return ms > limits.maxRetryAfterMs ? undefined : ms;
-  }
-  const exp = Math.min(limits.maxDelayMs, limits.baseDelayMs * 2 ** attempt);
-  return Math.round(exp / 2 + (Math.random() * exp) / 2);
-}
-
-/** Waits, ending early with a 'cancelled' error when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const cancelled = (): TableauError => new TableauError({ reason: 'cancelled', message: 'Cancelled.' });
-    if (signal?.aborted) return reject(cancelled());
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(cancelled());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -30,6 +30,8 @@ export async function readHttpOptions(p: ConnectionProfile, onInsecure: () => vo
     strictSSLExplicit: explicit,
     requestTimeoutSeconds: vscode.workspace.getConfiguration('tableau').get<number>('requestTimeoutSeconds'),
     caPem,
+    serverUrl: p.serverUrl,
+    env: process.env,
   });
   if (insecure) onInsecure();
   return options;

@@ -78,6 +78,7 @@ export async function planFromTarget(services: Services, t: FolderTarget, file: 
       showTabs: o.showTabs,
       hiddenViews: o.hiddenViews,
       description: o.description,
+      tags: o.tags,
       skipConnectionCheck: o.skipConnectionCheck,
       asJob: o.asJob,
       connectionCredentials: connectionCredentials.length ? connectionCredentials : undefined,

@@ -8,6 +8,8 @@ export interface MachineInfo {
   node: string;
   platform: string;
   date: string;
+  /** 1-minute load average when the run started: other work on a shared machine skews every figure. */
+  loadAverage1m: number;
 }
 
 export function machineInfo(): MachineInfo {
@@ -19,5 +21,6 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     date: new Date().toISOString(),
+    loadAverage1m: Math.round(os.loadavg()[0] * 100) / 100,
   };
 }

@@ -26,7 +26,7 @@ export const addConnection: Scenario = {
 
     const body = await wb.page.locator('body').innerText();
     assert.ok(!body.includes(simulator.demoPat!.secret), 'the PAT secret is visible in the window');
-    await shot(wb, 'addConnection-statusbar', 'status-bar-connection');
+    await shot(wb, 'addConnection-statusbar');
     const errors = await wb.errorNotifications();
     assert.deepEqual(errors, [], `error notifications: ${JSON.stringify(errors)}`);
   },

@@ -2,10 +2,13 @@
 // `Scenario`, import it here and append it to the array.
 import { type Scenario } from '../scenario';
 import { addConnection } from './addConnection';
+import { accountsSignOut } from './accountsSignOut';
 import { bigHyper } from './bigHyper';
 import { publishAgain } from './publishAgain';
 import { publishFromExplorer } from './publishFromExplorer';
+import { readOnly } from './readOnly';
 import { tree } from './tree';
+import { walkthrough } from './walkthrough';
 import { workbenchLoads } from './workbenchLoads';
 
-export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, tree, publishFromExplorer, publishAgain, bigHyper];
+export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough];

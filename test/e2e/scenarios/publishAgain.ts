@@ -60,7 +60,7 @@ export const publishAgain: Scenario = {
       `no "Published "${WORKBOOK_NAME}"" message after Publish Again`,
     );
     assert.ok(asked.length <= 1, `asked more than once: ${JSON.stringify(asked)}`);
-    await shot(wb, 'publishAgain-done', 'publish-again');
+    await shot(wb, 'publishAgain-done');
     const text = await done.innerText();
     assert.ok(text.includes(`${DEMO_LABEL} · Marketing`), `success message names another target: ${text}`);
     assert.equal(await done.locator('.monaco-button', { hasText: 'Remember for Publish Again' }).count(), 0, 'offers to remember an already remembered target');

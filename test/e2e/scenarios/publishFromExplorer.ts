@@ -11,6 +11,7 @@ import {
   DEMO_LABEL,
   acceptQuickPick,
   addDemoConnection,
+  answerPublishTarget,
   assertPasswordBox,
   clickNotificationButton,
   expandRow,
@@ -53,10 +54,8 @@ export const publishFromExplorer: Scenario = {
     assert.equal(before, undefined, 'the demo site already has the workbook: the scenario would prove nothing');
 
     await wb.explorerContextMenu(path.basename(samples.twbx), 'Publish to Tableau…');
-    // One connection: no connection prompt. Then project, name, mode, options.
-    await waitForPrompt(wb.page, 'Publish into which project?');
-    await shot(wb, 'publishFromExplorer-project', 'publish-pick-project');
-    await wb.pickQuickItem(PUBLISH_PROJECT);
+    // Where (connection if asked, project), then name, mode, options.
+    await answerPublishTarget(wb, PUBLISH_PROJECT, { name: 'publishFromExplorer-project' });
     await wb.typeInInputBox(WORKBOOK_NAME, { expectPrompt: 'Name of the workbook on Tableau' });
     await wb.pickQuickItem('Create new');
     await acceptQuickPick(wb.page, 'Options (press Enter to continue)');
@@ -73,7 +72,7 @@ export const publishFromExplorer: Scenario = {
     assert.equal(published.sha256, sha256File(samples.twbx), 'the published bytes differ from the local .twbx');
     assert.equal(published.size, fs.statSync(samples.twbx).size);
     assert.ok(await done.locator('.monaco-button', { hasText: 'Remember for Publish Again' }).isVisible(), 'no "Remember for Publish Again" offer');
-    await shot(wb, 'publishFromExplorer-done', 'publish-done');
+    await shot(wb, 'publishFromExplorer-done');
 
     // The tree shows the new workbook in its project.
     await openTableauView(wb);

@@ -64,7 +64,7 @@ export const readOnly: Scenario = {
     // Leave a picture of a read-only project's menu.
     await treeRow(wb, 'Campaign Results', 4).click({ button: 'right' });
     await wb.page.locator('.monaco-menu').first().waitFor({ state: 'visible' });
-    await shot(wb, 'readOnly-menu', 'read-only-menu');
+    await shot(wb, 'readOnly-menu');
     await wb.page.keyboard.press('Escape');
   },
 };

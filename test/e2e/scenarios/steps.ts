@@ -65,6 +65,30 @@ export async function assertPasswordBox(page: Page): Promise<void> {
   if (type !== 'password') throw new Error(`the secret box is of type "${type}", not "password": the secret would show on screen`);
 }
 
+/**
+ * Answers "where to publish": the connection pick when the extension asks it (it does once
+ * a last-used target exists), then the project pick.
+ */
+export async function answerPublishTarget(wb: Workbench, project: string, shotName?: { name: string; keepAs?: string }): Promise<void> {
+  const page = wb.page;
+  let askedConnection = false;
+  await waitFor(
+    async () => {
+      const text = `${await page.locator('.quick-input-widget').innerText().catch(() => '')} ${(await quickInput(page).getAttribute('placeholder').catch(() => null)) ?? ''}`;
+      if (!askedConnection && text.includes('Publish to which Tableau connection?')) {
+        askedConnection = true;
+        await wb.pickQuickItem(DEMO_LABEL);
+        return false;
+      }
+      return text.includes('Publish into which project?');
+    },
+    20_000,
+    'no "Publish into which project?" pick',
+  );
+  if (shotName) await shot(wb, shotName.name, shotName.keepAs);
+  await wb.pickQuickItem(project);
+}
+
 /** Accepts the open quick pick as it is (multi-select "Options" pick: Enter = OK). */
 export async function acceptQuickPick(page: Page, expectText?: string): Promise<void> {
   if (expectText) await waitForPrompt(page, expectText);

@@ -35,7 +35,7 @@ export const tree: Scenario = {
     const shownText = (await loadMore.innerText()).replace(/\s+/g, ' ');
     assert.match(shownText, /100 shown/, `"Load more..." row reads "${shownText}"`);
     assert.equal(await treeRow(wb, 'Archived Report 101', 5).count(), 0, 'item 101 is shown before "Load more..."');
-    await shot(wb, 'tree-load-more', 'tree-load-more');
+    await shot(wb, 'tree-load-more');
     await loadMore.click();
     const last = treeRow(wb, 'Archived Report 130', 5);
     await scrollTreeTo(wb, last, '"Archived Report 130" (the second page)');

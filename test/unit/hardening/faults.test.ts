@@ -200,3 +200,14 @@ describe('hardening: fault table', function () {
     assert.ok((t.default as number) > 0 && (t.default as number) <= 600);
   });
 });
+
+describe('hardening: proxy settings of the VS Code layer', () => {
+  it('http.proxy wins; without it HTTPS_PROXY / HTTP_PROXY apply, and NO_PROXY excludes', async () => {
+    const { httpOptionsFrom } = await import('../../../src/vscode/connections/httpSettings');
+    const env = { HTTPS_PROXY: 'http://env-proxy:3128', NO_PROXY: 'internal.example' };
+    assert.equal(httpOptionsFrom({ proxy: 'http://settings-proxy:8080', serverUrl: 'https://t.example', env }).options.proxyUrl, 'http://settings-proxy:8080');
+    assert.equal(httpOptionsFrom({ serverUrl: 'https://t.example', env }).options.proxyUrl, 'http://env-proxy:3128');
+    assert.equal(httpOptionsFrom({ serverUrl: 'https://tableau.internal.example', env }).options.proxyUrl, undefined);
+    assert.equal(httpOptionsFrom({ serverUrl: 'https://t.example', env: {} }).options.proxyUrl, undefined);
+  });
+});

@@ -22,7 +22,7 @@ import { caseClient, hardConfig, itemsNamed, patCredential, PATS, projectIdOn, t
 const HOSTILE_NAME = `Q1 'Sales' "&" <Ünïcödé> 売上 📈 a\\b`;
 
 describe('hardening: hostile input from the user and the workspace', function () {
-  this.timeout(30_000);
+  this.timeout(120_000);
   let sim: RunningSimulator;
   let cc: CaseClient;
   let tmp: ReturnType<typeof tempDir>;
