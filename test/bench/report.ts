@@ -36,7 +36,7 @@ export function summaryRows(r: BenchResults): Row[] {
   }
   const tr = r.tree;
   if (tr) {
-    rows.push([`Tree top level (${tr.projects} projects, ${tr.workbooks} workbooks)`, `${ms(tr.topLevel.ms)}, ${tr.topLevel.requests} request(s)`, '<= 2 requests', ok(tr.goals.topLevelRequests)]);
+    rows.push([`Tree top level (${tr.projects} projects, ${tr.workbooks} workbooks; session already signed in)`, `${ms(tr.topLevel.ms)}, ${tr.topLevel.requests} request(s)`, '<= 2 requests', ok(tr.goals.topLevelRequests)]);
     for (const k of ['groupClientSide', 'projectNameFilter'] as const) {
       const o = tr.oneProject[k];
       rows.push([`One project's workbooks, ${k}`, `first ${ms(o.cold.ms)} / ${o.cold.requests} req; next project ${ms(o.warm.ms)} / ${o.warm.requests} req`, '', '']);

@@ -9,7 +9,7 @@ import { run } from './lib/procs';
 
 export interface StartupResult {
   /** How the sizes were obtained. */
-  build: 'production (npm run package, this run)' | 'as found in dist/ (npm run build: not minified)';
+  build: string;
   packageError?: string;
   extensionJsBytes?: number;
   cliJsBytes?: number;
@@ -25,14 +25,16 @@ export async function benchStartup(opts: { runPackage: boolean }, log: (l: strin
   const root = repoRoot();
   const vsix = path.join(root, 'tableau-publisher.vsix');
   const started = Date.now();
-  let build: StartupResult['build'] = 'as found in dist/ (npm run build: not minified)';
+  let build = 'as found in dist/';
   let packageError: string | undefined;
   if (opts.runPackage) {
     log('  npm run package ...');
     const r = await run('npm', ['run', 'package'], { cwd: root, timeoutMs: 5 * 60_000 });
     if (r.code === 0) build = 'production (npm run package, this run)';
-    else packageError = `npm run package exited with ${r.code ?? r.signal}: ${(r.stderr || r.stdout).trim().slice(-600)}`;
+    else packageError = `npm run package exited with ${r.code ?? r.signal}: ${errorLine(r.stderr + r.stdout)}`;
   }
+  const ext = path.join(root, 'dist', 'extension.js');
+  if (!build.startsWith('production') && fs.existsSync(ext)) build += isMinified(ext) ? ' (minified)' : ' (npm run build: not minified)';
   const result: StartupResult = {
     build,
     packageError,
@@ -45,8 +47,8 @@ export async function benchStartup(opts: { runPackage: boolean }, log: (l: strin
     result.vsixBytes = vsixBytes;
     if (fs.statSync(vsix).mtimeMs < started) result.vsixNote = `from an earlier npm run package (${fs.statSync(vsix).mtime.toISOString()})`;
   } else result.vsixNote = 'no tableau-publisher.vsix (run npm run package)';
-  if (opts.runPackage && build.startsWith('production')) {
-    // Put the development build back: other tools in this checkout expect source maps.
+  if (opts.runPackage) {
+    // Put the development build back (package rebuilds dist/ for production even when vsce then fails).
     await run('npm', ['run', 'build'], { cwd: root, timeoutMs: 5 * 60_000 });
   }
   const act = findActivation(path.join(root, 'test-artifacts'));
@@ -77,4 +79,18 @@ function findActivation(dir: string): { ms: number; source: string } | undefined
   };
   walk(dir);
   return best && { ms: best.ms, source: best.source };
+}
+
+/** The line that says what went wrong (npm prints warnings first), kept short for the table. */
+function errorLine(output: string): string {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const line = lines.find((l) => /\bERROR\b|error:/i.test(l)) ?? lines[lines.length - 1] ?? '';
+  return line.length > 240 ? `${line.slice(0, 240)}...` : line;
+}
+
+/** A minified bundle has very long lines; esbuild's readable output averages well under 100 characters. */
+function isMinified(file: string): boolean {
+  const text = fs.readFileSync(file, 'utf8');
+  const lines = text.split('\n').length;
+  return text.length / lines > 500;
 }

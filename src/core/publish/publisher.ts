@@ -222,11 +222,27 @@ class PublishRun {
 
   private send(method: 'POST' | 'PUT', path: string, msg: MultipartMessage, query?: ApiRequest['query']): Promise<unknown> {
     this.requests++;
+    let sentWhole = false;
+    const body: AsyncIterable<Uint8Array> = {
+      async *[Symbol.asyncIterator]() {
+        sentWhole = false;
+        yield* msg.body;
+        sentWhole = true; // the HTTP layer asked past the last byte: the whole request is on its way
+      },
+    };
     return this.client
-      .request({ method, path, query, body: msg.body, contentType: msg.contentType, contentLength: msg.contentLength, replaySafe: true, signal: this.signal, action: method === 'PUT' ? 'upload a chunk' : 'publish' })
+      .request({ method, path, query, body, contentType: msg.contentType, contentLength: msg.contentLength, replaySafe: true, signal: this.signal, action: method === 'PUT' ? 'upload a chunk' : 'publish' })
       .catch((e: unknown) => {
         // The body's own failure (file changed, cancelled) is the real cause of a broken request.
-        throw msg.failure() ?? (this.signal?.aborted ? new TableauError({ reason: 'cancelled', message: 'Cancelled.', cause: e }) : e);
+        const failure = msg.failure();
+        if (failure || !this.signal?.aborted) throw failure ?? e;
+        // A chunk alone publishes nothing; a whole publish POST may still be completed by the server.
+        let message = 'Cancelled.';
+        if (method === 'POST' && sentWhole) {
+          message = `Cancelled after the whole publish request of "${this.name}" was sent: Tableau may still complete it; check the project before publishing again.`;
+          this.log.warn(message);
+        }
+        throw new TableauError({ reason: 'cancelled', message, cause: e });
       });
   }
 

@@ -14,6 +14,7 @@ import {
   answerPublishTarget,
   assertPasswordBox,
   clickNotificationButton,
+  expandOwnSite,
   expandRow,
   openTableauView,
   shot,
@@ -77,10 +78,10 @@ export const publishFromExplorer: Scenario = {
     // The tree shows the new workbook in its project.
     await openTableauView(wb);
     await expandRow(wb, DEMO_LABEL, 1);
-    await expandRow(wb, 'Sales', 2);
+    await expandOwnSite(wb);
     await expandRow(wb, PUBLISH_PROJECT, 3);
     await treeRow(wb, WORKBOOK_NAME, 4).waitFor({ state: 'visible', timeout: 20_000 });
-    await shot(wb, 'publishFromExplorer-tree', 'publish-tree');
+    await shot(wb, 'publishFromExplorer-tree');
 
     // Answer the remember offer: the target lands in the workspace manifest, without secrets.
     await clickNotificationButton(wb, `Published "${WORKBOOK_NAME}"`, 'Remember for Publish Again');

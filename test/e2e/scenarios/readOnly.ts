@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { type Workbench } from '../harness';
 import { type Scenario } from '../scenario';
-import { DEMO_LABEL, addDemoConnection, expandRow, openTableauView, shot, statusBarItem, treeRow } from './steps';
+import { DEMO_LABEL, addDemoConnection, expandOwnSite, expandRow, openTableauView, shot, statusBarItem, treeRow } from './steps';
 
 /** Right-clicks a Tableau tree row and returns its context menu's item labels (menu closed after). */
 async function menuOf(wb: Workbench, label: string, level: number): Promise<string[]> {
@@ -36,7 +36,7 @@ export const readOnly: Scenario = {
     await addDemoConnection(ctx);
     await openTableauView(wb);
     await expandRow(wb, DEMO_LABEL, 1);
-    await expandRow(wb, 'Sales', 2);
+    await expandOwnSite(wb);
     await expandRow(wb, 'Marketing', 3);
 
     // Writable: the actions are there.
@@ -47,7 +47,7 @@ export const readOnly: Scenario = {
     await wb.waitForNotification(`"${DEMO_LABEL}" is now read-only`);
     await statusBarItem(wb.page, DEMO_LABEL).locator('.codicon-lock').waitFor({ state: 'visible', timeout: 10_000 });
     await treeRow(wb, DEMO_LABEL, 1).filter({ hasText: 'read-only' }).waitFor({ state: 'visible', timeout: 15_000 });
-    await expandRow(wb, 'Sales', 2);
+    await expandOwnSite(wb);
     await expandRow(wb, 'Marketing', 3);
 
     const nodes: [string, number][] = [['Marketing', 3], ['Campaign Results', 4], ['Campaign Spend', 4]];

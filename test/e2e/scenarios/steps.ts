@@ -126,6 +126,18 @@ export async function expandRow(wb: Workbench, label: string, level?: number, ti
   return row;
 }
 
+/**
+ * Expands the connection's own site: the first site row under it (the tree lists the site
+ * the connection signs in to first, whatever its display name).
+ */
+export async function expandOwnSite(wb: Workbench, timeoutMs = 30_000): Promise<Locator> {
+  const row = wb.page.locator('[id="workbench.view.extension.tableau"] .monaco-list-row[aria-level="2"]').first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', timeoutMs, 'the connection\'s site did not expand');
+  return row;
+}
+
 /** Scrolls the Tableau tree down until `row` is drawn (the list only renders what is on screen). */
 export async function scrollTreeTo(wb: Workbench, row: Locator, what: string, maxScrolls = 60): Promise<void> {
   const list = wb.page.locator('[id="workbench.view.extension.tableau"] .monaco-list').first();

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { type Scenario } from '../scenario';
 import { shot, waitForPrompt } from './steps';
 
-const STEPS = ['Connect to Tableau', 'Browse your content', 'Publish a file', 'Remember the target, then Publish Again'];
+const STEPS = ['Connect to Tableau', 'Browse your content', 'Publish a file', 'Publish again in one step'];
 
 export const walkthrough: Scenario = {
   name: 'walkthrough',

@@ -76,6 +76,22 @@ describe('publish: resilience', function () {
     assert.equal(h.sim.state().counters.requests['POST /api/{v}/sites/{site}/datasources'] ?? 0, commitsBefore);
   });
 
+  it('says the server may still complete a publish cancelled after its whole request was sent', async () => {
+    const p = h.tmp.file('Sent Whole.twbx', twbxBytes());
+    const fired = h.sim.state().counters.faultsFired;
+    h.sim.injectFault({ match: { method: 'POST', pathPattern: '/workbooks$' }, action: { hang: true } });
+    const ac = new AbortController();
+    const warnings: string[] = [];
+    const logger = { trace() {}, debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
+    const running = publish(h.conn.client, { filePath: p, projectId, mode: 'createnew' }, { ...chunked, signal: ac.signal, logger });
+    // The server holds the request; a small body is all sent well before the cancel.
+    while (h.sim.state().counters.faultsFired === fired) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 300));
+    ac.abort();
+    await assert.rejects(running, (e) => isCancellation(e) && /may still complete it/.test((e as Error).message));
+    assert.ok(warnings.some((w) => /Sent Whole.*may still complete it/.test(w)), warnings.join('\n'));
+  });
+
   it('stops with fileChanged when the file changes mid-upload, publishing nothing', async () => {
     const p = h.tmp.file('Changing.hyper', hyperBytes(200_000, 5));
     let touched = false;
