@@ -45,10 +45,10 @@ export async function makeHyperFile(size: number, name = 'Bench Extract.hyper'):
   try {
     for (let pos = 0, n = 0; pos < size; pos += BLOCK, n++) {
       block.writeUInt32LE(n, 8);
-      const len = Math.min(BLOCK, size - pos);
-      if (pos === 0) block.write('Hyper', 0, 'latin1');
-      await fh.write(block, 0, len, pos);
+      await fh.write(block, 0, Math.min(BLOCK, size - pos), pos);
     }
+    const header = Buffer.from('Hyper', 'latin1');
+    await fh.write(header, 0, Math.min(header.length, size), 0);
   } finally {
     await fh.close();
   }
