@@ -10,6 +10,7 @@ import { DEMO_LABEL, addDemoConnection, expandOwnSite, expandRow, openTableauVie
 async function menuOf(wb: Workbench, label: string, level: number): Promise<string[]> {
   const row = treeRow(wb, label, level);
   await row.waitFor({ state: 'visible', timeout: 20_000 });
+  await dismissHover(wb);
   await row.click({ button: 'right' });
   const items = wb.page.locator('.monaco-menu .action-item .action-label');
   await items.first().waitFor({ state: 'visible', timeout: 10_000 });
@@ -17,6 +18,12 @@ async function menuOf(wb: Workbench, label: string, level: number): Promise<stri
   await wb.page.keyboard.press('Escape');
   await wb.page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
   return labels;
+}
+
+/** Moves the mouse off the tree so a row's hover tooltip closes (it would swallow the next click). */
+async function dismissHover(wb: Workbench): Promise<void> {
+  await wb.page.mouse.move(900, 450);
+  await wb.page.locator('.context-view .monaco-hover').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
 }
 
 /** Labels of the inline action buttons a row shows on hover. */
@@ -62,6 +69,7 @@ export const readOnly: Scenario = {
       assert.ok(!inline.some((a) => a.startsWith('Publish to Tableau')), `read-only "${label}" has an inline publish action: ${JSON.stringify(inline)}`);
     }
     // Leave a picture of a read-only project's menu.
+    await dismissHover(wb);
     await treeRow(wb, 'Campaign Results', 4).click({ button: 'right' });
     await wb.page.locator('.monaco-menu').first().waitFor({ state: 'visible' });
     await shot(wb, 'readOnly-menu');
