@@ -7,6 +7,7 @@ import { TableauSession } from '../core/auth/session';
 import { TableauError } from '../core/errors';
 import { HttpClient, proxyFromEnv } from '../core/http/httpClient';
 import { parseServerAddress } from '../core/http/serverAddress';
+import { scopesFor } from '../core/auth/jwt';
 import type { Logger } from '../core/logger';
 import type { CommonArgs } from './args';
 import { usageError } from './exitCodes';
@@ -61,10 +62,15 @@ function within(p: Promise<unknown>, ms: number): Promise<boolean> {
   return Promise.race([p.then(() => true, () => true), late]).finally(() => clearTimeout(timer));
 }
 
-export function openConnection(args: CommonArgs, e: NodeJS.ProcessEnv, logger: Logger): CliConnection {
+export function openConnection(args: CommonArgs & { command: string }, e: NodeJS.ProcessEnv, logger: Logger): CliConnection {
   const serverInput = args.server ?? env(e, 'TABLEAU_SERVER');
   if (!serverInput) throw usageError('No server: pass --server URL or set TABLEAU_SERVER.');
   const server = parseServerAddress(serverInput);
+  if (!server.isHttps && !server.isLoopback) {
+    logger.warn(
+      `${server.serverUrl} uses plain http://: your credentials and session token cross the network unencrypted. Use https:// unless this network is trusted.`,
+    );
+  }
   const credential = credentialFromEnv(e);
   registerCredentialSecrets(credential);
   const site = args.site ?? e.TABLEAU_SITE ?? server.siteContentUrl ?? '';
@@ -79,7 +85,9 @@ export function openConnection(args: CommonArgs, e: NodeJS.ProcessEnv, logger: L
   }
   const http = new HttpClient({ caPem, proxyUrl: proxyFromEnv(server.serverUrl, e), logger });
   const api = new TableauRestApi({ server, http, logger });
-  const session = new TableauSession({ api, credential, siteContentUrl: site, logger });
+  // A connected app's JWT carries only what this command needs: listing never holds publish rights.
+  const scopes = credential.kind === 'connectedApp' ? scopesFor(args.command === 'publish' ? 'publish' : 'read') : undefined;
+  const session = new TableauSession({ api, credential, siteContentUrl: site, scopes, logger });
   return {
     client: new TableauClient(session),
     session,
