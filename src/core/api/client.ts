@@ -59,8 +59,8 @@ export class TableauClient {
   }
 
   /** A read: replay-safe, retried on 429 / 503. */
-  private read(path: string, signal: AbortSignal | undefined, action: string, query?: ApiRequest['query']): Promise<Obj> {
-    return withRetry(() => this.request({ method: 'GET', path, query, signal, action, replaySafe: true }), { ...this.opts.retry, signal });
+  private read(path: string, signal: AbortSignal | undefined, action: string, query?: ApiRequest['query'], format?: ApiRequest['format']): Promise<Obj> {
+    return withRetry(() => this.request({ method: 'GET', path, query, signal, action, format, replaySafe: true }), { ...this.opts.retry, signal });
   }
 
   private list<T>(path: string, collection: string, item: string, map: (o: Obj) => T, action: string, opts: ListOptions = {}): Promise<Page<T>> {
@@ -71,7 +71,8 @@ export class TableauClient {
       sort: opts.sort || undefined,
       fields: opts.fields || undefined,
     };
-    return this.read(path, opts.signal, action, query).then((ts) => toPage(ts, collection, item, map));
+    // Pages of up to 1000 items: JSON decodes several times faster than XML (see npm run bench).
+    return this.read(path, opts.signal, action, query, 'json').then((ts) => toPage(ts, collection, item, map));
   }
 
   private all<T>(page: (o: ListOptions) => Promise<Page<T>>, opts: ListOptions = {}): Promise<T[]> {

@@ -29,6 +29,12 @@ export interface ApiRequest {
   followRedirects?: boolean;
   /** For messages: what the call does ("list projects"). Added to the contract. */
   action?: string;
+  /**
+   * The answer format to ask for, overriding the API's default. Listings ask for JSON: it
+   * decodes several times faster than XML on big pages, and an answer in XML (a server
+   * that ignores Accept) is still decoded.
+   */
+  format?: 'xml' | 'json';
 }
 
 /** Used when the server does not answer serverInfo (very old servers, or a path a proxy blocks). */
@@ -181,7 +187,9 @@ export class TableauRestApi {
     const origin = new URL(url).origin;
     for (let hops = 0; ; hops++) {
       // A download answers with the file itself; only ask for a format when the answer is a tsResponse.
-      const headers: Record<string, string> = { ...(req.responseSink ? {} : { accept: this.accept }), ...(req.headers ?? {}) };
+      const format = req.format ?? this.format;
+      const accept = format === 'json' ? 'application/json' : 'application/xml';
+      const headers: Record<string, string> = { ...(req.responseSink ? {} : { accept }), ...(req.headers ?? {}) };
       // Never hand the session token to another origin (a CDN or storage redirect).
       if (new URL(url).origin === origin) headers['x-tableau-auth'] = token;
       if (req.contentType) headers['content-type'] = req.contentType;
@@ -201,7 +209,7 @@ export class TableauRestApi {
         continue;
       }
       if (req.responseSink && res.status >= 200 && res.status < 300) return {};
-      return decodeResponse(res, { action: req.action, expect: this.format });
+      return decodeResponse(res, { action: req.action, expect: format });
     }
   }
 }

@@ -80,6 +80,23 @@ describe('core REST layer against the simulator: TableauClient', function () {
     assert.deepEqual(page.items.map((w) => w.name), ['Archived Report 007']);
   });
 
+  it('asks for JSON on listings and still decodes a server that answers them in XML', async () => {
+    const asJson = await s.client.listProjects({ pageSize: 5 });
+    sim.injectFault({
+      match: { method: 'GET', pathPattern: '/projects$' },
+      action: {
+        contentType: 'application/xml',
+        body:
+          '<?xml version="1.0" encoding="UTF-8"?><tsResponse xmlns="http://tableau.com/api"><pagination pageNumber="1" pageSize="5" totalAvailable="1"/>' +
+          '<projects><project id="p-xml" name="Old &amp; XML"/></projects></tsResponse>',
+      },
+    });
+    const asXml = await s.client.listProjects({ pageSize: 5 });
+    assert.ok(asJson.items.length > 0);
+    assert.deepEqual(asXml.items.map((p) => [p.id, p.name]), [['p-xml', 'Old & XML']]);
+    assert.equal(asXml.pagination.totalAvailable, 1);
+  });
+
   it('decodes JSON answers to the same models as XML', async () => {
     const accepts = new Set<string | undefined>();
     const orig = json.http.request.bind(json.http);

@@ -48,7 +48,8 @@ const CASES: HostileCase[] = [
   { name: '100 MB answer, chunked (size unknown up front)', call: 'read', fault: { match: READ, action: { bodyBytes: 100 * 1024 * 1024, chunked: true, contentType: XML } }, expect: 'responseTooLarge', message: /larger than 16 MiB/, maxMs: 8000 },
   { name: 'HTML page with status 200 (read)', call: 'read', fault: { match: READ, action: { html: true } }, expect: 'notTableauResponse', message: /HTML page/ },
   { name: 'HTML single-sign-on page with status 200 (sign-in)', call: 'signIn', fault: { match: SIGN_IN, action: { html: true } }, expect: 'notTableauResponse', message: /HTML page/ },
-  { name: 'JSON where XML is expected', call: 'read', fault: { match: READ, action: { body: '{"projects":{"project":[{"id":"p1","name":"x"}]}}', contentType: 'application/json' } }, expect: 'notTableauResponse', message: /JSON where/ },
+  // Listings ask for JSON (faster to decode); sign-in asks for XML and must refuse JSON.
+  { name: 'JSON where XML is expected', call: 'signIn', fault: { match: SIGN_IN, action: { body: '{"credentials":{"token":"t","site":{"id":"s"},"user":{"id":"u"}}}', contentType: 'application/json' } }, expect: 'notTableauResponse', message: /JSON where/ },
   { name: 'invalid UTF-8', call: 'read', fault: { match: READ, action: { bodyBase64: Buffer.concat([Buffer.from('<tsResponse><projects><project id="p1" name="'), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from('"/></projects></tsResponse>')]).toString('base64'), contentType: XML } }, expect: 'malformedResponse', message: /not valid UTF-8/ },
   { name: 'plain text with status 200', call: 'read', fault: { match: READ, action: { body: 'OK' } }, expect: 'notTableauResponse', message: /neither XML nor JSON/ },
   { name: 'XML that is not a tsResponse', call: 'read', fault: { match: READ, action: { body: '<rss><channel/></rss>', contentType: XML } }, expect: 'notTableauResponse', message: /no tsResponse/ },
