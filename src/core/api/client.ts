@@ -39,6 +39,8 @@ export interface ClientOptions {
   pageConcurrency?: number;
   /** Retry policy for reads (429 / 503). */
   retry?: Omit<RetryOptions, 'signal'>;
+  /** Answer format for listings (default 'json': several times faster to decode than XML on big pages). */
+  listFormat?: 'xml' | 'json';
 }
 
 /** The high-level Tableau API on top of a session. Every call takes an AbortSignal; every error is a TableauError. */
@@ -72,7 +74,7 @@ export class TableauClient {
       fields: opts.fields || undefined,
     };
     // Pages of up to 1000 items: JSON decodes several times faster than XML (see npm run bench).
-    return this.read(path, opts.signal, action, query, 'json').then((ts) => toPage(ts, collection, item, map));
+    return this.read(path, opts.signal, action, query, this.opts.listFormat ?? 'json').then((ts) => toPage(ts, collection, item, map));
   }
 
   private all<T>(page: (o: ListOptions) => Promise<Page<T>>, opts: ListOptions = {}): Promise<T[]> {

@@ -18,7 +18,7 @@ export function benchClient(url: string, pat: BenchPat, format: 'xml' | 'json' =
   const api = new TableauRestApi({ server: parseServerAddress(url), http, format });
   const session = new TableauSession({ api, credential: { kind: 'pat', tokenName: pat.name, tokenSecret: pat.secret }, siteContentUrl: BENCH_SITE });
   return {
-    client: new TableauClient(session),
+    client: new TableauClient(session, { listFormat: format }),
     session,
     async close() {
       await session.signOut().catch(() => undefined);
