@@ -224,7 +224,20 @@ export class Workbench {
       await this.page.keyboard.press('Escape');
       throw new Error(`${notFound} (it shows ${JSON.stringify(shown.slice(0, 8).map((l) => l.trim()))})`);
     }
-    await row.click();
+    try {
+      await row.click({ timeout: 3_000 });
+    } catch {
+      // A hover tooltip left by the mouse's last position can cover the list: move the
+      // mouse away and try again, then fall back to Enter on the focused (matching) row.
+      await this.page.mouse.move(1, 450);
+      await this.page.waitForTimeout(300);
+      try {
+        await row.click({ timeout: 3_000 });
+      } catch {
+        if (!/\bfocused\b/.test((await row.getAttribute('class')) ?? '')) throw new Error(`${notFound} (its row could not be clicked)`);
+        await this.quickInput().press('Enter');
+      }
+    }
   }
 
   /** Shows the Extensions view filtered to installed extensions and returns the visible rows' text. */

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { requireScope } from './auth';
 import { type FilePart, parseMultipart } from './multipart';
 import { datasourceEl, jobEl, sizeMb, workbookEl } from './render';
+import { sheetNamesOfFile } from './sheets';
 import { actingRole, newJob, requireModify, siteCtx } from './routesContent';
 import type { Ctx, Route } from './server';
 import { canPublish, type DataSourceRec, isoNow, type ItemRec, luid, type ProjectRec, type StoredBlob, type UploadRec, type WorkbookRec } from './store';
@@ -49,7 +50,11 @@ function takeUpload(ctx: Ctx, id: string): UploadRec {
 }
 
 type Credential = NonNullable<ItemRec['credentials']>[number];
-interface Target { project: ProjectRec; name: string; description: string; showTabs: boolean; views: string[]; hiddenViews: string[]; connections: string[]; credentials: Credential[] }
+interface Target {
+  project: ProjectRec; name: string; description: string; showTabs: boolean; views: string[]; hiddenViews: string[]; connections: string[]; credentials: Credential[];
+  /** Sheets read from the published workbook file, when it could be read. */
+  fileSheets?: string[];
+}
 
 function credentialOf(c: unknown, conn?: unknown): Credential | undefined {
   if (!c) return undefined;
@@ -149,6 +154,7 @@ async function publish(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
     };
     await fs.promises.rename(source, blob.filePath!);
     file = undefined;
+    if (isWb) t.fileSheets = sheetNamesOfFile(blob.filePath!, type);
     if (upload) upload.consumed = true;
     const id = existing?.id ?? luid();
     const commit = (): ItemRec => commitItem(ctx, kind, id, t, type, mode, blob, existing);
@@ -185,7 +191,9 @@ function commitItem(ctx: Ctx, kind: ItemRec['kind'], id: string, t: Target, type
   };
   let rec: ItemRec;
   if (kind === 'workbook') {
-    const names = t.views.length ? t.views : (current as WorkbookRec | undefined)?.views.map((v) => v.name) ?? ['Sheet 1'];
+    // Tableau takes the views from the file, less the ones the payload hides; unreadable test bytes fall back.
+    const names = t.fileSheets?.filter((n) => !t.hiddenViews.includes(n))
+      ?? (t.views.length ? t.views : (current as WorkbookRec | undefined)?.views.map((v) => v.name) ?? ['Sheet 1']);
     rec = {
       ...base, kind, showTabs: t.showTabs, hiddenViews: t.hiddenViews,
       views: names.map((n) => ({ id: luid(`view:${id}:${n}`), name: n, contentUrl: `${base.contentUrl}/sheets/${n.replace(/[^A-Za-z0-9]/g, '')}` })),

@@ -1,11 +1,12 @@
 import * as tls from 'node:tls';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher, ProxyAgent } from 'undici';
 import { TableauError, throwIfAborted } from '../errors';
 import { globalRedactor, nullLogger, type Logger } from '../logger';
 import { isNoProxy } from './proxy';
 import { mapTransportError } from './transportErrors';
+import { undici } from './undici';
 import { defaultUserAgent } from './version';
 
 export { proxyFromEnv } from './proxy';
@@ -65,8 +66,8 @@ function discard(body: Dispatcher.ResponseData['body']): void {
 }
 
 export class HttpClient {
-  private readonly agent: Agent;
-  private readonly proxyAgent?: ProxyAgent;
+  /** Made on the first request, so that constructing a client does not load undici. */
+  private agents?: { agent: Agent; proxyAgent?: ProxyAgent };
   private readonly logger: Logger;
   private readonly userAgent: string;
   private readonly connectTimeoutMs: number;
@@ -79,9 +80,24 @@ export class HttpClient {
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 30_000;
     this.headersTimeoutMs = opts.headersTimeoutMs ?? 120_000;
     this.bodyTimeoutMs = opts.bodyTimeoutMs ?? 120_000;
+    if (opts.proxyUrl) {
+      // Parsed now so a bad proxy URL fails here. It may carry a password: keep it out of logs and messages.
+      const proxy = new URL(opts.proxyUrl);
+      globalRedactor.addSecret(decodeURIComponent(proxy.password));
+    }
+  }
+
+  private dispatcherFor(url: URL): Dispatcher {
+    const { agent, proxyAgent } = (this.agents ??= this.makeAgents());
+    if (proxyAgent && !isNoProxy(url, this.opts.noProxy)) return proxyAgent;
+    return agent;
+  }
+
+  private makeAgents(): { agent: Agent; proxyAgent?: ProxyAgent } {
+    const { Agent, ProxyAgent } = undici();
     const tlsOptions = {
-      ...(opts.caPem ? { ca: [...tls.rootCertificates, opts.caPem] } : {}),
-      rejectUnauthorized: opts.rejectUnauthorized ?? true,
+      ...(this.opts.caPem ? { ca: [...tls.rootCertificates, this.opts.caPem] } : {}),
+      rejectUnauthorized: this.opts.rejectUnauthorized ?? true,
       timeout: this.connectTimeoutMs,
     };
     const common = {
@@ -90,18 +106,9 @@ export class HttpClient {
       keepAliveTimeout: 10_000,
       keepAliveMaxTimeout: 60_000,
     };
-    this.agent = new Agent({ ...common, connect: tlsOptions });
-    if (opts.proxyUrl) {
-      const proxy = new URL(opts.proxyUrl);
-      // The proxy URL may carry a password; keep it out of logs and messages.
-      globalRedactor.addSecret(decodeURIComponent(proxy.password));
-      this.proxyAgent = new ProxyAgent({ ...common, uri: opts.proxyUrl, requestTls: tlsOptions, proxyTls: tlsOptions });
-    }
-  }
-
-  private dispatcherFor(url: URL): Dispatcher {
-    if (this.proxyAgent && !isNoProxy(url, this.opts.noProxy)) return this.proxyAgent;
-    return this.agent;
+    const agent = new Agent({ ...common, connect: tlsOptions });
+    const proxyUrl = this.opts.proxyUrl;
+    return { agent, proxyAgent: proxyUrl ? new ProxyAgent({ ...common, uri: proxyUrl, requestTls: tlsOptions, proxyTls: tlsOptions }) : undefined };
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
@@ -210,11 +217,13 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.agent.close(), this.proxyAgent?.close()]);
+    const a = this.agents;
+    if (a) await Promise.all([a.agent.close(), a.proxyAgent?.close()]);
   }
 
   /** Like close, but requests still under way are aborted rather than waited for (a cancelled CLI run facing a hung server). */
   async destroy(): Promise<void> {
-    await Promise.all([this.agent.destroy(), this.proxyAgent?.destroy()]);
+    const a = this.agents;
+    if (a) await Promise.all([a.agent.destroy(), a.proxyAgent?.destroy()]);
   }
 }

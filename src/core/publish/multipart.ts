@@ -151,22 +151,38 @@ export async function buildMultipart(parts: MultipartPart[], opts: MultipartOpti
       }
       const f = p.file!;
       const fh = await open(f.path, 'r');
+      // One read ahead: the disk reads the next block while the socket takes this one.
+      let ahead: Promise<Buffer> | undefined;
       try {
         let pos = f.start;
-        while (pos < f.end) {
+        const readAt = (at: number): Promise<Buffer> => {
+          const read = (async (): Promise<Buffer> => {
+            // A fresh buffer per read: the HTTP layer may still hold the previous one.
+            const buf = Buffer.allocUnsafe(Math.min(readSize, f.end - at));
+            const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+            if (bytesRead === 0) throw fileChanged(f.path); // it shrank under us
+            return bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+          })();
+          // It fails while the consumer holds the previous block: handled when awaited, not an unhandled rejection.
+          read.catch(() => undefined);
+          return read;
+        };
+        if (pos < f.end) ahead = readAt(pos);
+        while (ahead) {
           throwIfAborted(signal);
-          // A fresh buffer per read: the HTTP layer may still hold the previous one.
-          const buf = Buffer.allocUnsafe(Math.min(readSize, f.end - pos));
-          const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-          if (bytesRead === 0) throw fileChanged(f.path); // it shrank under us
-          pos += bytesRead;
-          fileSoFar += bytesRead;
-          yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+          const block = await ahead;
+          ahead = undefined;
+          pos += block.length;
+          if (pos < f.end) ahead = readAt(pos);
+          fileSoFar += block.length;
+          yield block;
           onFileBytes?.(fileSoFar, fileTotal);
         }
         const after = await fh.stat();
         if (after.size !== f.fingerprint.size || after.mtimeMs !== f.fingerprint.mtimeMs) throw fileChanged(f.path);
       } finally {
+        // A read still in flight (cancel, failure) must end before its file handle closes.
+        await ahead?.catch(() => undefined);
         await fh.close();
       }
     }
