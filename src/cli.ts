@@ -26,6 +26,14 @@ import('./cli/main')
     },
   )
   .finally(() => {
-    // The run is over and its outcome printed: a socket still held by a hung server must not keep the process alive.
+    // The run is over, its outcome printed and its connections closed (or given up on): exit
+    // once stdout and stderr have flushed. Waiting for the event loop to drain instead costs
+    // about 0.2 s of undici's timers winding down, or longer with a socket a hung server holds.
+    let flushing = 2;
+    const flushed = (): void => {
+      if (--flushing === 0) process.exit();
+    };
+    process.stdout.write('', flushed);
+    process.stderr.write('', flushed);
     setTimeout(() => process.exit(), 1000).unref();
   });

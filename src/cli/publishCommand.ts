@@ -67,9 +67,12 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
     const p = plans[i];
     const label = path.basename(p.file);
     try {
+      // The file is inspected while sign-in and the project lookup are on the wire, not after.
+      const inspected = inspectPackage(p.file);
+      inspected.catch(() => undefined); // awaited below; a failed lookup must not leave it unhandled
       const project = await projectFor(p.project);
       const o = p.target?.options ?? {};
-      const info = await inspectPackage(p.file);
+      const info = await inspected;
       const connectionCredentials = db ? credentialsFor(db, info.connections) : [];
       if (db && !info.connectionsParsed) out.logger.warn(`${label}: its connections could not be inspected, so no database credentials are embedded.`);
       if (info.kind !== 'workbook' && (args.showTabs !== undefined || args.hiddenViews)) out.logger.warn(`${label} is a data source: --show-tabs and --hidden-views apply to workbooks only.`);

@@ -55,11 +55,13 @@ export async function executePlans(services: Services, plans: PublishPlan[], sin
           sent = Math.max(sent, p.bytesSent);
           const pct = p.totalBytes ? Math.floor((p.bytesSent / p.totalBytes) * 100) : 0;
           const msg =
-            p.phase === 'job'
-              ? vscode.l10n.t('{0}: Tableau is processing ({1}%)', label, p.jobProgress ?? 0)
-              : p.phase === 'commit'
-                ? vscode.l10n.t('{0}: finishing', label)
-                : `${label}: ${formatBytes(p.bytesSent)} / ${formatBytes(p.totalBytes)} (${pct}%)`;
+            p.phase === 'inspect'
+              ? vscode.l10n.t('{0}: checking the file', label)
+              : p.phase === 'job'
+                ? vscode.l10n.t('{0}: Tableau is processing ({1}%)', label, p.jobProgress ?? 0)
+                : p.phase === 'commit'
+                  ? vscode.l10n.t('{0}: finishing', label)
+                  : `${label}: ${formatBytes(p.bytesSent)} / ${formatBytes(p.totalBytes)} (${pct}%)`;
           sink.report(msg, (step / total) * 100);
         },
       });

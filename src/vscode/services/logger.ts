@@ -11,7 +11,15 @@ let channel: vscode.LogOutputChannel | undefined;
 export function createLogger(context: vscode.ExtensionContext): Logger {
   const ch = vscode.window.createOutputChannel('Tableau Publisher', { log: true });
   channel = ch;
-  context.subscriptions.push(ch, { dispose: () => (channel = channel === ch ? undefined : channel) });
+  // Sign-outs on deactivate still log after VS Code has disposed the channel: drop those
+  // lines instead of throwing "Channel has been closed" into the extension host.
+  let open = true;
+  context.subscriptions.push(ch, {
+    dispose: () => {
+      open = false;
+      channel = channel === ch ? undefined : channel;
+    },
+  });
   let trace = vscode.workspace.getConfiguration('tableau').get<boolean>('trace', false);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -19,11 +27,15 @@ export function createLogger(context: vscode.ExtensionContext): Logger {
     }),
   );
   const sink = (level: LogLevel, line: string): void => {
-    if (level === 'trace' && !trace) return;
+    if (!open || (level === 'trace' && !trace)) return;
     // LogOutputChannel filters by its own level too; trace goes out as debug so the
     // setting alone decides whether it shows.
-    if (level === 'trace') ch.debug(line);
-    else ch[level](line);
+    try {
+      if (level === 'trace') ch.debug(line);
+      else ch[level](line);
+    } catch {
+      open = false; // closed under us (window closing): nothing left to write to
+    }
   };
   return new RedactingLogger(sink);
 }

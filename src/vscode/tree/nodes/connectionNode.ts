@@ -64,9 +64,6 @@ export class ConnectionNode extends ContentNode {
   private async listSites(signal?: AbortSignal): Promise<Site[]> {
     const client = await this.ctx.services.connections.getClient(this.profile.id, { signal });
     const own: Site = { id: '', name: this.profile.siteContentUrl || vscode.l10n.t('Default site'), contentUrl: this.profile.siteContentUrl };
-    // A PAT allows one live session, on one site: browsing a second site would end the
-    // first site's session. Other sites are reached with "Switch Site" instead.
-    if (this.profile.authKind === 'pat') return [own];
     let listed: Site[] = [];
     try {
       listed = await client.listSites({ signal });
