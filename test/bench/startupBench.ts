@@ -3,6 +3,7 @@
  * activation time the real VS Code harness measured (read from its results, never guessed).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from './lib/paths';
 import { run } from './lib/procs';
@@ -13,6 +14,8 @@ export interface StartupResult {
   packageError?: string;
   extensionJsBytes?: number;
   cliJsBytes?: number;
+  /** undici, loaded on the first request only (not at activation). */
+  undiciJsBytes?: number;
   vsixBytes?: number;
   vsixNote?: string;
   activationMs?: number;
@@ -40,6 +43,7 @@ export async function benchStartup(opts: { runPackage: boolean }, log: (l: strin
     packageError,
     extensionJsBytes: size(path.join(root, 'dist', 'extension.js')),
     cliJsBytes: size(path.join(root, 'dist', 'cli.js')),
+    undiciJsBytes: size(path.join(root, 'dist', 'undici.js')),
     activationSource: 'not measured',
   };
   const vsixBytes = size(vsix);
@@ -51,33 +55,48 @@ export async function benchStartup(opts: { runPackage: boolean }, log: (l: strin
     // Put the development build back (package rebuilds dist/ for production even when vsce then fails).
     await run('npm', ['run', 'build'], { cwd: root, timeoutMs: 5 * 60_000 });
   }
-  const act = findActivation(path.join(root, 'test-artifacts'));
+  const act = findActivation([path.join(root, 'test-artifacts'), ...e2eKeptDirs()]);
   if (act) [result.activationMs, result.activationSource] = [act.ms, act.source];
   return result;
 }
 
-/** The newest activation time in a results JSON under test-artifacts/ (the suite's SuiteResults shape, or a bare activationMs). */
-function findActivation(dir: string): { ms: number; source: string } | undefined {
-  if (!fs.existsSync(dir)) return undefined;
+/**
+ * The e2e driver (test/e2e/run.ts) has the suite write its results into its temporary folder,
+ * os.tmpdir()/tableau-e2e-XXXX/suite-results.json, which stays after `run.js --keep`.
+ */
+function e2eKeptDirs(): string[] {
+  const tmp = os.tmpdir();
+  return fs.readdirSync(tmp).filter((n) => /^tableau-e2e-[A-Za-z0-9]+$/.test(n)).map((n) => path.join(tmp, n)).filter((d) => fs.existsSync(path.join(d, 'suite-results.json')));
+}
+
+/** The newest activation time in a results JSON under these folders (the suite's SuiteResults shape, or a bare activationMs). */
+function findActivation(dirs: string[]): { ms: number; source: string } | undefined {
   let best: { ms: number; source: string; mtime: number } | undefined;
+  const consider = (p: string): void => {
+    let o: { activationMs?: unknown; activation?: { activationMs?: unknown; alreadyActive?: unknown } };
+    try {
+      o = JSON.parse(fs.readFileSync(p, 'utf8')) as typeof o;
+    } catch {
+      return;
+    }
+    const ms = typeof o?.activation?.activationMs === 'number' && o.activation.alreadyActive !== true ? o.activation.activationMs : typeof o?.activationMs === 'number' ? o.activationMs : undefined;
+    const mtime = fs.statSync(p).mtimeMs;
+    const where = p.startsWith(repoRoot()) ? path.relative(repoRoot(), p) : p;
+    if (ms !== undefined && (!best || mtime > best.mtime)) best = { ms, mtime, source: `${where} (${new Date(mtime).toISOString()})` };
+  };
   const walk = (d: string): void => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.json')) {
-        let o: { activationMs?: unknown; activation?: { activationMs?: unknown; alreadyActive?: unknown } };
-        try {
-          o = JSON.parse(fs.readFileSync(p, 'utf8')) as typeof o;
-        } catch {
-          continue;
-        }
-        const ms = typeof o?.activation?.activationMs === 'number' && o.activation.alreadyActive !== true ? o.activation.activationMs : typeof o?.activationMs === 'number' ? o.activationMs : undefined;
-        const mtime = fs.statSync(p).mtimeMs;
-        if (ms !== undefined && (!best || mtime > best.mtime)) best = { ms, mtime, source: `${path.relative(repoRoot(), p)} (${new Date(mtime).toISOString()})` };
-      }
+      else if (e.name.endsWith('.json')) consider(p);
     }
   };
-  walk(dir);
+  // A kept e2e folder also holds a whole code-server profile: read only the suite's file there.
+  for (const d of dirs) {
+    if (!fs.existsSync(d)) continue;
+    if (d.startsWith(os.tmpdir())) consider(path.join(d, 'suite-results.json'));
+    else walk(d);
+  }
   return best && { ms: best.ms, source: best.source };
 }
 

@@ -4,6 +4,8 @@ import { type Scenario } from '../scenario';
 import { addConnection } from './addConnection';
 import { accountsSignOut } from './accountsSignOut';
 import { bigHyper } from './bigHyper';
+import { download } from './download';
+import { dragToPublish } from './dragToPublish';
 import { publishAgain } from './publishAgain';
 import { publishFromExplorer } from './publishFromExplorer';
 import { readOnly } from './readOnly';
@@ -11,4 +13,4 @@ import { tree } from './tree';
 import { walkthrough } from './walkthrough';
 import { workbenchLoads } from './workbenchLoads';
 
-export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough];
+export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish];

@@ -202,3 +202,67 @@ export function escapeRegExp(s: string): string {
 }
 
 export { artifactsDir };
+
+/** Right-clicks a Tableau tree row and runs `menuItem` from its context menu. */
+export async function treeContextMenu(wb: Workbench, row: Locator, menuItem: string): Promise<void> {
+  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  await row.click({ button: 'right' });
+  const item = wb.page.locator('.monaco-menu .action-item .action-label', { hasText: menuItem }).first();
+  try {
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+  } catch {
+    const shown = await wb.page.locator('.monaco-menu .action-item .action-label').allTextContents().catch(() => []);
+    await wb.page.keyboard.press('Escape');
+    throw new Error(`the tree row's context menu has no "${menuItem}" (it shows ${JSON.stringify(shown.map((s) => s.trim()).filter(Boolean))})`);
+  }
+  await wb.chooseMenuItem(item);
+}
+
+/** The Explorer row of `fileName` (the Explorer is shown first). */
+export async function explorerRow(wb: Workbench, fileName: string): Promise<Locator> {
+  await wb.page.keyboard.press('Control+Shift+E');
+  const exact = new RegExp(`^\\s*${escapeRegExp(fileName)}\\s*$`);
+  const row = wb.page.locator('.explorer-folders-view .monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: exact }) }).first();
+  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  return row;
+}
+
+/**
+ * Drags `source` onto `target` with the real mouse: press, small moves so the workbench
+ * sees an HTML5 dragstart, moves over the target (its dragover decides the drop effect),
+ * release. With `holdMs` the drag rests on `target` that long (e.g. an activity bar icon,
+ * which opens its view on a held drag) and `then` names where to drop instead.
+ */
+export async function dragOnto(page: Page, source: Locator, target: Locator, opts: { holdMs?: number; then?: () => Promise<Locator> } = {}): Promise<void> {
+  const centre = async (l: Locator, what: string): Promise<{ x: number; y: number }> => {
+    const box = await l.boundingBox();
+    if (!box) throw new Error(`drag ${what} is not on screen`);
+    return { x: box.x + Math.min(box.width / 2, 60), y: box.y + box.height / 2 };
+  };
+  const from = await centre(source, 'source');
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  try {
+    await page.mouse.move(from.x + 6, from.y + 6, { steps: 3 });
+    let to = await centre(target, 'target');
+    await page.mouse.move(to.x, to.y, { steps: 15 });
+    // Keep moving a little: dragover timers (hold-to-open) run only while events arrive.
+    const until = Date.now() + (opts.holdMs ?? 300);
+    for (let i = 0; Date.now() < until; i++) {
+      await page.mouse.move(to.x + (i % 2), to.y + 1, { steps: 1 });
+      await page.waitForTimeout(100);
+    }
+    if (opts.then) {
+      const final = await opts.then();
+      await final.waitFor({ state: 'visible', timeout: 5_000 });
+      to = await centre(final, 'drop target');
+      await page.mouse.move(to.x, to.y, { steps: 10 });
+      for (let i = 0; i < 4; i++) {
+        await page.mouse.move(to.x + (i % 2), to.y, { steps: 1 });
+        await page.waitForTimeout(100);
+      }
+    }
+  } finally {
+    await page.mouse.up();
+  }
+}

@@ -14,6 +14,8 @@ import { undiciLoaded } from '../../../src/core/http/undici';
 // This file runs from out/test/unit/startup/.
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const dist = (f: string): string => path.join(root, 'dist', f);
+// Loads the shipped bundles as Node would (they are not part of this test's bundle).
+const load = Module.createRequire(__filename);
 
 describe('lazy loading of the HTTP stack', () => {
   it('loads undici on the first request, not when a client is made', async () => {
@@ -43,7 +45,7 @@ describe('lazy loading of the HTTP stack', () => {
       assert.ok(!code.includes('llhttp'), `dist/${f} holds undici's code`);
       assert.match(code, /require\("\.\/undici\.js"\)/, `dist/${f} does not load ./undici.js`);
     }
-    const undici = require(dist('undici.js')) as { Agent?: unknown; ProxyAgent?: unknown };
+    const undici = load(dist('undici.js')) as { Agent?: unknown; ProxyAgent?: unknown };
     assert.equal(typeof undici.Agent, 'function');
     assert.equal(typeof undici.ProxyAgent, 'function');
     assert.equal(typeof (undici.Agent as { prototype: { request?: unknown } }).prototype.request, 'function', 'Dispatcher API methods missing');
@@ -65,7 +67,7 @@ describe('lazy loading of the HTTP stack', () => {
     };
     require.cache[stubPath] = { id: stubPath, filename: stubPath, loaded: true, exports: stub } as NodeJS.Module;
     try {
-      const ext = require(dist('extension.js')) as { activate?: unknown };
+      const ext = load(dist('extension.js')) as { activate?: unknown };
       assert.equal(typeof ext.activate, 'function');
       assert.equal(require.cache[dist('undici.js')], undefined, 'loading dist/extension.js loaded dist/undici.js');
     } finally {
