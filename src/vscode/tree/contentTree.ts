@@ -10,8 +10,13 @@ import { SiteNode } from './nodes/siteNode';
 import { ContentDragAndDrop } from './dragAndDrop';
 
 export const VIEW_ID = 'tableau.content';
-/** Measured by the benchmark; grouping answers every later expand from one cached listing. */
-const STRATEGY: ContentStrategyKind = 'groupClientSide';
+/**
+ * Chosen by `npm run bench` (10,000 workbooks in 1,000 projects): the first project a user
+ * opens shows in 2 requests and ~12 ms with a projectName filter, against 11 requests and
+ * ~1.7 s to list and group the whole site first; the filter's cost stays per project as
+ * sites grow, while grouping grows with the site.
+ */
+const STRATEGY: ContentStrategyKind = 'projectNameFilter';
 const DEFAULT_PAGE_SIZE = 100;
 
 /** Where to reveal something: enough to walk connection > site > project chain > item. */
