@@ -1,14 +1,8 @@
+import type { ListOptions } from '../../core/api/client';
 import type { DataSource, Page, Project, View, Workbook } from '../../core/models';
 
-/** The listing options the tree uses; a structural subset of the core's ListOptions. */
-export interface ContentListOptions {
-  pageSize?: number;
-  pageNumber?: number;
-  filter?: string;
-  sort?: string;
-  fields?: string;
-  signal?: AbortSignal;
-}
+/** The listing options the tree uses: the core's own. */
+export type ContentListOptions = ListOptions;
 
 /** What the tree needs from a signed-in TableauClient (the core's client satisfies it). */
 export interface ContentClient {
