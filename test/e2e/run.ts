@@ -113,17 +113,30 @@ async function main(): Promise<number> {
 
   if (args.only !== 'suite') {
     console.log('\nUI scenarios');
+    // A UI scenario that fails is run once more in a fresh window: the shared 2-core machine
+    // occasionally starves the workbench. A pass on the second try is printed as such, with
+    // the first failure, so a flaky scenario stays visible; two failures fail the run.
+    const retries = Number(process.env.TABLEAU_E2E_RETRIES ?? 1);
+    const flaky: string[] = [];
     for (const scenario of scenarios) {
       const t = Date.now();
-      const error = await runScenario(scenario, { browser, server, simulator, workspace, samples, manifest });
+      let error = await runScenario(scenario, { browser, server, simulator, workspace, samples, manifest });
+      let firstError: string | undefined;
+      for (let attempt = 0; error && attempt < retries; attempt++) {
+        firstError ??= error;
+        console.log(`  … ${scenario.name} failed (${Date.now() - t} ms), running it again:\n${error.replace(/^/gm, '      ')}`);
+        error = await runScenario(scenario, { browser, server, simulator, workspace, samples, manifest });
+      }
       if (error) {
         failed++;
         console.log(`  ✗ ${scenario.name} (${Date.now() - t} ms)\n${error.replace(/^/gm, '      ')}`);
       } else {
         passed++;
-        console.log(`  ✓ ${scenario.name} (${Date.now() - t} ms)`);
+        if (firstError) flaky.push(scenario.name);
+        console.log(`  ✓ ${scenario.name} (${Date.now() - t} ms)${firstError ? ' — passed on the second try (flaky)' : ''}`);
       }
     }
+    if (flaky.length > 0) console.log(`\nflaky (passed only on a second try): ${flaky.join(', ')}`);
   }
 
   await cleanupAll();
