@@ -32,6 +32,7 @@ export interface RevealTarget {
 /** The "Tableau" content tree: data provider, node cache, models per site, reveal. */
 export class ContentTree implements vscode.TreeDataProvider<ContentNode>, TreeContext, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<ContentNode | undefined>();
+  private lastConnectionsKey = '';
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly nodes = new Map<string, ContentNode>();
   private readonly models = new Map<string, SiteContentModel>();
@@ -49,7 +50,7 @@ export class ContentTree implements vscode.TreeDataProvider<ContentNode>, TreeCo
     this.disposables.push(
       this.view,
       this.emitter,
-      services.connections.onDidChange(() => this.refresh()),
+      services.connections.onDidChange(() => this.connectionsChanged()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tableau.pageSize')) {
           this.models.clear();
@@ -57,6 +58,7 @@ export class ContentTree implements vscode.TreeDataProvider<ContentNode>, TreeCo
         }
       }),
     );
+    this.lastConnectionsKey = this.connectionsKey();
   }
 
   dispose(): void {
@@ -110,6 +112,29 @@ export class ContentTree implements vscode.TreeDataProvider<ContentNode>, TreeCo
 
   getParent(node: ContentNode): ContentNode | undefined {
     return node.parent;
+  }
+
+  /** What the tree's content depends on: the profiles and who each connection acts as. */
+  private connectionsKey(): string {
+    const admin = this.services.connectionAdmin;
+    return JSON.stringify(
+      this.services.connections.list().map((p) => [p.id, p.label, p.serverUrl, p.siteContentUrl, p.readOnly, p.authKind, p.caFile, admin.actingUser(p.id)?.id]),
+    );
+  }
+
+  /**
+   * A sign-in or sign-out changes only a connection row's description: redraw those rows and
+   * keep what is loaded or loading. Refetching everything there raced the first listing,
+   * which signs in (the row could stay expanded with no children).
+   */
+  private connectionsChanged(): void {
+    const key = this.connectionsKey();
+    if (key !== this.lastConnectionsKey) {
+      this.lastConnectionsKey = key;
+      this.refresh();
+      return;
+    }
+    for (const n of this.nodes.values()) if (n instanceof ConnectionNode) this.emitter.fire(n);
   }
 
   // ---- operations used by commands
