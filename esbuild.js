@@ -37,6 +37,18 @@ const undiciOwnFilePlugin = {
   },
 };
 
+/**
+ * The start-up shell (dist/extension.js) loads the rest of the extension (dist/main.js) on
+ * first use with require('tableau-publisher/main'): a file of its own, never bundled in.
+ * @type {import('esbuild').Plugin}
+ */
+const mainOwnFilePlugin = {
+  name: 'main-own-file',
+  setup(build) {
+    build.onResolve({ filter: /^tableau-publisher\/main$/ }, () => ({ path: './main.js', external: true }));
+  },
+};
+
 async function main() {
   const version = require('./package.json').version;
   const common = {
@@ -68,10 +80,10 @@ async function main() {
   });
   const ctx = await esbuild.context({
     ...common,
-    entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' },
+    entryPoints: { extension: 'src/extension.ts', main: 'src/vscode/main.ts', cli: 'src/cli.ts' },
     external: ['vscode'],
     define: { __PRODUCT_VERSION__: JSON.stringify(version) },
-    plugins: [undiciOwnFilePlugin, esbuildProblemMatcherPlugin],
+    plugins: [undiciOwnFilePlugin, mainOwnFilePlugin, esbuildProblemMatcherPlugin],
   });
   if (watch) {
     await ctx.watch();

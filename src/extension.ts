@@ -1,60 +1,76 @@
+/**
+ * The start-up shell: all that loads when VS Code activates the extension (dist/extension.js,
+ * a few KB). It registers stand-ins for the commands, the content view, the Accounts entry
+ * and the task type, and shows the status bar item from the stored profiles. The extension
+ * proper (src/vscode/main.ts, dist/main.js: the core, the HTTP stack, the tree, publishing)
+ * loads the first time one of those is used, or right away when a start-up feature needs it
+ * (auto-publish on, a PAT warning due).
+ */
 import * as vscode from 'vscode';
-import { TableauError } from './core/errors';
-import { TableauAuthenticationProvider, AUTH_PROVIDER_ID } from './vscode/auth/authProvider';
-import { registerCommands } from './vscode/commands/registry';
-import { ExtensionConnectionManager } from './vscode/connections/extensionConnectionManager';
-import { SecretStorageCredentialStore } from './vscode/connections/credentialStore';
-import { checkPatExpiry, tokenActions } from './vscode/connections/patLifecycle';
-import { initErrors, registerErrorActions } from './vscode/services/errors';
-import { createLogger } from './vscode/services/logger';
-import type { ExtensionTestApi, Services } from './vscode/services/services';
-import { createUi } from './vscode/services/ui';
-import { createStatusBar } from './vscode/statusBar';
-import { registerContentTree } from './vscode/tree/contentTree';
+import { PROFILES_REVISION_KEY } from './vscode/connections/secretKeys';
+import type { ExtensionTestApi } from './vscode/services/services';
+import { AUTH_PROVIDER_ID, AUTO_PUBLISH_SETTING, TASK_TYPE, type LoadedExtension } from './vscode/shell/contract';
+import { MainLoader } from './vscode/shell/mainLoader';
+import { AuthenticationStandIn, CommandStandIns, ContentViewStandIn, TaskProviderStandIn, contributedCommandIds } from './vscode/shell/standIns';
+import { patWarningIsDue, storedConnectionStatus } from './vscode/shell/startupState';
+import { newStatusBarItem, showStatus } from './vscode/statusBar';
 
-let manager: ExtensionConnectionManager | undefined;
+let loader: MainLoader | undefined;
 
 export function activate(context: vscode.ExtensionContext): ExtensionTestApi | undefined {
-  const started = performance.now();
-  const logger = createLogger(context);
-  const credentials = new SecretStorageCredentialStore(context.secrets);
-  // `services.ui` is read through the getter each time so tests can swap it.
-  const admin = new ExtensionConnectionManager(context.globalState, credentials, () => services.ui, logger);
-  manager = admin;
-  const services: Services = { context, logger, connections: admin, connectionAdmin: admin, ui: createUi() };
-  initErrors(services);
-
-  const authProvider = new TableauAuthenticationProvider(admin);
-  context.subscriptions.push(
-    credentials,
-    authProvider,
-    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'Tableau', authProvider, { supportsMultipleAccounts: true }),
-    createStatusBar(admin),
-    ...registerCommands(services),
-    registerContentTree(services),
-    registerErrorActions((e) => {
-      const id = e instanceof TableauError ? admin.expiredTokenErrors.get(e) : undefined;
-      return id ? tokenActions(services, id) : undefined;
-    }),
-    // Other windows: SecretStorage is the one store with a cross-window change event.
-    credentials.onDidChange((c) => void admin.syncFromStorage(c.connectionId)),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.proxyStrictSSL') || e.affectsConfiguration('tableau.requestTimeoutSeconds')) {
-        void admin.resetTransports();
-      }
-    }),
+  // Stand-ins are made before the loader that disposes them; they reach it through this.
+  const load = (reason: string): LoadedExtension => main.load(reason);
+  const commands = new CommandStandIns(contributedCommandIds(context.extension.packageJSON), load);
+  const statusBarItem = newStatusBarItem();
+  const contentView = new ContentViewStandIn(load);
+  const main = new MainLoader(
+    context,
+    { statusBarItem, adoptContentView: (provider, dnd) => contentView.adopt(provider, dnd) },
+    { beforeLoad: () => commands.dispose(), afterFailure: () => commands.register() },
   );
-  void checkPatExpiry(services);
+  loader = main;
+  showStatus(statusBarItem, storedConnectionStatus(context.globalState));
+
+  const autoPublishOn = (): boolean => vscode.workspace.isTrusted && vscode.workspace.getConfiguration().get<boolean>(AUTO_PUBLISH_SETTING, false);
+  const checkPats = (): void => {
+    if (patWarningIsDue(context.globalState, new Date())) void main.load('a PAT warning is due').checkPatExpiry();
+  };
   // Windows stay open for days: look again every few hours (it warns at most once a day).
-  const patTimer = setInterval(() => void checkPatExpiry(services), 4 * 3600_000);
-  context.subscriptions.push({ dispose: () => clearInterval(patTimer) });
-  // The HTTP stack (undici) is not loaded here: the first request loads it.
-  logger.info(`Tableau Publisher activated with ${admin.list().length} connection(s) in ${Math.round(performance.now() - started)} ms.`);
-  // The extension-host suite drives the real services (its ui seam answers prompts).
-  return context.extensionMode === vscode.ExtensionMode.Test ? { services, authProvider } : undefined;
+  const patTimer = setInterval(checkPats, 4 * 3600_000);
+  context.subscriptions.push(
+    commands,
+    statusBarItem,
+    contentView,
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'Tableau', new AuthenticationStandIn(main), { supportsMultipleAccounts: true }),
+    vscode.tasks.registerTaskProvider(TASK_TYPE, new TaskProviderStandIn(load)),
+    // Another window changed the profiles: until the extension is loaded, only the item shows them.
+    context.secrets.onDidChange((e) => {
+      if (!main.current && e.key === PROFILES_REVISION_KEY) showStatus(statusBarItem, storedConnectionStatus(context.globalState));
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(AUTO_PUBLISH_SETTING) && autoPublishOn()) main.load('auto-publish was turned on');
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (autoPublishOn()) main.load('auto-publish is on and the workspace is now trusted');
+    }),
+    { dispose: () => clearInterval(patTimer) },
+  );
+  if (autoPublishOn()) main.load('auto-publish is on');
+  checkPats();
+  // The extension-host suite drives the real services (its ui seam answers prompts); asking for them loads the extension.
+  return context.extensionMode === vscode.ExtensionMode.Test
+    ? {
+        get services() {
+          return main.load('the extension test API').services;
+        },
+        get authProvider() {
+          return main.load('the extension test API').authProvider;
+        },
+      }
+    : undefined;
 }
 
 export async function deactivate(): Promise<void> {
-  await manager?.dispose();
-  manager = undefined;
+  await loader?.current?.dispose();
+  loader = undefined;
 }

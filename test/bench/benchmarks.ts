@@ -24,6 +24,8 @@ export interface BenchPlan {
   tree: { projects: number; workbooks: number; runs: number; latencyMs: number };
   sessionCalls: number;
   runPackage: boolean;
+  /** Rounds of the real VS Code harness for the activation time (0: not measured). */
+  activationRounds: number;
   cpuProfDir?: string;
 }
 
@@ -38,11 +40,12 @@ export function fullPlan(): BenchPlan {
     tree: { projects: 1000, workbooks: 10_000, runs: 3, latencyMs: 50 },
     sessionCalls: 200,
     runPackage: true,
+    activationRounds: 5,
   };
 }
 
 export function quickPlan(): BenchPlan {
-  return { ...fullPlan(), publishBytes: 256 * MiB, memoryBytes: [64 * MiB, 256 * MiB], chunkRuns: 1, tree: { projects: 1000, workbooks: 10_000, runs: 1, latencyMs: 50 }, runPackage: false };
+  return { ...fullPlan(), publishBytes: 256 * MiB, memoryBytes: [64 * MiB, 256 * MiB], chunkRuns: 1, tree: { projects: 1000, workbooks: 10_000, runs: 1, latencyMs: 50 }, runPackage: false, activationRounds: 0 };
 }
 
 export interface BenchResults {
@@ -106,7 +109,7 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
     const seed = benchSeed({ projects: plan.tree.projects, workbooks: plan.tree.workbooks });
     let sim: SimProcess | undefined;
     try {
-      sim = await startSimProcess(seed.config);
+      sim = await startSimProcess(seed.config, { nodeArgs: cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [] });
       // The seed adds Default and Bench next to the generated projects.
       const expect = { projects: plan.tree.projects + 2, workbooks: plan.tree.workbooks };
       const s = sim;
@@ -119,6 +122,6 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
     }
   }
 
-  await guard('startup', async () => void (results.startup = await benchStartup({ runPackage: plan.runPackage }, log)));
+  await guard('startup', async () => void (results.startup = await benchStartup({ runPackage: plan.runPackage, activationRounds: plan.activationRounds }, log)));
   return results;
 }

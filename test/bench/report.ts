@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BenchResults } from './benchmarks';
-import { MiB, round } from './lib/stats';
+import { MiB, median, round } from './lib/stats';
 
 type Row = [metric: string, result: string, goal: string, verdict: string];
 
@@ -42,13 +42,19 @@ export function summaryRows(r: BenchResults): Row[] {
       rows.push([`One project's workbooks, ${k}`, `first ${ms(o.cold.ms)} / ${o.cold.requests} req; next project ${ms(o.warm.ms)} / ${o.warm.requests} req`, '', '']);
     }
     rows.push(['One project: which strategy wins', `first project: ${tr.oneProject.winnerCold}; next project: ${tr.oneProject.winnerWarm}`, '', '']);
-    rows.push(['List everything, our data layer', `${ms(tr.everything.ours.ms)}, ${tr.everything.ours.requests} requests`, '', '']);
-    rows.push(['List everything, plain pager (100/page, sequential)', `${ms(tr.everything.plain.ms)}, ${tr.everything.plain.requests} requests`, '', '']);
-    // Loopback has no network: both clients wait only on the simulator's CPU, which shares
-    // the 2 cores with them, so fewer and concurrent requests gain little. A real server
-    // adds a round trip and its own time to every request; the latency row models that
-    // and is the one the goal is judged on.
+    rows.push(['List everything, our data layer (JSON answers, 1000/page, up to 4 at once; builds the tree)', `${ms(tr.everything.ours.ms)}, ${tr.everything.ours.requests} requests`, '', '']);
+    rows.push(['List everything, plain pager (JSON answers like ours, 100/page, sequential)', `${ms(tr.everything.plain.ms)}, ${tr.everything.plain.requests} requests`, '', '']);
+    // Loopback has no round trip, so the saving of fewer, concurrent requests is only their
+    // per-request overhead, against the tree model's own work (grouping and sorting) that the
+    // plain pager does not do. A real server adds a round trip to every request; the latency
+    // row models that and is the one the goal is judged on.
     rows.push(['Speed-up of the full listing (loopback, no network latency)', `${round(tr.everything.speedup, 1)}x`, '(info)', '']);
+    rows.push([
+      'Same 13 requests through our client alone, no tree model (loopback)',
+      `${ms(tr.everything.client.ms)}, ${tr.everything.client.requests} requests: ${round(tr.everything.speedupClient, 1)}x the plain pager`,
+      '(info)',
+      '',
+    ]);
     const l = tr.withLatency;
     if (l) {
       rows.push([`Full listing with ${l.latencyMs} ms added per request`, `ours ${ms(l.ours.ms)}, plain pager ${ms(l.plain.ms)}: ${round(l.speedup, 1)}x`, '>= 5x', ok(l.speedup >= 5)]);
@@ -64,15 +70,38 @@ export function summaryRows(r: BenchResults): Row[] {
   if (st) {
     rows.push([`dist/extension.js, ${st.build}`, mb(st.extensionJsBytes), '', '']);
     rows.push(['dist/cli.js', mb(st.cliJsBytes), '', '']);
+    rows.push(['dist/main.js (the rest of the extension: loaded on first use, not at activation)', mb(st.mainJsBytes), '', '']);
     rows.push(['dist/undici.js (loaded on the first request, not at activation)', mb(st.undiciJsBytes), '', '']);
     const vsixOk = st.vsixBytes !== undefined && !st.vsixNote ? ok(st.vsixBytes < MiB) : '';
     rows.push(['tableau-publisher.vsix', `${mb(st.vsixBytes)}${st.vsixNote ? ` (${st.vsixNote})` : ''}`, '< 1 MB', vsixOk]);
-    rows.push([
-      'Activation time (real VS Code harness)',
-      st.activationMs !== undefined ? `${ms(st.activationMs)} from ${st.activationSource}` : 'not measured (no suite results JSON with an activation time under test-artifacts/ or a kept e2e folder: run node out/test/e2e/run.js --only=suite --keep)',
-      '< 50 ms',
-      st.activationMs !== undefined ? ok(st.activationMs < 50) : '',
-    ]);
+    const a = st.activation;
+    if (!a) rows.push(['Activation time (real VS Code harness)', st.activationNote ?? 'not measured', '< 50 ms', '']);
+    else {
+      const list = (xs: number[]): string => xs.map((x) => round(x, 0)).join(', ');
+      rows.push([
+        `Activation, VS Code's own measure (host marks: code loading + activate call), activated alone in a fresh window, median of ${a.rounds}`,
+        `${ms(median(a.hostMs))} (rounds: ${list(a.hostMs)})`,
+        '< 50 ms',
+        ok(median(a.hostMs) < 50),
+      ]);
+      if (a.reference) {
+        rows.push([
+          `  built-in ${a.reference.id}, same measure, same windows`,
+          `${ms(median(a.reference.hostMs))} (rounds: ${list(a.reference.hostMs)}); ours / built-in ${round(median(a.hostMs) / Math.max(1, median(a.reference.hostMs)), 2)}`,
+          '',
+          '',
+        ]);
+      }
+      rows.push(['  wall time of activate() from the caller (adds VS Code setting up storage and the context)', `${ms(median(a.wallMs))} (rounds: ${list(a.wallMs)})`, '', '']);
+      rows.push([
+        '  Running Extensions in a fresh window at start-up (shared with every extension starting in the same batch)',
+        `${ms(median(a.startupMs))} (rounds: ${list(a.startupMs)}); the other extensions there: median ${ms(median(a.startupPeersMedianMs))}`,
+        '',
+        '(info)',
+      ]);
+      const heavy = a.filesLoaded.filter((f) => /main\.js$|undici\.js$/.test(f));
+      rows.push(['Extension files loaded at activation', a.filesLoaded.join(', ') || 'none', 'no dist/main.js, no dist/undici.js', ok(heavy.length === 0 && a.filesLoaded.length > 0)]);
+    }
     if (st.packageError) rows.push(['npm run package', st.packageError, '', 'FAIL']);
   }
   for (const [section, msg] of Object.entries(r.errors)) rows.push([`${section}: did not complete`, msg, '', 'FAIL']);

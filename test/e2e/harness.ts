@@ -240,6 +240,26 @@ export class Workbench {
     }
   }
 
+  /**
+   * Every running extension's activation time as VS Code itself reports it in "Developer: Show
+   * Running Extensions" ("Activation: 12ms" = the host's code-loading plus activate-call time).
+   * Waits until `displayName` shows a time (it reads "Activating..." until then).
+   */
+  async runningExtensionActivations(displayName: string, timeoutMs = 30_000): Promise<{ name: string; ms: number; text: string }[]> {
+    await this.runCommand('Developer: Show Running Extensions');
+    const rows = this.page.locator('.runtime-extensions-editor .monaco-list-row');
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const read = await rows.evaluateAll((els) =>
+        els.map((el) => ({ name: el.querySelector('.name')?.textContent?.trim() ?? '', text: el.querySelector('.activation-time')?.textContent?.trim() ?? '' })),
+      );
+      const parsed = read.map((r) => ({ ...r, ms: Number(/(\d+)\s*ms/i.exec(r.text)?.[1] ?? NaN) }));
+      if (parsed.some((r) => r.name === displayName && Number.isFinite(r.ms))) return parsed.filter((r) => Number.isFinite(r.ms));
+      if (Date.now() > deadline) throw new Error(`no activation time for "${displayName}" in Running Extensions: ${JSON.stringify(read)}`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+
   /** Shows the Extensions view filtered to installed extensions and returns the visible rows' text. */
   async installedExtensions(expect?: string): Promise<string[]> {
     await this.runCommand('View: Show Extensions');

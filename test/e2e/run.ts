@@ -13,6 +13,9 @@
  * then add it to the array in scenarios/all.ts. Screenshots go to test-artifacts/e2e/.
  *
  * Flags: --only=suite|ui   --scenario=<name>[,<name>]   --keep (keep temp dirs)
+ *        --activation-runs=N (for `npm run bench`: no tests; N times, a suite window that only
+ *          probes activation and a fresh window read through Running Extensions; writes
+ *          test-artifacts/e2e/activation-runs.json)
  *        --vsix=<path> (install this package instead of ./tableau-publisher.vsix)
  *        --desktop (run the suite in a desktop VS Code from env VSCODE_EXECUTABLE instead)
  */
@@ -22,7 +25,8 @@ import * as path from 'node:path';
 import { startSimulator } from '../simulator';
 import { makeSamples } from '../sandbox/makeSamples';
 import { runDesktop } from '../vscode-suite/runDesktop';
-import { RESULTS_ENV } from '../vscode-suite/results';
+import { PROBE_ONLY_ENV, RESULTS_ENV, type SuiteResults } from '../vscode-suite/results';
+import { type Browser } from 'playwright-core';
 import { CodeServer, launchBrowser, Workbench } from './harness';
 import { artifactsDir, cleanupAll, onCleanup, repoRoot } from './processes';
 import { reportSuite, runVscodeSuite } from './runVscodeSuite';
@@ -35,6 +39,7 @@ interface Args {
   keep: boolean;
   desktop: boolean;
   vsix?: string;
+  activationRuns?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -46,6 +51,7 @@ function parseArgs(argv: string[]): Args {
     else if (key === '--keep') args.keep = true;
     else if (key === '--desktop') args.desktop = true;
     else if (key === '--vsix' && value) args.vsix = path.resolve(value);
+    else if (key === '--activation-runs' && Number(value) > 0) args.activationRuns = Math.floor(Number(value));
     else throw new Error(`unknown argument ${a}`);
   }
   return args;
@@ -84,6 +90,7 @@ async function main(): Promise<number> {
       TABLEAU_E2E_SITE: simulator.demoPat.site,
       TABLEAU_E2E_PAT_NAME: simulator.demoPat.name,
       TABLEAU_E2E_PAT_SECRET: simulator.demoPat.secret,
+      ...(args.activationRuns ? { [PROBE_ONLY_ENV]: '1' } : {}),
     },
   });
   const vsix = args.vsix ?? path.join(root, 'tableau-publisher.vsix');
@@ -95,6 +102,13 @@ async function main(): Promise<number> {
   await server.start();
   const browser = await launchBrowser();
   console.log(`[e2e] code-server ${server.url}, simulator ${simulator.url}, set-up ${Date.now() - t0} ms`);
+
+  if (args.activationRuns) {
+    const file = await measureActivation(args.activationRuns, { browser, server, workspace, resultsFile, displayName: manifest.displayName });
+    await cleanupAll();
+    console.log(`activation measured ${args.activationRuns} time(s): ${path.relative(root, file)}`);
+    return 0;
+  }
 
   let passed = 0;
   let failed = 0;
@@ -147,6 +161,39 @@ async function main(): Promise<number> {
   }
   console.log(`${passed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;
+}
+
+/** One entry per round: the probe of a fresh test window, and Running Extensions of a fresh window. */
+export interface ActivationRun {
+  probe: SuiteResults['activation'];
+  reference?: SuiteResults['activation'];
+  running: { name: string; ms: number; text: string }[];
+}
+
+async function measureActivation(
+  rounds: number,
+  o: { browser: Browser; server: CodeServer; workspace: string; resultsFile: string; displayName: string },
+): Promise<string> {
+  const runs: ActivationRun[] = [];
+  for (let i = 1; i <= rounds; i++) {
+    const suite = await runVscodeSuite({ browser: o.browser, server: o.server, workspace: o.workspace, resultsFile: o.resultsFile });
+    const wb = await Workbench.open(o.browser, o.server, { folder: o.workspace, name: `activation-${i}` });
+    try {
+      await wb.waitForExtensionHost();
+      const running = await wb.runningExtensionActivations(o.displayName);
+      runs.push({ probe: suite.activation, reference: suite.referenceActivation, running });
+      const ours = running.find((r) => r.name === o.displayName);
+      console.log(
+        `  round ${i}: probe ${suite.activation.activationMs} ms (host marks ${suite.activation.codeLoadingMs} + ${suite.activation.activateCallMs} ms)` +
+          `${suite.referenceActivation ? `, ${suite.referenceActivation.extensionId} ${suite.referenceActivation.activationMs} ms` : ''}; fresh window: ${ours?.text}`,
+      );
+    } finally {
+      await wb.close();
+    }
+  }
+  const file = path.join(artifactsDir(), 'activation-runs.json');
+  fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), extension: o.displayName, runs }, null, 2));
+  return file;
 }
 
 function selectScenarios(args: Args): Scenario[] {

@@ -65,7 +65,7 @@ export function reportSuite(results: SuiteResults): [number, number] {
   }
   const a = results.activation;
   console.log(
-    `  activation probe: ${a.found ? (a.error ? `FAILED: ${a.error}` : `${a.activationMs} ms${a.alreadyActive ? ' (was already active)' : ''}`) : 'extension not found'}`,
+    `  activation probe: ${a.found ? (a.error ? `FAILED: ${a.error}` : `${a.activationMs} ms${a.codeLoadingMs !== undefined ? ` (host marks: loading the module ${a.codeLoadingMs} ms, activate() ${a.activateCallMs ?? '?'} ms)` : ''}${a.alreadyActive ? ' (was already active)' : ''}`) : 'extension not found'}`,
   );
   let failed = results.failed;
   if (results.runnerError) {

@@ -2,7 +2,14 @@
 import { el, errors, type El } from './wire';
 
 export interface Filter { field: string; op: string; values: string[] }
-export interface ListQuery { pageSize: number; pageNumber: number; filters: Filter[]; sort: { field: string; desc: boolean }[] }
+export interface ListQuery {
+  pageSize: number;
+  pageNumber: number;
+  filters: Filter[];
+  sort: { field: string; desc: boolean }[];
+  /** Filters and sort as one string, the same for every page of a listing (a ListingCache key). */
+  shape: string;
+}
 
 const OPS = new Set(['eq', 'in', 'gt', 'gte', 'lt', 'lte', 'has', 'cieq']);
 
@@ -48,7 +55,7 @@ export function parseListQuery(q: URLSearchParams, fields: ReadonlySet<string>):
     if (!m || !fields.has(m[1])) throw errors.badRequest(`Invalid sort expression '${expr}'.`, '400066');
     sort.push({ field: m[1], desc: m[2] === 'desc' });
   }
-  return { pageSize, pageNumber, filters, sort };
+  return { pageSize, pageNumber, filters, sort, shape: JSON.stringify([filters, sort]) };
 }
 
 function test(f: Filter, v: string | undefined): boolean {
@@ -66,11 +73,8 @@ function test(f: Filter, v: string | undefined): boolean {
   }
 }
 
-/**
- * Applies filters and sort to the candidates (already narrowed by an index when the
- * caller could) and returns one page. Without filters or sort a page is a plain slice.
- */
-export function pageOf<T>(candidates: readonly T[], q: ListQuery, get: (t: T, field: string) => string | undefined, skipFilters: ReadonlySet<Filter> = new Set()): { items: T[]; total: number } {
+/** Applies the filters (less those an index already answered) and the sort; `candidates` itself is never changed. */
+export function selectRows<T>(candidates: readonly T[], q: ListQuery, get: (t: T, field: string) => string | undefined, skipFilters: ReadonlySet<Filter> = new Set()): readonly T[] {
   const active = q.filters.filter((f) => !skipFilters.has(f));
   let rows: readonly T[] = candidates;
   if (active.length) rows = rows.filter((t) => active.every((f) => test(f, get(t, f.field))));
@@ -84,8 +88,54 @@ export function pageOf<T>(candidates: readonly T[], q: ListQuery, get: (t: T, fi
       return 0;
     });
   }
+  return rows;
+}
+
+/** One page of rows that are already filtered and sorted: a slice, O(pageSize). */
+export function pageFrom<T>(rows: readonly T[], q: ListQuery): { items: T[]; total: number } {
   const start = (q.pageNumber - 1) * q.pageSize;
   return { items: rows.slice(start, start + q.pageSize), total: rows.length };
+}
+
+/**
+ * Applies filters and sort to the candidates (already narrowed by an index when the
+ * caller could) and returns one page. Without filters or sort a page is a plain slice.
+ */
+export function pageOf<T>(candidates: readonly T[], q: ListQuery, get: (t: T, field: string) => string | undefined, skipFilters: ReadonlySet<Filter> = new Set()): { items: T[]; total: number } {
+  return pageFrom(selectRows(candidates, q, get, skipFilters), q);
+}
+
+/**
+ * Filtered and sorted rows of recent listings, by a key naming the listing and its
+ * filters/sort (never the page), so paging through a sorted or filtered listing of a big
+ * site sorts once, not once per page. The owner clears it whenever its content changes.
+ */
+export class ListingCache {
+  private readonly entries = new Map<string, readonly unknown[]>();
+
+  constructor(private readonly max = 32) {}
+
+  rows<T>(key: string, compute: () => readonly T[]): readonly T[] {
+    const hit = this.entries.get(key);
+    if (hit) {
+      // Most recently used last: the first key is the one to drop.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit as readonly T[];
+    }
+    const rows = compute();
+    this.entries.set(key, rows);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+    return rows;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
 }
 
 export function paginationEl(q: ListQuery, total: number): El {

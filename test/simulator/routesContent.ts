@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import { requireScope } from './auth';
-import { type Filter, indexable, type ListQuery, pageOf, paginationEl, parseListQuery } from './listing';
+import { type Filter, indexable, type ListQuery, pageFrom, pageOf, paginationEl, parseListQuery, selectRows } from './listing';
 import { datasourceEl, jobEl, projectEl, siteEl, tagsEl, userEl, viewEl, workbookEl } from './render';
 import type { Ctx, Route } from './server';
 import { canPublish, isoNow, type ItemRec, isSiteAdmin, type JobRec, luid, type ProjectRec, type SiteContent, type WorkbookRec } from './store';
@@ -43,33 +43,45 @@ const PROJECT_FIELDS = new Set(['name', 'parentProjectId', 'topLevelProject', 'o
 const ITEM_FIELDS = new Set(['name', 'projectName', 'ownerName', 'createdAt', 'updatedAt', 'contentUrl', 'type', 'hasExtracts', 'tags']);
 const VIEW_FIELDS = new Set(['name', 'projectName', 'ownerName', 'workbookName', 'viewUrlName', 'createdAt', 'updatedAt']);
 
+/**
+ * The rows of a listing: the whole list sliced when nothing is filtered or sorted (O(page)),
+ * otherwise filtered and sorted once and kept in the site's ListingCache for the next pages.
+ */
+function listingRows<T>(c: SiteContent, name: string, q: ListQuery, all: readonly T[], compute: () => readonly T[]): readonly T[] {
+  if (!q.filters.length && !q.sort.length) return all;
+  return c.listings.rows(`${name} ${q.shape}`, compute);
+}
+
 function listProjects(ctx: Ctx): void {
   requireScope(ctx.session, [READ, 'tableau:projects:read']);
   const { c } = siteCtx(ctx);
   const q = parseListQuery(ctx.url.searchParams, PROJECT_FIELDS);
-  const used = new Set<Filter>();
-  let candidates: readonly ProjectRec[] = c.projectList;
-  const byParent = indexable(q, 'parentProjectId');
-  const top = q.filters.find((f) => f.field === 'topLevelProject' && f.op === 'eq' && f.values[0] === 'true');
-  const byName = indexable(q, 'name');
-  if (byParent) {
-    candidates = byParent.values.flatMap((id) => c.projectsByParent.get(id) ?? []);
-    used.add(byParent);
-  } else if (top) {
-    candidates = c.projectsByParent.get('') ?? [];
-    used.add(top);
-  } else if (byName) {
-    candidates = byName.values.flatMap((n) => c.projectsByName.get(n) ?? []);
-    used.add(byName);
-  }
-  const page = pageOf(candidates, q, (p, f) => {
-    switch (f) {
-      case 'parentProjectId': return p.parentId;
-      case 'topLevelProject': return String(p.parentId === undefined);
-      case 'ownerName': return ownerName(ctx, p.ownerId);
-      default: return (p as unknown as Record<string, string | undefined>)[f];
+  const rows = listingRows(c, 'projects', q, c.projectList, () => {
+    const used = new Set<Filter>();
+    let candidates: readonly ProjectRec[] = c.projectList;
+    const byParent = indexable(q, 'parentProjectId');
+    const top = q.filters.find((f) => f.field === 'topLevelProject' && f.op === 'eq' && f.values[0] === 'true');
+    const byName = indexable(q, 'name');
+    if (byParent) {
+      candidates = byParent.values.flatMap((id) => c.projectsByParent.get(id) ?? []);
+      used.add(byParent);
+    } else if (top) {
+      candidates = c.projectsByParent.get('') ?? [];
+      used.add(top);
+    } else if (byName) {
+      candidates = byName.values.flatMap((n) => c.projectsByName.get(n) ?? []);
+      used.add(byName);
     }
-  }, used);
+    return selectRows(candidates, q, (p, f) => {
+      switch (f) {
+        case 'parentProjectId': return p.parentId;
+        case 'topLevelProject': return String(p.parentId === undefined);
+        case 'ownerName': return ownerName(ctx, p.ownerId);
+        default: return (p as unknown as Record<string, string | undefined>)[f];
+      }
+    }, used);
+  });
+  const page = pageFrom(rows, q);
   listAnswer(ctx, q, page.total, list('projects', 'project', page.items.map((p) => projectEl(ctx.sim.store, p))));
 }
 
@@ -100,27 +112,30 @@ function listItems(ctx: Ctx, kind: ItemRec['kind']): void {
   const st = ctx.sim.store;
   const site = st.sites.get(ctx.session.siteId)!;
   const q = parseListQuery(ctx.url.searchParams, ITEM_FIELDS);
-  const used = new Set<Filter>();
-  let candidates: readonly ItemRec[] = c.itemList[kind];
-  const byProject = indexable(q, 'projectName');
-  const byName = indexable(q, 'name');
-  if (byProject) {
-    candidates = byProject.values.flatMap((n) => (c.projectsByName.get(n) ?? []).flatMap((p) => c.itemsByProject[kind].get(p.id) ?? []));
-    used.add(byProject);
-  } else if (byName) {
-    candidates = byName.values.flatMap((n) => c.itemsByName[kind].get(n) ?? []);
-    used.add(byName);
-  }
-  const page = pageOf(candidates, q, (it, f) => {
-    switch (f) {
-      case 'projectName': return c.projects.get(it.projectId)?.name;
-      case 'ownerName': return ownerName(ctx, it.ownerId);
-      case 'type': return it.kind === 'datasource' ? it.type : undefined;
-      case 'hasExtracts': return it.kind === 'datasource' ? String(it.hasExtracts) : undefined;
-      case 'tags': return undefined;
-      default: return (it as unknown as Record<string, string | undefined>)[f];
+  const rows = listingRows(c, kind, q, c.itemList[kind], () => {
+    const used = new Set<Filter>();
+    let candidates: readonly ItemRec[] = c.itemList[kind];
+    const byProject = indexable(q, 'projectName');
+    const byName = indexable(q, 'name');
+    if (byProject) {
+      candidates = byProject.values.flatMap((n) => (c.projectsByName.get(n) ?? []).flatMap((p) => c.itemsByProject[kind].get(p.id) ?? []));
+      used.add(byProject);
+    } else if (byName) {
+      candidates = byName.values.flatMap((n) => c.itemsByName[kind].get(n) ?? []);
+      used.add(byName);
     }
-  }, used);
+    return selectRows(candidates, q, (it, f) => {
+      switch (f) {
+        case 'projectName': return c.projects.get(it.projectId)?.name;
+        case 'ownerName': return ownerName(ctx, it.ownerId);
+        case 'type': return it.kind === 'datasource' ? it.type : undefined;
+        case 'hasExtracts': return it.kind === 'datasource' ? String(it.hasExtracts) : undefined;
+        case 'tags': return undefined;
+        default: return (it as unknown as Record<string, string | undefined>)[f];
+      }
+    }, used);
+  });
+  const page = pageFrom(rows, q);
   const els = page.items.map((it) => (it.kind === 'workbook' ? workbookEl(st, c, site, ctx.base, it, false) : datasourceEl(st, c, site, ctx.base, it)));
   listAnswer(ctx, q, page.total, kind === 'workbook' ? list('workbooks', 'workbook', els) : list('datasources', 'datasource', els));
 }
@@ -176,15 +191,16 @@ async function addTags(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
   const tags = new Set(it.tags ?? []);
   for (const l of labels) tags.add(l);
   it.tags = [...tags];
+  siteCtx(ctx).c.changed();
   send(ctx.req, ctx.res, 200, [tagsEl(it.tags)]);
 }
 
-function viewsOf(ctx: Ctx, workbooks: readonly WorkbookRec[]): void {
+/** Views of the given workbooks; `cacheAs` names a site-wide listing worth keeping for its next pages. */
+function viewsOf(ctx: Ctx, workbooks: readonly WorkbookRec[], cacheAs?: string): void {
   const { c } = siteCtx(ctx);
   const st = ctx.sim.store;
   const q = parseListQuery(ctx.url.searchParams, VIEW_FIELDS);
-  const rows = workbooks.flatMap((w) => w.views.map((v) => ({ v, w })));
-  const page = pageOf(rows, q, ({ v, w }, f) => {
+  const select = () => selectRows(workbooks.flatMap((w) => w.views.map((v) => ({ v, w }))), q, ({ v, w }, f) => {
     switch (f) {
       case 'name': return v.name;
       case 'projectName': return c.projects.get(w.projectId)?.name;
@@ -194,6 +210,7 @@ function viewsOf(ctx: Ctx, workbooks: readonly WorkbookRec[]): void {
       default: return (w as unknown as Record<string, string | undefined>)[f];
     }
   });
+  const page = pageFrom(cacheAs ? c.listings.rows(`${cacheAs} ${q.shape}`, select) : select(), q);
   listAnswer(ctx, q, page.total, list('views', 'view', page.items.map(({ v, w }) => viewEl(v, w, c, st))));
 }
 
@@ -239,7 +256,7 @@ export function contentRoutes(): Route[] {
       method: 'GET', pattern: '/api/{v}/sites/{site}/views', auth: true,
       handle: (ctx) => {
         requireScope(ctx.session, [READ, 'tableau:views:read']);
-        viewsOf(ctx, siteCtx(ctx).c.itemList.workbook);
+        viewsOf(ctx, siteCtx(ctx).c.itemList.workbook, 'views');
       },
     },
     { method: 'PUT', pattern: '/api/{v}/sites/{site}/workbooks/{id}/tags', auth: true, handle: (ctx) => addTags(ctx, 'workbook') },

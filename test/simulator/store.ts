@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { SimConfig, SiteRole } from './config';
+import { ListingCache } from './listing';
 
 export interface StoredBlob {
   size: number;
@@ -97,8 +98,19 @@ export class SiteContent {
   readonly itemsByProject = { workbook: new Map<string, ItemRec[]>(), datasource: new Map<string, ItemRec[]>() };
   readonly itemsByName = { workbook: new Map<string, ItemRec[]>(), datasource: new Map<string, ItemRec[]>() };
   readonly contentUrls = new Set<string>();
+  /**
+   * Filtered/sorted listings (see ListingCache), valid while the content is unchanged:
+   * every change goes through addProject / addItem / removeItem / changed(), which clear it.
+   */
+  readonly listings = new ListingCache();
+
+  /** Call after changing a record in place (tags): cached listings may no longer hold. */
+  changed(): void {
+    this.listings.clear();
+  }
 
   addProject(p: ProjectRec): void {
+    this.changed();
     this.projects.set(p.id, p);
     this.projectList.push(p);
     push(this.projectsByParent, p.parentId ?? '', p);
@@ -117,6 +129,7 @@ export class SiteContent {
   }
 
   addItem(it: ItemRec): void {
+    this.changed();
     if (it.kind === 'workbook') {
       this.items.workbook.set(it.id, it);
       this.itemList.workbook.push(it);
@@ -130,6 +143,7 @@ export class SiteContent {
   }
 
   removeItem(it: ItemRec): void {
+    this.changed();
     const list = this.itemList[it.kind] as ItemRec[];
     const i = list.indexOf(it);
     if (i >= 0) list.splice(i, 1);

@@ -25,44 +25,70 @@ export function list(tag: string, childTag: string, children: El[]): El {
   return { tag, list: childTag, children };
 }
 
+const XML_SPECIAL = /[&<>"']/;
+const XML_SPECIAL_ALL = /[&<>"']/g;
+const XML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** One pass, and none at all for the usual value with nothing to escape. */
 export function xmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return XML_SPECIAL.test(s) ? s.replace(XML_SPECIAL_ALL, (c) => XML_ENTITY[c]) : s;
 }
 
-function toXml(e: El, out: string[]): void {
-  out.push('<', e.tag);
-  for (const [k, v] of Object.entries(e.attrs ?? {})) if (v !== undefined) out.push(' ', k, '="', xmlEscape(String(v)), '"');
-  if (!e.children?.length && e.text === undefined) {
-    out.push('/>');
-    return;
+/*
+ * Rendering is the simulator's main cost on a big listing (a page of 1000 workbooks is a
+ * few thousand elements), so both renderers work on the element tree directly: string
+ * concatenation and for-in, no per-element arrays or Object.entries.
+ */
+function toXml(e: El): string {
+  let s = `<${e.tag}`;
+  const attrs = e.attrs;
+  if (attrs) {
+    for (const k in attrs) {
+      const v = attrs[k];
+      if (v !== undefined) s += ` ${k}="${xmlEscape(typeof v === 'string' ? v : String(v))}"`;
+    }
   }
-  out.push('>');
-  if (e.text !== undefined) out.push(xmlEscape(e.text));
-  for (const c of e.children ?? []) toXml(c, out);
-  out.push('</', e.tag, '>');
+  const kids = e.children;
+  if (!kids?.length && e.text === undefined) return `${s}/>`;
+  s += '>';
+  if (e.text !== undefined) s += xmlEscape(e.text);
+  if (kids) for (let i = 0; i < kids.length; i++) s += toXml(kids[i]);
+  return `${s}</${e.tag}>`;
 }
 
 function toJson(e: El): unknown {
+  const kids = e.children;
   if (e.list !== undefined) {
-    return e.children?.length ? { [e.list]: e.children.map(toJson) } : {};
+    if (!kids?.length) return {};
+    const items = new Array<unknown>(kids.length);
+    for (let i = 0; i < kids.length; i++) items[i] = toJson(kids[i]);
+    return { [e.list]: items };
   }
   const o: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e.attrs ?? {})) {
-    if (v === undefined) continue;
-    // Tableau's JSON keeps booleans but sends most numbers as strings (pagination always).
-    o[k] = typeof v === 'number' ? String(v) : v;
+  let empty = true;
+  const attrs = e.attrs;
+  if (attrs) {
+    for (const k in attrs) {
+      const v = attrs[k];
+      if (v === undefined) continue;
+      // Tableau's JSON keeps booleans but sends most numbers as strings (pagination always).
+      o[k] = typeof v === 'number' ? String(v) : v;
+      empty = false;
+    }
   }
   if (e.text !== undefined) {
-    if (Object.keys(o).length === 0 && !e.children?.length) return e.text;
+    if (empty && !kids?.length) return e.text;
     o.value = e.text;
   }
-  for (const c of e.children ?? []) o[c.tag] = toJson(c);
+  if (kids) for (let i = 0; i < kids.length; i++) o[kids[i].tag] = toJson(kids[i]);
   return o;
 }
 
 export function wantsJson(req: IncomingMessage): boolean {
   return /application\/json/i.test(String(req.headers.accept ?? ''));
 }
+
+const XML_HEAD = `<?xml version='1.0' encoding='UTF-8'?><tsResponse xmlns="${NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${NS} ${NS}/ts-api-3.23.xsd">`;
 
 /** Renders `<tsResponse>` with the given children in the format the request asked for. */
 export function send(req: IncomingMessage, res: ServerResponse, status: number, children: El[], headers: Record<string, string> = {}): void {
@@ -71,21 +97,22 @@ export function send(req: IncomingMessage, res: ServerResponse, status: number, 
     res.end();
     return;
   }
-  let body: string;
+  let text: string;
   let type: string;
   if (wantsJson(req)) {
     const o: Record<string, unknown> = {};
     for (const c of children) o[c.tag] = toJson(c);
-    body = JSON.stringify(o);
+    text = JSON.stringify(o);
     type = 'application/json;charset=UTF-8';
   } else {
-    const out: string[] = [`<?xml version='1.0' encoding='UTF-8'?><tsResponse xmlns="${NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${NS} ${NS}/ts-api-3.23.xsd">`];
-    for (const c of children) toXml(c, out);
-    out.push('</tsResponse>');
-    body = out.join('');
+    text = XML_HEAD;
+    for (const c of children) text += toXml(c);
+    text += '</tsResponse>';
     type = 'application/xml;charset=UTF-8';
   }
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), ...headers });
+  // Encoded once: the length and the bytes on the socket come from the same buffer.
+  const body = Buffer.from(text, 'utf8');
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': String(body.length), ...headers });
   res.end(body);
 }
 

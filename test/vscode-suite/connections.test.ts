@@ -6,7 +6,7 @@ import type { ConnectionProfile } from '../../src/vscode/connections/connectionM
 import type { ExtensionTestApi } from '../../src/vscode/services/services';
 import type { Ui } from '../../src/vscode/services/ui';
 import { checkPatExpiry } from '../../src/vscode/connections/patLifecycle';
-import { statusBarText } from '../../src/vscode/statusBar';
+import { connectionStatus, statusBarText } from '../../src/vscode/statusBar';
 import { startSimulator, type RunningSimulator } from '../simulator';
 import { EXTENSION_ID } from './results';
 
@@ -192,7 +192,7 @@ describe('connections and credentials (real extension host)', function () {
     assert.equal(mine.account.label, `token ${PAT.name} @ ${new URL(sim.url).host}/sales`);
     assert.equal(mine.accessToken, api.services.connectionAdmin.currentSignIn(profile.id)?.token);
     assert.ok(sessionEvents.some((e) => e.added?.some((s) => s.id === profile.id)), 'onDidChangeSessions announced it');
-    assert.match(statusBarText(api.services.connectionAdmin).text, /Suite Sales: sales/);
+    assert.match(statusBarText(connectionStatus(api.services.connectionAdmin)).text, /Suite Sales: sales/);
   });
 
   it('tests the connection: server version, API version, site and user', async () => {
@@ -222,7 +222,7 @@ describe('connections and credentials (real extension host)', function () {
     const bob = sim.state().users.find((u) => u.name === 'bob');
     assert.equal(api.services.connectionAdmin.actingUser(profile.id)?.name, 'bob');
     assert.equal(api.services.connectionAdmin.currentSignIn(profile.id)?.userId, bob?.id);
-    assert.match(statusBarText(api.services.connectionAdmin).text, /bob/);
+    assert.match(statusBarText(connectionStatus(api.services.connectionAdmin)).text, /bob/);
     ui.picks.set('Act as user on Suite Sales', 'Stop acting as bob');
     await vscode.commands.executeCommand('tableau.actAsUser', { connectionId: profile.id });
     assert.equal(api.services.connectionAdmin.actingUser(profile.id), undefined);

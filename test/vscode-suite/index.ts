@@ -20,6 +20,7 @@ import Mocha from 'mocha';
 import * as vscode from 'vscode';
 import {
   EXTENSION_ID,
+  PROBE_ONLY_ENV,
   RESULTS_ENV,
   RESULTS_FALLBACK,
   type ActivationProbe,
@@ -38,8 +39,16 @@ export async function run(): Promise<void> {
     pending: 0,
     files: [],
     tests: [],
-    activation: await probeActivation(),
+    activation: await probeActivation(EXTENSION_ID),
   };
+  // A built-in extension activated the same way right after: VS Code's own cost of an activation here.
+  const reference = REFERENCE_EXTENSIONS.map((id) => vscode.extensions.getExtension(id)).find((e) => e && !e.isActive);
+  if (reference) results.referenceActivation = await probeActivation(reference.id);
+  if (process.env[PROBE_ONLY_ENV] === '1') {
+    results.durationMs = Date.now() - started;
+    console.log(`[vscode-suite] activation probe only; results: ${writeResults(results)}`);
+    return;
+  }
   try {
     results.files = findTestFiles(__dirname);
     if (results.files.length === 0) throw new Error(`no *.test.js files under ${__dirname}`);
@@ -59,19 +68,50 @@ export async function run(): Promise<void> {
   if (results.failed > 0) throw new Error(`${results.failed} extension-host test(s) failed`);
 }
 
+/**
+ * Built-in extensions with a small activate(), not active in a fresh test window until asked:
+ * the first one found is activated after ours as a reference.
+ */
+const REFERENCE_EXTENSIONS = ['vscode.configuration-editing', 'vscode.merge-conflict', 'vscode.extension-editing'];
+
 /** Times the first `activate()` for the benchmark; the activation test asserts on the outcome. */
-async function probeActivation(): Promise<ActivationProbe> {
-  const ext = vscode.extensions.getExtension(EXTENSION_ID);
-  const probe: ActivationProbe = { extensionId: EXTENSION_ID, found: !!ext, alreadyActive: !!ext?.isActive };
+async function probeActivation(id: string): Promise<ActivationProbe> {
+  const ext = vscode.extensions.getExtension(id);
+  const probe: ActivationProbe = { extensionId: id, found: !!ext, alreadyActive: !!ext?.isActive };
   if (!ext) return probe;
   const t0 = performance.now();
   try {
     await ext.activate();
     probe.activationMs = Math.round((performance.now() - t0) * 100) / 100;
+    Object.assign(probe, hostMarks(id));
+    // Which of the extension's own files the activation loaded (the require cache is the host's).
+    const root = fs.realpathSync(ext.extensionPath);
+    probe.filesLoaded = Object.keys(require.cache)
+      .filter((k) => k.startsWith(root + path.sep) || k.startsWith(ext.extensionPath + path.sep))
+      .map((k) => path.relative(k.startsWith(root) ? root : ext.extensionPath, k))
+      .sort();
   } catch (e) {
     probe.error = e instanceof Error ? e.message : String(e);
   }
   return probe;
+}
+
+/**
+ * What the extension host itself measured around our activation, from the marks it sets
+ * (kept on `globalThis.MonacoPerformanceMarks`, Date.now() resolution, so whole ms):
+ * `code/extHost/willLoadExtensionCode/<id>` to `didLoadExtensionCode` (the require of
+ * dist/extension.js) and `willActivateExtension` to `didActivateExtension` (calling activate()
+ * and settling what it returns). Empty when the host set none.
+ */
+function hostMarks(id: string): Pick<ActivationProbe, 'codeLoadingMs' | 'activateCallMs'> {
+  const perf = (globalThis as { MonacoPerformanceMarks?: { getMarks?: () => { name: string; startTime: number }[] } }).MonacoPerformanceMarks;
+  const marks = perf?.getMarks?.() ?? [];
+  const at = (what: string): number | undefined => marks.find((m) => m.name === `code/extHost/${what}/${id}`)?.startTime;
+  const span = (from: string, to: string): number | undefined => {
+    const [a, b] = [at(from), at(to)];
+    return a !== undefined && b !== undefined ? b - a : undefined;
+  };
+  return { codeLoadingMs: span('willLoadExtensionCode', 'didLoadExtensionCode'), activateCallMs: span('willActivateExtension', 'didActivateExtension') };
 }
 
 function findTestFiles(dir: string): string[] {

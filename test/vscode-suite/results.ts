@@ -6,6 +6,8 @@ export const EXTENSION_ID = 'tableau-publisher.tableau-publisher';
 /** Env var naming the results file; the suite falls back to `<workspace>/.tableau-e2e/suite-results.json`. */
 export const RESULTS_ENV = 'TABLEAU_E2E_SUITE_RESULTS';
 export const RESULTS_FALLBACK = ['.tableau-e2e', 'suite-results.json'] as const;
+/** Env var: "1" makes the suite only probe activation (for `npm run bench`) and run no tests. */
+export const PROBE_ONLY_ENV = 'TABLEAU_E2E_PROBE_ONLY';
 
 export interface SuiteTestResult {
   fullTitle: string;
@@ -22,6 +24,12 @@ export interface ActivationProbe {
   alreadyActive: boolean;
   /** Wall time of `getExtension(id).activate()` on the first call; absent when it failed. */
   activationMs?: number;
+  /** The host's own marks around the require() of dist/extension.js (whole ms). */
+  codeLoadingMs?: number;
+  /** The host's own marks around calling activate() and settling its result (whole ms). */
+  activateCallMs?: number;
+  /** The extension's own files in the host's require cache right after activation. */
+  filesLoaded?: string[];
   error?: string;
 }
 
@@ -35,6 +43,8 @@ export interface SuiteResults {
   files: string[];
   tests: SuiteTestResult[];
   activation: ActivationProbe;
+  /** A built-in extension activated the same way just after ours, for comparison. */
+  referenceActivation?: ActivationProbe;
   /** Set when the runner itself broke (no test files, a file that throws at load...). */
   runnerError?: string;
 }

@@ -9,9 +9,14 @@ function required(o: Obj | undefined, key: string, what: string): string {
   return v;
 }
 
+/**
+ * `o` without its undefined properties, as a new object: deleting them instead would turn
+ * every listed item into a slow dictionary-mode object (thousands per listing).
+ */
 function defined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  const out = {} as T;
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
 
 // Tableau reports workbook / data source size in whole MB; the model holds bytes (an upper bound).

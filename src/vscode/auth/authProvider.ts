@@ -3,8 +3,6 @@ import { isCancellation } from '../../core/errors';
 import type { ConnectionAdmin } from '../connections/connectionAdmin';
 import { accountLabel } from '../connections/profileLogic';
 
-export const AUTH_PROVIDER_ID = 'tableau';
-
 /**
  * Exposes signed-in connections in the Accounts menu. One session per connection (its
  * current site and acting user); signing out there signs the connection out.

@@ -1,4 +1,6 @@
-// One line per command id. Each command module exports `register(services)`.
+// One line per command id. Each command module exports `register(services)`. Every id here
+// is also in package.json's contributes.commands: the start-up shell registers stand-ins for
+// exactly those until this code is loaded (test/unit/startup checks the two lists agree).
 import type * as vscode from 'vscode';
 import type { Services } from '../services/services';
 import * as actAsUser from './connection/actAsUser';
@@ -32,7 +34,6 @@ import * as publish from './publish/publish';
 import * as publishAgain from './publish/publishAgain';
 import * as publishAll from './publish/publishAll';
 import * as autoPublish from '../publish/autoPublish';
-import * as publishTasks from '../tasks/publishTaskProvider';
 
 export function registerCommands(s: Services): vscode.Disposable[] {
   return [
@@ -68,7 +69,6 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     publish.register(s), // tableau.publish
     publishAgain.register(s), // tableau.publishAgain
     publishAll.register(s), // tableau.publishAll
-    publishTasks.register(s), // task provider "tableau-publish" (not a command)
     autoPublish.register(s), // tableau.autoPublish file watcher (not a command)
   ];
 }

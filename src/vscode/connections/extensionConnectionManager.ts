@@ -9,13 +9,11 @@ import type { Ui } from '../services/ui';
 import { EXPIRED_TOKEN_MESSAGE, type ConnectionAdmin } from './connectionAdmin';
 import type { ConnectionProfile } from './connectionManager';
 import type { CredentialStore } from './credentialStore';
-import { credentialFor, profileFromStored, webUrlFor } from './profileLogic';
-import { secretKindFor } from './secretKeys';
+import { credentialFor, storedProfiles, webUrlFor } from './profileLogic';
+import { ACTIVE_KEY, PROFILES_KEY, secretKindFor } from './secretKeys';
 import { SessionPool, type ActingUser, type PooledSession } from './sessionPool';
 import { readHttpOptions } from './transportSettings';
 
-export const PROFILES_KEY = 'tableau.connections';
-const ACTIVE_KEY = 'tableau.activeConnection';
 
 export class ExtensionConnectionManager implements ConnectionAdmin {
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -352,8 +350,7 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
   }
 
   private loadProfiles(): void {
-    const raw = this.state.get<unknown[]>(PROFILES_KEY, []);
-    this.profiles = (Array.isArray(raw) ? raw : []).map(profileFromStored).filter((p): p is ConnectionProfile => p !== undefined);
+    this.profiles = storedProfiles(this.state);
   }
 
   private async persist(): Promise<void> {

@@ -4,6 +4,7 @@ import type { AccessPurpose } from '../../core/auth/jwt';
 import { randomUUID } from 'node:crypto';
 import type { Credential } from '../../core/auth/credentials';
 import type { ConnectionProfile } from './connectionManager';
+import { PROFILES_KEY } from './secretKeys';
 
 export type AuthKind = ConnectionProfile['authKind'];
 export const AUTH_KINDS: readonly AuthKind[] = ['pat', 'password', 'connectedApp'];
@@ -117,6 +118,12 @@ export function profileFromStored(v: unknown): ConnectionProfile | undefined {
 }
 
 /** What a profile lacks for its auth kind (non-secret fields only). */
+/** The profiles kept in globalState (`PROFILES_KEY`), dropping any that no longer parse. */
+export function storedProfiles(state: { get<T>(key: string, defaultValue: T): T }): ConnectionProfile[] {
+  const raw = state.get<unknown>(PROFILES_KEY, []);
+  return (Array.isArray(raw) ? raw : []).map(profileFromStored).filter((p): p is ConnectionProfile => p !== undefined);
+}
+
 export function profileProblems(p: ConnectionProfile): string[] {
   const out: string[] = [];
   const site = siteProblem(p.siteContentUrl);

@@ -14,6 +14,11 @@ export const PROFILES_REVISION_KEY = 'tableau.profiles.revision';
 
 export type StoredKey = SecretKey | typeof PROFILES_REVISION_KEY;
 
+/** globalState keys (not secrets): the profiles, the active one, the day each PAT was last warned about. */
+export const PROFILES_KEY = 'tableau.connections';
+export const ACTIVE_KEY = 'tableau.activeConnection';
+export const PAT_WARNED_KEY = 'tableau.patWarnedOn';
+
 export function secretKindFor(authKind: 'pat' | 'password' | 'connectedApp'): SecretKind {
   return authKind === 'pat' ? 'patSecret' : authKind === 'password' ? 'password' : 'connectedAppSecret';
 }

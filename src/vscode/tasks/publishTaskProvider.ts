@@ -7,8 +7,7 @@ import { planFromTarget } from '../publish/manifestPlans';
 import { type FolderTarget, allTargets, filesOf, manifestPathOf } from '../publish/manifestStore';
 import { executePlans } from '../publish/publishRunner';
 import type { Services } from '../services/services';
-
-export const TASK_TYPE = 'tableau-publish';
+import { TASK_TYPE } from '../shell/contract';
 
 /** The task definition in tasks.json: a file (or glob) and, optionally, the target itself. */
 export interface PublishTaskDefinition extends vscode.TaskDefinition {
@@ -146,8 +145,4 @@ class PublishTerminal implements vscode.Pseudoterminal {
       return 1;
     }
   }
-}
-
-export function register(services: Services): vscode.Disposable {
-  return vscode.tasks.registerTaskProvider(TASK_TYPE, new PublishTaskProvider(services));
 }

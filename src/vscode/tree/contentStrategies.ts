@@ -1,5 +1,6 @@
 import type { ListOptions } from '../../core/api/client';
 import type { DataSource, Page, Project, View, Workbook } from '../../core/models';
+import { compareNames } from './projectHierarchy';
 
 /** The listing options the tree uses: the core's own. */
 export type ContentListOptions = ListOptions;
@@ -43,7 +44,7 @@ type Item = Workbook | DataSource;
 type Lister<T> = (opts: ContentListOptions) => Promise<Page<T>>;
 type AllLister<T> = (opts: ContentListOptions) => Promise<T[]>;
 
-const byName = (a: Item, b: Item): number => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
+const byName = (a: Item, b: Item): number => compareNames(a.name, b.name);
 
 /** `name:has:X` for a name filter; combined with further expressions by comma. */
 export function filterExpression(...parts: (string | undefined)[]): string | undefined {

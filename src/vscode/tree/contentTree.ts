@@ -8,8 +8,11 @@ import { ConnectionNode } from './nodes/connectionNode';
 import { ProjectNode } from './nodes/projectNode';
 import { SiteNode } from './nodes/siteNode';
 import { ContentDragAndDrop } from './dragAndDrop';
+import { CONTENT_VIEW_ID } from '../shell/contract';
 
-export const VIEW_ID = 'tableau.content';
+/** Makes the TreeView this tree feeds (in the extension: the one the start-up shell registered). */
+export type ContentViewFactory = (provider: ContentTree, dnd: ContentDragAndDrop) => vscode.TreeView<ContentNode>;
+
 /**
  * Chosen by `npm run bench` (10,000 workbooks in 1,000 projects): the first project a user
  * opens shows in 2 requests and ~12 ms with a projectName filter, against 11 requests and
@@ -40,13 +43,12 @@ export class ContentTree implements vscode.TreeDataProvider<ContentNode>, TreeCo
   private filterText?: string;
   readonly view: vscode.TreeView<ContentNode>;
 
-  constructor(readonly services: Services) {
-    this.view = vscode.window.createTreeView(VIEW_ID, {
-      treeDataProvider: this,
-      showCollapseAll: true,
-      canSelectMany: false,
-      dragAndDropController: new ContentDragAndDrop(services),
-    });
+  constructor(
+    readonly services: Services,
+    createView: ContentViewFactory = (provider, dnd) =>
+      vscode.window.createTreeView(CONTENT_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: false, dragAndDropController: dnd }),
+  ) {
+    this.view = createView(this, new ContentDragAndDrop(services));
     this.disposables.push(
       this.view,
       this.emitter,
@@ -213,8 +215,8 @@ export class ContentTree implements vscode.TreeDataProvider<ContentNode>, TreeCo
 const trees = new WeakMap<Services, ContentTree>();
 
 /** Creates the content view once per Services; commands find it with `contentTree(services)`. */
-export function registerContentTree(services: Services): ContentTree {
-  const tree = new ContentTree(services);
+export function registerContentTree(services: Services, createView?: ContentViewFactory): ContentTree {
+  const tree = new ContentTree(services, createView);
   trees.set(services, tree);
   return tree;
 }

@@ -4,12 +4,13 @@ import { runPublish } from '../publish/publishFlow';
 import type { Services } from '../services/services';
 import type { ContentNode } from './nodes/base';
 import { ProjectNode } from './nodes/projectNode';
+import { CONTENT_VIEW_DROP_MIME_TYPES } from '../shell/contract';
 
 const URI_LIST = 'text/uri-list';
 
 /** Files dragged from the Explorer onto a project node are published into that project. */
 export class ContentDragAndDrop implements vscode.TreeDragAndDropController<ContentNode> {
-  readonly dropMimeTypes = [URI_LIST];
+  readonly dropMimeTypes = [...CONTENT_VIEW_DROP_MIME_TYPES];
   readonly dragMimeTypes: string[] = [];
 
   constructor(private readonly services: Services) {}

@@ -9,8 +9,14 @@ export interface ProjectEntry {
   path: string[];
 }
 
-const byName = (a: ProjectEntry, b: ProjectEntry): number =>
-  a.project.name.localeCompare(b.project.name, undefined, { sensitivity: 'base' });
+/**
+ * How the tree orders names: case- and accent-insensitive, in the user's locale. One shared
+ * collator: `localeCompare` with options builds one per call, which was most of the tree's
+ * own time in a 10,000-workbook listing (npm run bench).
+ */
+export const compareNames: (a: string, b: string) => number = new Intl.Collator(undefined, { sensitivity: 'base' }).compare;
+
+const byName = (a: ProjectEntry, b: ProjectEntry): number => compareNames(a.project.name, b.project.name);
 
 /** The separator users see and type in nested project paths ("Finance / Monthly"). */
 export const PROJECT_PATH_SEPARATOR = ' / ';

@@ -12,13 +12,17 @@ export interface BenchClient {
   close(): Promise<void>;
 }
 
-/** `format`: the answer format the REST layer asks for (the product uses XML). */
-export function benchClient(url: string, pat: BenchPat, format: 'xml' | 'json' = 'xml'): BenchClient {
+/**
+ * Made the way the extension and the CLI make theirs (sessionPool.ts, cli/connection.ts):
+ * XML for sign-in and single items, listings in TableauClient's own default format (JSON).
+ * `listFormat` overrides the listings' format, for a what-if comparison.
+ */
+export function benchClient(url: string, pat: BenchPat, listFormat?: 'xml' | 'json'): BenchClient {
   const http = new HttpClient();
-  const api = new TableauRestApi({ server: parseServerAddress(url), http, format });
+  const api = new TableauRestApi({ server: parseServerAddress(url), http });
   const session = new TableauSession({ api, credential: { kind: 'pat', tokenName: pat.name, tokenSecret: pat.secret }, siteContentUrl: BENCH_SITE });
   return {
-    client: new TableauClient(session, { listFormat: format }),
+    client: new TableauClient(session, listFormat ? { listFormat } : {}),
     session,
     async close() {
       await session.signOut().catch(() => undefined);

@@ -1,0 +1,59 @@
+/**
+ * The extension proper, bundled as dist/main.js. The start-up shell (src/extension.ts) loads
+ * it on first use: a command, the content view becoming visible, an Accounts sign-in, a task,
+ * auto-publish being on, or a PAT warning being due. Everything stateful lives here, once.
+ */
+import * as vscode from 'vscode';
+import { TableauError } from '../core/errors';
+import { TableauAuthenticationProvider } from './auth/authProvider';
+import { registerCommands } from './commands/registry';
+import { SecretStorageCredentialStore } from './connections/credentialStore';
+import { ExtensionConnectionManager } from './connections/extensionConnectionManager';
+import { checkPatExpiry, tokenActions } from './connections/patLifecycle';
+import { initErrors, registerErrorActions } from './services/errors';
+import { createLogger } from './services/logger';
+import type { Services } from './services/services';
+import { createUi } from './services/ui';
+import type { LoadedExtension, ShellHandoff } from './shell/contract';
+import { followConnections } from './statusBar';
+import { PublishTaskProvider } from './tasks/publishTaskProvider';
+import { registerContentTree } from './tree/contentTree';
+
+export function start(context: vscode.ExtensionContext, shell: ShellHandoff, reason: string): LoadedExtension {
+  const started = performance.now();
+  const logger = createLogger(context);
+  const credentials = new SecretStorageCredentialStore(context.secrets);
+  // `services.ui` is read through the getter each time so tests can swap it.
+  const admin = new ExtensionConnectionManager(context.globalState, credentials, () => services.ui, logger);
+  const services: Services = { context, logger, connections: admin, connectionAdmin: admin, ui: createUi() };
+  initErrors(services);
+
+  const authProvider = new TableauAuthenticationProvider(admin);
+  context.subscriptions.push(
+    credentials,
+    authProvider,
+    followConnections(shell.statusBarItem, admin),
+    ...registerCommands(services),
+    registerContentTree(services, (provider, dnd) => shell.adoptContentView(provider, dnd)),
+    registerErrorActions((e) => {
+      const id = e instanceof TableauError ? admin.expiredTokenErrors.get(e) : undefined;
+      return id ? tokenActions(services, id) : undefined;
+    }),
+    // Other windows: SecretStorage is the one store with a cross-window change event.
+    credentials.onDidChange((c) => void admin.syncFromStorage(c.connectionId)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.proxyStrictSSL') || e.affectsConfiguration('tableau.requestTimeoutSeconds')) {
+        void admin.resetTransports();
+      }
+    }),
+  );
+  // The HTTP stack (undici) is not loaded here either: the first request loads it.
+  logger.info(`Tableau Publisher loaded (${reason}) with ${admin.list().length} connection(s) in ${Math.round(performance.now() - started)} ms.`);
+  return {
+    services,
+    authProvider,
+    taskProvider: new PublishTaskProvider(services),
+    checkPatExpiry: () => checkPatExpiry(services),
+    dispose: () => admin.dispose(),
+  };
+}
