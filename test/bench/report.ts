@@ -6,7 +6,8 @@ import { MiB, median, round } from './lib/stats';
 
 type Row = [metric: string, result: string, goal: string, verdict: string];
 
-const mb = (bytes: number | undefined): string => (bytes === undefined ? 'not measured' : `${round(bytes / MiB)} MB`);
+const mb = (bytes: number | undefined): string =>
+  bytes === undefined ? 'not measured' : bytes < MiB / 10 ? `${round(bytes / 1024)} KB` : `${round(bytes / MiB)} MB`;
 const ms = (n: number): string => `${round(n)} ms`;
 const ok = (pass: boolean | undefined): string => (pass === undefined ? '' : pass ? 'PASS' : 'FAIL');
 

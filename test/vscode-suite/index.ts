@@ -84,12 +84,15 @@ async function probeActivation(id: string): Promise<ActivationProbe> {
     await ext.activate();
     probe.activationMs = Math.round((performance.now() - t0) * 100) / 100;
     Object.assign(probe, hostMarks(id));
-    // Which of the extension's own files the activation loaded (the require cache is the host's).
-    const root = fs.realpathSync(ext.extensionPath);
-    probe.filesLoaded = Object.keys(require.cache)
-      .filter((k) => k.startsWith(root + path.sep) || k.startsWith(ext.extensionPath + path.sep))
-      .map((k) => path.relative(k.startsWith(root) ? root : ext.extensionPath, k))
-      .sort();
+    // Which of the extension's bundles (dist/) the activation loaded: the require cache is the host's.
+    const dist = [path.join(ext.extensionPath, 'dist'), path.join(fs.realpathSync(ext.extensionPath), 'dist')];
+    probe.filesLoaded = [
+      ...new Set(
+        Object.keys(require.cache)
+          .map((k) => dist.filter((d) => k.startsWith(d + path.sep)).map((d) => path.join('dist', path.relative(d, k)))[0])
+          .filter((f): f is string => f !== undefined),
+      ),
+    ].sort();
   } catch (e) {
     probe.error = e instanceof Error ? e.message : String(e);
   }

@@ -28,7 +28,7 @@ export interface ActivationProbe {
   codeLoadingMs?: number;
   /** The host's own marks around calling activate() and settling its result (whole ms). */
   activateCallMs?: number;
-  /** The extension's own files in the host's require cache right after activation. */
+  /** The extension's bundles (dist/...) in the host's require cache right after activation. */
   filesLoaded?: string[];
   error?: string;
 }
