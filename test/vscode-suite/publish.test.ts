@@ -129,6 +129,25 @@ describe('Publish to Tableau (real extension host)', function () {
     assert.ok(!fx.ui.asked.some((a) => a.startsWith('Name of the')), 'no name prompt for a multi-select');
   });
 
+  it('tags what it publishes when asked, and remembers the tags for Publish Again', async () => {
+    fx.ui.picks.set('Publish into which project?', 'Marketing');
+    fx.ui.inputs.set('Name of the data source on Tableau', 'Suite Tagged Orders');
+    fx.ui.picks.set('How to publish "Suite Tagged Orders"', 'Create new');
+    fx.ui.picks.set('Options', ['Add tags…']);
+    fx.ui.inputs.set('Tags for "Suite Tagged Orders"', ' finance, monthly ,, finance');
+    fx.ui.picks.set('Database credentials for', 'Publish without credentials');
+    fx.ui.notifyAnswer = (_m, actions) => actions.find((a) => a === 'Remember for Publish Again');
+
+    const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', vscode.Uri.file(samples.tds));
+    assert.deepEqual(fx.ui.errors(), []);
+    assert.ok(outcomes?.[0]?.ok, 'published');
+    const ds = fx.sim.state().datasources.find((d) => d.name === 'Suite Tagged Orders');
+    assert.ok(ds, 'the simulator holds the data source');
+    assert.deepEqual([...(ds.tags ?? [])].sort(), ['finance', 'monthly']);
+    const entry = JSON.parse(fs.readFileSync(manifestPath, 'utf8')).targets.find((t: { file: string }) => t.file === rel(samples.tds));
+    assert.deepEqual(entry?.options, { tags: ['finance', 'monthly'] });
+  });
+
   it('refuses a file that is not what its extension says, before asking anything', async () => {
     const bad = path.join(dir, 'Broken.twbx');
     fs.writeFileSync(bad, 'this is not a zip archive');

@@ -87,6 +87,7 @@ export async function rememberInManifest(services: Services, plan: PublishPlan):
   if (request.skipConnectionCheck) options.skipConnectionCheck = true;
   if (request.asJob) options.asJob = true;
   if (request.description) options.description = request.description;
+  if (request.tags?.length) options.tags = [...request.tags];
   const entry: ManifestTarget = {
     file: where.relative,
     connection: target.profile.label,

@@ -15,6 +15,13 @@ export interface PublishChoices {
   skipConnectionCheck?: boolean;
   asJob?: boolean;
   description?: string;
+  /** Added to the item after it is published; tags it already has stay. */
+  tags?: string[];
+}
+
+/** "finance, monthly ,, Q3" → ["finance", "monthly", "Q3"] (commas separate tags, as in Tableau's own tag box). */
+export function parseTags(text: string): string[] {
+  return [...new Set(text.split(',').map((t) => t.trim()).filter(Boolean))];
 }
 
 export function defaultName(filePath: string): string {
@@ -57,6 +64,16 @@ export async function askChoices(services: Services, info: PackageInfo, target: 
     description = await services.ui.input({ prompt: vscode.l10n.t('Description of "{0}" (optional)', name), value: existing?.description ?? '' });
     if (description === undefined) return undefined;
   }
+  let tags: string[] | undefined;
+  if (options.has('tags')) {
+    const entered = await services.ui.input({
+      prompt: vscode.l10n.t('Tags for "{0}", separated by commas (tags it already has stay)', name),
+      value: '',
+      validateInput: (v) => (parseTags(v).length ? undefined : vscode.l10n.t('Enter at least one tag, or press Escape.')),
+    });
+    if (entered === undefined) return undefined;
+    tags = parseTags(entered);
+  }
   return {
     name,
     mode,
@@ -64,6 +81,7 @@ export async function askChoices(services: Services, info: PackageInfo, target: 
     skipConnectionCheck: options.has('skipConnectionCheck') || undefined,
     asJob: options.has('asJob') || undefined,
     description: description?.trim() || undefined,
+    tags: tags?.length ? tags : undefined,
   };
 }
 
@@ -101,7 +119,7 @@ async function askMode(
   return chosen.mode;
 }
 
-type OptionId = 'showTabs' | 'skipConnectionCheck' | 'asJob' | 'description';
+type OptionId = 'showTabs' | 'skipConnectionCheck' | 'asJob' | 'description' | 'tags';
 
 async function askOptions(services: Services, info: PackageInfo): Promise<Set<OptionId> | undefined> {
   type OptionItem = vscode.QuickPickItem & { id: OptionId };
@@ -112,6 +130,7 @@ async function askOptions(services: Services, info: PackageInfo): Promise<Set<Op
   }
   items.push({ label: vscode.l10n.t('Run as a background job'), detail: vscode.l10n.t('For big files: Tableau finishes the publish in a job'), id: 'asJob', picked: info.size > 64 * 1024 * 1024 });
   items.push({ label: vscode.l10n.t('Add a description…'), id: 'description' });
+  items.push({ label: vscode.l10n.t('Add tags…'), detail: vscode.l10n.t('Tag the {0} once it is published', kindWord(info)), id: 'tags' });
   const chosen = await pickMany(services, items, { placeHolder: vscode.l10n.t('Options (press Enter to continue)') });
   return chosen && new Set(chosen.map((c) => c.id));
 }
