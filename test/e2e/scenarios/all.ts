@@ -5,6 +5,7 @@ import { addConnection } from './addConnection';
 import { accountsSignOut } from './accountsSignOut';
 import { bigHyper } from './bigHyper';
 import { download } from './download';
+import { otherSignIns } from './otherSignIns';
 import { dragToPublish } from './dragToPublish';
 import { publishAgain } from './publishAgain';
 import { publishFromExplorer } from './publishFromExplorer';
@@ -13,4 +14,4 @@ import { tree } from './tree';
 import { walkthrough } from './walkthrough';
 import { workbenchLoads } from './workbenchLoads';
 
-export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish];
+export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish];
