@@ -8,6 +8,7 @@ import type { Ui } from '../../src/vscode/services/ui';
 import { checkPatExpiry } from '../../src/vscode/connections/patLifecycle';
 import { connectionStatus, statusBarText } from '../../src/vscode/statusBar';
 import { startSimulator, type RunningSimulator } from '../simulator';
+import { twoSiteConfig } from '../support/twoSites';
 import { EXTENSION_ID } from './results';
 
 const PAT = { name: 'vsc-suite-pat', secret: 'vsc-suite-secret-9f8e7d6c5b4a' };
@@ -96,23 +97,7 @@ describe('connections and credentials (real extension host)', function () {
   const subs: vscode.Disposable[] = [];
 
   before(async () => {
-    sim = await startSimulator({
-      config: {
-        sites: [
-          { name: 'Default', contentUrl: '' },
-          { name: 'Sales', contentUrl: 'sales' },
-        ],
-        users: [
-          { name: 'admin', password: 'admin-password-1', isServerAdmin: true },
-          { name: 'bob', password: 'bob-password-1', siteRole: 'Creator' },
-        ],
-        pats: [
-          { name: PAT.name, secret: PAT.secret, user: 'admin' },
-          { name: SPARE.name, secret: SPARE.secret, user: 'admin' },
-          { name: RENEWED.name, secret: RENEWED.secret, user: 'admin' },
-        ],
-      },
-    });
+    sim = await startSimulator({ config: twoSiteConfig([PAT, SPARE, RENEWED]) });
     const ext = vscode.extensions.getExtension<ExtensionTestApi | undefined>(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} not found`);
     const exported = await ext.activate();

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Scenario, type ScenarioContext } from '../scenario';
 import { sha256File } from './publishFromExplorer';
-import { DEMO_LABEL, addDemoConnection, expandOwnSite, expandRow, openTableauView, shot, treeContextMenu, treeRow, waitFor } from './steps';
+import { expandRow, openOwnSite, shot, treeContextMenu, treeRow, waitFor } from './steps';
 
 const WORKBOOK = 'Sales Overview';
 
@@ -26,11 +26,7 @@ export const download: Scenario = {
     assert.ok(expected, `the demo site has no "${WORKBOOK}" workbook`);
     assert.ok(expected.size > 0, 'the seeded workbook is empty: comparing bytes would prove little');
     const before = new Set(fs.readdirSync(workspace));
-    await wb.waitForExtensionHost();
-    await addDemoConnection(ctx);
-    await openTableauView(wb);
-    await expandRow(wb, DEMO_LABEL, 1);
-    await expandOwnSite(wb);
+    await openOwnSite(ctx);
     await expandRow(wb, 'Sales', 3);
     await treeContextMenu(wb, treeRow(wb, WORKBOOK, 4), 'Download to Workspace');
 

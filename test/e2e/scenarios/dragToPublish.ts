@@ -4,21 +4,17 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { type Scenario, type ScenarioContext } from '../scenario';
-import { DB_PASSWORD, sha256File } from './publishFromExplorer';
+import { sha256File } from './publishFromExplorer';
 import {
   DEMO_LABEL,
-  acceptQuickPick,
-  addDemoConnection,
-  assertPasswordBox,
+  answerNewWorkbookPrompts,
   dragOnto,
-  expandOwnSite,
   expandRow,
   explorerRow,
-  openTableauView,
+  openOwnSite,
   shot,
   treeRow,
   waitFor,
-  waitForPrompt,
 } from './steps';
 
 const WORKBOOK = 'Regional Overview';
@@ -41,13 +37,8 @@ export const dragToPublish: Scenario = {
     const { workbench: wb, samples } = ctx;
     const file = path.basename(samples.twb);
     assert.equal(simTarget(ctx).inEmea, undefined, 'the project already has the workbook: the scenario would prove nothing');
-    await wb.waitForExtensionHost();
-    await addDemoConnection(ctx);
-
     // Open the tree down to the target project; it keeps its state while the Explorer shows.
-    await openTableauView(wb);
-    await expandRow(wb, DEMO_LABEL, 1);
-    await expandOwnSite(wb);
+    await openOwnSite(ctx);
     await expandRow(wb, 'Sales', 3);
     await treeRow(wb, 'EMEA', 4).waitFor({ state: 'visible', timeout: 20_000 });
 
@@ -61,14 +52,7 @@ export const dragToPublish: Scenario = {
     } });
 
     // The drop names the project: the flow starts at the name (the project is not asked).
-    await wb.typeInInputBox(WORKBOOK, { expectPrompt: 'Name of the workbook on Tableau' });
-    await wb.pickQuickItem('Create new');
-    await acceptQuickPick(wb.page, 'Options (press Enter to continue)');
-    await wb.pickQuickItem('Enter credentials and embed them');
-    await wb.typeInInputBox('analyst', { expectPrompt: 'Username for' });
-    await waitForPrompt(wb.page, 'Password for analyst');
-    await assertPasswordBox(wb.page);
-    await wb.typeInInputBox(DB_PASSWORD, { password: true });
+    await answerNewWorkbookPrompts(wb, WORKBOOK);
 
     const done = await wb.waitForNotification(`Published "${WORKBOOK}" to ${DEMO_LABEL}`, 60_000);
     const message = (await done.innerText()).replace(/\s+/g, ' ');

@@ -5,8 +5,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Scenario, type ScenarioContext } from '../scenario';
-import { DB_PASSWORD, WORKBOOK_NAME, manifestFile, sha256File, simWorkbook } from './publishFromExplorer';
-import { DEMO_LABEL, addDemoConnection, assertPasswordBox, quickInput, shot, waitFor, waitForPrompt } from './steps';
+import { WORKBOOK_NAME, manifestFile, sha256File, simWorkbook } from './publishFromExplorer';
+import { DEMO_LABEL, addDemoConnection, embedDbCredentials, quickInput, shot, waitFor } from './steps';
 
 function publishRequests(ctx: ScenarioContext): number {
   const counts = ctx.simulator.state().counters.requests;
@@ -47,11 +47,7 @@ export const publishAgain: Scenario = {
         const text = `${await wb.page.locator('.quick-input-widget').innerText()} ${(await quickInput(wb.page).getAttribute('placeholder')) ?? ''}`;
         if (/Database credentials for/.test(text)) {
           asked.push('database credentials');
-          await wb.pickQuickItem('Enter credentials and embed them');
-          await wb.typeInInputBox('analyst', { expectPrompt: 'Username for' });
-          await waitForPrompt(wb.page, 'Password for analyst');
-          await assertPasswordBox(wb.page);
-          await wb.typeInInputBox(DB_PASSWORD, { password: true });
+          await embedDbCredentials(wb);
           return false;
         }
         throw new Error(`Publish Again asked a question it should not: ${text.trim().slice(0, 200)}`);

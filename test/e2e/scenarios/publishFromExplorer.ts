@@ -8,11 +8,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Scenario, type ScenarioContext } from '../scenario';
 import {
+  DB_PASSWORD,
   DEMO_LABEL,
-  acceptQuickPick,
   addDemoConnection,
+  answerNewWorkbookPrompts,
   answerPublishTarget,
-  assertPasswordBox,
   clickNotificationButton,
   expandOwnSite,
   expandRow,
@@ -20,12 +20,10 @@ import {
   shot,
   treeRow,
   waitFor,
-  waitForPrompt,
 } from './steps';
 
 export const PUBLISH_PROJECT = 'Marketing';
 export const WORKBOOK_NAME = 'Superstore Sales';
-export const DB_PASSWORD = 'e2e-db-password-4d1b';
 
 export function sha256File(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -57,15 +55,7 @@ export const publishFromExplorer: Scenario = {
     await wb.explorerContextMenu(path.basename(samples.twbx), 'Publish to Tableau…');
     // Where (connection if asked, project), then name, mode, options.
     await answerPublishTarget(wb, PUBLISH_PROJECT, { name: 'publishFromExplorer-project' });
-    await wb.typeInInputBox(WORKBOOK_NAME, { expectPrompt: 'Name of the workbook on Tableau' });
-    await wb.pickQuickItem('Create new');
-    await acceptQuickPick(wb.page, 'Options (press Enter to continue)');
-    // The workbook's PostgreSQL connection needs database credentials: embed them.
-    await wb.pickQuickItem('Enter credentials and embed them');
-    await wb.typeInInputBox('analyst', { expectPrompt: 'Username for' });
-    await waitForPrompt(wb.page, 'Password for analyst');
-    await assertPasswordBox(wb.page);
-    await wb.typeInInputBox(DB_PASSWORD, { password: true });
+    await answerNewWorkbookPrompts(wb, WORKBOOK_NAME);
 
     const done = await wb.waitForNotification(`Published "${WORKBOOK_NAME}" to ${DEMO_LABEL} · ${PUBLISH_PROJECT}.`, 60_000);
     const published = simWorkbook(ctx);

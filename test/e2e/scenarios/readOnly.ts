@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { type Workbench } from '../harness';
 import { type Scenario } from '../scenario';
-import { DEMO_LABEL, addDemoConnection, expandOwnSite, expandRow, openTableauView, shot, statusBarItem, treeRow } from './steps';
+import { DEMO_LABEL, expandOwnSite, expandRow, openOwnSite, shot, statusBarItem, treeRow } from './steps';
 
 /** Right-clicks a Tableau tree row and returns its context menu's item labels (menu closed after). */
 async function menuOf(wb: Workbench, label: string, level: number): Promise<string[]> {
@@ -39,11 +39,7 @@ export const readOnly: Scenario = {
   timeoutMs: 150_000,
   async run(ctx) {
     const { workbench: wb } = ctx;
-    await wb.waitForExtensionHost();
-    await addDemoConnection(ctx);
-    await openTableauView(wb);
-    await expandRow(wb, DEMO_LABEL, 1);
-    await expandOwnSite(wb);
+    await openOwnSite(ctx);
     await expandRow(wb, 'Marketing', 3);
 
     // Writable: the actions are there.

@@ -42,6 +42,15 @@ export async function addDemoConnection(ctx: ScenarioContext, label = DEMO_LABEL
   await wb.waitForNotification(`Connection "${label}" added.`, 15_000);
 }
 
+/** A fresh window's usual start: add the demo connection, open the Tableau view, expand to its own site. */
+export async function openOwnSite(ctx: ScenarioContext): Promise<Locator> {
+  await ctx.workbench.waitForExtensionHost();
+  await addDemoConnection(ctx);
+  await openTableauView(ctx.workbench);
+  await expandRow(ctx.workbench, DEMO_LABEL, 1);
+  return expandOwnSite(ctx.workbench);
+}
+
 export function quickInput(page: Page): Locator {
   return page.locator('.quick-input-widget .quick-input-box input');
 }
@@ -87,6 +96,33 @@ export async function answerPublishTarget(wb: Workbench, project: string, shotNa
   );
   if (shotName) await shot(wb, shotName.name, shotName.keepAs);
   await wb.pickQuickItem(project);
+}
+
+/** The database password the scenarios embed for the samples' PostgreSQL connection (user "analyst"). */
+export const DB_PASSWORD = 'e2e-db-password-4d1b';
+
+/**
+ * Answers the publish flow's questions after "where" for a new workbook: its name on
+ * Tableau, "Create new", the Options pick as it is, then the sample's database credentials.
+ */
+export async function answerNewWorkbookPrompts(wb: Workbench, name: string): Promise<void> {
+  await wb.typeInInputBox(name, { expectPrompt: 'Name of the workbook on Tableau' });
+  await wb.pickQuickItem('Create new');
+  await acceptQuickPick(wb.page, 'Options (press Enter to continue)');
+  // The workbook's PostgreSQL connection needs database credentials: embed them.
+  await embedDbCredentials(wb);
+}
+
+/**
+ * Answers an open "Database credentials for …" pick: embeds "analyst" and DB_PASSWORD,
+ * typed into a box checked to be a password box.
+ */
+export async function embedDbCredentials(wb: Workbench): Promise<void> {
+  await wb.pickQuickItem('Enter credentials and embed them');
+  await wb.typeInInputBox('analyst', { expectPrompt: 'Username for' });
+  await waitForPrompt(wb.page, 'Password for analyst');
+  await assertPasswordBox(wb.page);
+  await wb.typeInInputBox(DB_PASSWORD, { password: true });
 }
 
 /** Accepts the open quick pick as it is (multi-select "Options" pick: Enter = OK). */

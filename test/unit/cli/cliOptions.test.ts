@@ -1,10 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { startSimulator, type RunningSimulator } from '../../simulator/index';
-import { PUB_PAT, PUB_SITE, publishConfig } from '../../fixtures/connect';
+import { PUB_PAT, PUB_SITE } from '../../fixtures/connect';
 import { datasourceXml, POSTGRES, tempDir, twbxBytes, type SampleConnection } from '../../fixtures/samples';
-import { CLI, jsonLines, runCli as run, type Run } from './cliProcess';
+import { jsonLines, runCli as run, startCliSimulator, type CliSimulator, type Run } from './cliProcess';
 
 const WAREHOUSE: SampleConnection = { class: 'redshift', server: 'warehouse.example.com', port: '5439', dbname: 'dw', username: 'etl', authentication: 'username-password' };
 const ENV_PASSWORD = 'env-db-pass-Zq81!';
@@ -13,22 +12,13 @@ const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 describe('CLI publish options: tags, views, description, database credentials; ls views', function () {
   this.timeout(60_000);
-  let sim: RunningSimulator;
-  const tmp = tempDir('tp-cliopt-');
-  let env: Record<string, string>;
-  before(async function () {
-    assert.ok(fs.existsSync(CLI), `${CLI} is missing: run "npm run build" first`);
-    sim = await startSimulator({ config: publishConfig() });
-    env = { TABLEAU_SERVER: sim.url, TABLEAU_SITE: PUB_SITE, TABLEAU_PAT_NAME: PUB_PAT.name, TABLEAU_PAT_SECRET: PUB_PAT.secret };
-  });
-  after(async () => {
-    await sim.close();
-    tmp.cleanup();
-  });
+  let cli: CliSimulator;
+  before(async () => (cli = await startCliSimulator('tp-cliopt-')));
+  after(() => cli.close());
   const noSecrets = (r: Run): void => {
     for (const s of [PUB_PAT.secret, ENV_PASSWORD, FILE_PASSWORD]) assert.ok(!(r.stdout + r.stderr).includes(s), 'no secret in the output');
   };
-  const workbook = (name: string) => sim.state().workbooks.find((w) => w.name === name);
+  const workbook = (name: string) => cli.sim.state().workbooks.find((w) => w.name === name);
 
   it('documents the new flags and the database credential variables in --help', async () => {
     const h = await run(['--help']);
@@ -36,8 +26,8 @@ describe('CLI publish options: tags, views, description, database credentials; l
   });
 
   it('applies --tags, --hidden-views, --show-tabs and --description', async () => {
-    const f = tmp.file('Options Book.twbx', twbxBytes());
-    const r = await run(['publish', f, '--project', 'Publish', '--json', '--tags', 'finance, q3,,finance', '--hidden-views', 'Sheet 2, Scratch', '--show-tabs', '--description', 'Board pack & "final"'], { env });
+    const f = cli.tmp.file('Options Book.twbx', twbxBytes());
+    const r = await run(['publish', f, '--project', 'Publish', '--json', '--tags', 'finance, q3,,finance', '--hidden-views', 'Sheet 2, Scratch', '--show-tabs', '--description', 'Board pack & "final"'], { env: cli.env });
     assert.equal(r.code, 0, r.stderr);
     const [line] = jsonLines(r.stdout);
     assert.deepEqual(line.tags, ['finance', 'q3']);
@@ -54,11 +44,11 @@ describe('CLI publish options: tags, views, description, database credentials; l
     try {
       ws.file('.vscode/tableau-publish.json', JSON.stringify({ version: 1, targets: [{ file: '*.twbx', connection: 'sim', site: PUB_SITE, project: 'Publish', mode: 'overwrite', options: { tags: ['from-manifest'], description: 'manifest text', showTabs: false } }] }));
       ws.file('Manifest Tags.twbx', twbxBytes());
-      assert.equal((await run(['publish', 'Manifest Tags.twbx'], { env, cwd: ws.dir })).code, 0);
+      assert.equal((await run(['publish', 'Manifest Tags.twbx'], { env: cli.env, cwd: ws.dir })).code, 0);
       assert.deepEqual(workbook('Manifest Tags')!.tags, ['from-manifest']);
       assert.equal(workbook('Manifest Tags')!.showTabs, false);
       ws.file('Flag Wins.twbx', twbxBytes());
-      assert.equal((await run(['publish', 'Flag Wins.twbx', '--tags', 'from-flag', '--description', 'flag text'], { env, cwd: ws.dir })).code, 0);
+      assert.equal((await run(['publish', 'Flag Wins.twbx', '--tags', 'from-flag', '--description', 'flag text'], { env: cli.env, cwd: ws.dir })).code, 0);
       assert.deepEqual(workbook('Flag Wins')!.tags, ['from-flag']);
       assert.equal(workbook('Flag Wins')!.description, 'flag text');
     } finally {
@@ -67,8 +57,8 @@ describe('CLI publish options: tags, views, description, database credentials; l
   });
 
   it('embeds database credentials from the environment for every connection that needs them', async () => {
-    const f = tmp.file('Live Env.twbx', twbxBytes([POSTGRES, WAREHOUSE]));
-    const r = await run(['publish', f, '--project', 'Publish', '--json', '--verbose'], { env: { ...env, TABLEAU_DB_USERNAME: 'svc_tableau', TABLEAU_DB_PASSWORD: ENV_PASSWORD, TABLEAU_DB_EMBED: 'false' } });
+    const f = cli.tmp.file('Live Env.twbx', twbxBytes([POSTGRES, WAREHOUSE]));
+    const r = await run(['publish', f, '--project', 'Publish', '--json', '--verbose'], { env: { ...cli.env, TABLEAU_DB_USERNAME: 'svc_tableau', TABLEAU_DB_PASSWORD: ENV_PASSWORD, TABLEAU_DB_EMBED: 'false' } });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(jsonLines(r.stdout)[0].credentialsEmbedded, 2);
     const creds = workbook('Live Env')!.credentials;
@@ -83,10 +73,10 @@ describe('CLI publish options: tags, views, description, database credentials; l
   });
 
   it('takes credentials from --db-credentials-file by host:port, falling back to the environment', async () => {
-    const file = tmp.file('db-creds.json', JSON.stringify({ 'DB.example.com:5432': { username: 'from_file', password: FILE_PASSWORD, embed: true } }));
+    const file = cli.tmp.file('db-creds.json', JSON.stringify({ 'DB.example.com:5432': { username: 'from_file', password: FILE_PASSWORD, embed: true } }));
     fs.chmodSync(file, 0o600);
-    const f = tmp.file('Live File.twbx', twbxBytes([POSTGRES, WAREHOUSE]));
-    const r = await run(['publish', f, '--project', 'Publish', '--verbose', '--db-credentials-file', file], { env: { ...env, TABLEAU_DB_USERNAME: 'svc_tableau', TABLEAU_DB_PASSWORD: ENV_PASSWORD } });
+    const f = cli.tmp.file('Live File.twbx', twbxBytes([POSTGRES, WAREHOUSE]));
+    const r = await run(['publish', f, '--project', 'Publish', '--verbose', '--db-credentials-file', file], { env: { ...cli.env, TABLEAU_DB_USERNAME: 'svc_tableau', TABLEAU_DB_PASSWORD: ENV_PASSWORD } });
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /can be read by other users/);
     const creds = workbook('Live File')!.credentials;
@@ -94,25 +84,25 @@ describe('CLI publish options: tags, views, description, database credentials; l
       ['db.example.com', 'from_file', true, sha(FILE_PASSWORD)],
       ['warehouse.example.com', 'svc_tableau', true, sha(ENV_PASSWORD)],
     ]);
-    const t = tmp.file('Live Source.tds', datasourceXml([POSTGRES]));
-    const d = await run(['publish', t, '--project', 'Publish', '--db-credentials-file', file], { env });
+    const t = cli.tmp.file('Live Source.tds', datasourceXml([POSTGRES]));
+    const d = await run(['publish', t, '--project', 'Publish', '--db-credentials-file', file], { env: cli.env });
     assert.equal(d.code, 0, d.stderr);
-    const ds = sim.state().datasources.find((x) => x.name === 'Live Source')!;
+    const ds = cli.sim.state().datasources.find((x) => x.name === 'Live Source')!;
     assert.deepEqual(ds.credentials.map((c) => [c.username, c.passwordSha256]), [['from_file', sha(FILE_PASSWORD)]]);
     noSecrets(r);
     noSecrets(d);
   });
 
   it('refuses a broken credentials file or half-set variables before publishing, without echoing a password', async () => {
-    const f = tmp.file('Refused.twbx', twbxBytes([POSTGRES]));
-    const broken = tmp.file('broken.json', `{ "db.example.com": { "username": "u", "password": "${FILE_PASSWORD}" `);
-    const b = await run(['publish', f, '--db-credentials-file', broken], { env });
+    const f = cli.tmp.file('Refused.twbx', twbxBytes([POSTGRES]));
+    const broken = cli.tmp.file('broken.json', `{ "db.example.com": { "username": "u", "password": "${FILE_PASSWORD}" `);
+    const b = await run(['publish', f, '--db-credentials-file', broken], { env: cli.env });
     assert.equal(b.code, 6, b.stderr);
     assert.match(b.stderr, /not valid JSON/);
-    const noPw = tmp.file('nopw.json', JSON.stringify({ 'db.example.com': { username: 'u' } }));
-    assert.equal((await run(['publish', f, '--db-credentials-file', noPw], { env })).code, 6);
-    assert.equal((await run(['publish', f, '--db-credentials-file', `${tmp.dir}/missing.json`], { env })).code, 6);
-    const half = await run(['publish', f], { env: { ...env, TABLEAU_DB_PASSWORD: ENV_PASSWORD } });
+    const noPw = cli.tmp.file('nopw.json', JSON.stringify({ 'db.example.com': { username: 'u' } }));
+    assert.equal((await run(['publish', f, '--db-credentials-file', noPw], { env: cli.env })).code, 6);
+    assert.equal((await run(['publish', f, '--db-credentials-file', `${cli.tmp.dir}/missing.json`], { env: cli.env })).code, 6);
+    const half = await run(['publish', f], { env: { ...cli.env, TABLEAU_DB_PASSWORD: ENV_PASSWORD } });
     assert.equal(half.code, 2);
     assert.match(half.stderr, /TABLEAU_DB_USERNAME/);
     assert.equal(workbook('Refused'), undefined);
@@ -121,21 +111,21 @@ describe('CLI publish options: tags, views, description, database credentials; l
   });
 
   it('ls views uses the site-wide views listing and keeps --project filtering', async () => {
-    const a = tmp.file('Views A.twbx', twbxBytes());
-    const b = tmp.file('Views B.twbx', twbxBytes());
-    assert.equal((await run(['publish', a, '--project', 'Finance / Monthly'], { env })).code, 0);
-    assert.equal((await run(['publish', b, '--project', 'Publish'], { env })).code, 0);
-    const count = (k: string): number => sim.state().counters.requests[k] ?? 0;
+    const a = cli.tmp.file('Views A.twbx', twbxBytes());
+    const b = cli.tmp.file('Views B.twbx', twbxBytes());
+    assert.equal((await run(['publish', a, '--project', 'Finance / Monthly'], { env: cli.env })).code, 0);
+    assert.equal((await run(['publish', b, '--project', 'Publish'], { env: cli.env })).code, 0);
+    const count = (k: string): number => cli.sim.state().counters.requests[k] ?? 0;
     const perWorkbook = count('GET /api/{v}/sites/{site}/workbooks/{id}/views');
     const siteWide = count('GET /api/{v}/sites/{site}/views');
-    const r = await run(['ls', 'views', '--project', 'Finance / Monthly', '--json'], { env });
+    const r = await run(['ls', 'views', '--project', 'Finance / Monthly', '--json'], { env: cli.env });
     assert.equal(r.code, 0, r.stderr);
     const rows = jsonLines(r.stdout);
     assert.deepEqual(rows.map((x) => [x.workbook, x.name]), [['Views A', 'Sheet 1']]);
     assert.ok(rows.every((x) => x.kind === 'view' && typeof x.id === 'string' && typeof x.workbookId === 'string'));
     assert.equal(count('GET /api/{v}/sites/{site}/workbooks/{id}/views'), perWorkbook, 'no per-workbook requests');
     assert.equal(count('GET /api/{v}/sites/{site}/views'), siteWide + 1);
-    const all = await run(['ls', 'views'], { env });
+    const all = await run(['ls', 'views'], { env: cli.env });
     assert.match(all.stdout, /^Views A \/ Sheet 1\t/m);
     assert.match(all.stdout, /^Views B \/ Sheet 1\t/m);
   });

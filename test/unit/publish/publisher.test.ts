@@ -4,17 +4,14 @@ import { TableauError } from '../../../src/core/errors';
 import type { DataSource, Workbook } from '../../../src/core/models';
 import { publish, type PublishProgress } from '../../../src/core/publish/publisher';
 import { datasourceXml, hyperBytes, POSTGRES, tdsxBytes, twbxBytes, workbookXml } from '../../fixtures/samples';
-import { sha256File, startHarness, type Harness } from '../../fixtures/publishHarness';
+import { sha256File, startPublishHarness, type Harness } from '../../fixtures/publishHarness';
 
 const fast = { retry: { baseDelayMs: 10, maxDelayMs: 50 } };
 
 describe('publish: file types and modes', function () {
   let h: Harness;
   let projectId = '';
-  before(async () => {
-    h = await startHarness();
-    projectId = await h.projectId('Publish');
-  });
+  before(async () => ({ h, projectId } = await startPublishHarness()));
   after(() => h.close());
 
   function stored(kind: 'workbook' | 'datasource', id: string) {

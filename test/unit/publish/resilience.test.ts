@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { isCancellation, TableauError } from '../../../src/core/errors';
 import { publish } from '../../../src/core/publish/publisher';
 import { hyperBytes, twbxBytes } from '../../fixtures/samples';
-import { sha256File, startHarness, type Harness } from '../../fixtures/publishHarness';
+import { sha256File, startPublishHarness, type Harness } from '../../fixtures/publishHarness';
 
 // Small limits so every case exercises chunking with small files.
 const chunked = { singleRequestLimit: 64 * 1024, chunkSize: 32 * 1024, readSize: 8 * 1024, retry: { baseDelayMs: 10, maxDelayMs: 50 } };
@@ -14,10 +14,7 @@ const UPLOAD_PUT = { method: 'PUT', pathPattern: '/fileUploads/' };
 describe('publish: resilience', function () {
   let h: Harness;
   let projectId = '';
-  before(async () => {
-    h = await startHarness();
-    projectId = await h.projectId('Publish');
-  });
+  before(async () => ({ h, projectId } = await startPublishHarness()));
   after(() => h.close());
   afterEach(() => h.sim.clearFaults());
 

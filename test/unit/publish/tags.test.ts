@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { TableauError } from '../../../src/core/errors';
 import { publish } from '../../../src/core/publish/publisher';
 import { connect, PUB_PAT, type Connected } from '../../fixtures/connect';
-import { startHarness, type Harness } from '../../fixtures/publishHarness';
+import { startPublishHarness, type Harness } from '../../fixtures/publishHarness';
 import { datasourceXml, hyperBytes, POSTGRES, twbxBytes } from '../../fixtures/samples';
 
 const VIEWER_PAT = { name: 'viewer-pat', secret: 'viewer-pat-secret-77e1c0' };
@@ -13,7 +13,7 @@ describe('publish: tags, views, description and embedded credentials', function 
   let viewer: Connected;
   let projectId = '';
   before(async () => {
-    h = await startHarness({
+    ({ h, projectId } = await startPublishHarness({
       users: [
         { name: 'pub-user', password: 'pub-user-password', siteRole: 'SiteAdministratorCreator' },
         { name: 'view-user', password: 'view-user-password', siteRole: 'Viewer' },
@@ -22,9 +22,8 @@ describe('publish: tags, views, description and embedded credentials', function 
         { name: PUB_PAT.name, secret: PUB_PAT.secret, user: 'pub-user' },
         { name: VIEWER_PAT.name, secret: VIEWER_PAT.secret, user: 'view-user' },
       ],
-    });
+    }));
     viewer = connect(h.sim.url, { pat: VIEWER_PAT });
-    projectId = await h.projectId('Publish');
   });
   after(async () => {
     await viewer.close();

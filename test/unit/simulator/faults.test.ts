@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as https from 'node:https';
 import type { RunningSimulator, SimConfig } from '../../simulator/index';
 import { makeSelfSignedCert, startSimulator } from '../../simulator/index';
-import { api, type Auth, filePart, getJson, multipart, payloadPart, post, signIn, sleep, workbookPayload, type Json } from './helpers';
+import { api, type Auth, filePart, getJson, multipart, payloadPart, post, signIn, sleep, startSignedIn, workbookPayload, type Json } from './helpers';
 
 const config: SimConfig = {
   users: [{ name: 'ann', password: 'pw-ann', siteRole: 'Creator' }],
@@ -15,11 +15,7 @@ describe('simulator: faults, test routes and HTTPS', () => {
   let sim: RunningSimulator;
   let ann: Auth;
   let projectId: string;
-  before(async () => {
-    sim = await startSimulator({ config });
-    ann = await signIn(sim, { name: 'ann', password: 'pw-ann' });
-    projectId = sim.state().projects[0].id;
-  });
+  before(async () => ({ sim, auth: ann, projectId } = await startSignedIn(config, { name: 'ann', password: 'pw-ann' }, 'Default')));
   afterEach(() => sim.clearFaults());
   after(() => sim.close());
 

@@ -5,8 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { ListingCache } from '../../simulator/listing';
 import type { RunningSimulator, SimConfig } from '../../simulator/index';
-import { startSimulator } from '../../simulator/index';
-import { api, type Auth, filePart, getJson, type Json, multipart, payloadPart, post, signIn, sleep, workbookPayload } from './helpers';
+import { api, type Auth, filePart, getJson, type Json, multipart, payloadPart, post, sleep, startSignedIn, workbookPayload } from './helpers';
 
 const config: SimConfig = {
   users: [{ name: 'ann', password: 'pw-ann', siteRole: 'Creator' }],
@@ -21,11 +20,7 @@ describe('simulator: kept listings follow every change', () => {
   let sim: RunningSimulator;
   let ann: Auth;
   let monthly: string;
-  before(async () => {
-    sim = await startSimulator({ config });
-    ann = await signIn(sim, { name: 'ann', password: 'pw-ann' });
-    monthly = sim.state().projects.find((p) => p.name === 'Monthly')!.id;
-  });
+  before(async () => ({ sim, auth: ann, projectId: monthly } = await startSignedIn(config, { name: 'ann', password: 'pw-ann' }, 'Monthly')));
   after(() => sim.close());
 
   const publish = async (name: string, query = '') => {

@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import type { RunningSimulator, SimConfig } from '../../simulator/index';
-import { startSimulator } from '../../simulator/index';
-import { api, type Auth, datasourcePayload, filePart, getJson, multipart, payloadPart, post, signIn, sleep, workbookPayload, type Json } from './helpers';
+import { api, type Auth, datasourcePayload, filePart, getJson, multipart, payloadPart, post, signIn, sleep, startSignedIn, workbookPayload, type Json } from './helpers';
 
 const config: SimConfig = {
   users: [
@@ -22,11 +21,7 @@ describe('simulator: publishing and file uploads', () => {
   let sim: RunningSimulator;
   let ann: Auth;
   let projectId: string;
-  before(async () => {
-    sim = await startSimulator({ config });
-    ann = await signIn(sim, { name: 'ann', password: 'pw-ann' });
-    projectId = sim.state().projects.find((p) => p.name === 'Monthly')!.id;
-  });
+  before(async () => ({ sim, auth: ann, projectId } = await startSignedIn(config, { name: 'ann', password: 'pw-ann' }, 'Monthly')));
   after(() => sim.close());
 
   const publishWb = (a: Auth, query: string, parts: Parameters<typeof multipart>[0]) => {

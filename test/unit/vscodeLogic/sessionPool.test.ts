@@ -5,6 +5,7 @@ import type { ConnectionProfile } from '../../../src/vscode/connections/connecti
 import { credentialFor } from '../../../src/vscode/connections/profileLogic';
 import { SessionPool } from '../../../src/vscode/connections/sessionPool';
 import { startSimulator, type RunningSimulator } from '../../simulator';
+import { TWO_SITE_ADMIN, twoSiteConfig } from '../../support/twoSites';
 
 const PAT = { name: 'pool-pat', secret: 'pool-secret-0123456789' };
 const APP = { clientId: 'pool-app', secretId: 'pool-app-secret-id', secretValue: 'pool-app-secret-value-0123456789' };
@@ -16,20 +17,7 @@ describe('vscodeLogic: SessionPool against the simulator', () => {
   let profile: ConnectionProfile;
 
   before(async () => {
-    sim = await startSimulator({
-      config: {
-        sites: [
-          { name: 'Default', contentUrl: '' },
-          { name: 'Sales', contentUrl: 'sales' },
-        ],
-        users: [
-          { name: 'admin', password: 'admin-password', isServerAdmin: true },
-          { name: 'bob', password: 'bob-password', siteRole: 'Creator' },
-        ],
-        pats: [{ name: PAT.name, secret: PAT.secret, user: 'admin' }],
-        connectedApps: [{ clientId: APP.clientId, secretId: APP.secretId, secretValue: APP.secretValue }],
-      },
-    });
+    sim = await startSimulator({ config: twoSiteConfig([PAT], { connectedApps: [{ clientId: APP.clientId, secretId: APP.secretId, secretValue: APP.secretValue }] }) });
     profile = { id: 'conn-1', label: 'Sim', serverUrl: sim.url, siteContentUrl: '', authKind: 'pat', patName: PAT.name, readOnly: false };
     pool = new SessionPool({
       logger: nullLogger,
@@ -43,6 +31,15 @@ describe('vscodeLogic: SessionPool against the simulator', () => {
     await pool.signOutAll();
     await sim.close();
   });
+
+  /** A pool of its own whose connections sign in with `secret`. */
+  const poolWithSecret = (secret: string): SessionPool =>
+    new SessionPool({
+      logger: nullLogger,
+      credential: async (p) => credentialFor(p, secret),
+      httpOptions: async () => ({}),
+      changed: () => undefined,
+    });
 
   it('shares one session per (connection, site, user) and signs in once', async () => {
     const [a, b] = await Promise.all([pool.acquire(profile, ''), pool.acquire(profile, '')]);
@@ -93,12 +90,7 @@ describe('vscodeLogic: SessionPool against the simulator', () => {
 
   it('lets a password connection hold sessions on several sites at once', async () => {
     const pw: ConnectionProfile = { ...profile, id: 'conn-pw', authKind: 'password', patName: undefined, username: 'admin' };
-    const pwPool = new SessionPool({
-      logger: nullLogger,
-      credential: async (p) => credentialFor(p, 'admin-password'),
-      httpOptions: async () => ({}),
-      changed: () => undefined,
-    });
+    const pwPool = poolWithSecret(TWO_SITE_ADMIN.password);
     try {
       const a = await pwPool.acquire(pw, '');
       const b = await pwPool.acquire(pw, 'sales');
@@ -121,12 +113,7 @@ describe('vscodeLogic: SessionPool against the simulator', () => {
       clientId: APP.clientId,
       secretId: APP.secretId,
     };
-    const appPool = new SessionPool({
-      logger: nullLogger,
-      credential: async (p) => credentialFor(p, APP.secretValue),
-      httpOptions: async () => ({}),
-      changed: () => undefined,
-    });
+    const appPool = poolWithSecret(APP.secretValue);
     try {
       const browse = await appPool.acquire(app, '');
       const projects = await browse.client.allProjects();
