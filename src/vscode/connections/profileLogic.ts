@@ -117,13 +117,13 @@ export function profileFromStored(v: unknown): ConnectionProfile | undefined {
   return profileProblems(p).length ? undefined : p;
 }
 
-/** What a profile lacks for its auth kind (non-secret fields only). */
 /** The profiles kept in globalState (`PROFILES_KEY`), dropping any that no longer parse. */
 export function storedProfiles(state: { get<T>(key: string, defaultValue: T): T }): ConnectionProfile[] {
   const raw = state.get<unknown>(PROFILES_KEY, []);
   return (Array.isArray(raw) ? raw : []).map(profileFromStored).filter((p): p is ConnectionProfile => p !== undefined);
 }
 
+/** What a profile lacks for its auth kind (non-secret fields only). */
 export function profileProblems(p: ConnectionProfile): string[] {
   const out: string[] = [];
   const site = siteProblem(p.siteContentUrl);

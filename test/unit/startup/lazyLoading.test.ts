@@ -18,7 +18,7 @@ const dist = (f: string): string => path.join(root, 'dist', f);
 // Loads the shipped bundles as Node would (they are not part of this test's bundle).
 const load = Module.createRequire(__filename);
 
-describe('lazy loading of the HTTP stack', () => {
+describe('start-up: what activation loads, and lazy loading', () => {
   it('loads undici on the first request, not when a client is made', async () => {
     const server = http.createServer((_req, res) => res.end('pong'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -61,62 +61,116 @@ describe('lazy loading of the HTTP stack', () => {
 
   it('activation registers stand-ins for every contributed command and loads neither dist/main.js nor undici', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
-    const calls = { commands: [] as string[], views: [] as string[], auth: [] as string[], tasks: [] as string[], statusItems: 0 };
-    const disposable = { dispose: () => undefined };
-    const event = () => disposable;
-    class EventEmitter {
-      event = event;
-      fire(): void {}
-      dispose(): void {}
-    }
-    // A recording stand-in for the vscode module: just what activation touches.
-    const vscodeStub = {
-      EventEmitter,
-      StatusBarAlignment: { Left: 1, Right: 2 },
-      ExtensionMode: { Production: 1, Development: 2, Test: 3 },
-      l10n: { t: (m: string) => m },
-      commands: {
-        registerCommand: (id: string) => (calls.commands.push(id), disposable),
-        executeCommand: () => Promise.resolve(undefined),
-      },
-      window: {
-        createStatusBarItem: () => (calls.statusItems++, { show() {}, hide() {}, dispose() {} }),
-        createTreeView: (id: string) => (calls.views.push(id), { dispose() {} }),
-      },
-      authentication: { registerAuthenticationProvider: (id: string) => (calls.auth.push(id), disposable) },
-      tasks: { registerTaskProvider: (type: string) => (calls.tasks.push(type), disposable) },
-      workspace: { isTrusted: true, getConfiguration: () => ({ get: (_k: string, d: unknown) => d }), onDidChangeConfiguration: event, onDidGrantWorkspaceTrust: event },
-    };
-    const stubPath = path.join(root, 'out', 'vscode-stub-for-load-test.js');
-    const m = Module as unknown as { _resolveFilename: (r: string, ...a: unknown[]) => string };
-    const resolve = m._resolveFilename;
-    m._resolveFilename = function (request: string, ...rest: unknown[]) {
-      return request === 'vscode' ? stubPath : resolve.call(this, request, ...rest);
-    };
-    require.cache[stubPath] = { id: stubPath, filename: stubPath, loaded: true, exports: vscodeStub } as NodeJS.Module;
-    const subscriptions: { dispose(): void }[] = [];
-    try {
-      const ext = load(dist('extension.js')) as { activate(c: unknown): unknown };
-      const context = {
-        subscriptions,
-        extensionMode: 1,
-        extension: { packageJSON: pkg },
-        globalState: { get: (_k: string, d?: unknown) => d, update: () => Promise.resolve() },
-        secrets: { onDidChange: event },
-      };
-      assert.equal(ext.activate(context), undefined, 'activate() returns the test API outside test mode');
-      assert.deepEqual(calls.commands.sort(), pkg.contributes.commands.map((c) => c.command).sort());
-      assert.deepEqual(calls.views, ['tableau.content']);
-      assert.deepEqual(calls.auth, ['tableau']);
-      assert.deepEqual(calls.tasks, ['tableau-publish']);
-      assert.equal(calls.statusItems, 1);
+    withShell({}, (shell) => {
+      assert.equal(shell.activate(), undefined, 'activate() returns the test API outside test mode');
+      assert.deepEqual(shell.calls.commands.sort(), pkg.contributes.commands.map((c) => c.command).sort());
+      assert.deepEqual(shell.calls.views, ['tableau.content']);
+      assert.deepEqual(shell.calls.auth, ['tableau']);
+      assert.deepEqual(shell.calls.tasks, ['tableau-publish']);
+      assert.equal(shell.calls.statusItems.length, 1);
       assert.equal(require.cache[dist('main.js')], undefined, 'activation loaded dist/main.js');
       assert.equal(require.cache[dist('undici.js')], undefined, 'activation loaded dist/undici.js');
-    } finally {
-      for (const d of subscriptions) d.dispose();
-      m._resolveFilename = resolve;
-      delete require.cache[stubPath];
-      delete require.cache[dist('extension.js')];
-    }
+    });
+  });
+
+  it('shows the stored active connection in the status bar before anything loads, and follows other windows', () => {
+    const sales = { id: 'c1', label: 'Sales', serverUrl: 'https://tableau.example.com', siteContentUrl: 'sales', authKind: 'pat', patName: 'ci', readOnly: false };
+    const finance = { id: 'c2', label: 'Finance', serverUrl: 'https://tableau.example.com', siteContentUrl: 'finance', authKind: 'password', username: 'bob', readOnly: true };
+    const state: Record<string, unknown> = { 'tableau.connections': [sales, finance], 'tableau.activeConnection': 'c1' };
+    withShell(state, (shell) => {
+      shell.activate();
+      const item = shell.calls.statusItems[0];
+      assert.match(item.text, /Sales: sales/);
+      assert.equal(item.command, 'tableau.switchConnection');
+      assert.deepEqual(shell.calls.contexts.slice(-2), [['tableau.activeConnectionReadOnly', false], ['tableau.hasConnections', true]]);
+      // Another window makes the read-only Finance connection active and bumps the revision key.
+      state['tableau.activeConnection'] = 'c2';
+      shell.fireSecretChange('tableau.profiles.revision');
+      assert.match(item.text, /\$\(lock\) Finance: finance/);
+      assert.deepEqual(shell.calls.contexts.slice(-2), [['tableau.activeConnectionReadOnly', true], ['tableau.hasConnections', true]]);
+      // A change of some secret is none of the status bar's business.
+      state['tableau.connections'] = [];
+      shell.fireSecretChange('tableau.secret.c2.password');
+      assert.match(item.text, /Finance/);
+      assert.equal(require.cache[dist('main.js')], undefined, 'showing stored profiles loaded dist/main.js');
+    });
   });
 });
+
+interface StatusItemStub {
+  text: string;
+  tooltip?: string;
+  command?: string;
+}
+
+/**
+ * Loads dist/extension.js against a recording stand-in for the vscode module (just what
+ * activation touches) and a globalState backed by `state`, runs `body`, then cleans up.
+ */
+function withShell(
+  state: Record<string, unknown>,
+  body: (shell: {
+    activate(): unknown;
+    calls: { commands: string[]; views: string[]; auth: string[]; tasks: string[]; statusItems: StatusItemStub[]; contexts: [string, unknown][] };
+    fireSecretChange(key: string): void;
+  }) => void,
+): void {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as unknown;
+  const calls = { commands: [] as string[], views: [] as string[], auth: [] as string[], tasks: [] as string[], statusItems: [] as StatusItemStub[], contexts: [] as [string, unknown][] };
+  const disposable = { dispose: () => undefined };
+  const event = () => disposable;
+  const secretListeners: ((e: { key: string }) => void)[] = [];
+  class EventEmitter {
+    event = event;
+    fire(): void {}
+    dispose(): void {}
+  }
+  const vscodeStub = {
+    EventEmitter,
+    StatusBarAlignment: { Left: 1, Right: 2 },
+    ExtensionMode: { Production: 1, Development: 2, Test: 3 },
+    l10n: { t: (m: string, ...args: unknown[]) => m.replace(/\{(\d+)\}/g, (_x, i: string) => String(args[Number(i)])) },
+    commands: {
+      registerCommand: (id: string) => (calls.commands.push(id), disposable),
+      executeCommand: (id: string, ...args: unknown[]) => {
+        if (id === 'setContext') calls.contexts.push([args[0] as string, args[1]]);
+        return Promise.resolve(undefined);
+      },
+    },
+    window: {
+      createStatusBarItem: () => {
+        const item: StatusItemStub & { show(): void; hide(): void; dispose(): void } = { text: '', show() {}, hide() {}, dispose() {} };
+        calls.statusItems.push(item);
+        return item;
+      },
+      createTreeView: (id: string) => (calls.views.push(id), { dispose() {} }),
+    },
+    authentication: { registerAuthenticationProvider: (id: string) => (calls.auth.push(id), disposable) },
+    tasks: { registerTaskProvider: (type: string) => (calls.tasks.push(type), disposable) },
+    workspace: { isTrusted: true, getConfiguration: () => ({ get: (_k: string, d: unknown) => d }), onDidChangeConfiguration: event, onDidGrantWorkspaceTrust: event },
+  };
+  const stubPath = path.join(root, 'out', 'vscode-stub-for-load-test.js');
+  const m = Module as unknown as { _resolveFilename: (r: string, ...a: unknown[]) => string };
+  const resolve = m._resolveFilename;
+  m._resolveFilename = function (request: string, ...rest: unknown[]) {
+    return request === 'vscode' ? stubPath : resolve.call(this, request, ...rest);
+  };
+  require.cache[stubPath] = { id: stubPath, filename: stubPath, loaded: true, exports: vscodeStub } as NodeJS.Module;
+  const subscriptions: { dispose(): void }[] = [];
+  try {
+    const ext = load(dist('extension.js')) as { activate(c: unknown): unknown };
+    const context = {
+      subscriptions,
+      extensionMode: 1,
+      extension: { packageJSON: pkg },
+      globalState: { get: (k: string, d?: unknown) => (k in state ? state[k] : d), update: () => Promise.resolve() },
+      secrets: { onDidChange: (f: (e: { key: string }) => void) => (secretListeners.push(f), disposable) },
+    };
+    body({ activate: () => ext.activate(context), calls, fireSecretChange: (key) => secretListeners.forEach((f) => f({ key })) });
+  } finally {
+    for (const d of subscriptions) d.dispose();
+    m._resolveFilename = resolve;
+    delete require.cache[stubPath];
+    delete require.cache[dist('extension.js')];
+  }
+}
