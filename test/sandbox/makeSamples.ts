@@ -1,10 +1,9 @@
 // Writes small, valid Tableau-like sample files into a workspace at run time, so the
-// repository carries no binaries. The zip writer is deliberately minimal (deflate,
-// no zip64): the samples are tiny, and the package inspector must read what Tableau
-// Desktop writes, which is ordinary zip.
+// repository carries no binaries. The archives are ordinary deflated zips (no zip64), as
+// Tableau Desktop writes them, made by the tests' one zip writer.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
+import { buildZip } from '../fixtures/zipWriter';
 
 export interface SampleFiles {
   twbx: string;
@@ -75,65 +74,6 @@ export function sampleHyperBytes(size: number): Buffer {
   return buf;
 }
 
-interface ZipEntry {
-  name: string;
-  data: Buffer;
-}
-
-// DOS date/time of 2024-01-01 00:00 so the archives are byte-for-byte reproducible.
-const DOS_TIME = 0;
-const DOS_DATE = ((2024 - 1980) << 9) | (1 << 5) | 1;
-
-/** A plain zip archive (method 8 deflate), as Tableau Desktop writes `.twbx`/`.tdsx`. */
-export function buildZip(entries: ZipEntry[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const name = Buffer.from(entry.name, 'utf8');
-    const compressed = zlib.deflateRawSync(entry.data);
-    const crc = zlib.crc32(entry.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    locals.push(local, name, compressed);
-
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4); // version made by
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    // extra, comment, disk, internal attrs, external attrs stay 0
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += local.length + name.length + compressed.length;
-  }
-  const centralSize = centrals.reduce((n, b) => n + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...centrals, end]);
-}
-
 /** Creates the five sample files in `dir` (created if missing) and returns their paths. */
 export async function makeSamples(dir: string, opts: SampleOptions = {}): Promise<SampleFiles> {
   await fs.mkdir(dir, { recursive: true });
@@ -147,12 +87,12 @@ export async function makeSamples(dir: string, opts: SampleOptions = {}): Promis
   const hyper = sampleHyperBytes(opts.hyperBytes ?? 64 * 1024);
   // The packaged .twb name differs from the archive name on purpose: Tableau allows it.
   const twbx = buildZip([
-    { name: 'Superstore.twb', data: Buffer.from(sampleWorkbookXml(), 'utf8') },
-    { name: 'Data/Extracts/orders.hyper', data: sampleHyperBytes(4096) },
+    { name: 'Superstore.twb', data: sampleWorkbookXml(), method: 'deflate' },
+    { name: 'Data/Extracts/orders.hyper', data: sampleHyperBytes(4096), method: 'deflate' },
   ]);
   const tdsx = buildZip([
-    { name: 'Orders.tds', data: Buffer.from(sampleDatasourceXml('Orders'), 'utf8') },
-    { name: 'Data/Extracts/orders.hyper', data: sampleHyperBytes(4096) },
+    { name: 'Orders.tds', data: sampleDatasourceXml('Orders'), method: 'deflate' },
+    { name: 'Data/Extracts/orders.hyper', data: sampleHyperBytes(4096), method: 'deflate' },
   ]);
   await Promise.all([
     fs.writeFile(files.twbx, twbx),

@@ -9,11 +9,10 @@ import type { Ui } from '../services/ui';
 import { EXPIRED_TOKEN_MESSAGE, type ConnectionAdmin } from './connectionAdmin';
 import type { ConnectionProfile } from './connectionManager';
 import type { CredentialStore } from './credentialStore';
-import { credentialFor, storedProfiles, webUrlFor } from './profileLogic';
+import { activeProfile, credentialFor, storedProfiles, webUrlFor } from './profileLogic';
 import { ACTIVE_KEY, PROFILES_KEY, secretKindFor } from './secretKeys';
 import { SessionPool, type ActingUser, type PooledSession } from './sessionPool';
 import { readHttpOptions } from './transportSettings';
-
 
 export class ExtensionConnectionManager implements ConnectionAdmin {
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -63,8 +62,8 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
   }
 
   active(): ConnectionProfile | undefined {
-    const id = this.state.get<string>(ACTIVE_KEY);
-    return this.get(id ?? '') ?? (this.profiles[0] && { ...this.profiles[0] });
+    const p = activeProfile(this.profiles, this.state.get<string>(ACTIVE_KEY));
+    return p && { ...p };
   }
 
   async getClient(id: string, opts?: { siteContentUrl?: string; actAsUserId?: string; purpose?: AccessPurpose; signal?: AbortSignal }): Promise<TableauClient> {

@@ -2,16 +2,16 @@ import * as vscode from 'vscode';
 import type { ErrorAction } from '../services/errors';
 import type { Services } from '../services/services';
 import { dayKey, patWarningDue, tokenPageUrl } from './profileLogic';
-import { PAT_WARNED_KEY as WARNED_KEY } from './secretKeys';
+import { PAT_WARNED_KEY } from './secretKeys';
 
 /** Warns about PATs expiring within a week (or expired), at most once a day per connection. */
 export async function checkPatExpiry(services: Services, now = new Date()): Promise<void> {
-  const warned = { ...services.context.globalState.get<Record<string, string>>(WARNED_KEY, {}) };
+  const warned = { ...services.context.globalState.get<Record<string, string>>(PAT_WARNED_KEY, {}) };
   for (const p of services.connections.list()) {
     const due = patWarningDue(p, now, warned[p.id]);
     if (!due) continue;
     warned[p.id] = dayKey(now);
-    await services.context.globalState.update(WARNED_KEY, warned);
+    await services.context.globalState.update(PAT_WARNED_KEY, warned);
     const message = due.expired
       ? vscode.l10n.t('The access token "{0}" of connection "{1}" expired on {2}.', p.patName ?? '', p.label, p.patExpiresOn ?? '')
       : due.daysLeft === 0

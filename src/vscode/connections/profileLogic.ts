@@ -123,6 +123,11 @@ export function storedProfiles(state: { get<T>(key: string, defaultValue: T): T 
   return (Array.isArray(raw) ? raw : []).map(profileFromStored).filter((p): p is ConnectionProfile => p !== undefined);
 }
 
+/** The active connection: the one stored as active while it exists, else the first. */
+export function activeProfile(profiles: readonly ConnectionProfile[], activeId: string | undefined): ConnectionProfile | undefined {
+  return profiles.find((p) => p.id === activeId) ?? profiles[0];
+}
+
 /** What a profile lacks for its auth kind (non-secret fields only). */
 export function profileProblems(p: ConnectionProfile): string[] {
   const out: string[] = [];

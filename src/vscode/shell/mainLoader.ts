@@ -14,7 +14,6 @@ export class MainLoader {
     private readonly context: vscode.ExtensionContext,
     private readonly handoff: ShellHandoff,
     private readonly hooks: { beforeLoad(): void; afterFailure(): void },
-    private readonly requireMain: () => MainModule = defaultRequireMain,
   ) {}
 
   /** The loaded extension, or undefined while only the shell runs. */
@@ -28,7 +27,7 @@ export class MainLoader {
     // Command stand-ins go first: the real commands register under the same ids.
     this.hooks.beforeLoad();
     try {
-      this.loaded = this.requireMain().start(this.context, this.handoff, reason);
+      this.loaded = requireMain().start(this.context, this.handoff, reason);
     } catch (e) {
       this.hooks.afterFailure();
       throw e;
@@ -44,7 +43,7 @@ export class MainLoader {
   }
 }
 
-function defaultRequireMain(): MainModule {
+function requireMain(): MainModule {
   // esbuild.js maps this name to ./main.js next to dist/extension.js and leaves it unbundled.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('tableau-publisher/main') as MainModule;

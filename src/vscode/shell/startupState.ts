@@ -1,7 +1,7 @@
 // What the shell shows before the extension is loaded, read straight from globalState with
 // the same parsing the connection manager uses. Nobody is signed in yet: sessions live only
 // in the loaded extension.
-import { patWarningDue, storedProfiles } from '../connections/profileLogic';
+import { activeProfile, patWarningDue, storedProfiles } from '../connections/profileLogic';
 import { ACTIVE_KEY, PAT_WARNED_KEY } from '../connections/secretKeys';
 import type { ConnectionStatus } from '../statusBar';
 
@@ -12,8 +12,7 @@ interface State {
 
 export function storedConnectionStatus(state: State): ConnectionStatus {
   const profiles = storedProfiles(state);
-  const activeId = state.get<string>(ACTIVE_KEY);
-  return { active: profiles.find((p) => p.id === activeId) ?? profiles[0], signedIn: false, connectionCount: profiles.length };
+  return { active: activeProfile(profiles, state.get<string>(ACTIVE_KEY)), signedIn: false, connectionCount: profiles.length };
 }
 
 /** True when some PAT expires within the warning window and was not warned about today. */

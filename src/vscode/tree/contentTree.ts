@@ -8,9 +8,8 @@ import { ConnectionNode } from './nodes/connectionNode';
 import { ProjectNode } from './nodes/projectNode';
 import { SiteNode } from './nodes/siteNode';
 import { ContentDragAndDrop } from './dragAndDrop';
-import { CONTENT_VIEW_ID } from '../shell/contract';
 
-/** Makes the TreeView this tree feeds (in the extension: the one the start-up shell registered). */
+/** Gives the TreeView this tree feeds: the one the start-up shell registered (src/vscode/shell). */
 export type ContentViewFactory = (provider: ContentTree, dnd: ContentDragAndDrop) => vscode.TreeView<ContentNode>;
 
 /**
@@ -43,11 +42,7 @@ export class ContentTree implements vscode.TreeDataProvider<ContentNode>, TreeCo
   private filterText?: string;
   readonly view: vscode.TreeView<ContentNode>;
 
-  constructor(
-    readonly services: Services,
-    createView: ContentViewFactory = (provider, dnd) =>
-      vscode.window.createTreeView(CONTENT_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: false, dragAndDropController: dnd }),
-  ) {
+  constructor(readonly services: Services, createView: ContentViewFactory) {
     this.view = createView(this, new ContentDragAndDrop(services));
     this.disposables.push(
       this.view,
@@ -215,7 +210,7 @@ export class ContentTree implements vscode.TreeDataProvider<ContentNode>, TreeCo
 const trees = new WeakMap<Services, ContentTree>();
 
 /** Creates the content view once per Services; commands find it with `contentTree(services)`. */
-export function registerContentTree(services: Services, createView?: ContentViewFactory): ContentTree {
+export function registerContentTree(services: Services, createView: ContentViewFactory): ContentTree {
   const tree = new ContentTree(services, createView);
   trees.set(services, tree);
   return tree;

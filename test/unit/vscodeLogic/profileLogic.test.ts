@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { ConnectionProfile } from '../../../src/vscode/connections/connectionManager';
 import {
   accountLabel,
+  activeProfile,
   credentialFor,
   dayKey,
   expiryDateProblem,
@@ -29,6 +30,14 @@ const pat: ConnectionProfile = {
 };
 
 describe('vscodeLogic: profiles', () => {
+  it('the active profile is the stored one while it exists, else the first', () => {
+    const other = { ...pat, id: 'c2', label: 'Other' };
+    assert.equal(activeProfile([pat, other], 'c2'), other);
+    assert.equal(activeProfile([pat, other], 'gone'), pat);
+    assert.equal(activeProfile([pat, other], undefined), pat);
+    assert.equal(activeProfile([], 'c2'), undefined);
+  });
+
   describe('dates and PAT expiry', () => {
     it('parses real YYYY-MM-DD days only', () => {
       assert.equal(parseDay('2026-02-28')?.getDate(), 28);
