@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -54,7 +55,8 @@ async function targetFolder(services: Services): Promise<string | undefined> {
 async function download(services: Services, ref: ItemRef & { kind: 'workbook' | 'datasource' }, folder: string): Promise<string | undefined> {
   // The server decides between packaged and plain forms: write to a temporary name, sniff, rename.
   // Both names are cut to fit the file system (a server-chosen name may be any length).
-  const tmp = path.join(folder, `.${safeFileName(ref.name, `.${process.pid}.tableau-download`, MAX_NAME_BYTES - 1)}`);
+  // Unique per download, so the same item downloaded twice at once never collides.
+  const tmp = path.join(folder, `.${safeFileName(ref.name, `.${process.pid}-${randomBytes(4).toString('hex')}.tableau-download`, MAX_NAME_BYTES - 1)}`);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading {0} "{1}"', kindLabel(ref.kind), ref.name), cancellable: true },
     async (progress, token) => {
