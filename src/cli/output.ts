@@ -1,7 +1,7 @@
 /**
  * What the CLI prints: results on stdout (text or JSON lines), logs and a progress bar on
- * stderr. Every byte the CLI writes goes through here, and everything here is redacted and
- * free of control characters (names, URLs and error details come from the server).
+ * stderr. Everything the CLI writes but its fixed texts (--help, --version) goes through here,
+ * redacted and free of control characters (names, URLs and error details come from the server).
  */
 import { globalRedactor, RedactingLogger, type LogLevel, type Logger } from '../core/logger';
 import { printable, printableJson } from '../core/printable';
@@ -71,7 +71,7 @@ export function line(parts: TemplateStringsArray, ...values: unknown[]): string 
 
 /** An error outside a run's output (a usage error, a crash): arguments and messages may hold anything. */
 export function writeError(stderr: NodeJS.WritableStream, message: string): void {
-  stderr.write(`error: ${printable(globalRedactor.redact(message), 'lines')}\n`);
+  stderr.write(`error: ${printable(globalRedactor.redact(message), 'lines').replace(/\n/g, '\n  ')}\n`);
 }
 
 /** Every string in `obj` redacted, then one JSON line safe on a terminal. */
