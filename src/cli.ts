@@ -23,12 +23,18 @@ process.on('SIGINT', () => {
 
 // Loaded after the handler is in place (esbuild evaluates a dynamically imported module lazily).
 import('./cli/main')
-  .then(({ runCli }) => runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr, signal: controller.signal }))
+  .then(({ runCli, writeError }) =>
+    runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr, signal: controller.signal }).catch((e: unknown) => {
+      writeError(process.stderr, e instanceof Error ? e.message : String(e));
+      return 1;
+    }),
+  )
   .then(
     (code) => {
       process.exitCode = code;
     },
     (e: unknown) => {
+      // The CLI itself did not load: nothing from a server or an argument is in this message.
       process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
       process.exitCode = 1;
     },

@@ -3,7 +3,7 @@ import { projectPaths, resolveProjectPath } from '../core/publish/projectPath';
 import type { CliCommand } from './args';
 import type { CliConnection } from './connection';
 import { EXIT } from './exitCodes';
-import type { CliOutput } from './output';
+import { line, type CliOutput } from './output';
 
 type LsArgs = Extract<CliCommand, { command: 'ls' }>;
 
@@ -17,21 +17,21 @@ export async function runList(args: LsArgs, conn: CliConnection, out: CliOutput,
   if (args.what === 'projects') {
     const rows = projects.filter((p) => projectId === undefined || p.id === projectId || p.parentProjectId === projectId);
     for (const p of rows.sort((a, b) => (paths.get(a.id) ?? '').localeCompare(paths.get(b.id) ?? ''))) {
-      out.result(`${paths.get(p.id)}\t${p.id}`, { kind: 'project', id: p.id, name: p.name, path: paths.get(p.id), parentProjectId: p.parentProjectId });
+      out.result(line`${paths.get(p.id)}\t${p.id}`, { kind: 'project', id: p.id, name: p.name, path: paths.get(p.id), parentProjectId: p.parentProjectId });
     }
     return EXIT.ok;
   }
   if (args.what === 'datasources') {
     for (const d of (await client.allDataSources({ signal })).filter((x) => inProject(x.project))) {
       const where = d.project ? paths.get(d.project.id) : undefined;
-      out.result(`${where ?? '?'} / ${d.name}\t${d.type ?? ''}\t${d.id}`, { kind: 'datasource', id: d.id, name: d.name, type: d.type, project: where, projectId: d.project?.id, contentUrl: d.contentUrl });
+      out.result(line`${where ?? '?'} / ${d.name}\t${d.type ?? ''}\t${d.id}`, { kind: 'datasource', id: d.id, name: d.name, type: d.type, project: where, projectId: d.project?.id, contentUrl: d.contentUrl });
     }
     return EXIT.ok;
   }
   if (args.what === 'workbooks') {
     for (const w of (await client.allWorkbooks({ signal })).filter((x) => inProject(x.project))) {
       const where = w.project ? paths.get(w.project.id) : undefined;
-      out.result(`${where ?? '?'} / ${w.name}\t${w.id}`, { kind: 'workbook', id: w.id, name: w.name, project: where, projectId: w.project?.id, contentUrl: w.contentUrl });
+      out.result(line`${where ?? '?'} / ${w.name}\t${w.id}`, { kind: 'workbook', id: w.id, name: w.name, project: where, projectId: w.project?.id, contentUrl: w.contentUrl });
     }
     return EXIT.ok;
   }
@@ -44,7 +44,7 @@ export async function runList(args: LsArgs, conn: CliConnection, out: CliOutput,
     .map((v) => ({ v, w: v.workbookId ? workbookById.get(v.workbookId) : undefined }))
     .sort((a, b) => (a.w?.name ?? '').localeCompare(b.w?.name ?? '') || a.v.name.localeCompare(b.v.name));
   for (const { v, w } of rows) {
-    out.result(`${w?.name ?? '?'} / ${v.name}\t${v.id}`, { kind: 'view', id: v.id, name: v.name, workbookId: v.workbookId, workbook: w?.name, contentUrl: v.contentUrl });
+    out.result(line`${w?.name ?? '?'} / ${v.name}\t${v.id}`, { kind: 'view', id: v.id, name: v.name, workbookId: v.workbookId, workbook: w?.name, contentUrl: v.contentUrl });
   }
   return EXIT.ok;
 }

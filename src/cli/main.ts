@@ -1,12 +1,15 @@
 /** The `tableau-publish` command: parse, connect once, run, sign out, exit with a meaningful code. */
 import { throwIfAborted } from '../core/errors';
+import { globalRedactor } from '../core/logger';
 import { productVersion } from '../core/http/version';
 import { parseCli, HELP } from './args';
 import { openConnection, type CliConnection } from './connection';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { runList } from './listCommand';
-import { CliOutput } from './output';
+import { CliOutput, line, writeError } from './output';
 import { runPublish } from './publishCommand';
+
+export { writeError } from './output';
 
 function assertNever(x: never): never {
   throw new Error(`Unhandled command ${JSON.stringify(x)}`);
@@ -20,12 +23,16 @@ export interface CliIo {
   cwd?: string;
 }
 
+// Known before any argument is echoed: a secret pasted as an argument by mistake is masked too.
+const SECRET_ENV = ['TABLEAU_PAT_SECRET', 'TABLEAU_PASSWORD', 'TABLEAU_CONNECTED_APP_SECRET_VALUE', 'TABLEAU_DB_PASSWORD'];
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  for (const name of SECRET_ENV) globalRedactor.addSecret(io.env[name]);
   let cmd;
   try {
     cmd = parseCli(argv);
   } catch (e) {
-    io.stderr.write(`error: ${(e as Error).message}\n`);
+    writeError(io.stderr, (e as Error).message);
     return EXIT.usage;
   }
   if (cmd.command === 'help') {
@@ -48,7 +55,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await runList(cmd, conn, out, io.signal);
       case 'signin': {
         const auth = await conn.session.ensureSignedIn(io.signal);
-        out.result(`Signed in to ${conn.serverUrl}, site "${auth.siteContentUrl}" (${auth.siteId}), as user ${auth.userId}.`, {
+        out.result(line`Signed in to ${conn.serverUrl}, site "${auth.siteContentUrl}" (${auth.siteId}), as user ${auth.userId}.`, {
           event: 'signedIn',
           server: conn.serverUrl,
           site: auth.siteContentUrl,

@@ -11,7 +11,7 @@ import type { CliCommand } from './args';
 import type { CliConnection } from './connection';
 import { credentialsFor, loadDbCredentials } from './dbCredentials';
 import { EXIT, exitCodeFor } from './exitCodes';
-import { formatBytes, type CliOutput } from './output';
+import { formatBytes, line, type CliOutput } from './output';
 
 type PublishArgs = Extract<CliCommand, { command: 'publish' }>;
 
@@ -104,7 +104,7 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       );
       done++;
       const where = r.item.webpageUrl ?? r.item.id;
-      out.result(`Published ${r.kind === 'workbook' ? 'workbook' : 'data source'} "${r.item.name}" to "${p.project}" (${formatBytes(r.bytes)}, ${(r.durationMs / 1000).toFixed(1)} s): ${where}`, {
+      out.result(line`Published ${r.kind === 'workbook' ? 'workbook' : 'data source'} "${r.item.name}" to "${p.project}" (${formatBytes(r.bytes)}, ${(r.durationMs / 1000).toFixed(1)} s): ${where}`, {
         event: 'published',
         file: p.file,
         kind: r.kind,

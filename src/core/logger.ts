@@ -1,7 +1,10 @@
+import { printable } from './printable';
+
 /**
  * The core logs through this interface. The VS Code layer backs it with a
  * LogOutputChannel, the CLI with stderr. Every implementation must pass text through
- * `redact` (RedactingLogger does) so that no secret reaches a log line.
+ * `redact` and `printable` (RedactingLogger does) so that no secret and no terminal
+ * control character (log lines quote server-chosen names and error details) reaches a log line.
  */
 export interface Logger {
   trace(message: string, ...args: unknown[]): void;
@@ -89,7 +92,7 @@ function render(arg: unknown): string {
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
-/** Wraps a sink (one line in, already redacted) as a Logger. */
+/** Wraps a sink (one message in, already redacted, no control characters but newline and tab) as a Logger. */
 export class RedactingLogger implements Logger {
   constructor(
     private readonly sink: (level: LogLevel, line: string) => void,
@@ -98,7 +101,7 @@ export class RedactingLogger implements Logger {
 
   private write(level: LogLevel, message: string | Error, args: unknown[]): void {
     const text = [message, ...args].map(render).join(' ');
-    this.sink(level, this.redactor.redact(text));
+    this.sink(level, printable(this.redactor.redact(text), 'lines'));
   }
 
   trace(message: string, ...args: unknown[]): void {

@@ -172,11 +172,20 @@ function download(ctx: Ctx, kind: ItemRec['kind']): void {
   const headers = {
     'Content-Type': 'application/octet-stream',
     'Content-Length': String(b.size),
-    'Content-Disposition': `attachment; filename="${b.fileName.replace(/["\\\r\n]/g, '_')}"`,
+    'Content-Disposition': contentDisposition(b.fileName),
   };
   ctx.res.writeHead(200, headers);
   if (b.inline) ctx.res.end(b.inline);
   else fs.createReadStream(b.filePath!, { highWaterMark: 1024 * 1024 }).on('error', () => ctx.res.destroy()).pipe(ctx.res);
+}
+
+/**
+ * A header carries ASCII only: the plain name in `filename`, and any other name also in
+ * RFC 6266 `filename*=UTF-8''` form, which TSC decodes (helpers/headers.py fix_filename).
+ */
+function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"${ascii === fileName ? '' : `; filename*=UTF-8''${encodeURIComponent(fileName)}`}`;
 }
 
 /** Add Tags (PUT .../{workbooks|datasources}/{id}/tags): adding a tag the item has is a no-op; answers the item's tags. */

@@ -7,6 +7,7 @@ import type { ConnectionProfile } from '../../src/vscode/connections/connectionM
 import type { ExtensionTestApi } from '../../src/vscode/services/services';
 import type { Ui } from '../../src/vscode/services/ui';
 import { type RunningSimulator, startSimulator } from '../simulator';
+import type { SimConfig } from '../simulator/config';
 import { EXTENSION_ID } from './results';
 
 type Answer = string | undefined | ((opts: vscode.InputBoxOptions) => string | undefined);
@@ -72,9 +73,9 @@ export interface ContentFixture {
   close(): Promise<void>;
 }
 
-/** Starts a demo simulator and saves a PAT connection "<label>" on its "sales" site. */
-export async function contentFixture(label: string): Promise<ContentFixture> {
-  const sim = await startSimulator({ demo: true, config: { jobDurationMs: 200 } });
+/** Starts a demo simulator (plus `extra` content) and saves a PAT connection "<label>" on its "sales" site. */
+export async function contentFixture(label: string, extra: SimConfig = {}): Promise<ContentFixture> {
+  const sim = await startSimulator({ demo: true, config: { jobDurationMs: 200, ...extra } });
   const ext = vscode.extensions.getExtension<ExtensionTestApi | undefined>(EXTENSION_ID);
   assert.ok(ext, `${EXTENSION_ID} not found`);
   const api = await ext.activate();

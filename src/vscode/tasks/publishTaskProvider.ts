@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isCancellation } from '../../core/errors';
-import { globalRedactor } from '../../core/logger';
 import type { ManifestTarget } from '../../core/publish/manifest';
 import { planFromTarget } from '../publish/manifestPlans';
 import { type FolderTarget, allTargets, filesOf, manifestPathOf } from '../publish/manifestStore';
 import { executePlans } from '../publish/publishRunner';
 import type { Services } from '../services/services';
 import { TASK_TYPE } from '../shell/contract';
+import { terminalLine } from './terminalLine';
 
 /** The task definition in tasks.json: a file (or glob) and, optionally, the target itself. */
 export interface PublishTaskDefinition extends vscode.TaskDefinition {
@@ -87,8 +87,7 @@ class PublishTerminal implements vscode.Pseudoterminal {
   }
 
   private line(text: string): void {
-    // Terminals need CRLF; every line is redacted like a log line.
-    this.write.fire(`${globalRedactor.redact(text).replace(/\r?\n/g, '\r\n')}\r\n`);
+    this.write.fire(terminalLine(text));
   }
 
   private async targets(): Promise<FolderTarget[]> {

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { finished } from 'node:stream/promises';
 import * as vscode from 'vscode';
 import { TableauError } from '../../../core/errors';
+import { MAX_NAME_BYTES, safeFileName } from '../../../core/fileNames';
 import { toAbortSignal } from '../../services/cancellation';
 import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
@@ -51,38 +54,55 @@ async function targetFolder(services: Services): Promise<string | undefined> {
 
 async function download(services: Services, ref: ItemRef & { kind: 'workbook' | 'datasource' }, folder: string): Promise<string | undefined> {
   // The server decides between packaged and plain forms: write to a temporary name, sniff, rename.
-  const tmp = path.join(folder, `.${safeName(ref.name)}.${process.pid}.tableau-download`);
+  // Both names are cut to fit the file system (a server-chosen name may be any length).
+  // Unique per download, so the same item downloaded twice at once never collides.
+  const tmp = path.join(folder, `.${safeFileName(ref.name, `.${process.pid}-${randomBytes(4).toString('hex')}.tableau-download`, MAX_NAME_BYTES - 1)}`);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading {0} "{1}"', kindLabel(ref.kind), ref.name), cancellable: true },
     async (progress, token) => {
       const signal = toAbortSignal(token);
-      const client = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl, purpose: 'download', signal });
-      let last = 0;
-      const onProgress = (bytes: number, total?: number): void => {
-        const increment = total ? ((bytes - last) / total) * 100 : undefined;
-        last = bytes;
-        const size = formatBytes(bytes) ?? '';
-        progress.report({ increment, message: total ? `${size} / ${formatBytes(total)}` : size });
-      };
-      const sink = fs.createWriteStream(tmp, { flags: 'wx' });
+      // The file is created before anything goes on the wire: a folder that cannot take it fails
+      // here, as an error, instead of as a stream error in the middle of the transfer.
+      const sink = await createFile(tmp);
       try {
+        const client = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl, purpose: 'download', signal });
+        let last = 0;
+        const onProgress = (bytes: number, total?: number): void => {
+          const increment = total ? ((bytes - last) / total) * 100 : undefined;
+          last = bytes;
+          const size = formatBytes(bytes) ?? '';
+          progress.report({ increment, message: total ? `${size} / ${formatBytes(total)}` : size });
+        };
         const done = ref.kind === 'workbook'
           ? client.downloadWorkbook(ref.id, sink, { signal, onProgress })
           : client.downloadDataSource(ref.id, sink, { signal, onProgress });
         await done;
         await closed(sink);
-        const target = uniquePath(folder, safeName(ref.name), await extensionOf(tmp, ref.kind));
+        const target = uniquePath(folder, ref.name, await extensionOf(tmp, ref.kind));
         await fs.promises.rename(tmp, target);
         services.logger.info(`Downloaded ${ref.kind} ${ref.id} to ${target}.`);
         return target;
       } catch (e) {
+        // Clean-up is best effort: its own failure must never hide why the download failed.
         sink.destroy();
-        await fs.promises.rm(tmp, { force: true });
+        await finished(sink).catch(() => undefined); // closed, so the file can be removed (Windows)
+        await fs.promises.rm(tmp, { force: true }).catch((err: unknown) => services.logger.warn(`Could not remove ${tmp}: ${(err as Error).message}`));
         if (signal.aborted) throw new TableauError({ reason: 'cancelled', message: 'Cancelled.' });
         throw e;
       }
     },
   );
+}
+
+/** Opens a new file for writing (never an existing one), as a stream that closes the file when it ends. */
+async function createFile(file: string): Promise<fs.WriteStream> {
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(file, 'wx');
+  } catch (e) {
+    throw new TableauError({ reason: 'invalidFile', message: `Cannot create a file in ${path.dirname(file)}: ${(e as Error).message}`, cause: e });
+  }
+  return fh.createWriteStream();
 }
 
 /** Ends the file (whether or not the core ended it) and waits until it is closed, so rename sees every byte. */
@@ -108,13 +128,13 @@ async function extensionOf(file: string, kind: 'workbook' | 'datasource'): Promi
   }
 }
 
-function safeName(name: string): string {
-  return name.replace(/[<>:"/\\|?*\u0000-\u001f]/g, '_').trim() || 'download';
-}
+/** Enough for any folder a person keeps; past that, say so rather than search on. */
+const MAX_COPIES = 1000;
 
-function uniquePath(folder: string, base: string, ext: string): string {
-  for (let i = 1; ; i++) {
-    const p = path.join(folder, i === 1 ? `${base}${ext}` : `${base} (${i})${ext}`);
+function uniquePath(folder: string, name: string, ext: string): string {
+  for (let i = 1; i <= MAX_COPIES; i++) {
+    const p = path.join(folder, safeFileName(name, i === 1 ? ext : ` (${i})${ext}`));
     if (!fs.existsSync(p)) return p;
   }
+  throw new TableauError({ reason: 'invalidFile', message: `${folder} already holds ${MAX_COPIES} copies of "${name}"; move some away and download again.` });
 }
