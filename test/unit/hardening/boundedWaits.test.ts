@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
 import { TableauClient, type ClientOptions } from '../../../src/core/api/client';
 import { TableauRestApi } from '../../../src/core/api/restApi';
@@ -32,7 +32,7 @@ const SIGN_IN = '<tsResponse><credentials token="hostile-token"><site id="s1" co
 /** A server that signs anyone in and answers everything else with `handler`. */
 async function hostile(handler: Handler): Promise<Hostile> {
   const requests: string[] = [];
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://hostile.invalid');
     req.resume();
