@@ -95,6 +95,14 @@ function discard(body: Dispatcher.ResponseData['body']): void {
   body.destroy();
 }
 
+/** The streamed body, marking the clock as it goes: an upload under way is not a silent server. */
+async function* sending(body: AsyncIterable<Uint8Array>, clock: RequestClock): AsyncIterable<Uint8Array> {
+  for await (const chunk of body) {
+    clock.activity();
+    yield chunk;
+  }
+}
+
 export class HttpClient {
   /** Made on the first request, so that constructing a client does not load undici. */
   private agents?: { agent: Agent; proxyAgent?: ProxyAgent };
@@ -199,7 +207,7 @@ export class HttpClient {
         path: `${url.pathname}${url.search}`,
         method: req.method,
         headers,
-        body: body as Dispatcher.DispatchOptions['body'],
+        body: (body !== undefined && !(body instanceof Uint8Array) ? sending(body, clock) : body) as Dispatcher.DispatchOptions['body'],
         signal: clock.signal,
         headersTimeout: headersTimeoutMs,
         bodyTimeout: bodyTimeoutMs,
