@@ -7,13 +7,13 @@
 /** A control request (serverInfo, sign-in, a listing page, a small change) must be over in this time. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /**
- * One upload part, publish commit or download must be over in this time. 4 hours: a
- * 15 GB file (Tableau Cloud's largest) at ~1.5 MB/s takes under 3 h. Stalls are caught much
- * sooner by the idle timeouts; this only ends a server that trickles forever.
+ * One upload part, publish commit or download must be over in this time. 4 hours: a 25 GB
+ * download (Tableau Cloud's largest workbook or data source) at 2 MB/s takes about 3.5 h.
+ * Stalls are caught much sooner by the idle timeouts; this only ends a server that trickles forever.
  */
 export const DEFAULT_TRANSFER_TIMEOUT_MS = 4 * 60 * 60_000;
-/** Largest download written to disk: above Tableau Cloud's 15 GB per workbook / data source. */
-export const DEFAULT_MAX_DOWNLOAD_BYTES = 20 * 1024 ** 3;
+/** Largest download written to disk: 32 GiB, above Tableau Cloud's 25 GB per workbook / data source. */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 32 * 1024 ** 3;
 /**
  * Most items one listing collects (all projects, all views...). A 10,000-project site
  * uses 5 % of it; 200,000 decoded items hold a few hundred MB at most.

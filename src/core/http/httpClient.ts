@@ -33,7 +33,7 @@ export interface HttpClientOptions {
   headersTimeoutMs?: number;
   /** Idle time between body bytes. Default 120 s, never past the request's whole time. */
   bodyTimeoutMs?: number;
-  /** Largest answer streamed to a `responseSink` (a download). Default 20 GiB; more → 'responseTooLarge'. */
+  /** Largest answer streamed to a `responseSink` (a download). Default 32 GiB; more → 'responseTooLarge'. */
   maxDownloadBytes?: number;
   /** Log (info) what is being waited for after this much silence from the server, then at doubling intervals. Default 5 s; 0 = never. */
   waitNoticeMs?: number;
