@@ -179,8 +179,11 @@ export class HttpClient {
 
     const kind = req.timeouts ?? (req.responseSink || (body !== undefined && !(body instanceof Uint8Array)) ? 'transfer' : 'control');
     const deadlineMs = kind === 'control' ? this.requestTimeoutMs : this.transferTimeoutMs;
-    const headersTimeoutMs = kind === 'publish' ? deadlineMs : Math.min(this.headersTimeoutMs, deadlineMs);
-    const bodyTimeoutMs = Math.min(this.bodyTimeoutMs, deadlineMs);
+    // An idle timeout no shorter than the deadline is left to the deadline (0 turns undici's off), so the
+    // message is always the one naming the setting. A publish answer waits for the server's processing.
+    const idle = (ms: number): number => (ms < deadlineMs ? ms : 0);
+    const headersTimeoutMs = kind === 'publish' ? 0 : idle(this.headersTimeoutMs);
+    const bodyTimeoutMs = idle(this.bodyTimeoutMs);
     const ctx = { host: url.host, signal: req.signal, connectTimeoutMs: this.connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs };
     const what = req.action ?? `${req.method} ${url.pathname}`;
     const started = Date.now();
