@@ -33,7 +33,10 @@ Common options:
   --server URL             Tableau Server or Cloud address (or TABLEAU_SERVER); a pasted browser URL works
   --site NAME              Site content URL (or TABLEAU_SITE; "" for the default site)
   --json                   Print one JSON object per line on stdout
-  --verbose                More log lines on stderr
+  --verbose                More log lines on stderr (and what is being waited for when the server is slow)
+  --request-timeout S      Seconds a request may take in all: sign-in, a listing page, a small change (default 30)
+  --transfer-timeout MIN   Minutes one upload part or publish may take in all (default 240)
+  --max-items N            Most items one listing collects (default 200000)
   --help, --version
 
 Credentials come from the environment only, never from flags (flags end up in shell
@@ -64,6 +67,12 @@ export interface CommonArgs {
   site?: string;
   json: boolean;
   verbose: boolean;
+  /** --request-timeout, in seconds. */
+  requestTimeoutSeconds?: number;
+  /** --transfer-timeout, in minutes. */
+  transferTimeoutMinutes?: number;
+  /** --max-items. */
+  maxListItems?: number;
 }
 
 export interface PublishArgs {
@@ -116,6 +125,9 @@ const OPTIONS = {
   'hidden-views': { type: 'string' },
   'db-credentials-file': { type: 'string' },
   check: { type: 'boolean', default: false },
+  'request-timeout': { type: 'string' },
+  'transfer-timeout': { type: 'string' },
+  'max-items': { type: 'string' },
 } as const;
 
 const MODES = ['createnew', 'overwrite', 'append', 'replace'];
@@ -156,7 +168,15 @@ export function parseCli(argv: string[]): CliCommand {
   if (v.help) return { command: 'help' };
   if (v.version) return { command: 'version' };
   const [command, ...rest] = parsed.positionals;
-  const common: CommonArgs = { server: v.server, site: v.site, json: v.json ?? false, verbose: v.verbose ?? false };
+  const common: CommonArgs = {
+    server: v.server,
+    site: v.site,
+    json: v.json ?? false,
+    verbose: v.verbose ?? false,
+    requestTimeoutSeconds: positiveInt(v['request-timeout'], '--request-timeout', 3600),
+    transferTimeoutMinutes: positiveInt(v['transfer-timeout'], '--transfer-timeout', 7 * 24 * 60),
+    maxListItems: positiveInt(v['max-items'], '--max-items', 100_000_000),
+  };
   switch (command) {
     case 'publish': {
       if (rest.length === 0) throw usageError('publish needs at least one file.');

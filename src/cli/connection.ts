@@ -8,6 +8,7 @@ import { TableauError } from '../core/errors';
 import { HttpClient, proxyFromEnv } from '../core/http/httpClient';
 import { parseServerAddress } from '../core/http/serverAddress';
 import { scopesFor } from '../core/auth/jwt';
+import type { LimitNames } from '../core/limits';
 import type { Logger } from '../core/logger';
 import type { CommonArgs } from './args';
 import { usageError } from './exitCodes';
@@ -48,6 +49,13 @@ export function credentialFromEnv(e: NodeJS.ProcessEnv): Credential {
   });
 }
 
+/** How a message that reports a limit tells the user to raise it. */
+const CLI_LIMIT_NAMES: LimitNames = {
+  requestTimeout: '--request-timeout (seconds)',
+  transferTimeout: '--transfer-timeout (minutes)',
+  maxListItems: '--max-items',
+};
+
 /** How long closing (sign-out, then the HTTP connections) may take at the end of a run. */
 const CLOSE_WAIT_MS = 5000;
 const CANCELLED_CLOSE_WAIT_MS = 1500;
@@ -83,13 +91,20 @@ export function openConnection(args: CommonArgs & { command: string }, e: NodeJS
       throw new TableauError({ reason: 'invalidFile', message: `TABLEAU_CA_FILE "${caFile}" cannot be read.`, cause: err });
     }
   }
-  const http = new HttpClient({ caPem, proxyUrl: proxyFromEnv(server.serverUrl, e), logger });
+  const http = new HttpClient({
+    caPem,
+    proxyUrl: proxyFromEnv(server.serverUrl, e),
+    logger,
+    requestTimeoutMs: args.requestTimeoutSeconds !== undefined ? args.requestTimeoutSeconds * 1000 : undefined,
+    transferTimeoutMs: args.transferTimeoutMinutes !== undefined ? args.transferTimeoutMinutes * 60_000 : undefined,
+    limitNames: CLI_LIMIT_NAMES,
+  });
   const api = new TableauRestApi({ server, http, logger });
   // A connected app's JWT carries only what this command needs: listing never holds publish rights.
   const scopes = credential.kind === 'connectedApp' ? scopesFor(args.command === 'publish' ? 'publish' : 'read') : undefined;
   const session = new TableauSession({ api, credential, siteContentUrl: site, scopes, logger });
   return {
-    client: new TableauClient(session),
+    client: new TableauClient(session, { maxListItems: args.maxListItems, limitNames: CLI_LIMIT_NAMES }),
     session,
     serverUrl: server.serverUrl,
     site,

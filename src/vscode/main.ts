@@ -42,7 +42,8 @@ export function start(context: vscode.ExtensionContext, shell: ShellHandoff, rea
     // Other windows: SecretStorage is the one store with a cross-window change event.
     credentials.onDidChange((c) => void admin.syncFromStorage(c.connectionId)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.proxyStrictSSL') || e.affectsConfiguration('tableau.requestTimeoutSeconds')) {
+      const limits = ['tableau.requestTimeoutSeconds', 'tableau.transferTimeoutMinutes', 'tableau.maxDownloadMB', 'tableau.maxListItems'];
+      if (e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.proxyStrictSSL') || limits.some((k) => e.affectsConfiguration(k))) {
         void admin.resetTransports();
       }
     }),

@@ -176,6 +176,8 @@ export interface FaultAction {
   chunked?: boolean;
   /** Handle the request normally but stop sending the answer after this many body bytes (the socket stays open). */
   stallAfterBytes?: number;
+  /** Handle the request normally but send the answer's body one byte every this many ms (an idle timeout never fires). */
+  trickleMs?: number;
   /** Answer `status` (default 500) with a body echoing the request's headers and body, like a careless proxy's error page. */
   echoRequest?: boolean;
 }

@@ -170,6 +170,7 @@ export class SimServer {
     const fault = this.faults.take(method, url.pathname);
     if (fault && (await this.applyFault(fault, req, res))) return;
     if (fault?.stallAfterBytes !== undefined) stallAfter(res, fault.stallAfterBytes);
+    if (fault?.trickleMs !== undefined) trickle(res, fault.trickleMs, (ms, fn) => this.later(ms, fn));
     if (req.socket.destroyed) return; // the client gave up during a delay
 
     const m = /^\/api\/([^/]+)(\/.*)?$/.exec(url.pathname);
@@ -400,4 +401,39 @@ function stallAfter(res: http.ServerResponse, limit: number): void {
     pass(chunk);
     return res;
   }) as typeof res.end;
+}
+
+/** Answers normally, but one byte of the body every `ms` (the socket never idles long enough for an idle timeout). */
+function trickle(res: http.ServerResponse, ms: number, later: (ms: number, fn: () => void) => void): void {
+  const write = res.write.bind(res) as (chunk: unknown) => boolean;
+  const end = res.end.bind(res) as () => http.ServerResponse;
+  const queued: Buffer[] = [];
+  let ended = false;
+  const take = (chunk: unknown): void => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+    queued.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  };
+  let pending = Buffer.alloc(0);
+  const tick = (): void => {
+    if (res.destroyed) return;
+    if (!pending.length && queued.length) pending = Buffer.concat(queued.splice(0));
+    if (pending.length) {
+      write(pending.subarray(0, 1));
+      pending = pending.subarray(1);
+    } else if (ended) {
+      end();
+      return;
+    }
+    later(ms, tick);
+  };
+  res.write = ((chunk: unknown) => {
+    take(chunk);
+    return true;
+  }) as typeof res.write;
+  res.end = ((chunk?: unknown) => {
+    take(chunk);
+    ended = true;
+    return res;
+  }) as typeof res.end;
+  later(ms, tick);
 }

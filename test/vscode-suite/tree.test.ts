@@ -105,6 +105,30 @@ describe('Tableau content tree (real extension host)', function () {
     }
   });
 
+  it('stops a download over tableau.maxDownloadMB, names the setting and leaves nothing half-written', async () => {
+    const config = vscode.workspace.getConfiguration('tableau');
+    await config.update('maxDownloadMB', 1, vscode.ConfigurationTarget.Global);
+    // The change resets the connections (new limits); let that settle before downloading.
+    await new Promise((r) => setTimeout(r, 300));
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const before = fs.readdirSync(folder).sort();
+    try {
+      // Chunked, so the size is only learnt while writing: some bytes reach the temporary file first.
+      fx.sim.injectFault({ match: { method: 'GET', pathPattern: '/workbooks/[^/]+/content$' }, action: { bodyBytes: 3 * 1024 * 1024, chunked: true, contentType: 'application/octet-stream' } });
+      fx.ui.inputs.set('Part of the name to look for', 'Sales Overview');
+      fx.ui.picks.set('Download from Tableau', 'Sales Overview');
+      const saved = await vscode.commands.executeCommand<string | undefined>('tableau.download');
+      assert.equal(saved, undefined);
+      assert.ok(fx.ui.errors().some((m) => /larger than 1 MiB.*tableau\.maxDownloadMB/.test(m)), fx.ui.errors().join('\n'));
+      assert.deepEqual(fs.readdirSync(folder).sort(), before, 'no partial or temporary file left');
+    } finally {
+      fx.sim.clearFaults();
+      fx.ui.notes.length = 0;
+      await config.update('maxDownloadMB', undefined, vscode.ConfigurationTarget.Global);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  });
+
   it('refreshes an extract and waits for the job', async () => {
     fx.ui.inputs.set('Part of the name to look for', 'Bookings Extract');
     fx.ui.picks.set('Refresh the extract of which data source?', 'Bookings Extract');

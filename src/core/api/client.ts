@@ -8,6 +8,7 @@ import { clampPageSize, fetchAllPages } from './pagination';
 import { withRetry, type RetryOptions } from './retry';
 import { items, type Obj } from './shape';
 import { tsRequest, xmlAttrs } from './xml';
+import type { LimitNames } from '../limits';
 
 export interface ListOptions {
   /** Default 100, max 1000. */
@@ -41,6 +42,10 @@ export interface ClientOptions {
   retry?: Omit<RetryOptions, 'signal'>;
   /** Answer format for listings (default 'json': several times faster to decode than XML on big pages). */
   listFormat?: 'xml' | 'json';
+  /** Most items one all*() listing collects (default 200,000); more ends it with 'responseTooLarge'. */
+  maxListItems?: number;
+  /** How the user raises the limits, named in messages. */
+  limitNames?: LimitNames;
 }
 
 /** The high-level Tableau API on top of a session. Every call takes an AbortSignal; every error is a TableauError. */
@@ -77,37 +82,40 @@ export class TableauClient {
     return this.read(path, opts.signal, action, query, this.opts.listFormat ?? 'json').then((ts) => toPage(ts, collection, item, map));
   }
 
-  private all<T>(page: (o: ListOptions) => Promise<Page<T>>, opts: ListOptions = {}): Promise<T[]> {
+  private all<T>(what: string, page: (o: ListOptions) => Promise<Page<T>>, opts: ListOptions = {}): Promise<T[]> {
     return fetchAllPages((pageNumber, pageSize) => page({ ...opts, pageNumber, pageSize }), {
       pageSize: opts.pageSize ?? 1000,
       concurrency: this.opts.pageConcurrency,
       signal: opts.signal,
+      maxItems: this.opts.maxListItems,
+      limitName: this.opts.limitNames?.maxListItems,
+      what,
     });
   }
 
   listSites(opts: ListOptions = {}): Promise<Site[]> {
-    return this.all((o) => this.list('sites', 'sites', 'site', toSite, 'list sites', o), opts);
+    return this.all('sites', (o) => this.list('sites', 'sites', 'site', toSite, 'list sites', o), opts);
   }
 
   listUsers(opts?: ListOptions): Promise<Page<User>> {
     return this.list('sites/{siteId}/users', 'users', 'user', toUser, 'list users', opts);
   }
   allUsers(opts?: ListOptions): Promise<User[]> {
-    return this.all((o) => this.listUsers(o), opts);
+    return this.all('users', (o) => this.listUsers(o), opts);
   }
 
   listProjects(opts?: ListOptions): Promise<Page<Project>> {
     return this.list('sites/{siteId}/projects', 'projects', 'project', toProject, 'list projects', opts);
   }
   allProjects(opts?: ListOptions): Promise<Project[]> {
-    return this.all((o) => this.listProjects(o), opts);
+    return this.all('projects', (o) => this.listProjects(o), opts);
   }
 
   listWorkbooks(opts?: ListOptions): Promise<Page<Workbook>> {
     return this.list('sites/{siteId}/workbooks', 'workbooks', 'workbook', toWorkbook, 'list workbooks', opts);
   }
   allWorkbooks(opts?: ListOptions): Promise<Workbook[]> {
-    return this.all((o) => this.listWorkbooks(o), opts);
+    return this.all('workbooks', (o) => this.listWorkbooks(o), opts);
   }
 
   async listWorkbookViews(workbookId: string, signal?: AbortSignal): Promise<View[]> {
@@ -120,14 +128,14 @@ export class TableauClient {
     return this.list('sites/{siteId}/views', 'views', 'view', (o) => toView(o), 'list views', opts);
   }
   allViews(opts?: ListOptions): Promise<View[]> {
-    return this.all((o) => this.listViews(o), opts);
+    return this.all('views', (o) => this.listViews(o), opts);
   }
 
   listDataSources(opts?: ListOptions): Promise<Page<DataSource>> {
     return this.list('sites/{siteId}/datasources', 'datasources', 'datasource', toDataSource, 'list data sources', opts);
   }
   allDataSources(opts?: ListOptions): Promise<DataSource[]> {
-    return this.all((o) => this.listDataSources(o), opts);
+    return this.all('data sources', (o) => this.listDataSources(o), opts);
   }
 
   async getWorkbook(id: string, signal?: AbortSignal): Promise<Workbook> {

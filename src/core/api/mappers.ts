@@ -157,12 +157,26 @@ export function toFileUpload(o: Obj): FileUpload {
   return { uploadSessionId: required(o, 'uploadSessionId', 'file upload'), fileSize: numAttr(o, 'fileSize') ?? 0 };
 }
 
+/**
+ * A pagination attribute: a whole number from `min` up (a server's 1e300, -1 or 2.5 is refused,
+ * so no count or loop is ever sized by it), or undefined when absent.
+ */
+function pageCount(p: Obj | undefined, key: string, min: number): number | undefined {
+  const s = attr(p, key);
+  if (s === undefined) return undefined;
+  const n = /^\s*\d{1,15}\s*$/.test(s) ? Number(s) : NaN;
+  if (!(n >= min)) {
+    throw new TableauError({ reason: 'malformedResponse', message: `The server's answer has an invalid page count: ${key}="${s.slice(0, 40)}" (a whole number of at least ${min} was expected).` });
+  }
+  return n;
+}
+
 export function toPagination(ts: Obj, fallbackCount: number): Pagination {
   const p = child(ts, 'pagination');
   return {
-    pageNumber: numAttr(p, 'pageNumber') ?? 1,
-    pageSize: numAttr(p, 'pageSize') ?? fallbackCount,
-    totalAvailable: numAttr(p, 'totalAvailable') ?? fallbackCount,
+    pageNumber: pageCount(p, 'pageNumber', 1) ?? 1,
+    pageSize: pageCount(p, 'pageSize', 1) ?? fallbackCount,
+    totalAvailable: pageCount(p, 'totalAvailable', 0) ?? fallbackCount,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Page } from '../models';
-import { throwIfAborted } from '../errors';
+import { TableauError, throwIfAborted } from '../errors';
+import { DEFAULT_MAX_LIST_ITEMS, GENERIC_LIMIT_NAMES } from '../limits';
 
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;
@@ -29,24 +30,71 @@ export async function mapBounded<T, R>(inputs: readonly T[], limit: number, fn: 
   return out;
 }
 
+export interface PageLimits {
+  /** Most items one listing collects (default 200,000). */
+  maxItems?: number;
+  /** Most pages one listing asks for (default: enough for maxItems in pages of 100). */
+  maxPages?: number;
+  /** How the user raises maxItems, for the message ("--max-items"). */
+  limitName?: string;
+  /** What is listed, for the message ("projects"). */
+  what?: string;
+}
+
+function tooMany(what: string, detail: string, limitName: string): TableauError {
+  return new TableauError({ reason: 'responseTooLarge', message: `Listing ${what} stopped: ${detail}. If the site really has that many, raise ${limitName}.` });
+}
+
 /**
- * Every item of a paged list: page 1 first (it tells the total), then the remaining
- * pages concurrently (bounded), concatenated in page order.
+ * Every item of a paged list: page 1 first (it tells the total), then the remaining pages
+ * concurrently (bounded), in page order. The server's numbers never size an allocation:
+ * page numbers are handed out one at a time, the listing stops at an empty page, and the
+ * total, the page count and the items collected are capped.
  */
 export async function fetchAllPages<T>(
   fetchPage: (pageNumber: number, pageSize: number) => Promise<Page<T>>,
-  opts: { pageSize?: number; concurrency?: number; signal?: AbortSignal } = {},
+  opts: { pageSize?: number; concurrency?: number; signal?: AbortSignal } & PageLimits = {},
 ): Promise<T[]> {
   const requested = clampPageSize(opts.pageSize, MAX_PAGE_SIZE);
+  const maxItems = opts.maxItems ?? DEFAULT_MAX_LIST_ITEMS;
+  const maxPages = opts.maxPages ?? Math.max(10, Math.ceil(maxItems / DEFAULT_PAGE_SIZE));
+  const what = opts.what ?? 'items';
+  const limitName = opts.limitName ?? GENERIC_LIMIT_NAMES.maxListItems;
   const first = await fetchPage(1, requested);
   // The server may cap the page size below what was asked: count pages with what it used.
   const size = first.pagination.pageSize > 0 ? first.pagination.pageSize : requested;
   const total = first.pagination.totalAvailable;
+  if (first.items.length === 0 || total <= first.items.length) return first.items;
+  if (total > maxItems) throw tooMany(what, `the server reports ${total} of them, more than the ${maxItems} this client collects`, limitName);
   const pages = Math.ceil(total / size);
-  if (pages <= 1 || first.items.length === 0) return first.items;
+  if (pages > maxPages) throw tooMany(what, `the server sends them ${size} per page, ${pages} pages, more than the ${maxPages} this client asks for`, limitName);
   throwIfAborted(opts.signal);
-  const rest = Array.from({ length: pages - 1 }, (_, i) => i + 2);
-  const results = await mapBounded(rest, opts.concurrency ?? 4, (n) => fetchPage(n, size));
-  const ordered = [first, ...results].sort((a, b) => a.pagination.pageNumber - b.pagination.pageNumber);
-  return ordered.flatMap((p) => p.items);
+
+  const results: { n: number; items: T[] }[] = [{ n: 1, items: first.items }];
+  let count = first.items.length;
+  let next = 2;
+  let stop = false;
+  const worker = async (): Promise<void> => {
+    while (!stop && next <= pages) {
+      const n = next++;
+      let page: Page<T>;
+      try {
+        page = await fetchPage(n, size);
+      } catch (e) {
+        stop = true;
+        throw e;
+      }
+      // An empty page: the total was wrong (or items were deleted meanwhile); nothing follows.
+      if (page.items.length === 0) stop = true;
+      count += page.items.length;
+      if (count > maxItems) {
+        stop = true;
+        throw tooMany(what, `the server sent more than ${maxItems}`, limitName);
+      }
+      results.push({ n, items: page.items });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, pages - 1)) }, worker));
+  // In the order asked for, whatever page numbers the answers claim.
+  return results.sort((a, b) => a.n - b.n).flatMap((p) => p.items);
 }

@@ -35,6 +35,8 @@ export interface ApiRequest {
    * that ignores Accept) is still decoded.
    */
   format?: 'xml' | 'json';
+  /** Which whole-time limit applies (see HttpRequest.timeouts). Added to the contract. */
+  timeouts?: HttpRequest['timeouts'];
 }
 
 /** Used when the server does not answer serverInfo (very old servers, or a path a proxy blocks). */
@@ -106,7 +108,7 @@ export class TableauRestApi {
     const probes = this.pinnedVersion ? [this.pinnedVersion, ...PROBE_VERSIONS] : PROBE_VERSIONS;
     for (const v of probes) {
       try {
-        const res = await this.http.request({ method: 'GET', url: `${this.serverAddress.serverUrl}/api/${v}/serverInfo`, headers: { accept: this.accept }, signal });
+        const res = await this.http.request({ method: 'GET', url: `${this.serverAddress.serverUrl}/api/${v}/serverInfo`, headers: { accept: this.accept }, signal, action: 'read the server information' });
         const ts = decodeResponse(res, { action: 'read the server information', expect: this.format });
         const info = child(ts, 'serverInfo');
         const pv = child(info, 'productVersion');
@@ -136,7 +138,7 @@ export class TableauRestApi {
       const body = await signInBody(credential, siteContentUrl, opts);
       const url = await this.url('auth/signin', undefined, opts.signal);
       this.logger.info(`Signing in to ${this.serverAddress.serverUrl} (site "${siteContentUrl}") with ${describeCredential(credential)}`);
-      const res = await this.http.request({ method: 'POST', url, headers: { 'content-type': 'text/xml', accept: this.accept }, body, signal: opts.signal });
+      const res = await this.http.request({ method: 'POST', url, headers: { 'content-type': 'text/xml', accept: this.accept }, body, signal: opts.signal, action: 'sign in' });
       if (isRedirect(res.status) && res.headers.location && redirects < MAX_SIGN_IN_REDIRECTS) {
         this.followSignInRedirect(res, url);
         continue;
@@ -164,7 +166,7 @@ export class TableauRestApi {
   }
 
   async signOut(token: string, signal?: AbortSignal): Promise<void> {
-    const res = await this.http.request({ method: 'POST', url: await this.url('auth/signout', undefined, signal), headers: { 'x-tableau-auth': token, accept: this.accept }, signal });
+    const res = await this.http.request({ method: 'POST', url: await this.url('auth/signout', undefined, signal), headers: { 'x-tableau-auth': token, accept: this.accept }, signal, action: 'sign out' });
     decodeResponse(res, { action: 'sign out', expect: this.format });
   }
 
@@ -176,6 +178,7 @@ export class TableauRestApi {
       headers: { 'x-tableau-auth': token, 'content-type': 'text/xml', accept: this.accept },
       body,
       signal,
+      action: 'switch site',
     });
     return readCredentials(decodeResponse(res, { action: `switch to site "${siteContentUrl}"`, expect: this.format }), siteContentUrl);
   }
@@ -203,6 +206,8 @@ export class TableauRestApi {
         responseSink: req.responseSink,
         onResponseProgress: req.onResponseProgress,
         maxResponseBytes: req.maxResponseBytes,
+        timeouts: req.timeouts,
+        action: req.action,
       });
       if (req.followRedirects && req.method === 'GET' && isRedirect(res.status) && res.headers.location && hops < MAX_REDIRECTS) {
         url = new URL(res.headers.location, url).href;

@@ -4,6 +4,16 @@ import { pipeline } from 'node:stream/promises';
 import type { Agent, Dispatcher, ProxyAgent } from 'undici';
 import { TableauError, throwIfAborted } from '../errors';
 import { globalRedactor, nullLogger, type Logger } from '../logger';
+import {
+  DEFAULT_MAX_DOWNLOAD_BYTES,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_TRANSFER_TIMEOUT_MS,
+  DEFAULT_WAIT_NOTICE_MS,
+  GENERIC_LIMIT_NAMES,
+  seconds,
+  type LimitNames,
+} from '../limits';
+import { RequestClock } from './requestClock';
 import { isNoProxy } from './proxy';
 import { mapTransportError } from './transportErrors';
 import { undici } from './undici';
@@ -15,10 +25,20 @@ export interface HttpClientOptions {
   /** Default `tableau-publisher/<version> (node <v>)`. */
   userAgent?: string;
   connectTimeoutMs?: number;
-  /** Time to the first byte of the answer (after the request is sent). */
+  /** Whole time of a control request (serverInfo, sign-in, a listing page, a small change). Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Whole time of an upload part, a publish commit or a download. Default 4 h. */
+  transferTimeoutMs?: number;
+  /** Time to the first byte of the answer once the request is sent (idle). Default 120 s, never past the request's whole time. */
   headersTimeoutMs?: number;
-  /** Idle time between body bytes. */
+  /** Idle time between body bytes. Default 120 s, never past the request's whole time. */
   bodyTimeoutMs?: number;
+  /** Largest answer streamed to a `responseSink` (a download). Default 32 GiB; more → 'responseTooLarge'. */
+  maxDownloadBytes?: number;
+  /** Log (info) what is being waited for after this much silence from the server, then at doubling intervals. Default 5 s; 0 = never. */
+  waitNoticeMs?: number;
+  /** How the user raises each limit, named in the messages that report one. */
+  limitNames?: LimitNames;
   /** Extra CA certificate(s), added to Node's defaults. */
   caPem?: string;
   /** http(s) proxy URL; see `proxyFromEnv`. */
@@ -43,6 +63,15 @@ export interface HttpRequest {
   /** A 2xx body is streamed here (with backpressure) instead of buffered; the sink is ended when done, destroyed on failure. */
   responseSink?: NodeJS.WritableStream;
   onResponseProgress?: (bytes: number, total?: number) => void;
+  /**
+   * Which whole-time limit applies. 'control' (the default for a buffered request and answer):
+   * `requestTimeoutMs`. 'transfer' (the default with a streamed body or a `responseSink`):
+   * `transferTimeoutMs`. 'publish': a transfer whose answer waits for the server to process
+   * the file, so the time to the answer is only bounded by `transferTimeoutMs`.
+   */
+  timeouts?: 'control' | 'transfer' | 'publish';
+  /** What the request does, for messages ("list projects"). */
+  action?: string;
 }
 
 export interface HttpResponse {
@@ -56,6 +85,7 @@ export interface HttpResponse {
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 function mib(n: number): string {
+  if (n >= 1024 ** 3) return `${Math.round((n / 1024 ** 3) * 10) / 10} GiB`;
   return `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
 }
 
@@ -65,21 +95,37 @@ function discard(body: Dispatcher.ResponseData['body']): void {
   body.destroy();
 }
 
+/** The streamed body, marking the clock as it goes: an upload under way is not a silent server. */
+async function* sending(body: AsyncIterable<Uint8Array>, clock: RequestClock): AsyncIterable<Uint8Array> {
+  for await (const chunk of body) {
+    clock.activity();
+    yield chunk;
+  }
+}
+
 export class HttpClient {
   /** Made on the first request, so that constructing a client does not load undici. */
   private agents?: { agent: Agent; proxyAgent?: ProxyAgent };
   private readonly logger: Logger;
   private readonly userAgent: string;
   private readonly connectTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly transferTimeoutMs: number;
   private readonly headersTimeoutMs: number;
   private readonly bodyTimeoutMs: number;
+  private readonly maxDownloadBytes: number;
+  private readonly names: Required<LimitNames>;
 
   constructor(private readonly opts: HttpClientOptions = {}) {
     this.logger = opts.logger ?? nullLogger;
     this.userAgent = opts.userAgent ?? defaultUserAgent();
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 30_000;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.transferTimeoutMs = opts.transferTimeoutMs ?? DEFAULT_TRANSFER_TIMEOUT_MS;
     this.headersTimeoutMs = opts.headersTimeoutMs ?? 120_000;
     this.bodyTimeoutMs = opts.bodyTimeoutMs ?? 120_000;
+    this.maxDownloadBytes = opts.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
+    this.names = { ...GENERIC_LIMIT_NAMES, ...opts.limitNames };
     if (opts.proxyUrl) {
       // Parsed now so a bad proxy URL fails here. It may carry a password: keep it out of logs and messages.
       const proxy = new URL(opts.proxyUrl);
@@ -114,13 +160,6 @@ export class HttpClient {
   async request(req: HttpRequest): Promise<HttpResponse> {
     throwIfAborted(req.signal);
     const url = new URL(req.url);
-    const ctx = {
-      host: url.host,
-      signal: req.signal,
-      connectTimeoutMs: this.connectTimeoutMs,
-      headersTimeoutMs: this.headersTimeoutMs,
-      bodyTimeoutMs: this.bodyTimeoutMs,
-    };
     const headers: Record<string, string> = { 'user-agent': this.userAgent };
     for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
 
@@ -138,7 +177,32 @@ export class HttpClient {
       headers['content-length'] = '0';
     }
 
+    const kind = req.timeouts ?? (req.responseSink || (body !== undefined && !(body instanceof Uint8Array)) ? 'transfer' : 'control');
+    const deadlineMs = kind === 'control' ? this.requestTimeoutMs : this.transferTimeoutMs;
+    // An idle timeout no shorter than the deadline is left to the deadline (0 turns undici's off), so the
+    // message is always the one naming the setting. A publish answer waits for the server's processing.
+    const idle = (ms: number): number => (ms < deadlineMs ? ms : 0);
+    const headersTimeoutMs = kind === 'publish' ? 0 : idle(this.headersTimeoutMs);
+    const bodyTimeoutMs = idle(this.bodyTimeoutMs);
+    const ctx = { host: url.host, signal: req.signal, connectTimeoutMs: this.connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs };
+    const what = req.action ?? `${req.method} ${url.pathname}`;
     const started = Date.now();
+    const clock = new RequestClock({
+      deadlineMs,
+      outer: req.signal,
+      noticeMs: this.opts.waitNoticeMs ?? DEFAULT_WAIT_NOTICE_MS,
+      onNotice: () => this.logger.info(`Waiting for ${url.host} to answer (${what}): ${seconds(Date.now() - started)} so far, limit ${seconds(deadlineMs)}.`),
+    });
+    const expired = (cause: unknown): TableauError =>
+      new TableauError({
+        reason: 'timeout',
+        message:
+          `${url.host} did not finish answering within ${seconds(deadlineMs)} (${what}). ` +
+          `If the server is just slow, raise ${kind === 'control' ? this.names.requestTimeout : this.names.transferTimeout}.`,
+        cause,
+      });
+    const fail = (e: unknown): TableauError => (clock.expired && !req.signal?.aborted ? expired(e) : mapTransportError(e, ctx));
+
     let res: Dispatcher.ResponseData;
     try {
       res = await this.dispatcherFor(url).request({
@@ -146,14 +210,18 @@ export class HttpClient {
         path: `${url.pathname}${url.search}`,
         method: req.method,
         headers,
-        body: body as Dispatcher.DispatchOptions['body'],
-        signal: req.signal,
+        body: (body !== undefined && !(body instanceof Uint8Array) ? sending(body, clock) : body) as Dispatcher.DispatchOptions['body'],
+        signal: clock.signal,
+        headersTimeout: headersTimeoutMs,
+        bodyTimeout: bodyTimeoutMs,
       });
     } catch (e) {
-      const err = mapTransportError(e, ctx);
+      clock.dispose();
+      const err = fail(e);
       this.logger.debug(`${req.method} ${url.origin}${url.pathname} failed: ${err.reason}`);
       throw err;
     }
+    clock.activity();
 
     const resHeaders: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) {
@@ -165,7 +233,7 @@ export class HttpClient {
 
     try {
       if (req.responseSink && ok) {
-        await this.streamToSink(res, req, total);
+        await this.streamToSink(res, req, total, clock);
         this.logger.debug(`${req.method} ${url.origin}${url.pathname} → ${res.statusCode} streamed (${Date.now() - started} ms)`);
         return { status: res.statusCode, headers: resHeaders, body: Buffer.alloc(0) };
       }
@@ -183,6 +251,7 @@ export class HttpClient {
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of res.body) {
+        clock.activity();
         const buf = chunk as Buffer;
         size += buf.byteLength;
         if (size > max) {
@@ -196,23 +265,42 @@ export class HttpClient {
       return { status: res.statusCode, headers: resHeaders, body: Buffer.concat(chunks, size) };
     } catch (e) {
       if (!res.body.destroyed) discard(res.body);
-      throw mapTransportError(e, ctx);
+      throw fail(e);
+    } finally {
+      clock.dispose();
     }
   }
 
-  private async streamToSink(res: Dispatcher.ResponseData, req: HttpRequest, total: number | undefined): Promise<void> {
+  private async streamToSink(res: Dispatcher.ResponseData, req: HttpRequest, total: number | undefined, clock: RequestClock): Promise<void> {
+    const host = new URL(req.url).host;
+    const max = this.maxDownloadBytes;
+    const tooLarge = (): TableauError =>
+      new TableauError({
+        reason: 'responseTooLarge',
+        status: res.statusCode,
+        message: `The download from ${host} is larger than ${mib(max)}${req.action ? ` (${req.action})` : ''}. To allow it, raise ${this.names.maxDownload}.`,
+      });
+    const sink = req.responseSink as NodeJS.WritableStream & { destroy?: (e?: Error) => void };
+    // Refused before a byte is written when the server says up front that it is too large.
+    if (total !== undefined && total > max) {
+      discard(res.body);
+      sink.destroy?.();
+      throw tooLarge();
+    }
     let size = 0;
     const progress = new Transform({
       transform(chunk: Buffer, _enc, cb) {
+        clock.activity();
         size += chunk.byteLength;
+        if (size > max) return cb(tooLarge());
         req.onResponseProgress?.(size, total);
         cb(null, chunk);
       },
     });
-    // pipeline gives backpressure end to end and tears everything down on failure or abort.
-    await pipeline(res.body, progress, req.responseSink as NodeJS.WritableStream, req.signal ? { signal: req.signal } : {});
+    // pipeline gives backpressure end to end and tears everything down (the sink too) on failure, abort or deadline.
+    await pipeline(res.body, progress, sink, { signal: clock.signal });
     if (total !== undefined && size !== total) {
-      throw new TableauError({ reason: 'network', message: `The download from ${new URL(req.url).host} ended early (${size} of ${total} bytes).` });
+      throw new TableauError({ reason: 'network', message: `The download from ${host} ended early (${size} of ${total} bytes).` });
     }
   }
 

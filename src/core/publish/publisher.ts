@@ -231,7 +231,7 @@ class PublishRun {
       },
     };
     return this.client
-      .request({ method, path, query, body, contentType: msg.contentType, contentLength: msg.contentLength, replaySafe: true, signal: this.signal, action: method === 'PUT' ? 'upload a chunk' : 'publish' })
+      .request({ method, path, query, body, contentType: msg.contentType, contentLength: msg.contentLength, replaySafe: true, signal: this.signal, action: method === 'PUT' ? 'upload a chunk' : 'publish', timeouts: method === 'PUT' ? 'transfer' : 'publish' })
       .catch((e: unknown) => {
         // The body's own failure (file changed, cancelled) is the real cause of a broken request.
         const failure = msg.failure();

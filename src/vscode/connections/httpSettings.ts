@@ -1,14 +1,27 @@
 // Turns VS Code settings into core HttpClient options. No VS Code import: the caller
 // reads the settings and passes plain values, so the rules are unit-tested.
 import { proxyFromEnv, type HttpClientOptions } from '../../core/http/httpClient';
+import type { LimitNames } from '../../core/limits';
+
+/** How a message that reports a limit names the setting that raises it. */
+export const SETTING_LIMIT_NAMES: LimitNames = {
+  requestTimeout: 'the setting tableau.requestTimeoutSeconds',
+  transferTimeout: 'the setting tableau.transferTimeoutMinutes',
+  maxDownload: 'the setting tableau.maxDownloadMB',
+  maxListItems: 'the setting tableau.maxListItems',
+};
 
 export interface HttpSettingValues {
   /** `http.proxy`; empty means none (the core may still read HTTPS_PROXY from the environment). */
   proxy?: string;
   /** `http.proxyStrictSSL` as the user set it explicitly (any scope); undefined when left at its default. */
   strictSSLExplicit?: boolean;
-  /** `tableau.requestTimeoutSeconds`. */
+  /** `tableau.requestTimeoutSeconds`: whole time of a control request. */
   requestTimeoutSeconds?: number;
+  /** `tableau.transferTimeoutMinutes`: whole time of an upload part, publish commit or download. */
+  transferTimeoutMinutes?: number;
+  /** `tableau.maxDownloadMB`. */
+  maxDownloadMB?: number;
   /** Contents of the connection's CA file, when it has one. */
   caPem?: string;
   /** The connection's server: with no `http.proxy`, HTTPS_PROXY / HTTP_PROXY / NO_PROXY from `env` decide for it. */
@@ -23,7 +36,7 @@ export interface HttpSettingsResult {
 }
 
 export function httpOptionsFrom(v: HttpSettingValues): HttpSettingsResult {
-  const options: HttpClientOptions = {};
+  const options: HttpClientOptions = { limitNames: SETTING_LIMIT_NAMES };
   const proxy = v.proxy?.trim();
   if (proxy) options.proxyUrl = proxy;
   else if (v.serverUrl && v.env) {
@@ -32,11 +45,10 @@ export function httpOptionsFrom(v: HttpSettingValues): HttpSettingsResult {
     if (fromEnv) options.proxyUrl = fromEnv;
   }
   if (v.caPem) options.caPem = v.caPem;
-  const t = v.requestTimeoutSeconds;
-  if (typeof t === 'number' && Number.isFinite(t) && t > 0) {
-    options.headersTimeoutMs = t * 1000;
-    options.bodyTimeoutMs = t * 1000;
-  }
+  const positive = (n: number | undefined): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0;
+  if (positive(v.requestTimeoutSeconds)) options.requestTimeoutMs = v.requestTimeoutSeconds * 1000;
+  if (positive(v.transferTimeoutMinutes)) options.transferTimeoutMs = v.transferTimeoutMinutes * 60_000;
+  if (positive(v.maxDownloadMB)) options.maxDownloadBytes = v.maxDownloadMB * 1024 * 1024;
   // Verification goes off only on an explicit `false`, never because a value is missing.
   const insecure = v.strictSSLExplicit === false;
   if (insecure) options.rejectUnauthorized = false;

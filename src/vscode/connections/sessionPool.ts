@@ -1,4 +1,4 @@
-import { TableauClient } from '../../core/api/client';
+import { TableauClient, type ClientOptions } from '../../core/api/client';
 import { TableauRestApi } from '../../core/api/restApi';
 import type { Credential } from '../../core/auth/credentials';
 import { type AccessPurpose, scopesFor } from '../../core/auth/jwt';
@@ -21,6 +21,8 @@ export interface SessionPoolDeps {
   credential(profile: ConnectionProfile, actAs?: ActingUser): Promise<Credential>;
   /** HTTP options for a connection (proxy, CA file, timeouts); reads files, may throw. */
   httpOptions(profile: ConnectionProfile): Promise<HttpClientOptions>;
+  /** Options of each client made (listing limits); read when a session is pooled. */
+  clientOptions?(): ClientOptions;
   /** Called whenever a session signs in or out. */
   changed(): void;
 }
@@ -78,7 +80,7 @@ export class SessionPool {
       scopes: scoped ? scopesFor(scoped) : undefined,
       logger: this.deps.logger,
     });
-    const pooled: PooledSession = { connectionId: profile.id, siteContentUrl, actAs, purpose: scoped, session, client: new TableauClient(session) };
+    const pooled: PooledSession = { connectionId: profile.id, siteContentUrl, actAs, purpose: scoped, session, client: new TableauClient(session, this.deps.clientOptions?.()) };
     this.sessions.set(key, pooled);
     if (profile.authKind === 'pat') {
       // A PAT has ONE live session on the server: a sign-in for another site or acting user

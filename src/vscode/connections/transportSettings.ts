@@ -7,11 +7,12 @@ import { httpOptionsFrom, looksLikePem } from './httpSettings';
 
 /**
  * HTTP options for a connection from VS Code's `http.proxy` / `http.proxyStrictSSL`,
- * `tableau.requestTimeoutSeconds` and the connection's CA file. TLS verification goes off
+ * the `tableau.*` time and size limits and the connection's CA file. TLS verification goes off
  * only on an explicit `http.proxyStrictSSL: false`, and then `onInsecure` warns.
  */
 export async function readHttpOptions(p: ConnectionProfile, onInsecure: () => void): Promise<HttpClientOptions> {
   const http = vscode.workspace.getConfiguration('http');
+  const tableau = vscode.workspace.getConfiguration('tableau');
   const strict = http.inspect<boolean>('proxyStrictSSL');
   const explicit = strict?.workspaceFolderValue ?? strict?.workspaceValue ?? strict?.globalValue;
   let caPem: string | undefined;
@@ -28,7 +29,9 @@ export async function readHttpOptions(p: ConnectionProfile, onInsecure: () => vo
   const { options, insecure } = httpOptionsFrom({
     proxy: http.get<string>('proxy'),
     strictSSLExplicit: explicit,
-    requestTimeoutSeconds: vscode.workspace.getConfiguration('tableau').get<number>('requestTimeoutSeconds'),
+    requestTimeoutSeconds: tableau.get<number>('requestTimeoutSeconds'),
+    transferTimeoutMinutes: tableau.get<number>('transferTimeoutMinutes'),
+    maxDownloadMB: tableau.get<number>('maxDownloadMB'),
     caPem,
     serverUrl: p.serverUrl,
     env: process.env,

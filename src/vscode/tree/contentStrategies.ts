@@ -1,5 +1,6 @@
 import type { ListOptions } from '../../core/api/client';
 import type { DataSource, Page, Project, View, Workbook } from '../../core/models';
+import { DEFAULT_MAX_LIST_ITEMS } from '../../core/limits';
 import { compareNames } from './projectHierarchy';
 
 /** The listing options the tree uses: the core's own. */
@@ -176,9 +177,12 @@ export class ProjectNameFilterStrategy implements ProjectContentStrategy {
       signal,
     });
     state.items.push(...page.items.filter((i) => i.project?.id === project.id));
-    const { pageNumber, pageSize, totalAvailable } = page.pagination;
-    state.nextPage = pageNumber + 1;
-    state.done = page.items.length === 0 || pageNumber * pageSize >= totalAvailable;
+    // Counted with the page asked for, not the number the answer claims, and capped, so a
+    // server whose pages never match the project cannot keep this loop asking.
+    const asked = state.nextPage;
+    const { pageSize, totalAvailable } = page.pagination;
+    state.nextPage = asked + 1;
+    state.done = page.items.length === 0 || asked * pageSize >= totalAvailable || asked >= Math.ceil(DEFAULT_MAX_LIST_ITEMS / this.pageSize);
   }
 }
 

@@ -76,8 +76,10 @@ const CASES: Case[] = [
   // Timeouts are settings; here 1.5 s so the table stays fast.
   { name: 'read: server never answers', op: 'read', http: () => ({ headersTimeoutMs: 1500 }), faults: [{ match: READ_PROJECTS, action: { hang: true } }], outcome: 'timeout', retries: 0, message: /did not answer within 2 s/, maxMs: 6000 },
   { name: 'read: answer stalls mid-body', op: 'read', http: () => ({ bodyTimeoutMs: 1500 }), faults: [{ match: READ_PROJECTS, action: { stallAfterBytes: 40 } }], outcome: 'timeout', retries: 0, message: /stopped sending/, maxMs: 6000 },
+  { name: 'read: answer trickles one byte every 20 ms', op: 'read', http: () => ({ requestTimeoutMs: 400 }), faults: [{ match: READ_PROJECTS, action: { trickleMs: 20 } }], outcome: 'timeout', retries: 0, message: /did not finish answering within 400 ms \(list projects\)/ },
+  { name: 'read: server never answers (whole-request deadline)', op: 'read', http: () => ({ requestTimeoutMs: 400 }), faults: [{ match: READ_PROJECTS, action: { hang: true } }], outcome: 'timeout', retries: 0, message: /within 400 ms.*raise the request timeout/ },
   { name: 'chunk 2: server never answers', op: 'chunked', http: () => ({ headersTimeoutMs: 1500 }), faults: [{ match: { ...CHUNK_PUT, nth: 2 }, action: { hang: true } }], outcome: 'published', retries: 1, uploads: 2, maxMs: 8000 },
-  { name: 'commit: server never answers', op: 'chunked', http: () => ({ headersTimeoutMs: 1500 }), faults: [{ match: PUBLISH_POST, action: { hang: true } }], outcome: 'timeout', retries: 0, message: /unknown whether/, maxMs: 8000 },
+  { name: 'commit: server never answers', op: 'chunked', http: () => ({ transferTimeoutMs: 1500 }), faults: [{ match: PUBLISH_POST, action: { hang: true } }], outcome: 'timeout', retries: 0, message: /unknown whether/, maxMs: 8000 },
   { name: 'session killed mid-upload (401002)', op: 'chunked', faults: [{ match: { ...CHUNK_PUT, nth: 2 }, action: { killSession: true } }], outcome: 'published', retries: 0, uploads: 1 },
   { name: 'PAT revoked mid-upload', op: 'chunked', pat: 'revocable', midway: (sim) => sim.revokePat(PATS.revocable.name), outcome: 'signInFailed', retries: 0, message: /expired or revoked/ },
   { name: 'site removed mid-upload', op: 'chunked', pat: 'doomed', midway: (sim) => sim.removeSite('doomed'), outcome: 'signInFailed', retries: 0, message: /site does not exist/ },

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { httpOptionsFrom, looksLikePem } from '../../../src/vscode/connections/httpSettings';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { httpOptionsFrom, looksLikePem, SETTING_LIMIT_NAMES } from '../../../src/vscode/connections/httpSettings';
 import { PROFILES_REVISION_KEY, parseSecretKey, secretKey, secretKindFor } from '../../../src/vscode/connections/secretKeys';
 
 describe('vscodeLogic: secret keys', () => {
@@ -30,9 +32,30 @@ describe('vscodeLogic: HTTP settings', () => {
   });
 
   it('passes proxy, CA and timeouts through', () => {
-    const r = httpOptionsFrom({ proxy: ' http://proxy:3128 ', caPem: 'PEM', requestTimeoutSeconds: 30 });
-    assert.deepEqual(r.options, { proxyUrl: 'http://proxy:3128', caPem: 'PEM', headersTimeoutMs: 30_000, bodyTimeoutMs: 30_000 });
-    assert.deepEqual(httpOptionsFrom({ proxy: '', requestTimeoutSeconds: 0 }).options, {});
+    const r = httpOptionsFrom({ proxy: ' http://proxy:3128 ', caPem: 'PEM', requestTimeoutSeconds: 30, transferTimeoutMinutes: 90, maxDownloadMB: 512 });
+    assert.deepEqual(r.options, {
+      proxyUrl: 'http://proxy:3128',
+      caPem: 'PEM',
+      requestTimeoutMs: 30_000,
+      transferTimeoutMs: 90 * 60_000,
+      maxDownloadBytes: 512 * 1024 * 1024,
+      limitNames: SETTING_LIMIT_NAMES,
+    });
+    // A message that reports a limit names the setting that raises it.
+    assert.match(SETTING_LIMIT_NAMES.requestTimeout ?? '', /tableau\.requestTimeoutSeconds/);
+    assert.match(SETTING_LIMIT_NAMES.maxDownload ?? '', /tableau\.maxDownloadMB/);
+    assert.deepEqual(httpOptionsFrom({ proxy: '', requestTimeoutSeconds: 0, maxDownloadMB: -1 }).options, { limitNames: SETTING_LIMIT_NAMES });
+  });
+
+  it('every limit a message names is a contributed setting, described in package.nls.json', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { markdownDescription?: string }> } } };
+    const nls = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'package.nls.json'), 'utf8')) as Record<string, string>;
+    for (const name of Object.values(SETTING_LIMIT_NAMES)) {
+      const key = /tableau\.\w+/.exec(name ?? '')?.[0] ?? '';
+      const prop = pkg.contributes.configuration.properties[key];
+      assert.ok(prop, `${key} is contributed`);
+      assert.ok(nls[(prop.markdownDescription ?? '').replace(/%/g, '')], `${key} is described`);
+    }
   });
 
   it('recognises PEM certificates', () => {
