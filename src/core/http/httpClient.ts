@@ -114,8 +114,11 @@ export class HttpClient {
   async request(req: HttpRequest): Promise<HttpResponse> {
     throwIfAborted(req.signal);
     const url = new URL(req.url);
+    const dispatcher = this.dispatcherFor(url);
     const ctx = {
       host: url.host,
+      // A connection failure through a proxy is the proxy's, not the Tableau host's.
+      proxyHost: dispatcher === this.agents?.proxyAgent && this.opts.proxyUrl ? new URL(this.opts.proxyUrl).host : undefined,
       signal: req.signal,
       connectTimeoutMs: this.connectTimeoutMs,
       headersTimeoutMs: this.headersTimeoutMs,
@@ -141,7 +144,7 @@ export class HttpClient {
     const started = Date.now();
     let res: Dispatcher.ResponseData;
     try {
-      res = await this.dispatcherFor(url).request({
+      res = await dispatcher.request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: req.method,

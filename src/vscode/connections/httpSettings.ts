@@ -2,6 +2,8 @@
 // reads the settings and passes plain values, so the rules are unit-tested.
 import { proxyFromEnv, type HttpClientOptions } from '../../core/http/httpClient';
 
+export { looksLikePem } from '../../core/http/caFile';
+
 export interface HttpSettingValues {
   /** `http.proxy`; empty means none (the core may still read HTTPS_PROXY from the environment). */
   proxy?: string;
@@ -41,9 +43,4 @@ export function httpOptionsFrom(v: HttpSettingValues): HttpSettingsResult {
   const insecure = v.strictSSLExplicit === false;
   if (insecure) options.rejectUnauthorized = false;
   return { options, insecure };
-}
-
-/** Cheap sanity check of a CA file's text before handing it to TLS. */
-export function looksLikePem(text: string): boolean {
-  return /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(text);
 }
