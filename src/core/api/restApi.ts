@@ -2,7 +2,7 @@ import { TableauError } from '../errors';
 import { globalRedactor, nullLogger, type Logger } from '../logger';
 import type { ServerInfo, SignInResult } from '../models';
 import type { HttpClient, HttpRequest, HttpResponse } from '../http/httpClient';
-import { isRedirect, mayFollowWithCredentials, mayFollowWithoutCredentials, redirectLocation, refusedRedirect } from '../http/redirects';
+import { carriesSecret, isRedirect, mayFollowWithCredentials, mayFollowWithoutCredentials, redirectLocation, refusedRedirect } from '../http/redirects';
 import { parseServerAddress, type ServerAddress } from '../http/serverAddress';
 import { describeCredential, registerCredentialSecrets, type Credential } from '../auth/credentials';
 import { DEFAULT_SCOPES, mintConnectedAppJwt } from '../auth/jwt';
@@ -182,6 +182,10 @@ export class TableauRestApi {
       return false;
     }
     if (next.serverUrl === from.serverUrl) return false;
+    if (carriesSecret(next.serverUrl)) {
+      // A server echoing the credentials into the address: never adopt (nor print) that address.
+      throw refusedRedirect({ from: from.serverUrl, to, status: res.status, what: 'sign-in', echoesSecret: true });
+    }
     if (moves >= MAX_SIGN_IN_REDIRECTS) {
       throw new TableauError({ reason: 'redirectRefused', status: res.status, message: `The sign-in was redirected more than ${MAX_SIGN_IN_REDIRECTS} times (last to ${next.serverUrl}). Check the server address.` });
     }

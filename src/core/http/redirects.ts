@@ -5,6 +5,7 @@
  * another machine. Anything else is an error naming both addresses.
  */
 import { TableauError } from '../errors';
+import { globalRedactor } from '../logger';
 import { isLoopbackHost, parseServerAddress } from './serverAddress';
 
 export function isRedirect(status: number): boolean {
@@ -42,13 +43,24 @@ export function mayFollowWithoutCredentials(from: URL, to: URL): boolean {
   return !inClear(to) && !(from.protocol === 'https:' && to.protocol !== 'https:');
 }
 
-/** The address to show for a redirect target: its server URL when it parses as one, else scheme://host. Never user info, query or hash. */
+/** A server-chosen address that carries one of our secrets (a hostile server echoing what it was sent). */
+export function carriesSecret(address: string): boolean {
+  return globalRedactor.appearsIn(address);
+}
+
+/**
+ * The address to show for a redirect target: its server URL when it parses as one, else
+ * scheme://host. Never user info, query or hash, and never an address carrying a secret.
+ */
 export function describeTarget(to: URL): string {
+  let shown: string;
   try {
-    return parseServerAddress(`${to.protocol}//${to.host}${to.pathname}`).serverUrl;
+    shown = parseServerAddress(`${to.protocol}//${to.host}${to.pathname}`).serverUrl;
   } catch {
-    return `${to.protocol}//${to.host}`;
+    shown = `${to.protocol}//${to.host}`;
   }
+  if (!carriesSecret(shown)) return shown;
+  return carriesSecret(`${to.protocol}//${to.host}`) ? 'an address built from your credentials' : `${to.protocol}//${to.host}`;
 }
 
 /** The Location of a redirect answer, resolved against the request URL; undefined when absent or unparsable. */
@@ -61,13 +73,16 @@ export function redirectLocation(location: string | undefined, requestUrl: strin
   }
 }
 
-export function refusedRedirect(opts: { from: string; to: URL; status: number; what: 'sign-in' | 'request' }): TableauError {
+export function refusedRedirect(opts: { from: string; to: URL; status: number; what: 'sign-in' | 'request'; echoesSecret?: boolean }): TableauError {
   const target = describeTarget(opts.to);
-  const why = inClear(opts.to)
-    ? `${target} is plain http:// on another machine`
-    : 'it is neither the same address nor another Tableau Cloud pod (https://*.online.tableau.com)';
-  const advice =
-    opts.what === 'sign-in'
+  const why = opts.echoesSecret
+    ? 'the address contains your credentials, so the server is not behaving like Tableau'
+    : inClear(opts.to)
+      ? `${target} is plain http:// on another machine`
+      : 'it is neither the same address nor another Tableau Cloud pod (https://*.online.tableau.com)';
+  const advice = opts.echoesSecret
+    ? 'Your credentials were not sent on. Check the server address: it may not be a Tableau server.'
+    : opts.what === 'sign-in'
       ? `Your credentials were not sent there. If ${target} is the right server, update the server address to it.`
       : 'The session token was not sent there.';
   return new TableauError({

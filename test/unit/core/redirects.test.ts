@@ -256,6 +256,36 @@ describe('redirects: sign-in on the wire (hostile servers)', function () {
     }
   });
 
+  it('a server that echoes the credential into the Location: refused, and the address is never printed', async () => {
+    const special = sentinel('echoedpat', true);
+    const echoed: Credential = { kind: 'pat', tokenName: 'echo-pat', tokenSecret: special.value };
+    const places = [
+      (x: string) => `/${encodeURIComponent(x)}/api/${V}/auth/signin`, // same origin, as a path prefix
+      (x: string) => `${elsewhere.url}/${encodeURIComponent(x)}/api/${V}/auth/signin`, // another origin
+      (x: string) => `/${Buffer.from(x).toString('base64url')}/api/${V}/auth/signin`,
+    ];
+    for (const place of places) {
+      tableau.answer = (s) => {
+        const m = /personalAccessTokenSecret="([^"]*)"/.exec(s.body);
+        const got = (m?.[1] ?? '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;|&#39;/g, "'").replace(/&amp;/g, '&');
+        return { status: 307, headers: { location: place(got) } };
+      };
+      const { api, http: client, lines } = make(tableau.url);
+      try {
+        const e = await api.signIn(echoed, '').then(() => undefined, (x: unknown) => x);
+        assert.ok(TableauError.is(e, 'redirectRefused'), String(e));
+        assert.equal(api.server.serverUrl, tableau.url);
+        assert.equal(elsewhere.seen.length, 0);
+        const scanner = new SentinelScanner([special]);
+        scanner.scanError(e, 'error');
+        scanner.scanText(lines.join('\n'), 'log');
+        assert.equal(scanner.hits.length, 0, scanner.report());
+      } finally {
+        await client.close();
+      }
+    }
+  });
+
   it('a session keeps talking to the server that issued its token after another sign-in moved the api', async () => {
     let n = 0;
     tableau.answer = (s) => {
