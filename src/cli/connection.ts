@@ -5,6 +5,7 @@ import { TableauRestApi } from '../core/api/restApi';
 import { registerCredentialSecrets, type Credential } from '../core/auth/credentials';
 import { TableauSession } from '../core/auth/session';
 import { TableauError } from '../core/errors';
+import { looksLikePem } from '../core/http/caFile';
 import { HttpClient, proxyFromEnv } from '../core/http/httpClient';
 import { parseServerAddress } from '../core/http/serverAddress';
 import { scopesFor } from '../core/auth/jwt';
@@ -16,7 +17,10 @@ import { usageError } from './exitCodes';
 export interface CliConnection {
   client: TableauClient;
   session: TableauSession;
-  serverUrl: string;
+  /** The server the run talks to: where the sign-in ended (a Tableau Cloud pod may send it on to another). */
+  readonly serverUrl: string;
+  /** The server as given (--server / TABLEAU_SERVER). */
+  requestedServerUrl: string;
   site: string;
   /** Signs out and closes the connections, within a bounded time. */
   close(opts?: { cancelled?: boolean }): Promise<void>;
@@ -90,6 +94,9 @@ export function openConnection(args: CommonArgs & { command: string }, e: NodeJS
     } catch (err) {
       throw new TableauError({ reason: 'invalidFile', message: `TABLEAU_CA_FILE "${caFile}" cannot be read.`, cause: err });
     }
+    if (!looksLikePem(caPem)) {
+      throw new TableauError({ reason: 'invalidFile', message: `TABLEAU_CA_FILE "${caFile}" holds no PEM certificate (-----BEGIN CERTIFICATE-----). Export the CA certificate in PEM (Base-64) form.` });
+    }
   }
   const http = new HttpClient({
     caPem,
@@ -106,7 +113,10 @@ export function openConnection(args: CommonArgs & { command: string }, e: NodeJS
   return {
     client: new TableauClient(session, { maxListItems: args.maxListItems, limitNames: CLI_LIMIT_NAMES }),
     session,
-    serverUrl: server.serverUrl,
+    get serverUrl() {
+      return api.server.serverUrl;
+    },
+    requestedServerUrl: server.serverUrl,
     site,
     async close(opts = {}) {
       // signOut also waits for a sign-in still under way (Ctrl+C during sign-in) so no session is

@@ -18,6 +18,7 @@ export function exitCodeFor(e: unknown): number {
   switch (e.reason) {
     case 'invalidArgument':
     case 'invalidServerAddress':
+    case 'redirectRefused': // the fix is another server address
       return EXIT.usage;
     case 'signInFailed':
     case 'sessionExpired':

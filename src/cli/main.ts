@@ -55,9 +55,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await runList(cmd, conn, out, io.signal);
       case 'signin': {
         const auth = await conn.session.ensureSignedIn(io.signal);
-        out.result(line`Signed in to ${conn.serverUrl}, site "${auth.siteContentUrl}" (${auth.siteId}), as user ${auth.userId}.`, {
+        const moved = conn.serverUrl !== conn.requestedServerUrl ? ` (redirected from ${conn.requestedServerUrl}: use ${conn.serverUrl} as the server address)` : '';
+        out.result(line`Signed in to ${conn.serverUrl}${moved}, site "${auth.siteContentUrl}" (${auth.siteId}), as user ${auth.userId}.`, {
           event: 'signedIn',
           server: conn.serverUrl,
+          ...(moved ? { requestedServer: conn.requestedServerUrl } : {}),
           site: auth.siteContentUrl,
           siteId: auth.siteId,
           userId: auth.userId,

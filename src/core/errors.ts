@@ -17,6 +17,7 @@ export type TableauErrorReason =
   | 'responseTooLarge'
   // answers that are not Tableau's
   | 'notTableauResponse'
+  | 'redirectRefused' // a redirect to where credentials must not go
   | 'malformedResponse'
   // Tableau's own errors, grouped
   | 'signInFailed' // 401001: bad, expired or revoked credentials

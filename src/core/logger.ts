@@ -61,6 +61,26 @@ export class Redactor {
     if (value) this.known.delete(value);
   }
 
+  /**
+   * True when a known secret shows in `text` raw (any letter case: host names are lower-cased),
+   * percent-encoded or base64-encoded: for addresses a server chose, which a hostile one could
+   * build from the credentials it was sent.
+   */
+  appearsIn(text: string): boolean {
+    let decoded = text;
+    try {
+      decoded = decodeURIComponent(text);
+    } catch {
+      // not percent-encoded text: the raw check below still applies
+    }
+    const hay = [text.toLowerCase(), decoded.toLowerCase()];
+    for (const s of this.known) {
+      const forms = [s.toLowerCase(), Buffer.from(s).toString('base64').replace(/=+$/, '').toLowerCase(), Buffer.from(s).toString('base64url').toLowerCase()];
+      if (forms.some((f) => hay.some((h) => h.includes(f)))) return true;
+    }
+    return false;
+  }
+
   redact(text: string): string {
     let out = text;
     for (const s of this.known) {

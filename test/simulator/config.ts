@@ -132,6 +132,11 @@ export interface SimConfig {
    * A full origin ("http://localhost:8851") or a bare hostname (same scheme and port).
    */
   redirectSignInTo?: string;
+  /**
+   * Also serve the REST API under this path prefix (e.g. "/tableau"), as behind a reverse proxy
+   * that publishes Tableau under a path: `/tableau/api/{v}/...` is `/api/{v}/...`.
+   */
+  pathPrefix?: string;
   /** true: every publish without skipConnectionCheck fails 403132; a list: only payload connections to those serverAddress values. */
   failConnectionCheck?: boolean | string[];
   /** Largest body of a single publish request or upload chunk (default 64 MiB). */
@@ -180,6 +185,11 @@ export interface FaultAction {
   trickleMs?: number;
   /** Answer `status` (default 500) with a body echoing the request's headers and body, like a careless proxy's error page. */
   echoRequest?: boolean;
+  /**
+   * Answer a redirect (the request body is read and dropped): `status` (default 301) with this
+   * `location` (absolute, or a path on this server), and no body.
+   */
+  redirect?: { location: string; status?: 301 | 302 | 303 | 307 | 308 };
 }
 
 export interface FaultSpec {

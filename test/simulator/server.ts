@@ -166,6 +166,8 @@ export class SimServer {
     const method = (req.method ?? 'GET').toUpperCase();
     this.store.settleJobs();
     if (url.pathname.startsWith('/_sim/')) return this.handleSim(method, url, req, res);
+    const prefix = this.store.config.pathPrefix?.replace(/\/+$/, '');
+    if (prefix && url.pathname.startsWith(`${prefix}/api/`)) url.pathname = url.pathname.slice(prefix.length);
 
     const fault = this.faults.take(method, url.pathname);
     if (fault && (await this.applyFault(fault, req, res))) return;
@@ -232,6 +234,12 @@ export class SimServer {
         });
         req.on('end', drop);
       }
+      return true;
+    }
+    if (f.redirect) {
+      await drain(req);
+      res.writeHead(f.redirect.status ?? 301, { Location: f.redirect.location, 'Content-Length': '0' });
+      res.end();
       return true;
     }
     if (f.echoRequest) {

@@ -8,14 +8,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export function makeSelfSignedCert(): { cert: string; key: string } {
+/** `dnsNames` adds host names to the certificate (e.g. `*.online.tableau.com` for tests reaching made-up hosts through a proxy). */
+export function makeSelfSignedCert(dnsNames: string[] = []): { cert: string; key: string } {
+  const san = ['DNS:localhost', ...dnsNames.map((n) => `DNS:${n}`), 'IP:127.0.0.1'].join(',');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tableau-sim-tls-'));
   try {
     const keyFile = path.join(dir, 'key.pem');
     const certFile = path.join(dir, 'cert.pem');
     execFileSync('openssl', [
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-      '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-subj', '/CN=localhost', '-addext', `subjectAltName=${san}`,
       '-keyout', keyFile, '-out', certFile,
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
     return { cert: fs.readFileSync(certFile, 'utf8'), key: fs.readFileSync(keyFile, 'utf8') };

@@ -26,6 +26,8 @@ class ScriptedUi implements Ui {
   readonly notes: { kind: string; message: string; actions: string[] }[] = [];
   readonly opened: string[] = [];
   readonly prefills = new Map<string, string | undefined>();
+  /** Which action of a notification to choose (default none). */
+  notifyAnswer: (message: string, actions: string[]) => string | undefined = () => undefined;
 
   async confirm(message: string): Promise<boolean> {
     this.confirms.push(message);
@@ -57,7 +59,7 @@ class ScriptedUi implements Ui {
   }
   async notify(kind: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined> {
     this.notes.push({ kind, message, actions });
-    return undefined;
+    return this.notifyAnswer(message, actions);
   }
   async openExternal(url: string): Promise<void> {
     this.opened.push(url);
@@ -309,6 +311,50 @@ describe('connections and credentials (real extension host)', function () {
     await context.secrets.store(`tableau.secret.${profile.id}.patSecret`, PAT.secret);
     await api.services.connectionAdmin.save({ ...profile });
     profile = api.services.connections.get(profile.id) ?? profile;
+  });
+
+  it('offers to save the address a redirected sign-in ended on, and keeps the session (issue #13)', async () => {
+    const moved = await startSimulator({ config: { ...twoSiteConfig([PAT, SPARE, RENEWED]), pathPrefix: '/tableau' } });
+    const p: ConnectionProfile = { id: 'suite-moved', label: 'Suite Moved', serverUrl: moved.url, siteContentUrl: 'sales', authKind: 'pat', patName: PAT.name, readOnly: false };
+    const refused: ConnectionProfile = { ...p, id: 'suite-refused', label: 'Suite Refused' };
+    try {
+      await api.services.connectionAdmin.save(p, PAT.secret);
+      moved.injectFault({ match: { method: 'POST', pathPattern: '^/api/[^/]+/auth/signin$' }, action: { redirect: { status: 308, location: `${moved.url}/tableau/api/3.23/auth/signin` } } });
+      ui.notes.length = 0;
+      ui.notifyAnswer = (_m, actions) => (actions.includes('Update address') ? 'Update address' : undefined);
+      const updated = waitForChange(() => api.services.connections.get(p.id)?.serverUrl === `${moved.url}/tableau`);
+      const client = await api.services.connections.getClient(p.id);
+      await updated;
+      const offer = ui.notes.find((n) => n.actions.includes('Update address'));
+      assert.ok(offer, 'the move is offered');
+      assert.ok(offer.message.includes(moved.url) && offer.message.includes(`${moved.url}/tableau`) && offer.message.includes('Suite Moved'), offer.message);
+      assert.equal(api.services.connections.isSignedIn(p.id), true, 'the session signed in at the new address is kept');
+      // The session works at the new address (a listing answers), and a later caller reuses it.
+      assert.ok(Array.isArray((await client.listProjects()).items));
+      await api.services.connections.getClient(p.id);
+      assert.equal(moved.state().counters.signIns[PAT.name], 1, 'one sign-in, at the new address; no new one after the update');
+      assert.equal(ui.notes.filter((n) => n.actions.includes('Update address')).length, 1, 'offered once');
+
+      // Another origin: refused, both addresses named, nothing offered.
+      await api.services.connectionAdmin.save(refused, PAT.secret);
+      const elsewhere = `http://localhost:${moved.port}`;
+      moved.injectFault({ match: { method: 'POST', pathPattern: '^/api/[^/]+/auth/signin$' }, action: { redirect: { status: 301, location: `${elsewhere}/api/3.23/auth/signin` } } });
+      ui.notes.length = 0;
+      await assert.rejects(api.services.connections.getClient(refused.id), (e: { reason?: string; message?: string }) => {
+        assert.equal(e.reason, 'redirectRefused');
+        assert.ok((e.message ?? '').includes(moved.url) && (e.message ?? '').includes(elsewhere), e.message);
+        assert.ok(!(e.message ?? '').includes(PAT.secret));
+        return true;
+      });
+      assert.equal(api.services.connections.get(refused.id)?.serverUrl, moved.url);
+      assert.deepEqual(ui.notes, []);
+      assert.ok(!JSON.stringify(ui.notes).includes(PAT.secret));
+    } finally {
+      ui.notifyAnswer = () => undefined;
+      await api.services.connectionAdmin.remove(p.id);
+      await api.services.connectionAdmin.remove(refused.id);
+      await moved.close();
+    }
   });
 
   it('removes a connection after a confirmation naming it, deleting its secret', async () => {

@@ -2,6 +2,7 @@ import { TableauError } from '../errors';
 import { globalRedactor, nullLogger, type Logger } from '../logger';
 import type { ServerInfo, SignInResult } from '../models';
 import type { HttpClient, HttpRequest, HttpResponse } from '../http/httpClient';
+import { carriesSecret, isRedirect, mayFollowWithCredentials, mayFollowWithoutCredentials, redirectLocation, refusedRedirect } from '../http/redirects';
 import { parseServerAddress, type ServerAddress } from '../http/serverAddress';
 import { describeCredential, registerCredentialSecrets, type Credential } from '../auth/credentials';
 import { DEFAULT_SCOPES, mintConnectedAppJwt } from '../auth/jwt';
@@ -25,7 +26,7 @@ export interface ApiRequest {
   maxResponseBytes?: number;
   /** Extra request headers (e.g. RequestID for idempotent hyper updates). Added to the contract. */
   headers?: Record<string, string>;
-  /** Follow 301/302/303/307/308 (GET only; the session token is not sent to another origin). Added to the contract. */
+  /** Follow 301/302/303/307/308 (GET only; the session token is not sent to another origin, nor anything to plain http on another machine). Added to the contract. */
   followRedirects?: boolean;
   /** For messages: what the call does ("list projects"). Added to the contract. */
   action?: string;
@@ -44,10 +45,8 @@ export const FALLBACK_API_VERSION = '3.4';
 const PROBE_VERSIONS = ['3.4', '2.4'];
 const MAX_SIGN_IN_REDIRECTS = 2;
 const MAX_REDIRECTS = 3;
-
-function isRedirect(status: number): boolean {
-  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
-}
+/** Sessions remembered with the server that issued them; a long-lived extension signs in many times. */
+const MAX_REMEMBERED_TOKENS = 64;
 
 // Query values are percent-encoded, but the separators of Tableau's filter/sort/fields syntax stay readable.
 function encodeQueryValue(v: string): string {
@@ -71,6 +70,8 @@ export class TableauRestApi {
   private versionPromise?: Promise<string>;
   private readonly format: 'xml' | 'json';
   private readonly accept: string;
+  /** The server each session token came from: a token only ever goes back there. */
+  private readonly tokenServers = new Map<string, string>();
 
   /** `format` (added to the contract): the answer format to ask for; XML unless told otherwise. */
   constructor(opts: { server: ServerAddress; http: HttpClient; apiVersion?: string; logger?: Logger; format?: 'xml' | 'json' }) {
@@ -82,7 +83,7 @@ export class TableauRestApi {
     this.pinnedVersion = opts.apiVersion;
   }
 
-  /** The server; changes when a sign-in is redirected to another host (Tableau Cloud pods). */
+  /** The server new sign-ins go to; moves when a sign-in is redirected to another Tableau Cloud pod (or path on the same origin). */
   get server(): ServerAddress {
     return this.serverAddress;
   }
@@ -123,9 +124,19 @@ export class TableauRestApi {
     return { productVersion: '', restApiVersion: this.pinnedVersion ?? FALLBACK_API_VERSION };
   }
 
-  private async url(path: string, query: ApiRequest['query'], signal?: AbortSignal): Promise<string> {
+  private async url(path: string, query: ApiRequest['query'], signal?: AbortSignal, serverUrl = this.serverAddress.serverUrl): Promise<string> {
     const v = await this.apiVersion(signal);
-    return `${this.serverAddress.serverUrl}/api/${v}/${path.replace(/^\/+/, '')}${buildQuery(query)}`;
+    return `${serverUrl}/api/${v}/${path.replace(/^\/+/, '')}${buildQuery(query)}`;
+  }
+
+  /** Where a token was issued; a session made before the server moved keeps talking to its own server. */
+  private serverOf(token: string): string {
+    return this.tokenServers.get(token) ?? this.serverAddress.serverUrl;
+  }
+
+  private remember(token: string, serverUrl: string): void {
+    this.tokenServers.set(token, serverUrl);
+    if (this.tokenServers.size > MAX_REMEMBERED_TOKENS) this.tokenServers.delete(this.tokenServers.keys().next().value as string);
   }
 
   async signIn(
@@ -134,15 +145,14 @@ export class TableauRestApi {
     opts: { impersonateUserId?: string; scopes?: string[]; signal?: AbortSignal } = {},
   ): Promise<SignInResult> {
     registerCredentialSecrets(credential);
-    for (let redirects = 0; ; redirects++) {
+    for (let moves = 0; ; moves++) {
+      // Built afresh for every request (a connected app's JWT may be used once): a redirect
+      // never replays a body; an allowed one gets a new sign-in at the new server.
       const body = await signInBody(credential, siteContentUrl, opts);
       const url = await this.url('auth/signin', undefined, opts.signal);
       this.logger.info(`Signing in to ${this.serverAddress.serverUrl} (site "${siteContentUrl}") with ${describeCredential(credential)}`);
       const res = await this.http.request({ method: 'POST', url, headers: { 'content-type': 'text/xml', accept: this.accept }, body, signal: opts.signal, action: 'sign in' });
-      if (isRedirect(res.status) && res.headers.location && redirects < MAX_SIGN_IN_REDIRECTS) {
-        this.followSignInRedirect(res, url);
-        continue;
-      }
+      if (isRedirect(res.status) && this.moveForSignIn(res, url, moves)) continue;
       let ts: Record<string, unknown>;
       try {
         ts = decodeResponse(res, { action: 'sign in', expect: this.format });
@@ -150,43 +160,70 @@ export class TableauRestApi {
         if (TableauError.is(e, 'signInFailed')) throw withMessage(e, signInFailureMessage(credential, siteContentUrl, e.detail));
         throw e;
       }
-      return readCredentials(ts, siteContentUrl);
+      const result = readCredentials(ts, siteContentUrl);
+      this.remember(result.token, this.serverAddress.serverUrl);
+      return result;
     }
   }
 
-  // Tableau Cloud answers a sign-in on the wrong pod with a redirect; re-POST there (TSC does the same).
-  private followSignInRedirect(res: HttpResponse, fromUrl: string): void {
-    const target = new URL(res.headers.location as string, fromUrl);
-    const next = parseServerAddress(target.href);
-    if (this.serverAddress.isHttps && !next.isHttps && !next.isLoopback) {
-      throw new TableauError({ reason: 'tls', message: `The server redirected the sign-in from https to an insecure address (${target.host}). Sign-in was stopped to protect your credentials.` });
+  /**
+   * A redirected sign-in: true when the server moved (sign in again there), false when the
+   * answer is left to decodeResponse (no usable Location, or it names this same server);
+   * throws when the target is not one credentials may go to.
+   * Tableau Cloud answers a sign-in on the wrong pod with 301 (TSC re-POSTs there).
+   */
+  private moveForSignIn(res: HttpResponse, fromUrl: string, moves: number): boolean {
+    const to = redirectLocation(res.headers.location, fromUrl);
+    if (!to) return false;
+    const from = this.serverAddress;
+    if (!mayFollowWithCredentials(new URL(fromUrl), to)) throw refusedRedirect({ from: from.serverUrl, to, status: res.status, what: 'sign-in' });
+    let next: ServerAddress;
+    try {
+      next = parseServerAddress(`${to.protocol}//${to.host}${to.pathname}`);
+    } catch {
+      return false;
     }
-    this.logger.info(`Sign-in redirected from ${this.serverAddress.serverUrl} to ${next.serverUrl}`);
-    this.serverAddress = { ...next, siteContentUrl: this.serverAddress.siteContentUrl };
+    if (next.serverUrl === from.serverUrl) return false;
+    if (carriesSecret(next.serverUrl)) {
+      // A server echoing the credentials into the address: never adopt (nor print) that address.
+      throw refusedRedirect({ from: from.serverUrl, to, status: res.status, what: 'sign-in', echoesSecret: true });
+    }
+    if (moves >= MAX_SIGN_IN_REDIRECTS) {
+      throw new TableauError({ reason: 'redirectRefused', status: res.status, message: `The sign-in was redirected more than ${MAX_SIGN_IN_REDIRECTS} times (last to ${next.serverUrl}). Check the server address.` });
+    }
+    this.logger.warn(`${from.serverUrl} redirected the sign-in to ${next.serverUrl}; signing in there. Use ${next.serverUrl} as the server address to skip this step.`);
+    this.serverAddress = { ...next, siteContentUrl: from.siteContentUrl };
+    return true;
   }
 
   async signOut(token: string, signal?: AbortSignal): Promise<void> {
-    const res = await this.http.request({ method: 'POST', url: await this.url('auth/signout', undefined, signal), headers: { 'x-tableau-auth': token, accept: this.accept }, signal, action: 'sign out' });
+    const url = await this.url('auth/signout', undefined, signal, this.serverOf(token));
+    const res = await this.http.request({ method: 'POST', url, headers: { 'x-tableau-auth': token, accept: this.accept }, signal, action: 'sign out' });
+    this.tokenServers.delete(token);
     decodeResponse(res, { action: 'sign out', expect: this.format });
   }
 
   async switchSite(token: string, siteContentUrl: string, signal?: AbortSignal): Promise<SignInResult> {
     const body = tsRequest(`<site${xmlAttrs({ contentUrl: siteContentUrl })}/>`);
+    const serverUrl = this.serverOf(token);
     const res = await this.http.request({
       method: 'POST',
-      url: await this.url('auth/switchSite', undefined, signal),
+      url: await this.url('auth/switchSite', undefined, signal, serverUrl),
       headers: { 'x-tableau-auth': token, 'content-type': 'text/xml', accept: this.accept },
       body,
       signal,
       action: 'switch site',
     });
-    return readCredentials(decodeResponse(res, { action: `switch to site "${siteContentUrl}"`, expect: this.format }), siteContentUrl);
+    const result = readCredentials(decodeResponse(res, { action: `switch to site "${siteContentUrl}"`, expect: this.format }), siteContentUrl);
+    this.tokenServers.delete(token);
+    this.remember(result.token, serverUrl);
+    return result;
   }
 
   /** Authenticated call. Returns the decoded tsResponse object ({} for an empty or streamed answer). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async send(token: string, req: ApiRequest): Promise<any> {
-    let url = await this.url(req.path, req.query, req.signal);
+    let url = await this.url(req.path, req.query, req.signal, this.serverOf(token));
     const origin = new URL(url).origin;
     for (let hops = 0; ; hops++) {
       // A download answers with the file itself; only ask for a format when the answer is a tsResponse.
@@ -209,8 +246,11 @@ export class TableauRestApi {
         timeouts: req.timeouts,
         action: req.action,
       });
-      if (req.followRedirects && req.method === 'GET' && isRedirect(res.status) && res.headers.location && hops < MAX_REDIRECTS) {
-        url = new URL(res.headers.location, url).href;
+      const to = req.followRedirects && req.method === 'GET' && isRedirect(res.status) && hops < MAX_REDIRECTS ? redirectLocation(res.headers.location, url) : undefined;
+      if (to) {
+        // The token goes to the first origin only (above); the target must still not be plain http elsewhere.
+        if (!mayFollowWithoutCredentials(new URL(url), to)) throw refusedRedirect({ from: new URL(url).origin, to, status: res.status, what: 'request' });
+        url = to.href;
         continue;
       }
       if (req.responseSink && res.status >= 200 && res.status < 300) return {};

@@ -160,6 +160,7 @@ export class HttpClient {
   async request(req: HttpRequest): Promise<HttpResponse> {
     throwIfAborted(req.signal);
     const url = new URL(req.url);
+    const dispatcher = this.dispatcherFor(url);
     const headers: Record<string, string> = { 'user-agent': this.userAgent };
     for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
 
@@ -184,7 +185,15 @@ export class HttpClient {
     const idle = (ms: number): number => (ms < deadlineMs ? ms : 0);
     const headersTimeoutMs = kind === 'publish' ? 0 : idle(this.headersTimeoutMs);
     const bodyTimeoutMs = idle(this.bodyTimeoutMs);
-    const ctx = { host: url.host, signal: req.signal, connectTimeoutMs: this.connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs };
+    const ctx = {
+      host: url.host,
+      // A connection failure through a proxy is the proxy's, not the Tableau host's.
+      proxyHost: dispatcher === this.agents?.proxyAgent && this.opts.proxyUrl ? new URL(this.opts.proxyUrl).host : undefined,
+      signal: req.signal,
+      connectTimeoutMs: this.connectTimeoutMs,
+      headersTimeoutMs,
+      bodyTimeoutMs,
+    };
     const what = req.action ?? `${req.method} ${url.pathname}`;
     const started = Date.now();
     const clock = new RequestClock({
@@ -205,7 +214,7 @@ export class HttpClient {
 
     let res: Dispatcher.ResponseData;
     try {
-      res = await this.dispatcherFor(url).request({
+      res = await dispatcher.request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: req.method,

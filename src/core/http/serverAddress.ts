@@ -6,7 +6,7 @@ export interface ServerAddress {
   /** When the input named a site (a pasted browser URL). "" means the default site was named explicitly. */
   siteContentUrl?: string;
   isHttps: boolean;
-  /** localhost / 127.0.0.0/8 / ::1 */
+  /** localhost / 127.0.0.0/8 / ::1 (not names under .localhost: see isLoopbackHost) */
   isLoopback: boolean;
 }
 
@@ -14,9 +14,14 @@ function invalid(message: string): TableauError {
   return new TableauError({ reason: 'invalidServerAddress', message });
 }
 
+/**
+ * This machine, by name or address. Names under `.localhost` do not count: Node resolves them
+ * through the system resolver like any other name (hosts file, DNS), so they may lead to
+ * another machine, and checking what one resolves to now does not bind where a request goes.
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  if (h === 'localhost') return true;
   if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
   return /^127(\.\d{1,3}){3}$/.test(h);
 }

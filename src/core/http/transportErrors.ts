@@ -28,6 +28,8 @@ function codesOf(e: unknown): string[] {
 
 export interface TransportContext {
   host: string;
+  /** host:port of the proxy the request went through, if any. */
+  proxyHost?: string;
   signal?: AbortSignal;
   connectTimeoutMs: number;
   headersTimeoutMs: number;
@@ -38,6 +40,10 @@ export interface TransportContext {
 export function mapTransportError(e: unknown, ctx: TransportContext): TableauError {
   if (e instanceof TableauError) return e;
   const { host } = ctx;
+  if (ctx.proxyHost && !ctx.signal?.aborted) {
+    const viaProxy = proxyFailure(e, ctx.proxyHost, host);
+    if (viaProxy) return viaProxy;
+  }
   if (ctx.signal?.aborted || (e instanceof Error && e.name === 'AbortError')) {
     return new TableauError({ reason: 'cancelled', message: 'Cancelled.', cause: e });
   }
@@ -95,4 +101,29 @@ export function mapTransportError(e: unknown, ctx: TransportContext): TableauErr
   }
   const detail = e instanceof Error ? e.message : String(e);
   return new TableauError({ reason: 'network', message: `Could not reach ${host}: ${detail}`, cause: e });
+}
+
+/**
+ * Through a proxy the only connection made is to the proxy, so a refused or unresolvable
+ * connection is the proxy's; a tunnel it would not open (undici reports it as an abort,
+ * recognisable only by its message) names the proxy's status.
+ */
+function proxyFailure(e: unknown, proxy: string, host: string): TableauError | undefined {
+  const codes = codesOf(e);
+  const has = (...c: string[]): boolean => codes.some((x) => c.includes(x));
+  const check = 'Check the proxy setting (http.proxy in VS Code, HTTPS_PROXY / HTTP_PROXY / NO_PROXY for the CLI).';
+  if (has('ECONNREFUSED')) {
+    return new TableauError({ reason: 'network', message: `Could not reach the proxy ${proxy}: connection refused. ${check}`, cause: e });
+  }
+  if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME')) {
+    return new TableauError({ reason: 'network', message: `Could not reach the proxy ${proxy}: its host name was not found. ${check}`, cause: e });
+  }
+  const status = e instanceof Error ? /^Proxy response \((\d{3})\) !== 200/.exec(e.message)?.[1] : undefined;
+  if (status === '407') {
+    return new TableauError({ reason: 'network', message: `The proxy ${proxy} asks for credentials (407). Put them in the proxy URL (http://user:password@proxy:port). ${check}`, cause: e });
+  }
+  if (status) {
+    return new TableauError({ reason: 'network', message: `The proxy ${proxy} would not connect to ${host} (it answered ${status}). Check the server address, or ask whoever runs the proxy whether it may reach ${host}.`, cause: e });
+  }
+  return undefined;
 }

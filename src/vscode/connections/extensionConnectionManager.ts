@@ -27,6 +27,8 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
   /** Profile writes and reloads run one at a time, so a reload never sees a half-done save. */
   private queue: Promise<unknown> = Promise.resolve();
   private insecureWarned = false;
+  /** Server moves already offered in this window (connection id + new address), so each is offered once. */
+  private readonly offeredMoves = new Set<string>();
   /** Errors that came from a PAT sign-in failure, by connection (for "Enter new token…"). */
   readonly expiredTokenErrors = new WeakMap<object, string>();
 
@@ -157,6 +159,37 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
     await this.persist();
     if (!old && !this.state.get<string>(ACTIVE_KEY)) await this.state.update(ACTIVE_KEY, profile.id);
     this.emitter.fire();
+    // The test sign-in of a draft may have ended on another server: offer it now that the profile is saved.
+    const signedInOn = this.pool.entries(profile.id)[0]?.session.api.server.serverUrl;
+    if (keepSessions && signedInOn) this.offerServerMove(profile, signedInOn);
+  }
+
+  /**
+   * The saved address of a connection becomes `to`, where its sign-in was redirected (a Tableau
+   * Cloud pod move). Only when it still reads `from`; the sessions signed in there are kept.
+   */
+  adoptServerAddress(id: string, from: string, to: string): Promise<void> {
+    return this.serial(async () => {
+      const p = this.profiles.find((x) => x.id === id);
+      if (!p || p.serverUrl !== from) return;
+      await this.pool.retarget(p, to);
+      this.profiles = this.profiles.map((x) => (x.id === id ? { ...x, serverUrl: to } : x));
+      await this.persist();
+      this.logger.info(`Connection "${p.label}": server address updated from ${from} to ${to}.`);
+      this.emitter.fire();
+    });
+  }
+
+  /** A saved connection whose sign-in ended on another server: offer (once per window) to save that address. */
+  private offerServerMove(p: ConnectionProfile, signedInOn: string): void {
+    const key = `${p.id}\u0000${signedInOn}`;
+    if (signedInOn === p.serverUrl || this.drafts.has(p.id) || this.offeredMoves.has(key)) return;
+    this.offeredMoves.add(key);
+    const update = vscode.l10n.t('Update address');
+    void this.getUi()
+      .notify('info', vscode.l10n.t('{0} redirected the sign-in of connection "{1}" to {2}. Save {2} as its server address?', p.serverUrl, p.label, signedInOn), update)
+      .then((chosen) => (chosen === update ? this.adoptServerAddress(p.id, p.serverUrl, signedInOn) : undefined))
+      .catch((e: unknown) => this.logger.warn(`Updating the address of connection "${p.label}" failed: ${String(e)}`));
   }
 
   remove(id: string): Promise<void> {
@@ -313,7 +346,10 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
 
   private async signInPooled(pooled: PooledSession, signal?: AbortSignal, profile?: ConnectionProfile): Promise<SignInResult> {
     try {
-      return await this.pool.signIn(pooled, signal);
+      const result = await this.pool.signIn(pooled, signal);
+      const saved = this.get(pooled.connectionId);
+      if (saved) this.offerServerMove(saved, pooled.session.api.server.serverUrl);
+      return result;
     } catch (e) {
       const p = profile ?? this.get(pooled.connectionId);
       if (p?.authKind === 'pat' && TableauError.is(e, 'signInFailed')) {

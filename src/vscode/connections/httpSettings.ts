@@ -11,6 +11,8 @@ export const SETTING_LIMIT_NAMES: LimitNames = {
   maxListItems: 'the setting tableau.maxListItems',
 };
 
+export { looksLikePem } from '../../core/http/caFile';
+
 export interface HttpSettingValues {
   /** `http.proxy`; empty means none (the core may still read HTTPS_PROXY from the environment). */
   proxy?: string;
@@ -53,9 +55,4 @@ export function httpOptionsFrom(v: HttpSettingValues): HttpSettingsResult {
   const insecure = v.strictSSLExplicit === false;
   if (insecure) options.rejectUnauthorized = false;
   return { options, insecure };
-}
-
-/** Cheap sanity check of a CA file's text before handing it to TLS. */
-export function looksLikePem(text: string): boolean {
-  return /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(text);
 }

@@ -3,6 +3,7 @@
 import type { AccessPurpose } from '../../core/auth/jwt';
 import { randomUUID } from 'node:crypto';
 import type { Credential } from '../../core/auth/credentials';
+import { isLoopbackHost } from '../../core/http/serverAddress';
 import type { ConnectionProfile } from './connectionManager';
 import { PROFILES_KEY } from './secretKeys';
 
@@ -215,7 +216,5 @@ export function sendsSecretInClear(serverUrl: string): boolean {
   } catch {
     return false;
   }
-  if (u.protocol !== 'http:') return false;
-  const h = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return !(h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\./.test(h));
+  return u.protocol === 'http:' && !isLoopbackHost(u.hostname);
 }

@@ -44,6 +44,10 @@ interface Transport {
   fingerprint: string;
 }
 
+function fingerprintOf(profile: Pick<ConnectionProfile, 'serverUrl' | 'caFile'>): string {
+  return JSON.stringify([profile.serverUrl, profile.caFile ?? '']);
+}
+
 /**
  * One core TableauSession per (connection, site, acting user), shared by every caller in
  * this window, and one HttpClient + TableauRestApi per connection. Sign-in itself is
@@ -165,7 +169,7 @@ export class SessionPool {
   }
 
   private async transport(profile: ConnectionProfile): Promise<Transport> {
-    const fingerprint = JSON.stringify([profile.serverUrl, profile.caFile ?? '']);
+    const fingerprint = fingerprintOf(profile);
     const cached = this.transports.get(profile.id);
     if (cached) {
       try {
@@ -186,6 +190,20 @@ export class SessionPool {
       if (this.transports.get(profile.id) === made) this.transports.delete(profile.id);
     });
     return made;
+  }
+
+  /**
+   * The connection's saved address becomes `serverUrl`, where its transport already signs in
+   * (a redirected sign-in): the transport and its sessions stay instead of being rebuilt.
+   */
+  async retarget(profile: ConnectionProfile, serverUrl: string): Promise<void> {
+    let t: Transport | undefined;
+    try {
+      t = await this.transports.get(profile.id);
+    } catch {
+      return; // never came up: the next use builds one for the new address
+    }
+    if (t?.api.server.serverUrl === serverUrl) t.fingerprint = fingerprintOf({ serverUrl, caFile: profile.caFile });
   }
 
   /** The REST API object of a connection (server info, API version). */

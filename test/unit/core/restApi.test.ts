@@ -56,7 +56,7 @@ describe('TableauRestApi wire details', () => {
     try {
       const server = { ...parseServerAddress(fake.url), isHttps: true };
       const api = new TableauRestApi({ server, http: client, apiVersion: '3.23' });
-      await assert.rejects(api.signIn({ kind: 'password', username: 'u', password: 'pw-123456' }, ''), (e) => TableauError.is(e, 'tls') && /insecure/.test(e.message));
+      await assert.rejects(api.signIn({ kind: 'password', username: 'u', password: 'pw-123456' }, ''), (e) => TableauError.is(e, 'redirectRefused') && /plain http/.test(e.message));
     } finally {
       await client.close();
       await fake.close();

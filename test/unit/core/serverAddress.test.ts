@@ -52,6 +52,11 @@ describe('parseServerAddress', () => {
     for (const h of ['10.0.0.1', '128.0.0.1', 'localhost.example.com', 'example.com', '::2']) assert.equal(isLoopbackHost(h), false, h);
   });
 
+  it('a name under .localhost is not loopback: the resolver may send it anywhere (issue #13)', () => {
+    for (const h of ['app.localhost', 'tableau.LOCALHOST', 'a.b.localhost']) assert.equal(isLoopbackHost(h), false, h);
+    assert.equal(parseServerAddress('http://tableau.localhost:8000').isLoopback, false);
+  });
+
   it('refuses empty input', () => {
     assert.match(refused('').message, /empty/);
     assert.match(refused('   ').message, /empty/);

@@ -140,13 +140,25 @@ describe('core REST layer against the simulator: sign-in and sessions', function
     await assert.rejects(client.createProject({ name: 'Dave was here' }), (e) => TableauError.is(e, 'forbidden') && /Viewer/.test(e.message));
   });
 
-  it('follows a 301 on sign-in to the right host and keeps using it', async () => {
+  it('follows a 301 on sign-in to another path on the same origin and keeps using it', async () => {
+    const redirecting = await startSimulator({ demo: true, config: { pathPrefix: '/tableau' } });
+    try {
+      redirecting.injectFault({ match: { method: 'POST', pathPattern: '^/api/[^/]+/auth/signin$' }, action: { redirect: { location: '/tableau/api/3.23/auth/signin' } } });
+      const s = make(redirecting, demoPat, 'sales');
+      await s.session.ensureSignedIn();
+      assert.equal(s.api.server.serverUrl, `${redirecting.url}/tableau`);
+      assert.ok((await s.client.listProjects()).items.length > 0);
+    } finally {
+      await redirecting.close();
+    }
+  });
+
+  it('refuses a sign-in redirect to another origin (another host name for this machine)', async () => {
     const redirecting = await startSimulator({ demo: true, config: { redirectSignInTo: 'localhost' } });
     try {
       const s = make(redirecting, demoPat, 'sales');
-      await s.session.ensureSignedIn();
-      assert.equal(s.api.server.serverUrl, `http://localhost:${redirecting.port}`);
-      assert.ok((await s.client.listProjects()).items.length > 0);
+      await assert.rejects(s.session.ensureSignedIn(), (e) => TableauError.is(e, 'redirectRefused') && e.message.includes(`http://localhost:${redirecting.port}`));
+      assert.equal(redirecting.state().counters.liveSessions, 0);
     } finally {
       await redirecting.close();
     }

@@ -153,6 +153,8 @@ describe('vscodeLogic: profiles', () => {
       assert.equal(sendsSecretInClear('http://localhost:8080'), false);
       assert.equal(sendsSecretInClear('http://127.0.0.1:9'), false);
       assert.equal(sendsSecretInClear('http://[::1]:9'), false);
+      // Whatever it resolves to, a name under .localhost gets the warning (issue #13).
+      assert.equal(sendsSecretInClear('http://tableau.localhost:8080'), true);
     });
   });
 });
