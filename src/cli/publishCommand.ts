@@ -76,6 +76,10 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       const connectionCredentials = db ? credentialsFor(db, info.connections) : [];
       if (db && !info.connectionsParsed) out.logger.warn(`${label}: its connections could not be inspected, so no database credentials are embedded.`);
       if (info.kind !== 'workbook' && (args.showTabs !== undefined || args.hiddenViews)) out.logger.warn(`${label} is a data source: --show-tabs and --hidden-views apply to workbooks only.`);
+      // Publish Data Source has no skipConnectionCheck parameter: it is not sent for data sources.
+      if (info.kind !== 'workbook' && (args.skipConnectionCheck || o.skipConnectionCheck)) {
+        out.logger.warn(`${label} is a data source: ${args.skipConnectionCheck ? '--skip-connection-check' : 'the manifest\'s skipConnectionCheck'} applies to workbooks only and is ignored.`);
+      }
       const r: PublishResult = await publish(
         conn.client,
         {
