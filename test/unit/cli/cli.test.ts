@@ -89,6 +89,39 @@ describe('CLI (node dist/cli.js against the simulator)', function () {
     assert.equal((await run(['publish', f, '--project', 'No / Such'], { env: cli.env })).code, 4);
   });
 
+  it('exits non-zero when a listing answer is not Tableau\'s (a DOCTYPE document without <projects>)', async () => {
+    const body = '<?xml version="1.0"?><!DOCTYPE html><tsResponse xmlns="http://tableau.com/api"><pagination pageNumber="1" pageSize="1000" totalAvailable="0"/></tsResponse>';
+    cli.sim.injectFault({ match: { method: 'GET', pathPattern: '/projects$' }, action: { status: 200, body, contentType: 'application/xml' } });
+    try {
+      const r = await run(['ls', 'projects'], { env: cli.env });
+      assert.equal(r.code, 5, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /DOCTYPE, which Tableau's REST API never does/);
+      assert.match(r.stderr, /check the server address/);
+    } finally {
+      cli.sim.clearFaults();
+    }
+    cli.sim.injectFault({ match: { method: 'GET', pathPattern: '/projects$' }, action: { status: 200, body: body.replace('<!DOCTYPE html>', ''), contentType: 'application/xml' } });
+    try {
+      const r = await run(['ls', 'projects'], { env: cli.env });
+      assert.equal(r.code, 5, r.stderr);
+      assert.match(r.stderr, /no <projects> element/);
+    } finally {
+      cli.sim.clearFaults();
+    }
+  });
+
+  it('says --skip-connection-check applies to workbooks only when given for a data source', async () => {
+    const f = cli.tmp.file('Skip Check.hyper', hyperBytes(5000));
+    const r = await run(['publish', f, '--project', 'Publish', '--skip-connection-check'], { env: cli.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Skip Check\.hyper is a data source: --skip-connection-check applies to workbooks only/);
+    const w = cli.tmp.file('Skip Check.twbx', twbxBytes());
+    const rw = await run(['publish', w, '--project', 'Publish', '--skip-connection-check'], { env: cli.env });
+    assert.equal(rw.code, 0, rw.stderr);
+    assert.doesNotMatch(rw.stderr, /applies to workbooks only/);
+  });
+
   it('takes project, name and mode from the manifest', async () => {
     const ws = tempDir('tp-ws-');
     try {
