@@ -210,6 +210,26 @@ describe('Tableau rules: errors, permissions, limits and answers', function () {
       h.sim.injectFault({ match: { method: 'POST', pathPattern: '/workbooks$' }, action: { ...xml(''), status: 201 } });
       await assert.rejects(publish(h.conn.client, { filePath: h.tmp.file('Answers.twbx', twbxBytes()), projectId, mode: 'overwrite' }, fast), notTableau);
     });
+
+    it('refuses serverInfo, switchSite, job and item answers without their element', async () => {
+      const http = new HttpClient();
+      try {
+        h.sim.injectFault({ match: { method: 'GET', pathPattern: '/serverInfo$' }, action: xml('') });
+        await assert.rejects(new TableauRestApi({ server: parseServerAddress(h.sim.url), http }).serverInfo(), notTableau);
+      } finally {
+        await http.close();
+      }
+      const fresh = as(PUB_PAT);
+      const auth = await fresh.session.ensureSignedIn();
+      h.sim.injectFault({ match: { method: 'POST', pathPattern: '/auth/switchSite$' }, action: xml('') });
+      await assert.rejects(fresh.session.api.switchSite(auth.token, 'elsewhere'), notTableau);
+      h.sim.injectFault({ match: { method: 'GET', pathPattern: '/jobs/' }, action: xml('') });
+      await assert.rejects(h.conn.client.getJob('7c3d599e-949f-44c3-94a1-f30ba85757e4'), notTableau);
+      h.sim.injectFault({ match: { method: 'GET', pathPattern: '/workbooks/[^/]+$' }, action: xml('') });
+      await assert.rejects(h.conn.client.getWorkbook('7c3d599e-949f-44c3-94a1-f30ba85757e4'), notTableau);
+      h.sim.injectFault({ match: { method: 'GET', pathPattern: '/views$' }, action: xml('<pagination pageNumber="1" pageSize="100" totalAvailable="0"/>') });
+      await assert.rejects(h.conn.client.listWorkbookViews('7c3d599e-949f-44c3-94a1-f30ba85757e4'), notTableau);
+    });
   });
 
   describe('a publish answer naming another item', () => {
