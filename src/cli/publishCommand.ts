@@ -107,15 +107,21 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
         },
       );
       done++;
-      const where = r.item.webpageUrl ?? r.item.id;
-      out.result(`Published ${r.kind === 'workbook' ? 'workbook' : 'data source'} "${r.item.name}" to "${p.project}" (${formatBytes(r.bytes)}, ${(r.durationMs / 1000).toFixed(1)} s): ${where}`, {
+      const what = r.kind === 'workbook' ? 'workbook' : 'data source';
+      // An answer about another item is not repeated as if it were this one: no name, id or address from it.
+      const item = r.mismatch ? undefined : r.item;
+      const text = item
+        ? `Published ${what} "${item.name}" to "${p.project}" (${formatBytes(r.bytes)}, ${(r.durationMs / 1000).toFixed(1)} s): ${item.webpageUrl ?? item.id}`
+        : `Sent ${what} ${label} to "${p.project}", but Tableau's answer is about another item; check the project.`;
+      out.result(text, {
         event: 'published',
         file: p.file,
         kind: r.kind,
-        id: r.item.id,
-        name: r.item.name,
-        contentUrl: r.item.contentUrl,
-        webpageUrl: r.item.webpageUrl,
+        id: item?.id,
+        name: item?.name,
+        contentUrl: item?.contentUrl,
+        webpageUrl: item?.webpageUrl,
+        answerMismatch: r.mismatch,
         project: p.project,
         projectId: project.id,
         mode: p.mode,

@@ -48,7 +48,9 @@ function withWhoMayCreate(e: TableauError, nested: boolean): TableauError {
   const who = nested
     ? 'Inside a project, its owner, its project leaders and site or server administrators can create projects.'
     : 'Only a site or server administrator can create a top-level project; project leaders can create projects inside the projects they lead.';
-  return new TableauError({ reason: e.reason, status: e.status, code: e.code, summary: e.summary, detail: e.detail, retryAfter: e.retryAfter, message: `${e.message} ${who}`, cause: e });
+  const suffix = e.code ? ` (Tableau error ${e.code})` : '';
+  const base = suffix && e.message.endsWith(suffix) ? e.message.slice(0, -suffix.length) : e.message;
+  return new TableauError({ reason: e.reason, status: e.status, code: e.code, summary: e.summary, detail: e.detail, retryAfter: e.retryAfter, message: `${base} ${who}${suffix}`, cause: e });
 }
 
 /** The high-level Tableau API on top of a session. Every call takes an AbortSignal; every error is a TableauError. */

@@ -117,6 +117,11 @@ export interface PublishResult {
   warnings: string[];
   /** The item's tags after the requested ones were added (only when tags were requested and added). */
   tags?: string[];
+  /**
+   * Set when Tableau's answer names another item than the one published (another name or
+   * project): `item` is then what the answer said, unconfirmed, and was not tagged.
+   */
+  mismatch?: string;
 }
 
 function defaultName(filePath: string): string {
@@ -408,6 +413,7 @@ class PublishRun {
     }
     const r = this.result(item, jobId, warnings);
     if (tags) r.tags = tags;
+    if (mismatch) r.mismatch = mismatch;
     return r;
   }
 

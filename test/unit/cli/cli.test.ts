@@ -122,6 +122,28 @@ describe('CLI (node dist/cli.js against the simulator)', function () {
     assert.doesNotMatch(rw.stderr, /applies to workbooks only/);
   });
 
+  it('does not present or tag an item that Tableau\'s publish answer names instead of the one published', async () => {
+    const projectId = cli.sim.state().projects.find((x) => x.name === 'Publish')!.id;
+    const body = `<tsResponse xmlns="http://tableau.com/api"><workbook id="0d0e0a0d-0000-4000-a000-00000000beef" name="Someone Else" contentUrl="Other" webpageUrl="https://elsewhere.example/#/workbooks/9"><project id="${projectId}" name="Publish"/><owner id="u"/></workbook></tsResponse>`;
+    cli.sim.injectFault({ match: { method: 'POST', pathPattern: '/workbooks$' }, action: { status: 201, body, contentType: 'application/xml' } });
+    const tags = (): number => cli.sim.state().counters.requests['PUT /api/{v}/sites/{site}/workbooks/{id}/tags'] ?? 0;
+    const before = tags();
+    try {
+      const f = cli.tmp.file('Mine.twbx', twbxBytes());
+      const r = await run(['publish', f, '--project', 'Publish', '--tags', 'x', '--json'], { env: cli.env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(tags(), before, 'no tag request for the other item');
+      assert.doesNotMatch(r.stdout, /elsewhere\.example|beef/);
+      const [line] = jsonLines(r.stdout);
+      assert.equal(line.id, undefined);
+      assert.equal(line.name, undefined);
+      assert.match(String(line.answerMismatch), /names the workbook "Someone Else", not "Mine"/);
+      assert.match(r.stderr, /tags were not added/);
+    } finally {
+      cli.sim.clearFaults();
+    }
+  });
+
   it('takes project, name and mode from the manifest', async () => {
     const ws = tempDir('tp-ws-');
     try {
