@@ -15,10 +15,10 @@ Publish options:
   --name NAME              Name on the server (one file only; default: the file name)
   --mode MODE              createnew | overwrite | append | replace (default createnew)
   --as-job                 Publish asynchronously and wait for the job
-  --skip-connection-check  Do not let Tableau test the data connections
+  --skip-connection-check  Workbooks: do not let Tableau test the data connections
   --manifest FILE          Use targets from this manifest (default .vscode/tableau-publish.json if present)
   --concurrency N          Files published at once (default 2)
-  --chunk-size MB          Upload chunk size for files over 64 MB (default 50)
+  --chunk-size MB          Upload chunk size for files over 64 MB (default 50; raised so a file takes at most 1000 chunks)
   --tags "a,b"             Tags to add to every published item
   --description TEXT       Description of the published item
   --show-tabs              Workbooks: show views as tabs

@@ -76,6 +76,10 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       const connectionCredentials = db ? credentialsFor(db, info.connections) : [];
       if (db && !info.connectionsParsed) out.logger.warn(`${label}: its connections could not be inspected, so no database credentials are embedded.`);
       if (info.kind !== 'workbook' && (args.showTabs !== undefined || args.hiddenViews)) out.logger.warn(`${label} is a data source: --show-tabs and --hidden-views apply to workbooks only.`);
+      // Publish Data Source has no skipConnectionCheck parameter: it is not sent for data sources.
+      if (info.kind !== 'workbook' && (args.skipConnectionCheck || o.skipConnectionCheck)) {
+        out.logger.warn(`${label} is a data source: ${args.skipConnectionCheck ? '--skip-connection-check' : 'the manifest\'s skipConnectionCheck'} applies to workbooks only and is ignored.`);
+      }
       const r: PublishResult = await publish(
         conn.client,
         {
@@ -103,15 +107,21 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
         },
       );
       done++;
-      const where = r.item.webpageUrl ?? r.item.id;
-      out.result(line`Published ${r.kind === 'workbook' ? 'workbook' : 'data source'} "${r.item.name}" to "${p.project}" (${formatBytes(r.bytes)}, ${(r.durationMs / 1000).toFixed(1)} s): ${where}`, {
+      const what = r.kind === 'workbook' ? 'workbook' : 'data source';
+      // An answer about another item is not repeated as if it were this one: no name, id or address from it.
+      const item = r.mismatch ? undefined : r.item;
+      const text = item
+        ? line`Published ${what} "${item.name}" to "${p.project}" (${formatBytes(r.bytes)}, ${(r.durationMs / 1000).toFixed(1)} s): ${item.webpageUrl ?? item.id}`
+        : line`Sent ${what} ${label} to "${p.project}", but Tableau's answer is about another item; check the project.`;
+      out.result(text, {
         event: 'published',
         file: p.file,
         kind: r.kind,
-        id: r.item.id,
-        name: r.item.name,
-        contentUrl: r.item.contentUrl,
-        webpageUrl: r.item.webpageUrl,
+        id: item?.id,
+        name: item?.name,
+        contentUrl: item?.contentUrl,
+        webpageUrl: item?.webpageUrl,
+        answerMismatch: r.mismatch,
         project: p.project,
         projectId: project.id,
         mode: p.mode,

@@ -110,6 +110,8 @@ export interface FileUpload {
   uploadSessionId: string;
   /** Cumulative size in MB, as Tableau reports it. */
   fileSize: number;
+  /** Most blocks (chunks) the upload may have, when the server says (`maxFileChunkCount`, schema 3.29). */
+  maxFileChunkCount?: number;
 }
 
 export interface Pagination {

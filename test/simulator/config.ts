@@ -66,6 +66,8 @@ export interface SimProjectConfig {
   id?: string;
   description?: string;
   owner?: string;
+  /** Usernames of the project's leaders (of the last path segment). */
+  leaders?: string[];
 }
 
 export interface SimWorkbookConfig {
@@ -137,8 +139,12 @@ export interface SimConfig {
    * that publishes Tableau under a path: `/tableau/api/{v}/...` is `/api/{v}/...`.
    */
   pathPrefix?: string;
-  /** true: every publish without skipConnectionCheck fails 403132; a list: only payload connections to those serverAddress values. */
+  /** true: every publish (workbooks: without skipConnectionCheck) fails the connection check; a list: only payload connections to those serverAddress values. */
   failConnectionCheck?: boolean | string[];
+  /** The error of a failed connection check: 403132 (default) or 403007 "<name> failed to establish a connection to your datasource." (TSC #337, #641). */
+  connectionCheckError?: '403132' | '403007';
+  /** Blocks one file upload may have (Append to File Upload: 1000); also sent as the fileUpload's maxFileChunkCount when set here. */
+  maxFileChunkCount?: number;
   /** Largest body of a single publish request or upload chunk (default 64 MiB). */
   maxRequestBytes?: number;
 }

@@ -85,6 +85,14 @@ function listProjects(ctx: Ctx): void {
   listAnswer(ctx, q, page.total, list('projects', 'project', page.items.map((p) => projectEl(ctx.sim.store, p))));
 }
 
+/** Owner or project leader of `p` or of a project above it (leadership is inherited down the hierarchy). */
+function leadsProject(c: SiteContent, p: ProjectRec, userId: string): boolean {
+  for (let cur: ProjectRec | undefined = p, depth = 0; cur && depth < 100; cur = cur.parentId ? c.projects.get(cur.parentId) : undefined, depth++) {
+    if (cur.ownerId === userId || cur.leaderIds?.includes(userId)) return true;
+  }
+  return false;
+}
+
 async function createProject(ctx: Ctx): Promise<void> {
   requireScope(ctx.session, ['tableau:projects:create']);
   const { c, siteId } = siteCtx(ctx);
@@ -95,7 +103,13 @@ async function createProject(ctx: Ctx): Promise<void> {
   const name = attr(p, 'name')?.trim();
   if (!name) throw errors.badRequest('Payload is either malformed or incomplete: the project needs a name.');
   const parentId = attr(p, 'parentProjectId') || undefined;
-  if (parentId && !c.projects.has(parentId)) throw errors.notFound('404005', `Project '${parentId}' could not be found.`);
+  const parent = parentId ? c.projects.get(parentId) : undefined;
+  if (parentId && !parent) throw errors.notFound('404005', `Project '${parentId}' could not be found.`);
+  // Only administrators create top-level projects; owners and project leaders create nested ones in theirs.
+  if (!isSiteAdmin(role)) {
+    if (!parent) throw errors.forbidden('403000', 'Only a site or server administrator can create a top-level project.');
+    if (!leadsProject(c, parent, ctx.session.userId)) throw errors.forbidden('403000', `Only an administrator, the owner or a project leader of '${parent.name}' can create a project in it.`);
+  }
   if ((c.projectsByParent.get(parentId ?? '') ?? []).some((x) => x.name.toLowerCase() === name.toLowerCase())) {
     throw errors.conflict('409006', `A project already exists with the name '${name}'.`);
   }
@@ -190,7 +204,8 @@ function contentDisposition(fileName: string): string {
 
 /** Add Tags (PUT .../{workbooks|datasources}/{id}/tags): adding a tag the item has is a no-op; answers the item's tags. */
 async function addTags(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
-  requireScope(ctx.session, [kind === 'workbook' ? 'tableau:workbooks:update' : 'tableau:datasources:update', 'tableau:tags:create']);
+  // Connected-app scopes for tags (as tableau/tableau-mcp uses them).
+  requireScope(ctx.session, [kind === 'workbook' ? 'tableau:workbook_tags:update' : 'tableau:datasource_tags:update']);
   const body = parseTsRequest(await readSmallBody(ctx.req), ctx.req.headers['content-type']);
   const it = findItem(ctx, kind, ctx.params.id);
   const role = actingRole(ctx);

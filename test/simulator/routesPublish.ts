@@ -15,6 +15,7 @@ import { canPublish, type DataSourceRec, isoNow, type ItemRec, luid, type Projec
 import { attr, child, children, el, errors, parseTsRequest, readSmallBody, send } from './wire';
 
 const DEFAULT_MAX = 64 * 1024 * 1024;
+const DEFAULT_MAX_CHUNKS = 1000;
 const WORKBOOK_TYPES = ['twb', 'twbx'];
 const DATASOURCE_TYPES = ['tds', 'tdsx', 'tde', 'hyper', 'parquet'];
 type DsMode = 'createnew' | 'overwrite' | 'append' | 'replace';
@@ -98,11 +99,15 @@ function readPayload(ctx: Ctx, kind: ItemRec['kind'], text: string, contentType:
   };
 }
 
-function connectionCheck(ctx: Ctx, t: Target): void {
-  if (flag(ctx, 'skipConnectionCheck')) return;
+function connectionCheck(ctx: Ctx, kind: ItemRec['kind'], t: Target): void {
+  // skipConnectionCheck is a Publish Workbook parameter only (TSC sends it for workbooks only).
+  if (kind === 'workbook' && flag(ctx, 'skipConnectionCheck')) return;
   const cfg = ctx.sim.store.config.failConnectionCheck;
   const failing = ctx.fault?.failConnectionCheck || cfg === true || (Array.isArray(cfg) && t.connections.some((a) => cfg.includes(a)));
-  if (failing) throw errors.forbidden('403132', 'Failed connection check: one or more data sources used by the content could not be reached.');
+  if (!failing) return;
+  // Some servers answer 403007 with this detail (TSC issues #337, #641) instead of 403132.
+  if (ctx.sim.store.config.connectionCheckError === '403007') throw errors.forbidden('403007', `${t.name} failed to establish a connection to your datasource.`);
+  throw errors.forbidden('403132', 'Failed connection check: one or more data sources used by the content could not be reached.');
 }
 
 async function publish(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
@@ -131,7 +136,7 @@ async function publish(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
       if (ext !== type) throw errors.badRequest(`The file name '${file.fileName}' does not match ${isWb ? 'workbookType' : 'datasourceType'}=${type}.`);
     }
     const t = readPayload(ctx, kind, parsed.payload.text, parsed.payload.contentType);
-    connectionCheck(ctx, t);
+    connectionCheck(ctx, kind, t);
     const { c } = siteCtx(ctx);
     const existing = c.findItem(kind, t.project.id, t.name);
     const lockKey = `${kind}:${t.project.id}:${t.name.toLowerCase()}`;
@@ -139,7 +144,7 @@ async function publish(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
     if (existing && mode === 'createnew') {
       throw isWb
         ? errors.conflict('409004', `A workbook named '${t.name}' already exists in project '${t.project.name}' and overwrite is not set.`)
-        : errors.forbidden('403007', `A data source named '${t.name}' already exists in project '${t.project.name}' and overwrite is not set.`);
+        : errors.forbidden('403007', `The datasource '${t.name}' already exists and may not be overwritten without the 'overwrite' flag set to 'true'.`);
     }
     if (!existing && mode === 'append') throw errors.notFound('404011', `Cannot append: data source '${t.name}' does not exist in project '${t.project.name}'.`);
     if (existing) requireModify(ctx, existing, 'overwrite');
@@ -212,6 +217,9 @@ async function putChunk(ctx: Ctx): Promise<void> {
   const u = ctx.sim.store.uploads.get(ctx.params.id);
   if (!u || u.siteId !== ctx.session.siteId || u.consumed) throw errors.notFound('404003', `Upload session '${ctx.params.id}' could not be found.`);
   if (u.busy) throw errors.conflict('409000', `Upload session '${u.id}' is busy with another request.`);
+  // "A file is limited to 1000 blocks" (Append to File Upload); the error code Tableau uses is not documented.
+  const maxChunks = ctx.sim.store.config.maxFileChunkCount ?? DEFAULT_MAX_CHUNKS;
+  if (u.chunks >= maxChunks) throw errors.badRequest(`A file upload is limited to ${maxChunks} blocks; upload session '${u.id}' has them all.`);
   u.busy = true;
   const hash = u.hash.copy();
   const before = u.size;
@@ -247,7 +255,9 @@ export function publishRoutes(): Route[] {
         const filePath = path.join(ctx.sim.dataDir, 'uploads', `${randomBytes(12).toString('hex')}.upload`);
         await fs.promises.writeFile(filePath, '');
         st.uploads.set(id, { id, siteId: ctx.session.siteId, filePath, size: 0, chunks: 0, consumed: false, hash: createHash('sha256'), busy: false });
-        send(ctx.req, ctx.res, 201, [el('fileUpload', { uploadSessionId: id, fileSize: 0 })]);
+        // maxFileChunkCount is in the 3.29 schema (fileUploadType); sent only when configured, as whether servers send it is unverified.
+        const maxFileChunkCount = st.config.maxFileChunkCount;
+        send(ctx.req, ctx.res, 201, [el('fileUpload', { uploadSessionId: id, fileSize: 0, ...(maxFileChunkCount !== undefined ? { maxFileChunkCount } : {}) })]);
       },
     },
     { method: 'PUT', pattern: '/api/{v}/sites/{site}/fileUploads/{id}', auth: true, handle: putChunk },

@@ -70,6 +70,7 @@ export function buildStore(config: SimConfig): Store {
         id: (last ? p.id : undefined) ?? luid(`project:${site.contentUrl}:${path}`), siteId: site.id, name: segs[i],
         description: last ? (p.description ?? '') : '', parentId, ownerId: ownerOf(p.owner).id, createdAt: stamp(), updatedAt: '',
       };
+      if (last && p.leaders?.length) rec.leaderIds = p.leaders.map((n) => ownerOf(n).id);
       rec.updatedAt = rec.createdAt;
       c.addProject(rec);
       parentId = rec.id;

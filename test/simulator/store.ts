@@ -31,6 +31,8 @@ export interface UserRec {
 export interface ProjectRec {
   id: string; siteId: string; name: string; description: string; parentId?: string; ownerId: string;
   createdAt: string; updatedAt: string;
+  /** Project leaders (user ids); they may create projects inside this one. */
+  leaderIds?: string[];
 }
 export interface ViewRec { id: string; name: string; contentUrl: string }
 interface ItemBase {

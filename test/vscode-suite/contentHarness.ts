@@ -23,6 +23,8 @@ export class ScriptedUi implements Ui {
   readonly confirms: { message: string; detail?: string }[] = [];
   readonly notes: { kind: string; message: string; actions: string[] }[] = [];
   readonly opened: string[] = [];
+  /** The labels each pick offered, by its placeholder (the last time it was shown). */
+  readonly offered = new Map<string, string[]>();
 
   private find<T>(map: Map<string, T>, key: string): T {
     for (const [k, v] of map) if (key.includes(k)) return v;
@@ -43,8 +45,9 @@ export class ScriptedUi implements Ui {
     const key = opts?.placeHolder ?? opts?.title ?? '';
     this.asked.push(key);
     const want = this.find(this.picks, key);
-    if (want === undefined) return undefined;
     const list = await items;
+    this.offered.set(key, list.map((i) => i.label));
+    if (want === undefined) return undefined;
     const one = (w: string): T => {
       const found = list.find((i) => i.label === w) ?? list.find((i) => i.label.includes(w));
       if (!found) throw new Error(`no item "${w}" in pick "${key}": ${list.map((i) => i.label).join(' | ')}`);

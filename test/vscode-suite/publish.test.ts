@@ -42,6 +42,7 @@ describe('Publish to Tableau (real extension host)', function () {
     fx.ui.asked.length = 0;
     fx.ui.notes.length = 0;
     fx.ui.confirms.length = 0;
+    fx.ui.offered.clear();
     fx.ui.notifyAnswer = () => undefined;
     fx.ui.picks.set('Publish to which Tableau connection?', LABEL);
   });
@@ -66,6 +67,7 @@ describe('Publish to Tableau (real extension host)', function () {
     assert.ok(wb, 'the simulator holds the workbook');
     assert.equal(wb.projectId, emea());
     assert.equal(wb.showTabs, true);
+    assert.ok([...fx.ui.offered].find(([k]) => k.startsWith('Options'))?.[1].includes('Skip the connection check'), 'a workbook is offered the connection check skip');
     assert.equal(wb.size, fs.statSync(samples.twbx).size);
     const done = fx.ui.notes.find((n) => n.kind === 'info' && n.message.startsWith('Published "Suite Superstore"'));
     assert.ok(done, 'a success message');
@@ -127,6 +129,9 @@ describe('Publish to Tableau (real extension host)', function () {
     const names = fx.sim.state().datasources.filter((d) => d.projectId === marketing).map((d) => d.name).sort();
     assert.ok(names.includes('Orders') && names.includes('Orders Extract'), `data sources in Marketing: ${names.join(', ')}`);
     assert.ok(!fx.ui.asked.some((a) => a.startsWith('Name of the')), 'no name prompt for a multi-select');
+    // skipConnectionCheck and showTabs are Publish Workbook parameters: a data source is not offered them.
+    const offered = [...fx.ui.offered].find(([k]) => k.startsWith('Options'))?.[1];
+    assert.deepEqual(offered, ['Run as a background job', 'Add a description…', 'Add tags…']);
   });
 
   it('tags what it publishes when asked, and remembers the tags for Publish Again', async () => {

@@ -6,7 +6,7 @@ import type { ApiRequest } from './restApi';
 import { toDataSource, toFileUpload, toJob, toPage, toProject, toSite, toTags, toUser, toView, toWorkbook, single } from './mappers';
 import { clampPageSize, fetchAllPages } from './pagination';
 import { withRetry, type RetryOptions } from './retry';
-import { items, type Obj } from './shape';
+import { items, requireElement, type Obj } from './shape';
 import { tsRequest, xmlAttrs } from './xml';
 import type { LimitNames } from '../limits';
 
@@ -46,6 +46,16 @@ export interface ClientOptions {
   maxListItems?: number;
   /** How the user raises the limits, named in messages. */
   limitNames?: LimitNames;
+}
+
+/** Who may create a project there (Tableau: "Manage Permissions with Projects", Hierarchy), added to a refusal. */
+function withWhoMayCreate(e: TableauError, nested: boolean): TableauError {
+  const who = nested
+    ? 'Inside a project, its owner, its project leaders and site or server administrators can create projects.'
+    : 'Only a site or server administrator can create a top-level project; project leaders can create projects inside the projects they lead.';
+  const suffix = e.code ? ` (Tableau error ${e.code})` : '';
+  const base = suffix && e.message.endsWith(suffix) ? e.message.slice(0, -suffix.length) : e.message;
+  return new TableauError({ reason: e.reason, status: e.status, code: e.code, summary: e.summary, detail: e.detail, retryAfter: e.retryAfter, message: `${base} ${who}${suffix}`, cause: e });
 }
 
 /** The high-level Tableau API on top of a session. Every call takes an AbortSignal; every error is a TableauError. */
@@ -120,6 +130,7 @@ export class TableauClient {
 
   async listWorkbookViews(workbookId: string, signal?: AbortSignal): Promise<View[]> {
     const ts = await this.read(`sites/{siteId}/workbooks/${encodeURIComponent(workbookId)}/views`, signal, 'list the views of a workbook');
+    requireElement(ts, 'views');
     return items(ts, 'views', 'view').map((v) => toView(v, workbookId));
   }
 
@@ -153,23 +164,29 @@ export class TableauClient {
   async createProject(p: { name: string; parentProjectId?: string; description?: string }, signal?: AbortSignal): Promise<Project> {
     const body = tsRequest(`<project${xmlAttrs({ name: p.name, description: p.description, parentProjectId: p.parentProjectId })}/>`);
     let tries = 0;
-    const ts: Obj = await this.session.run(async (auth) => {
-      tries++;
-      try {
-        return await this.session.api.send(auth.token, { method: 'POST', path: `sites/${auth.siteId}/projects`, body, contentType: 'text/xml', signal, action: `create project "${p.name}"` });
-      } catch (e) {
-        if (tries > 1 && TableauError.is(e, 'alreadyExists')) {
-          const found = await this.findProject(p.name, p.parentProjectId, signal);
-          if (found) return { project: { id: found.id, name: found.name, parentProjectId: found.parentProjectId, description: found.description } };
+    const ts: Obj = await this.session
+      .run(async (auth) => {
+        tries++;
+        try {
+          return await this.session.api.send(auth.token, { method: 'POST', path: `sites/${auth.siteId}/projects`, body, contentType: 'text/xml', signal, action: `create project "${p.name}"` });
+        } catch (e) {
+          if (tries > 1 && TableauError.is(e, 'alreadyExists')) {
+            const found = await this.findProject(p.name, p.parentProjectId, signal);
+            if (found) return { project: { id: found.id, name: found.name, parentProjectId: found.parentProjectId, description: found.description } };
+          }
+          throw e;
         }
-        throw e;
-      }
-    }, { replaySafe: true, signal });
+      }, { replaySafe: true, signal })
+      .catch((e: unknown) => {
+        throw TableauError.is(e, 'forbidden') ? withWhoMayCreate(e, Boolean(p.parentProjectId)) : e;
+      });
     return toProject(single(ts, 'project', 'project'));
   }
 
   private async findProject(name: string, parentProjectId: string | undefined, signal?: AbortSignal): Promise<Project | undefined> {
-    const all = await this.allProjects({ filter: `name:eq:${name}`, signal });
+    // Tableau's filter syntax has no escaping for ',' or ':': such names are matched among the parent's projects.
+    const filter = /[,:]/.test(name) ? (parentProjectId ? `parentProjectId:eq:${parentProjectId}` : 'topLevelProject:eq:true') : `name:eq:${name}`;
+    const all = await this.allProjects({ filter, signal });
     return all.find((x) => x.name === name && (x.parentProjectId ?? undefined) === (parentProjectId || undefined));
   }
 

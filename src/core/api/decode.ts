@@ -16,8 +16,15 @@ export interface TableauErrorBody {
   detail?: string;
 }
 
-/** Reason for a Tableau error code (falls back on the HTTP status). */
-export function reasonForCode(code: string | undefined, status: number): TableauErrorReason {
+// 403007 stands for two failures (TSC issues #337, #641): an item of that name exists
+// ("The datasource 'X' already exists and may not be overwritten without the 'overwrite'
+// flag set to 'true'.") or "X failed to establish a connection to your datasource.".
+const EXISTS_TEXT = /already exists/i;
+const CONNECTION_TEXT = /establish a connection|connection check|could not be reached/i;
+
+/** Reason for a Tableau error code (falls back on the HTTP status); `body` tells apart codes that mean several things. */
+export function reasonForCode(code: string | undefined, status: number, body: TableauErrorBody = {}): TableauErrorReason {
+  const text = `${body.summary ?? ''}\n${body.detail ?? ''}`;
   switch (code) {
     case '401001':
       return 'signInFailed';
@@ -25,7 +32,9 @@ export function reasonForCode(code: string | undefined, status: number): Tableau
     case '401002':
       return 'sessionExpired';
     case '403007':
-      return 'alreadyExists';
+      if (EXISTS_TEXT.test(text)) return 'alreadyExists';
+      if (CONNECTION_TEXT.test(text)) return 'connectionCheckFailed';
+      return 'forbidden';
     case '403131':
     case '409093':
       return 'busy';
@@ -53,18 +62,23 @@ const HINTS: Partial<Record<TableauErrorReason, string>> = {
   forbidden: 'Your site role or permissions do not allow this.',
   alreadyExists: 'An item with that name already exists; choose to overwrite it or use another name.',
   busy: 'Tableau is still working on the same item; wait a moment and try again.',
-  connectionCheckFailed: 'Tableau could not connect to the data with the credentials given. Check them, or skip the connection check.',
+  connectionCheckFailed:
+    'Tableau could not connect to the data with the credentials given: check the database address and credentials to embed (a workbook can also be published with the connection check skipped).',
   appendNotSupported: 'Only a .hyper or .tde extract can be appended to a data source.',
   publishFailed: 'Tableau could not process the uploaded file; publishing it again usually helps.',
   rateLimited: 'Tableau is limiting requests; wait and try again.',
   serverError: 'Tableau had an internal problem; try again later.',
 };
 
+const HINT_403007 =
+  'Tableau refused it: an item with that name may already exist (publish with overwrite), or Tableau could not connect to its data (check the database credentials).';
+
 /** Builds the TableauError for a Tableau `<error>` answer. Messages never hold request bodies or tokens. */
 export function tableauError(status: number, body: TableauErrorBody, retryAfter?: number, action?: string): TableauError {
-  const reason = status === 429 ? 'rateLimited' : reasonForCode(body.code, status);
+  const reason = status === 429 ? 'rateLimited' : reasonForCode(body.code, status, body);
   const what = body.detail || body.summary || `HTTP ${status}`;
-  const hint = HINTS[reason];
+  // A 403007 whose text says neither: name both of its meanings rather than guess.
+  const hint = body.code === '403007' && reason === 'forbidden' ? HINT_403007 : HINTS[reason];
   const prefix = action ? `Could not ${action}: ` : '';
   const message = globalRedactor.redact(`${prefix}${what}${/[.!?]$/.test(what) ? '' : '.'}${hint ? ` ${hint}` : ''}${body.code ? ` (Tableau error ${body.code})` : ''}`);
   return new TableauError({
@@ -117,6 +131,9 @@ function looksLikeHtml(t: string): boolean {
 const HTML_MESSAGE =
   "The server answered with an HTML page, not Tableau's REST API. A proxy or single sign-on page may be in the way; check the server address.";
 
+const DOCTYPE_MESSAGE =
+  "The server answered with an XML document that declares a DOCTYPE, which Tableau's REST API never does. A proxy or another service may be in the way; check the server address.";
+
 /**
  * Turns an HTTP answer into the decoded `tsResponse` object (XML) or the JSON object,
  * or throws the TableauError it stands for. 2xx with an empty body → {}.
@@ -140,6 +157,8 @@ export function decodeResponse(res: HttpResponse, ctx: DecodeContext = {}): Reco
 
   if (t.startsWith('<')) {
     if (looksLikeHtml(t)) throw notTableau(status, HTML_MESSAGE);
+    // Tableau never sends a document type declaration; a document that has one is someone else's.
+    if (/<!DOCTYPE/i.test(t)) throw notTableau(status, DOCTYPE_MESSAGE);
     const doc = parseXml(t);
     const root = doc.tsResponse;
     if (root === undefined) {

@@ -1,7 +1,7 @@
 /** Decoded tsResponse elements → typed models. Numbers arrive as strings (XML and JSON alike). */
 import type { DataSource, FileUpload, Job, Page, Pagination, Project, ProjectRef, Site, User, UserRef, View, Workbook } from '../models';
 import { TableauError } from '../errors';
-import { attr, boolAttr, child, items, numAttr, textOf, type Obj } from './shape';
+import { attr, boolAttr, child, items, notTableauAnswer, numAttr, requireElement, textOf, type Obj } from './shape';
 
 function required(o: Obj | undefined, key: string, what: string): string {
   const v = attr(o, key);
@@ -45,6 +45,7 @@ function tags(o: Obj): string[] | undefined {
 
 /** The `<tags>` answer of Add Tags. */
 export function toTags(ts: Obj): string[] {
+  requireElement(ts, 'tags');
   return tags(ts) ?? [];
 }
 
@@ -154,7 +155,10 @@ export function toJob(o: Obj): Job {
 }
 
 export function toFileUpload(o: Obj): FileUpload {
-  return { uploadSessionId: required(o, 'uploadSessionId', 'file upload'), fileSize: numAttr(o, 'fileSize') ?? 0 };
+  const max = numAttr(o, 'maxFileChunkCount');
+  const upload: FileUpload = { uploadSessionId: required(o, 'uploadSessionId', 'file upload'), fileSize: numAttr(o, 'fileSize') ?? 0 };
+  if (max !== undefined && Number.isInteger(max) && max > 0) upload.maxFileChunkCount = max;
+  return upload;
 }
 
 /**
@@ -182,6 +186,7 @@ export function toPagination(ts: Obj, fallbackCount: number): Pagination {
 
 /** A list answer → Page<T>. */
 export function toPage<T>(ts: Obj, collection: string, item: string, map: (o: Obj) => T): Page<T> {
+  requireElement(ts, collection);
   const list = items(ts, collection, item).map(map);
   return { items: list, pagination: toPagination(ts, list.length) };
 }
@@ -189,6 +194,9 @@ export function toPage<T>(ts: Obj, collection: string, item: string, map: (o: Ob
 /** The single element an answer carries (`<tsResponse><project .../></tsResponse>`). */
 export function single(ts: Obj, key: string, what: string): Obj {
   const o = child(ts, key);
-  if (!o) throw new TableauError({ reason: 'malformedResponse', message: `The server's answer does not contain the ${what}.` });
+  if (!o) {
+    if (ts[key] === undefined || ts[key] === null) throw notTableauAnswer(key);
+    throw new TableauError({ reason: 'malformedResponse', message: `The server's answer does not contain the ${what}.` });
+  }
   return o;
 }

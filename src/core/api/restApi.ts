@@ -8,7 +8,7 @@ import { describeCredential, registerCredentialSecrets, type Credential } from '
 import { DEFAULT_SCOPES, mintConnectedAppJwt } from '../auth/jwt';
 import { decodeResponse } from './decode';
 import { signInFailureMessage } from './signInMessages';
-import { attr, child, textOf } from './shape';
+import { attr, child, requireElement, textOf } from './shape';
 import { tsRequest, xmlAttrs } from './xml';
 
 export interface ApiRequest {
@@ -111,6 +111,7 @@ export class TableauRestApi {
       try {
         const res = await this.http.request({ method: 'GET', url: `${this.serverAddress.serverUrl}/api/${v}/serverInfo`, headers: { accept: this.accept }, signal, action: 'read the server information' });
         const ts = decodeResponse(res, { action: 'read the server information', expect: this.format });
+        requireElement(ts, 'serverInfo');
         const info = child(ts, 'serverInfo');
         const pv = child(info, 'productVersion');
         const restApiVersion = attr(info, 'restApiVersion') ?? textOf(info?.restApiVersion);
@@ -284,6 +285,7 @@ async function signInBody(credential: Credential, site: string, opts: { imperson
 }
 
 function readCredentials(ts: Record<string, unknown>, siteContentUrl: string): SignInResult {
+  requireElement(ts, 'credentials');
   const cred = child(ts, 'credentials');
   const token = attr(cred, 'token');
   const site = child(cred, 'site');

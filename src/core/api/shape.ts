@@ -1,4 +1,5 @@
 /** Small readers for decoded tsResponse objects (XML or JSON: same shape, attributes as properties). */
+import { TableauError } from '../errors';
 
 export type Obj = Record<string, unknown>;
 
@@ -51,4 +52,21 @@ export function textOf(v: unknown): string | undefined {
     if (typeof o.value === 'string') return o.value;
   }
   return undefined;
+}
+
+/**
+ * An answer without the element the call always gets from Tableau (`<projects>` for a
+ * listing, `<credentials>` for a sign-in) is someone else's: refused, never read as empty.
+ * An empty element (`<projects/>`, JSON `"projects": {}`) is a valid empty answer.
+ */
+export function notTableauAnswer(element: string): TableauError {
+  return new TableauError({
+    reason: 'notTableauResponse',
+    message: `The server's answer is not Tableau's REST API: it has no <${element}> element. A proxy or another service may be in the way; check the server address.`,
+  });
+}
+
+/** Throws notTableauAnswer unless `ts` has the element `key` (empty counts). */
+export function requireElement(ts: unknown, key: string): void {
+  if (!ts || typeof ts !== 'object' || (ts as Obj)[key] === undefined || (ts as Obj)[key] === null) throw notTableauAnswer(key);
 }

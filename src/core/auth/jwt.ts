@@ -17,6 +17,9 @@ export const PUBLISH_SCOPES: readonly string[] = Object.freeze([
   'tableau:file_uploads:create',
   'tableau:projects:create',
   'tableau:jobs:read',
+  // Tags go on right after a publish, in the same session (scope names as tableau/tableau-mcp uses them).
+  'tableau:workbook_tags:update',
+  'tableau:datasource_tags:update',
 ]);
 export const DOWNLOAD_SCOPES: readonly string[] = Object.freeze(['tableau:workbooks:download', 'tableau:datasources:download']);
 export const DELETE_SCOPES: readonly string[] = Object.freeze(['tableau:workbooks:delete', 'tableau:datasources:delete']);

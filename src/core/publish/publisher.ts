@@ -29,6 +29,25 @@ import { classifyFailure, DEFAULT_RETRY_LIMITS, retryOptions, type RetryLimits }
 export const DEFAULT_CHUNK_SIZE = 50 * 1024 * 1024;
 /** Tableau's limit for one request: a bigger file goes through fileUploads. */
 export const SINGLE_REQUEST_LIMIT = 64 * 1024 * 1024;
+/** "A file is limited to 1000 blocks" (Append to File Upload; `maxFileChunkCount` in the schema). */
+export const MAX_FILE_CHUNK_COUNT = 1000;
+// Room for the multipart framing around a chunk's bytes.
+const MAX_CHUNK_BYTES = SINGLE_REQUEST_LIMIT - 64 * 1024;
+
+/**
+ * Bytes per chunk: the size asked for, raised so the file fits in `maxChunks` chunks, and at
+ * most what one request may carry. A file too big for that cannot be uploaded at all.
+ */
+export function chunkSizeFor(fileSize: number, requested: number = DEFAULT_CHUNK_SIZE, maxChunks: number = MAX_FILE_CHUNK_COUNT): number {
+  const least = Math.ceil(fileSize / Math.max(1, maxChunks));
+  if (least > MAX_CHUNK_BYTES) {
+    throw new TableauError({
+      reason: 'invalidFile',
+      message: `The file is too big for Tableau: an upload may have at most ${maxChunks} chunks of up to ${Math.floor(MAX_CHUNK_BYTES / (1024 * 1024))} MB.`,
+    });
+  }
+  return Math.max(1, least, Math.min(Math.floor(requested), MAX_CHUNK_BYTES));
+}
 
 /** What the publisher needs of TableauClient (it satisfies this structurally). */
 export interface PublishClient extends ItemLookupClient {
@@ -45,6 +64,7 @@ export interface PublishRequest {
   projectId: string;
   mode: PublishMode;
   asJob?: boolean;
+  /** Workbooks only: Tableau has no such parameter for data sources, so it is not sent for them. */
   skipConnectionCheck?: boolean;
   showTabs?: boolean;
   description?: string;
@@ -97,6 +117,11 @@ export interface PublishResult {
   warnings: string[];
   /** The item's tags after the requested ones were added (only when tags were requested and added). */
   tags?: string[];
+  /**
+   * Set when Tableau's answer names another item than the one published (another name or
+   * project): `item` is then what the answer said, unconfirmed, and was not tagged.
+   */
+  mismatch?: string;
 }
 
 function defaultName(filePath: string): string {
@@ -121,7 +146,8 @@ function publishQuery(info: PackageInfo, req: PublishRequest, uploadSessionId?: 
   else q[req.mode] = true;
   if (uploadSessionId) q.uploadSessionId = uploadSessionId;
   if (req.asJob) q.asJob = true;
-  if (req.skipConnectionCheck) q.skipConnectionCheck = true;
+  // A Publish Workbook parameter only (TSC sends it for workbooks only).
+  if (req.skipConnectionCheck && info.kind === 'workbook') q.skipConnectionCheck = true;
   return q;
 }
 
@@ -289,10 +315,15 @@ class PublishRun {
    */
   private uploadChunks(): Promise<string> {
     const size = this.info.size;
-    const chunkSize = Math.max(1, Math.min(this.opts.chunkSize ?? DEFAULT_CHUNK_SIZE, SINGLE_REQUEST_LIMIT - 64 * 1024));
+    const requested = this.opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    chunkSizeFor(size, requested); // a file no upload can hold fails before anything is sent
     const restartable = new WeakSet<object>();
     return withRetry(async () => {
-      const { uploadSessionId } = await this.initiate();
+      const upload = await this.initiate();
+      const { uploadSessionId } = upload;
+      const maxChunks = Math.min(MAX_FILE_CHUNK_COUNT, upload.maxFileChunkCount ?? MAX_FILE_CHUNK_COUNT);
+      const chunkSize = chunkSizeFor(size, requested, maxChunks);
+      if (chunkSize > requested) this.log.debug(`Chunks raised to ${chunkSize} bytes: an upload may have at most ${maxChunks} chunks.`);
       this.log.debug(`Upload session started; ${Math.ceil(size / chunkSize)} chunk(s) of up to ${chunkSize} bytes.`);
       try {
         await this.sendChunks(uploadSessionId, chunkSize);
@@ -365,7 +396,12 @@ class PublishRun {
     const wanted = [...new Set((this.req.tags ?? []).map((t) => t.trim()).filter(Boolean))];
     let tags: string[] | undefined;
     const warnings: string[] = [];
-    if (wanted.length) {
+    const mismatch = this.notWhatWasPublished(item);
+    if (mismatch) {
+      const w = `${mismatch}${wanted.length ? ' Its tags were not added.' : ''} Check the project on Tableau.`;
+      this.log.warn(w);
+      warnings.push(w);
+    } else if (wanted.length) {
       try {
         this.requests++;
         tags = await this.client.addTags(this.info.kind, item.id, wanted, this.signal);
@@ -377,7 +413,22 @@ class PublishRun {
     }
     const r = this.result(item, jobId, warnings);
     if (tags) r.tags = tags;
+    if (mismatch) r.mismatch = mismatch;
     return r;
+  }
+
+  /**
+   * Why the item Tableau answered with is not the one published, if it is not: another name
+   * (compared as Tableau compares names: trimmed, ignoring case) or another project.
+   */
+  private notWhatWasPublished(item: Workbook | DataSource): string | undefined {
+    const norm = (s: string): string => s.normalize('NFC').trim().toLowerCase();
+    const what = this.info.kind === 'workbook' ? 'workbook' : 'data source';
+    if (norm(item.name) !== norm(this.name)) return `Tableau's answer names the ${what} "${item.name}", not "${this.name}" as published.`;
+    if (item.project?.id?.toLowerCase() !== this.req.projectId.toLowerCase()) {
+      return `Tableau's answer puts the ${what} "${item.name}" in ${item.project ? `project ${item.project.id}` : 'no project'}, not in the target project ${this.req.projectId}.`;
+    }
+    return undefined;
   }
 
   private result(item: Workbook | DataSource, jobId?: string, extraWarnings: string[] = []): PublishResult {

@@ -79,7 +79,8 @@ export async function planFromTarget(services: Services, t: FolderTarget, file: 
       hiddenViews: o.hiddenViews,
       description: o.description,
       tags: o.tags,
-      skipConnectionCheck: o.skipConnectionCheck,
+      // A Publish Workbook parameter only: a data source's target may name it, but it is not sent.
+      skipConnectionCheck: info.kind === 'workbook' ? o.skipConnectionCheck : undefined,
       asJob: o.asJob,
       connectionCredentials: connectionCredentials.length ? connectionCredentials : undefined,
     },

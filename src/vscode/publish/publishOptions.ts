@@ -6,6 +6,7 @@ import { findItemByName } from '../../core/publish/items';
 import type { Services } from '../services/services';
 import { PROJECT_PATH_SEPARATOR } from '../tree/projectHierarchy';
 import { describeItem } from '../tree/format';
+import { applicableOptions, publishOptionIds, type PublishOptionId } from './publishOptionIds';
 import type { PublishTarget } from './target';
 
 export interface PublishChoices {
@@ -119,18 +120,16 @@ async function askMode(
   return chosen.mode;
 }
 
-type OptionId = 'showTabs' | 'skipConnectionCheck' | 'asJob' | 'description' | 'tags';
-
-async function askOptions(services: Services, info: PackageInfo): Promise<Set<OptionId> | undefined> {
-  type OptionItem = vscode.QuickPickItem & { id: OptionId };
-  const items: OptionItem[] = [];
-  if (info.kind === 'workbook') {
-    items.push({ label: vscode.l10n.t('Show sheets as tabs'), id: 'showTabs' });
-    items.push({ label: vscode.l10n.t('Skip the connection check'), detail: vscode.l10n.t('Publish even if Tableau cannot reach the database now'), id: 'skipConnectionCheck' });
-  }
-  items.push({ label: vscode.l10n.t('Run as a background job'), detail: vscode.l10n.t('For big files: Tableau finishes the publish in a job'), id: 'asJob', picked: info.size > 64 * 1024 * 1024 });
-  items.push({ label: vscode.l10n.t('Add a description…'), id: 'description' });
-  items.push({ label: vscode.l10n.t('Add tags…'), detail: vscode.l10n.t('Tag the {0} once it is published', kindWord(info)), id: 'tags' });
+async function askOptions(services: Services, info: PackageInfo): Promise<Set<PublishOptionId> | undefined> {
+  type OptionItem = vscode.QuickPickItem & { id: PublishOptionId };
+  const item: Record<PublishOptionId, () => OptionItem> = {
+    showTabs: () => ({ label: vscode.l10n.t('Show sheets as tabs'), id: 'showTabs' }),
+    skipConnectionCheck: () => ({ label: vscode.l10n.t('Skip the connection check'), detail: vscode.l10n.t('Publish even if Tableau cannot reach the database now'), id: 'skipConnectionCheck' }),
+    asJob: () => ({ label: vscode.l10n.t('Run as a background job'), detail: vscode.l10n.t('For big files: Tableau finishes the publish in a job'), id: 'asJob', picked: info.size > 64 * 1024 * 1024 }),
+    description: () => ({ label: vscode.l10n.t('Add a description…'), id: 'description' }),
+    tags: () => ({ label: vscode.l10n.t('Add tags…'), detail: vscode.l10n.t('Tag the {0} once it is published', kindWord(info)), id: 'tags' }),
+  };
+  const items = publishOptionIds(info.kind).map((id) => item[id]());
   const chosen = await pickMany(services, items, { placeHolder: vscode.l10n.t('Options (press Enter to continue)') });
-  return chosen && new Set(chosen.map((c) => c.id));
+  return chosen && applicableOptions(info.kind, chosen.map((c) => c.id));
 }

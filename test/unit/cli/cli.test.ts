@@ -89,6 +89,61 @@ describe('CLI (node dist/cli.js against the simulator)', function () {
     assert.equal((await run(['publish', f, '--project', 'No / Such'], { env: cli.env })).code, 4);
   });
 
+  it('exits non-zero when a listing answer is not Tableau\'s (a DOCTYPE document without <projects>)', async () => {
+    const body = '<?xml version="1.0"?><!DOCTYPE html><tsResponse xmlns="http://tableau.com/api"><pagination pageNumber="1" pageSize="1000" totalAvailable="0"/></tsResponse>';
+    cli.sim.injectFault({ match: { method: 'GET', pathPattern: '/projects$' }, action: { status: 200, body, contentType: 'application/xml' } });
+    try {
+      const r = await run(['ls', 'projects'], { env: cli.env });
+      assert.equal(r.code, 5, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /DOCTYPE, which Tableau's REST API never does/);
+      assert.match(r.stderr, /check the server address/);
+    } finally {
+      cli.sim.clearFaults();
+    }
+    cli.sim.injectFault({ match: { method: 'GET', pathPattern: '/projects$' }, action: { status: 200, body: body.replace('<!DOCTYPE html>', ''), contentType: 'application/xml' } });
+    try {
+      const r = await run(['ls', 'projects'], { env: cli.env });
+      assert.equal(r.code, 5, r.stderr);
+      assert.match(r.stderr, /no <projects> element/);
+    } finally {
+      cli.sim.clearFaults();
+    }
+  });
+
+  it('says --skip-connection-check applies to workbooks only when given for a data source', async () => {
+    const f = cli.tmp.file('Skip Check.hyper', hyperBytes(5000));
+    const r = await run(['publish', f, '--project', 'Publish', '--skip-connection-check'], { env: cli.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Skip Check\.hyper is a data source: --skip-connection-check applies to workbooks only/);
+    const w = cli.tmp.file('Skip Check.twbx', twbxBytes());
+    const rw = await run(['publish', w, '--project', 'Publish', '--skip-connection-check'], { env: cli.env });
+    assert.equal(rw.code, 0, rw.stderr);
+    assert.doesNotMatch(rw.stderr, /applies to workbooks only/);
+  });
+
+  it('does not present or tag an item that Tableau\'s publish answer names instead of the one published', async () => {
+    const projectId = cli.sim.state().projects.find((x) => x.name === 'Publish')!.id;
+    const body = `<tsResponse xmlns="http://tableau.com/api"><workbook id="0d0e0a0d-0000-4000-a000-00000000beef" name="Someone Else" contentUrl="Other" webpageUrl="https://elsewhere.example/#/workbooks/9"><project id="${projectId}" name="Publish"/><owner id="u"/></workbook></tsResponse>`;
+    cli.sim.injectFault({ match: { method: 'POST', pathPattern: '/workbooks$' }, action: { status: 201, body, contentType: 'application/xml' } });
+    const tags = (): number => cli.sim.state().counters.requests['PUT /api/{v}/sites/{site}/workbooks/{id}/tags'] ?? 0;
+    const before = tags();
+    try {
+      const f = cli.tmp.file('Mine.twbx', twbxBytes());
+      const r = await run(['publish', f, '--project', 'Publish', '--tags', 'x', '--json'], { env: cli.env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(tags(), before, 'no tag request for the other item');
+      assert.doesNotMatch(r.stdout, /elsewhere\.example|beef/);
+      const [line] = jsonLines(r.stdout);
+      assert.equal(line.id, undefined);
+      assert.equal(line.name, undefined);
+      assert.match(String(line.answerMismatch), /names the workbook "Someone Else", not "Mine"/);
+      assert.match(r.stderr, /tags were not added/);
+    } finally {
+      cli.sim.clearFaults();
+    }
+  });
+
   it('takes project, name and mode from the manifest', async () => {
     const ws = tempDir('tp-ws-');
     try {

@@ -55,10 +55,12 @@ describe('xml', () => {
     const xml = `<?xml version="1.0"?><!DOCTYPE tsResponse [${dtd}]><tsResponse ${NS}><site id="x" name="&lol9;"/><detail>&lol9;</detail></tsResponse>`;
     const heapBefore = process.memoryUsage().heapUsed;
     const t0 = Date.now();
-    const ts = decodeResponse(res(200, xml));
+    const ts = parseXml(xml).tsResponse as Record<string, unknown>;
     const elapsed = Date.now() - t0;
     assert.equal((ts.site as Record<string, unknown>).name, '&lol9;');
     assert.equal(ts.detail, '&lol9;');
+    // Tableau never declares a DOCTYPE: an answer that does is refused before it is parsed.
+    assert.equal(decodeError(res(200, xml)).reason, 'notTableauResponse');
     assert.ok(elapsed < 500, `took ${elapsed} ms`);
     assert.ok(process.memoryUsage().heapUsed - heapBefore < 50 * 1024 * 1024);
   });
@@ -106,7 +108,6 @@ describe('decodeResponse', () => {
     [401, '401001', 'signInFailed'],
     [401, '401002', 'sessionExpired'],
     [401, '401000', 'sessionExpired'],
-    [403, '403007', 'alreadyExists'],
     [409, '409006', 'alreadyExists'],
     [403, '403131', 'busy'],
     [409, '409093', 'busy'],
@@ -131,6 +132,28 @@ describe('decodeResponse', () => {
       assert.match(e.message, /The detail & more\./);
     });
   }
+
+  it('tells the two meanings of 403007 apart by its text, with the hint for each', () => {
+    // TSC #641 / #337: a workbook publish whose connection fails; hyperleaup #26: a data source that exists.
+    const conn = decodeError(res(403, errorXml('403007', 'Forbidden', 'Sales failed to establish a connection to your datasource.')));
+    assert.equal(conn.reason, 'connectionCheckFailed');
+    assert.equal(conn.code, '403007');
+    assert.match(conn.message, /check the database address and credentials/);
+    assert.doesNotMatch(conn.message, /overwrite/);
+    const exists = decodeError(res(403, errorXml('403007', 'Forbidden', "The datasource 'Orders' already exists and may not be overwritten without the 'overwrite' flag set to 'true'.")));
+    assert.equal(exists.reason, 'alreadyExists');
+    assert.match(exists.message, /overwrite it or use another name/);
+    assert.doesNotMatch(exists.message, /credentials/);
+    const neither = decodeError(res(403, errorXml('403007', 'Forbidden', 'Not allowed.')));
+    assert.equal(neither.reason, 'forbidden');
+    assert.match(neither.message, /may already exist.*could not connect to its data/);
+  });
+
+  it('refuses a document with a DOCTYPE, even a tsResponse', () => {
+    const e = decodeError(res(200, `<?xml version="1.0"?><!DOCTYPE tsResponse><tsResponse ${NS}><projects/></tsResponse>`));
+    assert.equal(e.reason, 'notTableauResponse');
+    assert.match(e.message, /DOCTYPE.*check the server address/);
+  });
 
   it('maps 429 with Retry-After and status-only errors', () => {
     const e = decodeError(res(429, errorXml('429000'), { 'retry-after': '7' }));

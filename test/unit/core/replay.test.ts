@@ -50,6 +50,41 @@ describe('replay rules of TableauClient', () => {
     assert.deepEqual(api.sent.map((r) => r.method), ['POST', 'POST', 'GET']);
   });
 
+  it('the look-up after a replayed create never puts a name with "," or ":" in a filter (Tableau cannot escape them)', async () => {
+    const name = 'Q1, Q2: Plan';
+    const filters: (string | number | boolean | undefined)[] = [];
+    const api = new ScriptedApi([
+      () => {
+        throw expired();
+      },
+      () => {
+        throw new TableauError({ reason: 'alreadyExists', status: 409, code: '409006', message: 'exists' });
+      },
+      (req) => {
+        filters.push(req.query?.filter);
+        return {
+          pagination: { pageNumber: '1', pageSize: '1000', totalAvailable: '2' },
+          projects: { project: [{ id: 'p-q', name: 'Q1', parentProjectId: 'parent-1' }, { id: 'p-1', name, parentProjectId: 'parent-1' }] },
+        };
+      },
+      () => {
+        throw expired();
+      },
+      () => {
+        throw new TableauError({ reason: 'alreadyExists', status: 409, code: '409006', message: 'exists' });
+      },
+      (req) => {
+        filters.push(req.query?.filter);
+        return { pagination: { pageNumber: '1', pageSize: '1000', totalAvailable: '1' }, projects: { project: [{ id: 'p-top', name }] } };
+      },
+    ]);
+    const session = new TableauSession({ api: api as unknown as TableauRestApi, credential: { kind: 'pat', tokenName: 'n', tokenSecret: 'secret-123456' }, siteContentUrl: '' });
+    const client = new TableauClient(session);
+    assert.equal((await client.createProject({ name, parentProjectId: 'parent-1' })).id, 'p-1');
+    assert.equal((await client.createProject({ name })).id, 'p-top');
+    assert.deepEqual(filters, ['parentProjectId:eq:parent-1', 'topLevelProject:eq:true']);
+  });
+
   it('a first-try 409006 is reported, not looked up', async () => {
     const api = new ScriptedApi([
       () => {

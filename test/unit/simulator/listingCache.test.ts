@@ -8,7 +8,8 @@ import type { RunningSimulator, SimConfig } from '../../simulator/index';
 import { api, type Auth, filePart, getJson, type Json, multipart, payloadPart, post, sleep, startSignedIn, workbookPayload } from './helpers';
 
 const config: SimConfig = {
-  users: [{ name: 'ann', password: 'pw-ann', siteRole: 'Creator' }],
+  // A site administrator: the escaping test creates a top-level project, which only administrators may.
+  users: [{ name: 'ann', password: 'pw-ann', siteRole: 'SiteAdministratorCreator' }],
   projects: [{ path: 'Default' }, { path: 'Finance/Monthly' }, { path: 'Finance/Yearly' }],
   workbooks: Array.from({ length: 25 }, (_, i) => ({ project: 'Finance/Monthly', name: `Report ${String(i + 1).padStart(2, '0')}` })),
   jobDurationMs: 100,

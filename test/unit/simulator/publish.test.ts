@@ -119,6 +119,14 @@ describe('simulator: publishing and file uploads', () => {
     assert.equal((await publishWb(ann, 'workbookType=twb&skipConnectionCheck=true', parts())).status, 201);
   });
 
+  it('skipConnectionCheck is a workbook parameter: a data source publish ignores it', async () => {
+    const payload = datasourcePayload('Unreachable DS', projectId).replace('</datasource>', '<connections><connection serverAddress="db.unreachable.example" serverPort="5432"/></connections></datasource>');
+    const mp = multipart([payloadPart(payload), filePart('tableau_datasource', 'u.tds', 'x')]);
+    const res = await post(sim, ann, 'sites/{site}/datasources?datasourceType=tds&skipConnectionCheck=true', mp.body, mp.contentType);
+    assert.equal(res.status, 403, res.text);
+    assert.equal(res.body.error.code, '403132');
+  });
+
   it('a file part above the request limit is refused with 413 and leaves nothing behind', async () => {
     const res = await publishWb(ann, 'workbookType=twbx', [payloadPart(workbookPayload('Huge', projectId)), filePart('tableau_workbook', 'Huge.twbx', randomBytes(300 * 1024))]);
     assert.equal(res.status, 413);
