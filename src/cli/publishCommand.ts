@@ -25,11 +25,11 @@ interface Plan {
 
 async function plan(args: PublishArgs, site: string, cwd: string): Promise<Plan[]> {
   const manifestFile = args.manifest ? path.resolve(cwd, args.manifest) : path.join(cwd, MANIFEST_PATH);
-  const manifest = await loadManifest(manifestFile);
-  if (args.manifest && !manifest) throw new TableauError({ reason: 'invalidFile', message: `The manifest "${args.manifest}" does not exist.` });
   // Targets are relative to the workspace: the folder holding .vscode/, else the manifest's folder.
   const dir = path.dirname(manifestFile);
   const root = path.basename(dir) === '.vscode' ? path.dirname(dir) : dir;
+  const manifest = await loadManifest(manifestFile, { workspaceRoot: root });
+  if (args.manifest && !manifest) throw new TableauError({ reason: 'invalidFile', message: `The manifest "${args.manifest}" does not exist.` });
   return args.files.map((f) => {
     const file = path.resolve(cwd, f);
     const targets = manifest ? findTargets(manifest, path.relative(root, file)) : [];
@@ -73,8 +73,16 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       const project = await projectFor(p.project);
       const o = p.target?.options ?? {};
       const info = await inspected;
-      const connectionCredentials = db ? credentialsFor(db, info.connections) : [];
+      const chosen = db ? credentialsFor(db, info.connections) : undefined;
+      const connectionCredentials = chosen?.credentials ?? [];
       if (db && !info.connectionsParsed) out.logger.warn(`${label}: its connections could not be inspected, so no database credentials are embedded.`);
+      if (chosen?.withheld.length) {
+        out.logger.warn(
+          `${label}: the TABLEAU_DB_* login is not sent to ${chosen.withheld.join(', ')}: ` +
+            (db?.fallbackHosts ? 'not in TABLEAU_DB_HOSTS.' : 'the file names several database hosts; list the ones it may go to in TABLEAU_DB_HOSTS (e.g. db.corp.example,*.corp.example).'),
+        );
+      }
+      for (const s of chosen?.sentTo ?? []) out.logger.info(`${label}: database credentials for ${s.host} (from ${s.from === 'file' ? 'the credentials file' : 'TABLEAU_DB_USERNAME'}).`);
       if (info.kind !== 'workbook' && (args.showTabs !== undefined || args.hiddenViews)) out.logger.warn(`${label} is a data source: --show-tabs and --hidden-views apply to workbooks only.`);
       const r: PublishResult = await publish(
         conn.client,
@@ -104,7 +112,9 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       );
       done++;
       const where = r.item.webpageUrl ?? r.item.id;
-      out.result(`Published ${r.kind === 'workbook' ? 'workbook' : 'data source'} "${r.item.name}" to "${p.project}" (${formatBytes(r.bytes)}, ${(r.durationMs / 1000).toFixed(1)} s): ${where}`, {
+      const sentTo = chosen?.sentTo.map((s) => s.host) ?? [];
+      const creds = sentTo.length ? `; database credentials for ${sentTo.join(', ')}` : '';
+      out.result(`Published ${r.kind === 'workbook' ? 'workbook' : 'data source'} "${r.item.name}" to "${p.project}" (${formatBytes(r.bytes)}, ${(r.durationMs / 1000).toFixed(1)} s${creds}): ${where}`, {
         event: 'published',
         file: p.file,
         kind: r.kind,
@@ -123,6 +133,7 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
         jobId: r.jobId,
         tags: r.tags,
         credentialsEmbedded: connectionCredentials.length,
+        credentialHosts: sentTo,
         warnings: r.warnings,
       });
     } catch (e) {
