@@ -7,6 +7,7 @@ import { findTargets, loadManifest, MANIFEST_PATH, type ManifestTarget } from '.
 import { inspectPackage } from '../core/package/inspect';
 import { publish, type PublishResult } from '../core/publish/publisher';
 import { resolveProjectPath } from '../core/publish/projectPath';
+import { assertInsideWorkspace } from '../core/publish/workspacePath';
 import type { CliCommand } from './args';
 import type { CliConnection } from './connection';
 import { credentialsFor, loadDbCredentials } from './dbCredentials';
@@ -30,21 +31,25 @@ async function plan(args: PublishArgs, site: string, cwd: string): Promise<Plan[
   const root = path.basename(dir) === '.vscode' ? path.dirname(dir) : dir;
   const manifest = await loadManifest(manifestFile, { workspaceRoot: root });
   if (args.manifest && !manifest) throw new TableauError({ reason: 'invalidFile', message: `The manifest "${args.manifest}" does not exist.` });
-  return args.files.map((f) => {
+  const plans: Plan[] = [];
+  for (const f of args.files) {
     const file = path.resolve(cwd, f);
     const targets = manifest ? findTargets(manifest, path.relative(root, file)) : [];
     const target = targets.find((t) => t.site === site);
     if (!target && targets.length) {
       throw new TableauError({ reason: 'invalidArgument', message: `The manifest targets "${f}" at site "${targets[0].site}", not "${site}"; run with --site ${targets[0].site || '""'}.` });
     }
-    return {
+    // A file the manifest's targets cover (often a glob the shell expanded) must really be in the workspace, not linked out of it.
+    if (target) await assertInsideWorkspace(root, file);
+    plans.push({
       file,
       project: args.project ?? target?.project ?? 'Default',
       name: args.name ?? target?.name,
       mode: args.mode ?? target?.mode ?? 'createnew',
       target,
-    };
-  });
+    });
+  }
+  return plans;
 }
 
 export async function runPublish(args: PublishArgs, conn: CliConnection, out: CliOutput, signal: AbortSignal, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<number> {

@@ -75,7 +75,12 @@ export async function filesOf(t: FolderTarget): Promise<string[]> {
   if (problem) throw new TableauError({ reason: 'invalidArgument', message: `"${t.target.file}" ${problem}` });
   if (!/[*?]/.test(t.target.file)) return [path.join(t.folder.uri.fsPath, ...t.target.file.split('/'))];
   const found = await vscode.workspace.findFiles(new vscode.RelativePattern(t.folder, t.target.file), '**/node_modules/**', 1000);
-  return found.map((u) => u.fsPath).sort();
+  // VS Code's glob knows more ({a,b}, [ab]) than the manifest's: keep what Publish Again and the CLI would also match.
+  const manifest: PublishManifest = { version: 1, targets: [t.target] };
+  return found
+    .map((u) => u.fsPath)
+    .filter((f) => findTargets(manifest, path.relative(t.folder.uri.fsPath, f).split(path.sep).join('/')).length > 0)
+    .sort();
 }
 
 /**

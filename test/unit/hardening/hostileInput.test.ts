@@ -261,6 +261,26 @@ describe('hardening: hostile input from the user and the workspace', function ()
         }
       });
 
+      it('a file a manifest target covers must not be a symlink out of the workspace', async () => {
+        const ws = tempDir('tp-ws-');
+        const elsewhere = tempDir('tp-elsewhere-');
+        try {
+          const board = elsewhere.file('Board-Q3.twbx', twbxBytes());
+          fs.mkdirSync(path.join(ws.dir, '.vscode'));
+          fs.writeFileSync(path.join(ws.dir, '.vscode', 'tableau-publish.json'), JSON.stringify({ version: 1, targets: [{ file: 'reports/*.twbx', connection: 'ci', site: 'hard', project: 'Default', mode: 'overwrite' }] }));
+          fs.mkdirSync(path.join(ws.dir, 'reports'));
+          fs.symlinkSync(board, path.join(ws.dir, 'reports', 'Board.twbx'));
+          const before = publishRequests();
+          const r = await runCliProcess(['publish', 'reports/Board.twbx'], { env: cliEnv(), cwd: ws.dir, home: ws.dir });
+          assert.equal(r.code, 6, r.stderr);
+          assert.match(r.stderr, /Board\.twbx.*outside the workspace/);
+          assert.equal(publishRequests(), before);
+        } finally {
+          ws.cleanup();
+          elsewhere.cleanup();
+        }
+      });
+
       it('a manifest naming a connection this machine never had cannot send the file (or the secret) anywhere but the configured server', async () => {
         const ws = tempDir('tp-ws-');
         try {
