@@ -49,7 +49,9 @@ history and process lists):
 
 Database credentials to embed (workbooks and data sources with live database connections):
   TABLEAU_DB_USERNAME + TABLEAU_DB_PASSWORD [+ TABLEAU_DB_EMBED=true|false, default true]
-      used for every connection of the file that needs credentials, or
+      used for the connections that need credentials, only on the hosts listed in
+  TABLEAU_DB_HOSTS=db.corp.example,*.corp.example[:port]  (without it: only when
+      the file's connections name exactly one host), or
   --db-credentials-file FILE   a JSON object mapping "host[:port]" to
       { "username": "...", "password": "...", "embed": true }; it wins over the
       environment for the connections it names. Keep it private (chmod 600).

@@ -3,6 +3,10 @@
  * (live database connections). They come from the environment or from a JSON file, never
  * from a flag: flags end up in shell history and process lists. Every password is registered
  * with the redactor the moment it is read, and no message quotes the file's content.
+ *
+ * The file names its hosts. The environment's one login does not, and the workbook being
+ * published chooses its own hosts: so that login goes only to the hosts TABLEAU_DB_HOSTS
+ * allows, or, without that variable, to a file whose connections name exactly one host.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { TableauError } from '../core/errors';
@@ -16,10 +20,27 @@ interface DbLogin {
   embed: boolean;
 }
 
-/** Logins by connection: `host:port` or `host` (lower case) from the file, then one for every other connection from the environment. */
+/** Logins by connection: `host:port` or `host` (lower case) from the file, then one from the environment for the hosts it may go to. */
 export interface DbCredentialSource {
   byServer: Map<string, DbLogin>;
   fallback?: DbLogin;
+  /** TABLEAU_DB_HOSTS: `host`, `*.domain`, either with `:port`. Unset: only a file with one host gets the fallback. */
+  fallbackHosts?: HostPattern[];
+}
+
+interface HostPattern {
+  /** Lower case; a leading `*.` matches any subdomain (not the domain itself). */
+  host: string;
+  port?: string;
+}
+
+/** Which connections got a login (`host:port`, no secret) and which were left without one because of the host rule. */
+export interface DbCredentialChoice {
+  credentials: ConnectionCredentials[];
+  /** `host:port` (or `host`) of each login chosen, with where it came from. */
+  sentTo: { host: string; from: 'file' | 'environment' }[];
+  /** Hosts that need credentials and would have had the environment's login without the host rule. */
+  withheld: string[];
 }
 
 function bad(message: string): TableauError {
@@ -40,6 +61,24 @@ function fromEnv(env: NodeJS.ProcessEnv): DbLogin | undefined {
   if (!username && !password) return undefined;
   if (!username || password === undefined) throw bad('Set both TABLEAU_DB_USERNAME and TABLEAU_DB_PASSWORD, or neither.');
   return { username, password, embed: embedFlag(env.TABLEAU_DB_EMBED, 'TABLEAU_DB_EMBED') };
+}
+
+const HOST_PATTERN = /^(\*\.)?[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/;
+
+function hostPatterns(v: string | undefined): HostPattern[] | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  return v.split(',').map((raw) => raw.trim().toLowerCase()).filter(Boolean).map((p) => {
+    if (!HOST_PATTERN.test(p)) throw bad(`TABLEAU_DB_HOSTS: "${p}" is not a host name, *.domain or host:port.`);
+    const m = /^(.*?)(?::(\d+))?$/.exec(p)!;
+    return { host: m[1], port: m[2] };
+  });
+}
+
+function hostAllowed(patterns: readonly HostPattern[], host: string, port: string | undefined): boolean {
+  return patterns.some((p) => {
+    if (p.port && p.port !== (port ?? '')) return false;
+    return p.host.startsWith('*.') ? host.endsWith(p.host.slice(1)) && host.length > p.host.length - 1 : host === p.host;
+  });
 }
 
 function fromFile(file: string, log: Logger): Map<string, DbLogin> {
@@ -75,23 +114,35 @@ function fromFile(file: string, log: Logger): Map<string, DbLogin> {
 /** Undefined when neither the environment nor a file gives credentials. */
 export function loadDbCredentials(env: NodeJS.ProcessEnv, file: string | undefined, log: Logger): DbCredentialSource | undefined {
   const fallback = fromEnv(env);
+  const fallbackHosts = hostPatterns(env.TABLEAU_DB_HOSTS);
   const byServer = file ? fromFile(file, log) : new Map<string, DbLogin>();
-  return fallback || byServer.size ? { byServer, fallback } : undefined;
+  return fallback || byServer.size ? { byServer, fallback, fallbackHosts } : undefined;
 }
 
-/** Credentials for every connection of a file that needs them and has a login; one per server and port. */
-export function credentialsFor(source: DbCredentialSource, connections: readonly PackageConnection[]): ConnectionCredentials[] {
-  const out: ConnectionCredentials[] = [];
+/** Credentials for every connection of a file that needs them and has a login it may get; one per server and port. */
+export function credentialsFor(source: DbCredentialSource, connections: readonly PackageConnection[]): DbCredentialChoice {
+  const out: DbCredentialChoice = { credentials: [], sentTo: [], withheld: [] };
+  const needing = connections.filter((c) => c.needsCredentials);
+  const hosts = new Set(needing.map((c) => (c.server ?? '').toLowerCase()));
   const seen = new Set<string>();
-  for (const c of connections) {
-    if (!c.needsCredentials) continue;
+  for (const c of needing) {
     const host = (c.server ?? '').toLowerCase();
     const key = `${host}:${c.port ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const login = (c.port ? source.byServer.get(`${host}:${c.port}`) : undefined) ?? source.byServer.get(host) ?? source.fallback;
+    const where = c.port ? `${host}:${c.port}` : host || '(no server)';
+    let login = (c.port ? source.byServer.get(`${host}:${c.port}`) : undefined) ?? source.byServer.get(host);
+    let from: 'file' | 'environment' = 'file';
+    if (!login && source.fallback) {
+      const allowed = source.fallbackHosts ? hostAllowed(source.fallbackHosts, host, c.port) : hosts.size === 1;
+      if (allowed) {
+        login = source.fallback;
+        from = 'environment';
+      } else out.withheld.push(where);
+    }
     if (!login) continue;
-    out.push({ serverAddress: c.server, serverPort: c.port, username: login.username, password: login.password, embed: login.embed, oAuth: c.isOAuth || undefined });
+    out.credentials.push({ serverAddress: c.server, serverPort: c.port, username: login.username, password: login.password, embed: login.embed, oAuth: c.isOAuth || undefined });
+    out.sentTo.push({ host: where, from });
   }
   return out;
 }

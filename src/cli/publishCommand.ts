@@ -7,6 +7,7 @@ import { findTargets, loadManifest, MANIFEST_PATH, type ManifestTarget } from '.
 import { inspectPackage } from '../core/package/inspect';
 import { publish, type PublishResult } from '../core/publish/publisher';
 import { resolveProjectPath } from '../core/publish/projectPath';
+import { assertInsideWorkspace } from '../core/publish/workspacePath';
 import type { CliCommand } from './args';
 import type { CliConnection } from './connection';
 import { credentialsFor, loadDbCredentials } from './dbCredentials';
@@ -25,26 +26,30 @@ interface Plan {
 
 async function plan(args: PublishArgs, site: string, cwd: string): Promise<Plan[]> {
   const manifestFile = args.manifest ? path.resolve(cwd, args.manifest) : path.join(cwd, MANIFEST_PATH);
-  const manifest = await loadManifest(manifestFile);
-  if (args.manifest && !manifest) throw new TableauError({ reason: 'invalidFile', message: `The manifest "${args.manifest}" does not exist.` });
   // Targets are relative to the workspace: the folder holding .vscode/, else the manifest's folder.
   const dir = path.dirname(manifestFile);
   const root = path.basename(dir) === '.vscode' ? path.dirname(dir) : dir;
-  return args.files.map((f) => {
+  const manifest = await loadManifest(manifestFile, { workspaceRoot: root });
+  if (args.manifest && !manifest) throw new TableauError({ reason: 'invalidFile', message: `The manifest "${args.manifest}" does not exist.` });
+  const plans: Plan[] = [];
+  for (const f of args.files) {
     const file = path.resolve(cwd, f);
     const targets = manifest ? findTargets(manifest, path.relative(root, file)) : [];
     const target = targets.find((t) => t.site === site);
     if (!target && targets.length) {
       throw new TableauError({ reason: 'invalidArgument', message: `The manifest targets "${f}" at site "${targets[0].site}", not "${site}"; run with --site ${targets[0].site || '""'}.` });
     }
-    return {
+    // A file the manifest's targets cover (often a glob the shell expanded) must really be in the workspace, not linked out of it.
+    if (target) await assertInsideWorkspace(root, file);
+    plans.push({
       file,
       project: args.project ?? target?.project ?? 'Default',
       name: args.name ?? target?.name,
       mode: args.mode ?? target?.mode ?? 'createnew',
       target,
-    };
-  });
+    });
+  }
+  return plans;
 }
 
 export async function runPublish(args: PublishArgs, conn: CliConnection, out: CliOutput, signal: AbortSignal, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -73,8 +78,16 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       const project = await projectFor(p.project);
       const o = p.target?.options ?? {};
       const info = await inspected;
-      const connectionCredentials = db ? credentialsFor(db, info.connections) : [];
+      const chosen = db ? credentialsFor(db, info.connections) : undefined;
+      const connectionCredentials = chosen?.credentials ?? [];
       if (db && !info.connectionsParsed) out.logger.warn(`${label}: its connections could not be inspected, so no database credentials are embedded.`);
+      if (chosen?.withheld.length) {
+        out.logger.warn(
+          `${label}: the TABLEAU_DB_* login is not sent to ${chosen.withheld.join(', ')}: ` +
+            (db?.fallbackHosts ? 'not in TABLEAU_DB_HOSTS.' : 'the file names several database hosts; list the ones it may go to in TABLEAU_DB_HOSTS (e.g. db.corp.example,*.corp.example).'),
+        );
+      }
+      for (const s of chosen?.sentTo ?? []) out.logger.info(`${label}: database credentials for ${s.host} (from ${s.from === 'file' ? 'the credentials file' : 'TABLEAU_DB_USERNAME'}).`);
       if (info.kind !== 'workbook' && (args.showTabs !== undefined || args.hiddenViews)) out.logger.warn(`${label} is a data source: --show-tabs and --hidden-views apply to workbooks only.`);
       // Publish Data Source has no skipConnectionCheck parameter: it is not sent for data sources.
       if (info.kind !== 'workbook' && (args.skipConnectionCheck || o.skipConnectionCheck)) {
@@ -108,11 +121,13 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       );
       done++;
       const what = r.kind === 'workbook' ? 'workbook' : 'data source';
+      const sentTo = chosen?.sentTo.map((s) => s.host) ?? [];
+      const creds = sentTo.length ? `; database credentials for ${sentTo.join(', ')}` : '';
       // An answer about another item is not repeated as if it were this one: no name, id or address from it.
       const item = r.mismatch ? undefined : r.item;
       const text = item
-        ? line`Published ${what} "${item.name}" to "${p.project}" (${formatBytes(r.bytes)}, ${(r.durationMs / 1000).toFixed(1)} s): ${item.webpageUrl ?? item.id}`
-        : line`Sent ${what} ${label} to "${p.project}", but Tableau's answer is about another item; check the project.`;
+        ? line`Published ${what} "${item.name}" to "${p.project}" (${formatBytes(r.bytes)}, ${(r.durationMs / 1000).toFixed(1)} s${creds}): ${item.webpageUrl ?? item.id}`
+        : line`Sent ${what} ${label} to "${p.project}"${creds}, but Tableau's answer is about another item; check the project.`;
       out.result(text, {
         event: 'published',
         file: p.file,
@@ -133,6 +148,7 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
         jobId: r.jobId,
         tags: r.tags,
         credentialsEmbedded: connectionCredentials.length,
+        credentialHosts: sentTo,
         warnings: r.warnings,
       });
     } catch (e) {

@@ -2,10 +2,13 @@
 // ui seam answering every prompt, Publish Again from the manifest, tasks, cancellation,
 // and the trust rule for a manifest naming someone else's connection.
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PublishOutcome } from '../../src/vscode/publish/publishRunner';
+import { datasourceXml, hyperBytes, POSTGRES, workbookXml } from '../fixtures/samples';
 import { makeSamples, type SampleFiles } from '../sandbox/makeSamples';
 import { type ContentFixture, contentFixture } from './contentHarness';
 
@@ -153,6 +156,43 @@ describe('Publish to Tableau (real extension host)', function () {
     assert.deepEqual(entry?.options, { tags: ['finance', 'monthly'] });
   });
 
+  it('asks for database credentials once per host, naming it, and sends each answer only to its host', async () => {
+    const attacker = { class: 'postgres', server: 'attacker.example', port: '5432', dbname: 'x', username: 'u', authentication: 'username-password' };
+    const twb = path.join(dir, 'Two Hosts.twb');
+    const tds = path.join(dir, 'Two Host Source.tds');
+    fs.writeFileSync(twb, workbookXml([POSTGRES, attacker]));
+    fs.writeFileSync(tds, datasourceXml([POSTGRES, attacker]));
+    // Every answer depends on the host its prompt names.
+    const hostOf = (prompt: string): string => (prompt.includes('attacker.example') ? 'attacker' : prompt.includes('db.example.com') ? 'db' : 'unknown');
+    fx.ui.picks.set('Publish into which project?', 'Sales');
+    fx.ui.picks.set('How to publish', 'Create new');
+    fx.ui.picks.set('Options', []);
+    fx.ui.picks.set('Database credentials for', 'Enter credentials and embed them');
+    fx.ui.inputs.set('Name of the workbook on Tableau', 'Suite Two Hosts');
+    fx.ui.inputs.set('Name of the data source on Tableau', 'Suite Two Host Source');
+    fx.ui.inputs.set('Username for', (o) => `user-${hostOf(o.prompt ?? '')}`);
+    fx.ui.inputs.set('Password for', (o) => `${DB_PASSWORD}-${hostOf(o.prompt ?? '')}`);
+    for (const file of [twb, tds]) {
+      fx.ui.asked.length = 0;
+      const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', vscode.Uri.file(file));
+      assert.deepEqual(fx.ui.errors(), []);
+      const o = outcomes?.[0];
+      assert.ok(o?.ok, `published ${path.basename(file)}: ${o && !o.ok ? String(o.error) : JSON.stringify(fx.ui.asked)}`);
+      const asked = fx.ui.asked.filter((a) => a.startsWith('Database credentials for'));
+      assert.equal(asked.length, 2, `one credentials prompt per host: ${JSON.stringify(fx.ui.asked)}`);
+      assert.deepEqual(asked.map(hostOf).sort(), ['attacker', 'db']);
+      assert.ok(fx.ui.asked.filter((a) => a.startsWith('Password for')).every((a) => hostOf(a) !== 'unknown'), 'each password prompt names its host');
+    }
+    const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
+    const expected = [['attacker.example', 'user-attacker', sha(`${DB_PASSWORD}-attacker`)], ['db.example.com', 'user-db', sha(`${DB_PASSWORD}-db`)]];
+    const wb = fx.sim.state().workbooks.find((w) => w.name === 'Suite Two Hosts');
+    const ds = fx.sim.state().datasources.find((d) => d.name === 'Suite Two Host Source');
+    for (const item of [wb, ds]) {
+      assert.ok(item, 'published');
+      assert.deepEqual(item.credentials?.map((c) => [c.serverAddress, c.username, c.passwordSha256]).sort(), expected, `${item.name}: each login bound to its own host`);
+    }
+  });
+
   it('refuses a file that is not what its extension says, before asking anything', async () => {
     const bad = path.join(dir, 'Broken.twbx');
     fs.writeFileSync(bad, 'this is not a zip archive');
@@ -228,8 +268,37 @@ describe('Publish to Tableau (real extension host)', function () {
     }
     assert.equal(fx.ui.confirms.length, 1);
     assert.ok(fx.ui.confirms[0].message.includes(new URL(fx.sim.url).host), `the host is shown: ${fx.ui.confirms[0].message}`);
+    assert.ok(fx.ui.confirms[0].message.includes(samples.hyper), `the full path of the file is shown: ${fx.ui.confirms[0].message}`);
     assert.ok(!fx.sim.state().datasources.some((d) => d.name === path.basename(samples.hyper, '.hyper')), 'nothing published');
     assert.deepEqual(fx.ui.errors(), [], 'declining is not a failure');
+  });
+
+  it('Publish All refuses a remembered file that links out of the workspace, and a manifest path with ".."', async () => {
+    const saved = fs.readFileSync(manifestPath, 'utf8');
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-outside-'));
+    try {
+      const real = path.join(outside, 'Board-Q3.hyper');
+      fs.writeFileSync(real, hyperBytes(4096));
+      const link = path.join(dir, 'Linked Board.hyper');
+      fs.symlinkSync(real, link);
+      const target = { connection: LABEL, site: 'sales', project: 'Sales', mode: 'overwrite' };
+      const publishes = (): number => Object.entries(fx.sim.state().counters.requests).filter(([k]) => k.startsWith('POST') && /\/(datasources|workbooks|fileUploads)$/.test(k)).reduce((n, [, v]) => n + v, 0);
+      const before = publishes();
+
+      fs.writeFileSync(manifestPath, JSON.stringify({ version: 1, targets: [{ file: rel(link), ...target }] }));
+      assert.equal(await vscode.commands.executeCommand('tableau.publishAll'), undefined);
+      assert.ok(fx.ui.errors().some((m) => m.includes('outside the workspace') && m.includes(fs.realpathSync(real))), `the link is refused: ${JSON.stringify(fx.ui.errors())}`);
+
+      fx.ui.notes.length = 0;
+      fs.writeFileSync(manifestPath, JSON.stringify({ version: 1, targets: [{ file: '../../../root/Documents/Board-Q3.twbx', ...target }] }));
+      assert.equal(await vscode.commands.executeCommand('tableau.publishAll'), undefined);
+      assert.ok(fx.ui.errors().some((m) => /targets\[0\]\.file must stay inside the workspace/.test(m)), `the path is refused: ${JSON.stringify(fx.ui.errors())}`);
+      assert.deepEqual(fx.ui.confirms, [], 'refused before any prompt');
+      assert.equal(publishes(), before, 'nothing sent');
+    } finally {
+      fs.writeFileSync(manifestPath, saved);
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('cancels an upload cleanly: nothing published, no error shown', async () => {

@@ -79,6 +79,39 @@ function checkRoot(text: string, kind: ContentKind, label: string): void {
   }
 }
 
+const EXTRACT_SNIFF_BYTES = 4096;
+const ZIP_MAGIC = 0x04034b50;
+/** Formats often renamed by mistake (or on purpose); none of them is an extract. */
+const OTHER_FORMATS: [string, string][] = [
+  ['\x7fELF', 'an executable'],
+  ['%PDF', 'a PDF document'],
+  ['\x1f\x8b', 'a gzip archive'],
+  ['SQLite format 3\0', 'an SQLite database'],
+];
+
+/** A file with no NUL and no control bytes beyond tab, newline, form feed and carriage return reads as text. */
+function looksLikeText(head: Buffer): boolean {
+  for (const b of head) if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d) || b === 0x7f) return false;
+  return true;
+}
+
+/**
+ * An extract must be what its extension says before it is sent: a file linked or renamed to
+ * `.hyper` / `.tde` would otherwise be uploaded as is. A Hyper file starts with the ASCII bytes
+ * `Hyper`. The TDE header is not documented, so a .tde is only checked for being binary and not
+ * one of the common other formats.
+ */
+function checkExtract(head: Buffer, fileType: 'hyper' | 'tde', label: string): void {
+  const what = fileType === 'hyper' ? 'a Hyper extract' : 'a Tableau Data Engine (.tde) extract';
+  if (head.length >= 4 && head.readUInt32LE(0) === ZIP_MAGIC) throw invalid(`${label} is a zip archive, not ${what} (a renamed .tdsx or .twbx?).`);
+  if (fileType === 'hyper' && head.subarray(0, 5).toString('latin1') === 'Hyper') return;
+  const other = OTHER_FORMATS.find(([magic]) => head.subarray(0, magic.length).toString('latin1') === magic);
+  if (other) throw invalid(`${label} is ${other[1]}, not ${what}.`);
+  if (/^(\ufeff)?\s*</.test(head.toString('utf8'))) throw invalid(`${label} is a text/XML file, not ${what}.`);
+  if (looksLikeText(head)) throw invalid(`${label} is a text file, not ${what}.`);
+  if (fileType === 'hyper') throw invalid(`${label} does not start with the Hyper file header, so it is not ${what}.`);
+}
+
 function topLevelDocument(entries: ZipEntry[], ext: string): ZipEntry[] {
   return entries.filter((e) => !e.isDirectory && !e.name.includes('/') && e.name.toLowerCase().endsWith(ext));
 }
@@ -148,22 +181,9 @@ export async function inspectPackage(filePath: string): Promise<PackageInfo> {
       info.connectionsParsed = true;
       break;
     }
-    case 'hyper': {
-      // A sanity check, not a gate: refuse only what is plainly another format (a renamed
-      // zip or a text/XML file) and only warn about an unfamiliar header, since the Hyper
-      // format may change and Tableau is the judge of what it accepts.
-      const head = await readHead(filePath, 16);
-      if (head.subarray(0, 5).toString('latin1') !== 'Hyper') {
-        if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) {
-          throw invalid(`${label} is a zip archive, not a Hyper extract (a renamed .tdsx or .twbx?).`);
-        }
-        if (/^(\ufeff)?\s*</.test(head.toString('utf8'))) throw invalid(`${label} is a text/XML file, not a Hyper extract.`);
-        info.warnings.push(`${label} does not start with a Hyper header; Tableau may refuse it.`);
-      }
-      break;
-    }
+    case 'hyper':
     case 'tde':
-      // The TDE header is undocumented: nothing to check beyond size.
+      checkExtract(await readHead(filePath, EXTRACT_SNIFF_BYTES), fileType, label);
       break;
   }
   return info;

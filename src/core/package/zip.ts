@@ -180,8 +180,10 @@ export async function readZipDirectory(path: string, label = 'The file'): Promis
     const cd = await readAt(fh, eocd.cdOffset, eocd.cdSize);
     if (cd.length !== eocd.cdSize) throw invalid(`${label} is truncated.`);
     const entries = parseCentralDirectory(cd, eocd.entries, label);
+    // Every declared size is checked against the file before anything is allocated for it:
+    // an entry's compressed bytes lie inside the archive, whatever its header claims.
     for (const e of entries) {
-      if (e.localHeaderOffset + 30 > size) throw invalid(`${label} is truncated: entry "${e.name}" lies past the end.`);
+      if (e.localHeaderOffset + 30 + e.compressedSize > size) throw invalid(`${label} is truncated or damaged: entry "${e.name}" lies past the end.`);
     }
     return { entries, zip64: eocd.zip64, size };
   } finally {
@@ -198,7 +200,8 @@ export async function readZipEntry(path: string, entry: ZipEntry, maxBytes: numb
   if (entry.method !== ZIP_METHOD_STORED && entry.method !== ZIP_METHOD_DEFLATE) {
     throw invalid(`${label}: "${entry.name}" uses an unsupported zip compression method (${entry.method}).`);
   }
-  if (entry.uncompressedSize > maxBytes) {
+  // Deflate adds at most 5 bytes per 16 KiB block to incompressible data: more than that is not this entry.
+  if (entry.uncompressedSize > maxBytes || entry.compressedSize > maxBytes + Math.ceil(maxBytes / 16384) * 5 + 64) {
     throw invalid(`${label}: "${entry.name}" is larger than ${maxBytes} bytes; not reading it.`);
   }
   const fh = await open(path, 'r');
@@ -208,6 +211,8 @@ export async function readZipEntry(path: string, entry: ZipEntry, maxBytes: numb
       throw invalid(`${label} is damaged: entry "${entry.name}" has no local header.`);
     }
     const dataAt = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+    const { size } = await fh.stat();
+    if (dataAt + entry.compressedSize > size) throw invalid(`${label} is truncated or damaged inside "${entry.name}".`);
     const raw = await readAt(fh, dataAt, entry.compressedSize);
     if (raw.length !== entry.compressedSize) throw invalid(`${label} is truncated inside "${entry.name}".`);
     let data: Buffer;

@@ -3,10 +3,11 @@
  * file publishes again to the same place with one command (and from CI with the CLI).
  * It is meant to be committed, so it never holds a secret: keys that look like one are refused.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { TableauError } from '../errors';
 import type { PublishMode } from '../models';
+import { assertInsideWorkspace, isBelow, relativePathProblem } from './workspacePath';
 
 export const MANIFEST_PATH = '.vscode/tableau-publish.json';
 
@@ -38,6 +39,8 @@ export interface PublishManifest {
   targets: ManifestTarget[];
 }
 
+/** A manifest lists a few targets; anything this large is not one. */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
 const MODES: PublishMode[] = ['createnew', 'overwrite', 'append', 'replace'];
 const SECRET_KEY = /pass(word)?|secret|token|jwt|credential|api[-_]?key/i;
 const TARGET_KEYS = ['file', 'connection', 'site', 'project', 'name', 'mode', 'options'];
@@ -92,8 +95,11 @@ function validateTarget(t: unknown, at: string): ManifestTarget {
   checkKeys(t, TARGET_KEYS, at);
   const mode = str(t, 'mode', at, true) as PublishMode;
   if (!MODES.includes(mode)) throw bad(`${at}.mode`, `must be one of ${MODES.join(', ')}.`);
+  const file = str(t, 'file', at, true)!;
+  const problem = relativePathProblem(file);
+  if (problem) throw bad(`${at}.file`, problem);
   const out: ManifestTarget = {
-    file: str(t, 'file', at, true)!,
+    file,
     connection: str(t, 'connection', at, true)!,
     site: str(t, 'site', at, true, true)!,
     project: str(t, 'project', at, true)!,
@@ -135,19 +141,51 @@ export function parseManifest(text: string): PublishManifest {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw bad('$', `is not valid JSON (${(e as Error).message}).`);
+    // The parser's message quotes the text; a manifest made to point at another file would
+    // echo that file's content. Only the position is passed on.
+    throw bad('$', `is not valid JSON${jsonErrorPlace(text, (e as Error).message)}.`);
   }
   return validateManifest(doc);
 }
 
-/** The manifest at `file`, or undefined when there is none. */
-export async function loadManifest(file: string): Promise<PublishManifest | undefined> {
+function jsonErrorPlace(text: string, parserMessage: string): string {
+  const m = /at position (\d+)/.exec(parserMessage);
+  if (!m) return /end of JSON input/.test(parserMessage) ? ' (it ends too early)' : '';
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  return ` (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
+}
+
+function unreadable(file: string, why: string, cause?: unknown): TableauError {
+  return new TableauError({ reason: 'invalidFile', message: `${file} cannot be read: ${why}`, cause });
+}
+
+/**
+ * The manifest at `file`, or undefined when there is none. With `workspaceRoot`, a manifest
+ * (or `.vscode` folder) that is a symlink leading out of the workspace is refused, not read.
+ */
+export async function loadManifest(file: string, opts: { workspaceRoot?: string } = {}): Promise<PublishManifest | undefined> {
+  if (opts.workspaceRoot) await assertInsideWorkspace(opts.workspaceRoot, file);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Checked before opening: opening a FIFO would wait for a writer.
+    const st = await stat(file);
+    if (!st.isFile()) throw unreadable(file, 'it is not a regular file.');
+    if (st.size > MAX_MANIFEST_BYTES) throw unreadable(file, `it is larger than ${MAX_MANIFEST_BYTES} bytes.`);
+    const fh = await open(file, 'r');
+    try {
+      const buf = Buffer.alloc(MAX_MANIFEST_BYTES + 1);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      if (bytesRead > MAX_MANIFEST_BYTES) throw unreadable(file, `it is larger than ${MAX_MANIFEST_BYTES} bytes.`);
+      text = buf.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await fh.close();
+    }
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new TableauError({ reason: 'invalidFile', message: `${file} cannot be read.`, cause: e });
+    if (TableauError.is(e)) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw unreadable(file, `${code ?? 'error'}.`, e);
   }
   return parseManifest(text);
 }
@@ -185,6 +223,8 @@ function normalizeRel(p: string): string {
 
 /** Targets whose `file` matches a workspace-relative path; exact paths first, then globs in file order. */
 export function findTargets(manifest: PublishManifest, relativeFile: string): ManifestTarget[] {
+  // A file outside the workspace matches nothing, not even `**`.
+  if (!isBelow(relativeFile)) return [];
   const rel = normalizeRel(relativeFile);
   const exact = manifest.targets.filter((t) => normalizeRel(t.file) === rel);
   const globbed = manifest.targets.filter((t) => normalizeRel(t.file) !== rel && /[*?]/.test(t.file) && globToRegExp(normalizeRel(t.file)).test(rel));

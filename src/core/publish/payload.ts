@@ -31,7 +31,7 @@ export interface DataSourcePayload {
   name: string;
   projectId: string;
   description?: string;
-  connectionCredentials?: ConnectionCredentials;
+  connectionCredentials?: ConnectionCredentials[];
 }
 
 // XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
@@ -85,6 +85,19 @@ function credentialsElement(c: ConnectionCredentials): string {
   )}/>`;
 }
 
+/** Credentials each tied to its connection's server and port. */
+function connectionsElement(list: readonly ConnectionCredentials[]): string {
+  const one = (c: ConnectionCredentials): string =>
+    `<connection${attrs(
+      [
+        ['serverAddress', c.serverAddress],
+        ['serverPort', c.serverPort],
+      ],
+      'The connection',
+    )}>${credentialsElement(c)}</connection>`;
+  return `<connections>${list.map(one).join('')}</connections>`;
+}
+
 function checkName(name: string, what: string): void {
   if (name.trim() === '') throw new TableauError({ reason: 'invalidArgument', message: `The ${what} name is empty.` });
 }
@@ -92,23 +105,7 @@ function checkName(name: string, what: string): void {
 export function workbookPayload(p: WorkbookPayload): string {
   checkName(p.name, 'workbook');
   let inner = `<project${attrs([['id', p.projectId]], 'The project')}/>`;
-  if (p.connectionCredentials?.length) {
-    inner +=
-      '<connections>' +
-      p.connectionCredentials
-        .map(
-          (c) =>
-            `<connection${attrs(
-              [
-                ['serverAddress', c.serverAddress],
-                ['serverPort', c.serverPort],
-              ],
-              'The connection',
-            )}>${credentialsElement(c)}</connection>`,
-        )
-        .join('') +
-      '</connections>';
-  }
+  if (p.connectionCredentials?.length) inner += connectionsElement(p.connectionCredentials);
   if (p.hiddenViews?.length) {
     inner += '<views>' + p.hiddenViews.map((v) => `<view${attrs([['name', v], ['hidden', true]], 'The view')}/>`).join('') + '</views>';
   }
@@ -126,7 +123,12 @@ export function workbookPayload(p: WorkbookPayload): string {
 export function dataSourcePayload(p: DataSourcePayload): string {
   checkName(p.name, 'data source');
   let inner = `<project${attrs([['id', p.projectId]], 'The project')}/>`;
-  if (p.connectionCredentials) inner += credentialsElement(p.connectionCredentials);
+  const creds = p.connectionCredentials ?? [];
+  // One login: the data source's own <connectionCredentials>. Several (a data source joining
+  // databases on different hosts): each tied to its host, as for a workbook, so that no answer
+  // given for one host is applied by the server to another.
+  if (creds.length === 1) inner += credentialsElement(creds[0]);
+  else if (creds.length > 1) inner += connectionsElement(creds);
   const head = attrs(
     [
       ['name', p.name],

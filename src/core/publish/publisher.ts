@@ -205,7 +205,7 @@ class PublishRun {
     this.payload =
       info.kind === 'workbook'
         ? workbookPayload({ ...common, showTabs: this.req.showTabs, hiddenViews: this.req.hiddenViews, connectionCredentials: this.req.connectionCredentials })
-        : dataSourcePayload({ ...common, connectionCredentials: this.req.connectionCredentials?.[0] });
+        : dataSourcePayload({ ...common, connectionCredentials: this.req.connectionCredentials });
     for (const w of info.warnings) this.log.warn(w);
 
     const whole = await this.message([

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { TableauError } from '../../core/errors';
 import { inspectPackage } from '../../core/package/inspect';
 import { resolveProjectPath, splitProjectPath } from '../../core/publish/projectPath';
+import { assertInsideWorkspace } from '../../core/publish/workspacePath';
 import type { ConnectionProfile } from '../connections/connectionManager';
 import type { Services } from '../services/services';
 import { credentialsFor } from './connectionCredentials';
@@ -44,10 +45,11 @@ export async function connectionForTarget(services: Services, t: FolderTarget, f
   const key = `${t.manifestPath}\u0000${t.target.file}\u0000${profile.id}`;
   if (needsConfirm && !confirmed.has(key)) {
     if (!interactive) {
-      throw new TableauError({ reason: 'forbidden', message: `This workspace is not trusted: publish ${path.basename(file)} once from the editor to confirm the target (${hostOf(profile.serverUrl)}).` });
+      throw new TableauError({ reason: 'forbidden', message: `This workspace is not trusted: publish ${file} once from the editor to confirm the target (${hostOf(profile.serverUrl)}).` });
     }
+    // The full path: a name alone does not show which file on this machine would leave it.
     const ok = await services.ui.confirm(
-      vscode.l10n.t('{0} asks to publish "{1}" to {2} (connection "{3}", project "{4}"). Publish there?', manifestName, path.basename(file), hostOf(profile.serverUrl), profile.label, t.target.project),
+      vscode.l10n.t('{0} asks to publish "{1}" to {2} (connection "{3}", project "{4}"). Publish there?', manifestName, file, hostOf(profile.serverUrl), profile.label, t.target.project),
       vscode.l10n.t('Publish'),
       { modal: true, detail: vscode.workspace.isTrusted ? undefined : vscode.l10n.t('This workspace is not trusted: check that this is where you mean to send the file.') },
     );
@@ -59,6 +61,8 @@ export async function connectionForTarget(services: Services, t: FolderTarget, f
 
 /** Turns a remembered target into a publish plan for one file. */
 export async function planFromTarget(services: Services, t: FolderTarget, file: string, opts: { interactive: boolean; signal?: AbortSignal }): Promise<PublishPlan> {
+  // A manifest or glob picked this file, not the user: it must not lead out of the workspace.
+  await assertInsideWorkspace(t.folder.uri.fsPath, file);
   const info = await inspectPackage(file);
   const profile = await connectionForTarget(services, t, file, opts.interactive);
   const siteContentUrl = t.target.site;

@@ -9,7 +9,9 @@ import {
   saveManifest,
   upsertTarget,
 } from '../../core/publish/manifest';
+import { TableauError } from '../../core/errors';
 import { formatProjectPath } from '../../core/publish/projectPath';
+import { relativePathProblem } from '../../core/publish/workspacePath';
 import type { Services } from '../services/services';
 import { defaultName } from './publishOptions';
 import type { PublishPlan } from './publishRunner';
@@ -37,7 +39,7 @@ export async function targetsFor(filePath: string): Promise<FolderTarget[]> {
   const where = locate(filePath);
   if (!where) return [];
   const manifestPath = manifestPathOf(where.folder);
-  const manifest = await loadManifest(manifestPath);
+  const manifest = await loadManifest(manifestPath, { workspaceRoot: where.folder.uri.fsPath });
   if (!manifest) return [];
   return findTargets(manifest, where.relative).map((target) => ({ folder: where.folder, manifestPath, target }));
 }
@@ -57,17 +59,28 @@ export async function allTargets(): Promise<FolderTarget[]> {
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     if (folder.uri.scheme !== 'file') continue;
     const manifestPath = manifestPathOf(folder);
-    const manifest = await loadManifest(manifestPath);
+    const manifest = await loadManifest(manifestPath, { workspaceRoot: folder.uri.fsPath });
     for (const target of manifest?.targets ?? []) out.push({ folder, manifestPath, target });
   }
   return out;
 }
 
-/** Files a target names: itself, or every match of its glob. */
+/**
+ * Files a target names: itself, or every match of its glob. A target from tasks.json is not
+ * validated like the manifest, so its path is checked here too; symlinks are checked when the
+ * file is planned (planFromTarget).
+ */
 export async function filesOf(t: FolderTarget): Promise<string[]> {
+  const problem = relativePathProblem(t.target.file);
+  if (problem) throw new TableauError({ reason: 'invalidArgument', message: `"${t.target.file}" ${problem}` });
   if (!/[*?]/.test(t.target.file)) return [path.join(t.folder.uri.fsPath, ...t.target.file.split('/'))];
   const found = await vscode.workspace.findFiles(new vscode.RelativePattern(t.folder, t.target.file), '**/node_modules/**', 1000);
-  return found.map((u) => u.fsPath).sort();
+  // VS Code's glob knows more ({a,b}, [ab]) than the manifest's: keep what Publish Again and the CLI would also match.
+  const manifest: PublishManifest = { version: 1, targets: [t.target] };
+  return found
+    .map((u) => u.fsPath)
+    .filter((f) => findTargets(manifest, path.relative(t.folder.uri.fsPath, f).split(path.sep).join('/')).length > 0)
+    .sort();
 }
 
 /**
@@ -98,7 +111,7 @@ export async function rememberInManifest(services: Services, plan: PublishPlan):
   if (request.name && request.name !== defaultName(plan.info.path)) entry.name = request.name;
   if (Object.keys(options).length) entry.options = options;
   const manifestPath = manifestPathOf(where.folder);
-  const current: PublishManifest = (await loadManifest(manifestPath)) ?? { version: 1, targets: [] };
+  const current: PublishManifest = (await loadManifest(manifestPath, { workspaceRoot: where.folder.uri.fsPath })) ??  { version: 1, targets: [] };
   await saveManifest(manifestPath, upsertTarget(current, entry));
   services.logger.info(`Remembered ${where.relative} -> ${entry.connection} / ${entry.project} in ${MANIFEST_PATH}.`);
   return manifestPath;

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { PUB_PAT, PUB_SITE } from '../../fixtures/connect';
 import { datasourceXml, POSTGRES, tempDir, twbxBytes, type SampleConnection } from '../../fixtures/samples';
+import { SentinelScanner, sentinel } from '../../support/sentinels';
 import { jsonLines, runCli as run, startCliSimulator, type CliSimulator, type Run } from './cliProcess';
 
 const WAREHOUSE: SampleConnection = { class: 'redshift', server: 'warehouse.example.com', port: '5439', dbname: 'dw', username: 'etl', authentication: 'username-password' };
@@ -56,11 +57,13 @@ describe('CLI publish options: tags, views, description, database credentials; l
     }
   });
 
-  it('embeds database credentials from the environment for every connection that needs them', async () => {
+  it('embeds database credentials from the environment for every connection on the hosts TABLEAU_DB_HOSTS allows', async () => {
     const f = cli.tmp.file('Live Env.twbx', twbxBytes([POSTGRES, WAREHOUSE]));
-    const r = await run(['publish', f, '--project', 'Publish', '--json', '--verbose'], { env: { ...cli.env, TABLEAU_DB_USERNAME: 'svc_tableau', TABLEAU_DB_PASSWORD: ENV_PASSWORD, TABLEAU_DB_EMBED: 'false' } });
+    const env = { ...cli.env, TABLEAU_DB_USERNAME: 'svc_tableau', TABLEAU_DB_PASSWORD: ENV_PASSWORD, TABLEAU_DB_EMBED: 'false', TABLEAU_DB_HOSTS: 'db.example.com, warehouse.example.com:5439' };
+    const r = await run(['publish', f, '--project', 'Publish', '--json', '--verbose'], { env });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(jsonLines(r.stdout)[0].credentialsEmbedded, 2);
+    assert.deepEqual(jsonLines(r.stdout)[0].credentialHosts, ['db.example.com:5432', 'warehouse.example.com:5439']);
     const creds = workbook('Live Env')!.credentials;
     assert.deepEqual(
       creds.map((c) => [c.serverAddress, c.serverPort, c.username, c.embed, c.passwordSha256]),
@@ -76,7 +79,7 @@ describe('CLI publish options: tags, views, description, database credentials; l
     const file = cli.tmp.file('db-creds.json', JSON.stringify({ 'DB.example.com:5432': { username: 'from_file', password: FILE_PASSWORD, embed: true } }));
     fs.chmodSync(file, 0o600);
     const f = cli.tmp.file('Live File.twbx', twbxBytes([POSTGRES, WAREHOUSE]));
-    const r = await run(['publish', f, '--project', 'Publish', '--verbose', '--db-credentials-file', file], { env: { ...cli.env, TABLEAU_DB_USERNAME: 'svc_tableau', TABLEAU_DB_PASSWORD: ENV_PASSWORD } });
+    const r = await run(['publish', f, '--project', 'Publish', '--verbose', '--db-credentials-file', file], { env: { ...cli.env, TABLEAU_DB_USERNAME: 'svc_tableau', TABLEAU_DB_PASSWORD: ENV_PASSWORD, TABLEAU_DB_HOSTS: '*.example.com' } });
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /can be read by other users/);
     const creds = workbook('Live File')!.credentials;
@@ -91,6 +94,60 @@ describe('CLI publish options: tags, views, description, database credentials; l
     assert.deepEqual(ds.credentials.map((c) => [c.username, c.passwordSha256]), [['from_file', sha(FILE_PASSWORD)]]);
     noSecrets(r);
     noSecrets(d);
+  });
+
+  describe('the TABLEAU_DB_* login goes only to hosts the user allows', () => {
+    const ATTACKER: SampleConnection = { class: 'postgres', server: 'attacker.example', port: '5432', dbname: 'x', username: 'u', authentication: 'username-password' };
+    const secret = sentinel('dbpass', true);
+    const scanner = new SentinelScanner([secret, { name: 'pat', value: PUB_PAT.secret }]);
+    const envWith = (extra: Record<string, string> = {}): Record<string, string> => ({ ...cli.env, TABLEAU_DB_USERNAME: 'svc_ci', TABLEAU_DB_PASSWORD: secret.value, ...extra });
+    const sentTo = (name: string): string[] => (workbook(name)?.credentials ?? []).filter((c) => c.passwordSha256 === sha(secret.value)).map((c) => c.serverAddress ?? '');
+    const scanned = (r: Run, where: string): void => {
+      scanner.scanText(r.stdout, `${where} stdout`);
+      scanner.scanText(r.stderr, `${where} stderr`);
+    };
+    const noSentinel = (): void => assert.equal(scanner.hits.length, 0, scanner.report());
+
+    it('sends it to no host of a file naming several, and says which hosts went without', async () => {
+      const f = cli.tmp.file('Two Hosts.twbx', twbxBytes([POSTGRES, ATTACKER]));
+      for (const json of [false, true]) {
+        const r = await run(['publish', f, '--project', 'Publish', '--mode', 'overwrite', '--verbose', ...(json ? ['--json'] : [])], { env: envWith() });
+        assert.equal(r.code, 0, r.stderr);
+        scanned(r, json ? 'json' : 'text');
+        assert.match(r.stderr, /not sent to db\.example\.com:5432, attacker\.example:5432.*TABLEAU_DB_HOSTS/);
+        if (json) assert.deepEqual([jsonLines(r.stdout)[0].credentialsEmbedded, jsonLines(r.stdout)[0].credentialHosts], [0, []]);
+        assert.deepEqual(sentTo('Two Hosts'), []);
+      }
+      noSentinel();
+    });
+
+    it('sends it only to the hosts TABLEAU_DB_HOSTS lists (names and *.domain), naming them', async () => {
+      const corp: SampleConnection = { ...WAREHOUSE, server: 'wh.corp.internal' };
+      const f = cli.tmp.file('Allowed Hosts.twbx', twbxBytes([POSTGRES, ATTACKER, corp]));
+      for (const json of [false, true]) {
+        const r = await run(['publish', f, '--project', 'Publish', '--mode', 'overwrite', '--verbose', ...(json ? ['--json'] : [])], { env: envWith({ TABLEAU_DB_HOSTS: 'DB.example.com,*.corp.internal' }) });
+        assert.equal(r.code, 0, r.stderr);
+        scanned(r, json ? 'json' : 'text');
+        assert.match(r.stderr, /not sent to attacker\.example:5432: not in TABLEAU_DB_HOSTS/);
+        if (json) assert.deepEqual(jsonLines(r.stdout)[0].credentialHosts, ['db.example.com:5432', 'wh.corp.internal:5439']);
+        else assert.match(r.stdout, /database credentials for db\.example\.com:5432, wh\.corp\.internal:5439/);
+        assert.deepEqual(sentTo('Allowed Hosts').sort(), ['db.example.com', 'wh.corp.internal']);
+      }
+      noSentinel();
+    });
+
+    it('still sends it to a file with exactly one host, and refuses a malformed TABLEAU_DB_HOSTS', async () => {
+      const f = cli.tmp.file('One Host.twbx', twbxBytes([POSTGRES, { ...POSTGRES, dbname: 'other' }]));
+      const r = await run(['publish', f, '--project', 'Publish', '--json'], { env: envWith() });
+      assert.equal(r.code, 0, r.stderr);
+      scanned(r, 'one host');
+      assert.deepEqual(sentTo('One Host'), ['db.example.com']);
+      const bad = await run(['publish', f, '--project', 'Publish', '--mode', 'overwrite'], { env: envWith({ TABLEAU_DB_HOSTS: 'db.example.com,http://x/' }) });
+      assert.equal(bad.code, 2, bad.stderr);
+      assert.match(bad.stderr, /TABLEAU_DB_HOSTS/);
+      scanned(bad, 'bad hosts');
+      noSentinel();
+    });
   });
 
   it('refuses a broken credentials file or half-set variables before publishing, without echoing a password', async () => {

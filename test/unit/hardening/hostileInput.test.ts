@@ -13,6 +13,7 @@ import { parseManifest } from '../../../src/core/publish/manifest';
 import { publish } from '../../../src/core/publish/publisher';
 import { sendsSecretInClear } from '../../../src/vscode/connections/profileLogic';
 import { hyperBytes, tempDir, twbxBytes } from '../../fixtures/samples';
+import { buildZip } from '../../fixtures/zipWriter';
 import { sha256File } from '../../fixtures/publishHarness';
 import { startSimulator, type RunningSimulator } from '../../simulator/index';
 import { runCliProcess } from '../../support/cliRunner';
@@ -144,6 +145,20 @@ describe('hardening: hostile input from the user and the workspace', function ()
       },
       { name: 'a .twbx that is not a zip', make: () => tmp.file('bad/text.twbx', 'this is not a zip archive') },
       { name: 'a .hyper that is XML', make: () => tmp.file('bad/x.hyper', '<?xml version="1.0"?><workbook/>') },
+      {
+        name: 'a .hyper and a .tde linked to a shadow-like file',
+        make: () => {
+          const shadow = tmp.file('elsewhere/shadow', 'root:$6$salt$hash:19000:0:99999:7:::\n');
+          const hyper = path.join(tmp.dir, 'bad', 'extract.hyper');
+          fs.mkdirSync(path.dirname(hyper), { recursive: true });
+          fs.symlinkSync(shadow, hyper);
+          fs.symlinkSync(shadow, path.join(tmp.dir, 'bad', 'legacy.tde'));
+          return hyper;
+        },
+      },
+      { name: 'a .tde that is a text file', make: () => tmp.file('bad/legacy-text.tde', 'root:$6$salt$hash:19000:0:99999:7:::\n') },
+      { name: 'a .tde that is a zip', make: () => tmp.file('bad/zipped.tde', twbxBytes()) },
+      { name: 'a .twbx declaring a 2^40-byte ZIP64 entry', make: () => tmp.file('bad/huge64.twbx', buildZip([{ name: 'Book.twb', data: '<workbook/>', method: 'deflate', declaredCompressedSize: 2 ** 40 }], { zip64: true })) },
     ];
     if (process.getuid?.() !== 0) {
       // Root reads anything, so permission bits only stop a normal user.
@@ -214,6 +229,55 @@ describe('hardening: hostile input from the user and the workspace', function ()
           assert.equal(publishRequests(), before);
         } finally {
           ws.cleanup();
+        }
+      });
+
+      it('a manifest that is a symlink out of the workspace is refused, not read: nothing of its target is echoed', async () => {
+        const ws = tempDir('tp-ws-');
+        const elsewhere = tempDir('tp-elsewhere-');
+        try {
+          // Like /proc/self/environ: NUL-separated variables, one of them a secret.
+          const environ = elsewhere.file('environ', `PATH=/usr/local/bin:/usr/bin\0DEPLOY_TOKEN=${PATS.main.secret}\0`);
+          fs.mkdirSync(path.join(ws.dir, '.vscode'));
+          fs.symlinkSync(environ, path.join(ws.dir, '.vscode', 'tableau-publish.json'));
+          ws.file('Book.twbx', twbxBytes());
+          const before = publishRequests();
+          for (const json of [[], ['--json']]) {
+            const r = await runCliProcess(['publish', 'Book.twbx', ...json], { env: cliEnv(), cwd: ws.dir, home: ws.dir });
+            assert.equal(r.code, 6, r.stderr);
+            assert.match(r.stderr + r.stdout, /tableau-publish\.json.*outside the workspace/);
+            assert.doesNotMatch(r.stderr + r.stdout, /PATH=|\/usr\/local|DEPLOY_TOKEN/);
+            assert.ok(!(r.stderr + r.stdout).includes(PATS.main.secret));
+          }
+          // Even a manifest given on purpose never has its content quoted when it is not JSON.
+          const given = await runCliProcess(['publish', 'Book.twbx', '--manifest', environ], { env: cliEnv(), cwd: ws.dir, home: ws.dir });
+          assert.equal(given.code, 2, given.stderr);
+          assert.match(given.stderr, /not valid JSON/);
+          assert.doesNotMatch(given.stderr, /PATH=|\/usr\/local|DEPLOY_TOKEN/);
+          assert.equal(publishRequests(), before);
+        } finally {
+          ws.cleanup();
+          elsewhere.cleanup();
+        }
+      });
+
+      it('a file a manifest target covers must not be a symlink out of the workspace', async () => {
+        const ws = tempDir('tp-ws-');
+        const elsewhere = tempDir('tp-elsewhere-');
+        try {
+          const board = elsewhere.file('Board-Q3.twbx', twbxBytes());
+          fs.mkdirSync(path.join(ws.dir, '.vscode'));
+          fs.writeFileSync(path.join(ws.dir, '.vscode', 'tableau-publish.json'), JSON.stringify({ version: 1, targets: [{ file: 'reports/*.twbx', connection: 'ci', site: 'hard', project: 'Default', mode: 'overwrite' }] }));
+          fs.mkdirSync(path.join(ws.dir, 'reports'));
+          fs.symlinkSync(board, path.join(ws.dir, 'reports', 'Board.twbx'));
+          const before = publishRequests();
+          const r = await runCliProcess(['publish', 'reports/Board.twbx'], { env: cliEnv(), cwd: ws.dir, home: ws.dir });
+          assert.equal(r.code, 6, r.stderr);
+          assert.match(r.stderr, /Board\.twbx.*outside the workspace/);
+          assert.equal(publishRequests(), before);
+        } finally {
+          ws.cleanup();
+          elsewhere.cleanup();
         }
       });
 

@@ -5,6 +5,7 @@ import { inspectPackage } from '../../../src/core/package/inspect';
 import { buildZip } from '../../fixtures/zipWriter';
 import { datasourceXml, hyperBytes, POSTGRES, tdsxBytes, tempDir, TEXTFILE, twbxBytes, workbookXml } from '../../fixtures/samples';
 
+const SHADOW_LIKE = 'root:$6$saltsalt$hashhashhash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n';
 const isInvalid = (pattern: RegExp) => (e: unknown) => TableauError.is(e, 'invalidFile') && pattern.test((e as Error).message);
 
 describe('inspectPackage', () => {
@@ -46,13 +47,35 @@ describe('inspectPackage', () => {
     assert.equal(info.connections[0].username, `O'Brien & <co>`);
   });
 
-  it('checks .hyper headers: accepts Hyper, refuses a renamed zip, warns otherwise', async () => {
+  it('checks .hyper headers: accepts Hyper, refuses anything else', async () => {
     const ok = await inspectPackage(tmp.file('d.hyper', hyperBytes(4096)));
     assert.equal(ok.isExtract, true);
     assert.deepEqual(ok.warnings, []);
     await assert.rejects(inspectPackage(tmp.file('z.hyper', twbxBytes())), isInvalid(/zip archive/));
-    const odd = await inspectPackage(tmp.file('odd.hyper', Buffer.alloc(64, 1)));
-    assert.equal(odd.warnings.length, 1);
+    // An unknown header is an error now: a file linked or renamed to .hyper is not sent.
+    await assert.rejects(inspectPackage(tmp.file('odd.hyper', Buffer.alloc(64, 1))), isInvalid(/odd\.hyper.*Hyper file header/));
+    await assert.rejects(inspectPackage(tmp.file('passwd.hyper', SHADOW_LIKE)), isInvalid(/passwd\.hyper.*text file/));
+  });
+
+  it('checks .tde files as far as the undocumented format allows: binary, not a zip, text or another known format', async () => {
+    const tde = Buffer.alloc(8192);
+    tde.write('\x00\x01TDE-like\x00', 0, 'latin1');
+    for (let i = 16; i < tde.length; i += 7) tde[i] = (i * 13) & 0xff;
+    const ok = await inspectPackage(tmp.file('d.tde', tde));
+    assert.equal(ok.isExtract, true);
+    await assert.rejects(inspectPackage(tmp.file('shadow.tde', SHADOW_LIKE)), isInvalid(/shadow\.tde.*text file/));
+    await assert.rejects(inspectPackage(tmp.file('x.tde', '<?xml version="1.0"?><datasource/>')), isInvalid(/text\/XML/));
+    await assert.rejects(inspectPackage(tmp.file('z.tde', tdsxBytes())), isInvalid(/zip archive/));
+    await assert.rejects(inspectPackage(tmp.file('elf.tde', Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01', 'latin1'), Buffer.alloc(100)]))), isInvalid(/executable/));
+  });
+
+  it('judges a symlinked extract by its content: a link to a text file is refused', async () => {
+    const secret = tmp.file('outside/shadow', SHADOW_LIKE);
+    for (const name of ['extract.hyper', 'legacy.tde']) {
+      const link = `${tmp.dir}/${name}`;
+      fs.symlinkSync(secret, link);
+      await assert.rejects(inspectPackage(link), (e) => isInvalid(new RegExp(name.replace('.', '\\.')))(e) && !(e as Error).message.includes('$6$'));
+    }
   });
 
   it('refuses a wrong extension, listing the accepted ones', async () => {

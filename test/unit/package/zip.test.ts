@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { TableauError } from '../../../src/core/errors';
 import { readZipDirectory, readZipEntry } from '../../../src/core/package/zip';
+import { inspectPackage } from '../../../src/core/package/inspect';
 import { buildZip } from '../../fixtures/zipWriter';
-import { tempDir } from '../../fixtures/samples';
+import { tempDir, workbookXml } from '../../fixtures/samples';
 
 describe('zip reader', () => {
   const tmp = tempDir();
@@ -72,5 +73,17 @@ describe('zip reader', () => {
     bytes[at] ^= 0xff;
     fs.writeFileSync(p, bytes);
     await assert.rejects(readZipEntry(p, dir.entries[1], 1 << 20), (e) => TableauError.is(e, 'invalidFile'));
+  });
+
+  it('refuses a declared compressed size the file cannot hold, before allocating for it', async () => {
+    const doc = { name: 'Sales.twb', data: workbookXml(), method: 'deflate' as const };
+    for (const [name, declared, zip64] of [['huge64.twbx', 2 ** 40, true], ['huge32.twbx', 0xfffffff0, false], ['past-end.twbx', 4096, false]] as const) {
+      const p = tmp.file(name, buildZip([{ ...doc, declaredCompressedSize: declared }], { zip64 }));
+      await assert.rejects(inspectPackage(p), (e) => TableauError.is(e, 'invalidFile') && (e as Error).message.includes(name) && !/out of range/.test((e as Error).message), name);
+    }
+    // The entry reader checks on its own too (a directory read earlier, a file changed since).
+    const p = tmp.file('entry.zip', buildZip([doc]));
+    const [entry] = (await readZipDirectory(p)).entries;
+    await assert.rejects(readZipEntry(p, { ...entry, compressedSize: 2 ** 40 }, 1 << 20, 'entry.zip'), (e) => TableauError.is(e, 'invalidFile'));
   });
 });

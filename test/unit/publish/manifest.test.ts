@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { TableauError } from '../../../src/core/errors';
 import { findTargets, globToRegExp, loadManifest, parseManifest, saveManifest, upsertTarget, type ManifestTarget } from '../../../src/core/publish/manifest';
 import { resolveProjectPath, splitProjectPath } from '../../../src/core/publish/projectPath';
+import { assertInsideWorkspace } from '../../../src/core/publish/workspacePath';
 import { tempDir } from '../../fixtures/samples';
 import { startHarness, type Harness } from '../../fixtures/publishHarness';
 
@@ -57,6 +58,70 @@ describe('publish manifest', () => {
     const bad = { version: 1, targets: [{ ...target, options: { ...target.options, password: 'p' } }] } as never;
     await assert.rejects(saveManifest(path.join(tmp.dir, 'x.json'), bad), rejectsAt(/\$\.targets\[0\]\.options\.password/));
     assert.ok(!fs.existsSync(path.join(tmp.dir, 'x.json')));
+  });
+});
+
+describe('publish manifest: paths stay in the workspace', () => {
+  const tmp = tempDir('tp-mfpath-');
+  after(() => tmp.cleanup());
+  const ws = path.join(tmp.dir, 'ws');
+  const outside = path.join(tmp.dir, 'outside');
+  const manifestOf = (file: string): string => JSON.stringify({ version: 1, targets: [{ ...target, file }] });
+  const isInvalidFile = (e: unknown): boolean => TableauError.is(e, 'invalidFile');
+
+  it('refuses ".." and absolute paths in a target, naming the entry', () => {
+    for (const file of ['../../../root/Documents/Board-Q3.twbx', 'reports/../../x.twbx', '..', '/etc/Board.twbx', 'C:\\Users\\x.twbx', 'c:/x.twbx', '..\\x.twbx', '\\\\server\\share\\x.twbx']) {
+      assert.throws(() => parseManifest(manifestOf(file)), rejectsAt(/\$\.targets\[0\]\.file (must be a path relative|must stay inside)/), file);
+    }
+    for (const file of ['reports/Sales.twbx', '**/*.hyper', 'a..b/x..y.twbx', './x.twbx']) assert.equal(parseManifest(manifestOf(file)).targets[0].file, file);
+  });
+
+  it('never matches a file outside the workspace, even with "**"', () => {
+    const m = parseManifest(manifestOf('**/*.twbx'));
+    assert.equal(findTargets(m, 'x/a.twbx').length, 1);
+    assert.equal(findTargets(m, '../other/a.twbx').length, 0);
+    assert.equal(findTargets(m, path.resolve('/abs/a.twbx')).length, 0);
+  });
+
+  it('says where JSON is broken without quoting the text', () => {
+    const text = 'PATH=/usr/bin:/sbin\u0000SNTLENVVALUE=hunter2hunter2\u0000';
+    assert.throws(() => parseManifest(text), (e) => rejectsAt(/not valid JSON/)(e) && !/PATH|usr|hunter2|SNTL/.test((e as Error).message));
+    assert.throws(() => parseManifest('{\n  "version": 1,\n  x'), (e) => rejectsAt(/not valid JSON \(line 3, column 3\)/)(e));
+  });
+
+  it('refuses a manifest (or .vscode folder) that is a symlink out of the workspace, and reads one that stays inside', async () => {
+    const secretFile = tmp.file('outside/environ', 'PATH=/usr/bin\u0000SNTLENV=hunter2hunter2\u0000');
+    fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+    const mf = path.join(ws, '.vscode', 'tableau-publish.json');
+    fs.symlinkSync(secretFile, mf);
+    await assert.rejects(loadManifest(mf, { workspaceRoot: ws }), (e) => isInvalidFile(e) && /outside the workspace/.test((e as Error).message) && !/hunter2|PATH=/.test((e as Error).message));
+    fs.unlinkSync(mf);
+    // The folder itself linked elsewhere.
+    fs.rmSync(path.join(ws, '.vscode'), { recursive: true });
+    fs.mkdirSync(path.join(outside, 'dotvscode'), { recursive: true });
+    fs.writeFileSync(path.join(outside, 'dotvscode', 'tableau-publish.json'), manifestOf('a.twbx'));
+    fs.symlinkSync(path.join(outside, 'dotvscode'), path.join(ws, '.vscode'));
+    await assert.rejects(loadManifest(mf, { workspaceRoot: ws }), isInvalidFile);
+    fs.unlinkSync(path.join(ws, '.vscode'));
+    // A link that stays inside is fine; a missing manifest is still "none".
+    fs.mkdirSync(path.join(ws, '.vscode'));
+    fs.writeFileSync(path.join(ws, 'shared.json'), manifestOf('a.twbx'));
+    fs.symlinkSync(path.join(ws, 'shared.json'), mf);
+    assert.equal((await loadManifest(mf, { workspaceRoot: ws }))?.targets[0].file, 'a.twbx');
+    assert.equal(await loadManifest(path.join(ws, 'none.json'), { workspaceRoot: ws }), undefined);
+  });
+
+  it('refuses a target file whose real path leaves the workspace', async () => {
+    const real = tmp.file('outside/Board-Q3.twbx', 'x');
+    fs.mkdirSync(path.join(ws, 'reports'), { recursive: true });
+    const link = path.join(ws, 'reports', 'Board.twbx');
+    fs.symlinkSync(real, link);
+    await assert.rejects(assertInsideWorkspace(ws, link), (e) => isInvalidFile(e) && (e as Error).message.includes(real));
+    await assert.rejects(assertInsideWorkspace(ws, path.join(ws, '..', 'outside', 'Board-Q3.twbx')), isInvalidFile);
+    const inner = tmp.file('ws/reports/Real.twbx', 'x');
+    fs.symlinkSync(inner, path.join(ws, 'reports', 'Alias.twbx'));
+    await assertInsideWorkspace(ws, path.join(ws, 'reports', 'Alias.twbx'));
+    await assertInsideWorkspace(ws, path.join(ws, 'reports', 'Missing.twbx'));
   });
 });
 

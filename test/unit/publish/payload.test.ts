@@ -39,11 +39,29 @@ describe('publish payload', () => {
   });
 
   it('builds a data source payload', () => {
-    const xml = dataSourcePayload({ name: 'Orders', projectId: 'p', description: 'D', connectionCredentials: { username: 'u', password: 'secret-pw', embed: false } });
+    const xml = dataSourcePayload({ name: 'Orders', projectId: 'p', description: 'D', connectionCredentials: [{ serverAddress: 'db.example.com', username: 'u', password: 'secret-pw', embed: false }] });
     assert.equal(
       xml,
       '<tsRequest><datasource name="Orders" description="D"><project id="p"/><connectionCredentials name="u" password="secret-pw" embed="false"/></datasource></tsRequest>',
     );
     assert.throws(() => dataSourcePayload({ name: '  ', projectId: 'p' }), (e) => TableauError.is(e, 'invalidArgument'));
+  });
+
+  it('ties each login of a data source on several hosts to its host, never one login for all', () => {
+    const xml = dataSourcePayload({
+      name: 'Joined',
+      projectId: 'p',
+      connectionCredentials: [
+        { serverAddress: 'db.example.com', serverPort: '5432', username: 'a', password: 'pw-a' },
+        { serverAddress: 'wh.example.com', serverPort: '5439', username: 'b', password: 'pw-b', embed: false },
+      ],
+    });
+    assert.equal(
+      xml,
+      '<tsRequest><datasource name="Joined"><project id="p"/><connections>' +
+        '<connection serverAddress="db.example.com" serverPort="5432"><connectionCredentials name="a" password="pw-a" embed="true"/></connection>' +
+        '<connection serverAddress="wh.example.com" serverPort="5439"><connectionCredentials name="b" password="pw-b" embed="false"/></connection>' +
+        '</connections></datasource></tsRequest>',
+    );
   });
 });

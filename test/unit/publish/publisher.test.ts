@@ -43,6 +43,20 @@ describe('publish: file types and modes', function () {
     });
   }
 
+  it('sends each login of a data source on two hosts to its own host', async () => {
+    const wh = { ...POSTGRES, server: 'wh.example.com', port: '5439' };
+    const p = h.tmp.file('Two Host Source.tds', datasourceXml([POSTGRES, wh]));
+    const connectionCredentials = [
+      { serverAddress: 'db.example.com', serverPort: '5432', username: 'a', password: 'pw-for-db' },
+      { serverAddress: 'wh.example.com', serverPort: '5439', username: 'b', password: 'pw-for-wh' },
+    ];
+    const r = await publish(h.conn.client, { filePath: p, projectId, mode: 'createnew', connectionCredentials }, fast);
+    assert.deepEqual(
+      stored('datasource', r.item.id).credentials?.map((c) => [c.serverAddress, c.username]),
+      [['db.example.com', 'a'], ['wh.example.com', 'b']],
+    );
+  });
+
   it('overwrites a workbook only when asked', async () => {
     const p = h.tmp.file('Twice.twbx', twbxBytes());
     const first = await publish(h.conn.client, { filePath: p, projectId, mode: 'createnew' }, fast);
