@@ -301,6 +301,39 @@ describe('Publish to Tableau (real extension host)', function () {
     }
   });
 
+  it('does not present or tag an item when Tableau answers about another one', async () => {
+    fx.ui.picks.set('Publish into which project?', 'Sales');
+    fx.ui.inputs.set('Name of the workbook on Tableau', 'Suite Answered Elsewhere');
+    fx.ui.picks.set('How to publish "Suite Answered Elsewhere"', 'Create new');
+    fx.ui.picks.set('Options', ['Add tags…']);
+    fx.ui.inputs.set('Tags for "Suite Answered Elsewhere"', 'mismatch-tag');
+    fx.ui.picks.set('Database credentials for', 'Publish without credentials');
+    fx.ui.notifyAnswer = (_m, actions) => actions.find((a) => a === 'Open in browser');
+    const other = fx.sim.state().workbooks[0];
+    fx.sim.injectFault({
+      match: { method: 'POST', pathPattern: '/workbooks$' },
+      action: {
+        status: 201,
+        contentType: 'application/xml',
+        body:
+          `<tsResponse xmlns="http://tableau.com/api"><workbook id="${other.id}" name="Someone Else's Book" contentUrl="Other" ` +
+          `webpageUrl="https://elsewhere.example/#/workbooks/1"><project id="${other.projectId}" name="Elsewhere"/><owner id="u"/></workbook></tsResponse>`,
+      },
+    });
+    try {
+      const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', vscode.Uri.file(samples.twb));
+      assert.ok(outcomes?.[0]?.ok && outcomes[0].result.mismatch, 'the publisher flags the answer');
+      const warned = fx.ui.notes.find((n) => n.kind === 'warning' && /answer is about another item/.test(n.message));
+      assert.ok(warned, `a warning: ${JSON.stringify(fx.ui.notes)}`);
+      assert.ok(!warned.message.includes("Someone Else's Book"), 'the other item is not named as the published one');
+      assert.ok(!fx.ui.notes.some((n) => n.message.startsWith('Published')), 'no success message naming the answer');
+      assert.ok(!fx.ui.notes.some((n) => n.actions.includes('Open in browser')), 'nothing offered to open');
+      assert.ok(!fx.sim.state().workbooks.some((w) => (w.tags ?? []).includes('mismatch-tag')), 'the answer\'s item was not tagged');
+    } finally {
+      fx.sim.clearFaults();
+    }
+  });
+
   it('cancels an upload cleanly: nothing published, no error shown', async () => {
     fx.ui.picks.set('Publish into which project?', 'Sales');
     fx.ui.inputs.set('Name of the workbook on Tableau', 'Never Published');

@@ -127,7 +127,7 @@ export class AutoPublisher implements vscode.Disposable {
         (progress) => executePlans(this.services, plans, { report: (message) => progress.report({ message }) }, new AbortController().signal),
       );
       // Success is quiet (status bar); failures are shown like any publish failure.
-      for (const o of outcomes) if (o.ok) vscode.window.setStatusBarMessage(vscode.l10n.t('Auto-published "{0}".', o.result.item.name), 5000);
+      for (const o of outcomes) if (o.ok && !o.result.mismatch) vscode.window.setStatusBarMessage(vscode.l10n.t('Auto-published "{0}".', o.result.item.name), 5000);
       await reportOutcomes(this.services, outcomes.filter((o) => !o.ok), { offerRemember: false });
     } catch (e) {
       await showError(e, { prefix: vscode.l10n.t('Auto-publish of "{0}" failed:', path.basename(file)) });

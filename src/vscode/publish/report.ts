@@ -28,18 +28,29 @@ export async function reportOutcomes(services: Services, outcomes: PublishOutcom
     await showError(o.error, { prefix: vscode.l10n.t('Publishing "{0}" failed:', file), actions });
   }
 
-  if (ok.length === 0) return;
-  const first = ok[0];
+  // Tableau's answer named another item or project (security review finding 12): nothing from it is shown
+  // or opened as if it were the file just published.
+  for (const o of outcomes) {
+    if (!o.ok || !o.result.mismatch) continue;
+    const where = `${o.plan.target.profile.label} · ${o.plan.target.projectPath.join(PROJECT_PATH_SEPARATOR)}`;
+    await services.ui.notify(
+      'warning',
+      vscode.l10n.t('"{0}" was sent to {1}, but Tableau\'s answer is about another item; check the project on Tableau.', path.basename(o.plan.info.path), where),
+    );
+  }
+  const trusted = ok.filter((o) => o.ok && !o.result.mismatch);
+  if (trusted.length === 0) return;
+  const first = trusted[0];
   const where = `${first.plan.target.profile.label} · ${first.plan.target.projectPath.join(PROJECT_PATH_SEPARATOR)}`;
   const text =
-    ok.length === 1
+    trusted.length === 1
       ? vscode.l10n.t('Published "{0}" to {1}.', first.result.item.name, where)
-      : vscode.l10n.t('Published {0} files to {1}.', ok.length, where);
+      : vscode.l10n.t('Published {0} files to {1}.', trusted.length, where);
   const openAction = vscode.l10n.t('Open in browser');
   const revealAction = vscode.l10n.t('Reveal in tree');
   const rememberAction = vscode.l10n.t('Remember for Publish Again');
-  const unremembered = opts.offerRemember ? (await Promise.all(ok.map(async (o) => ((await findEntry(o.plan.info.path)) ? undefined : o)))).filter((o) => !!o) : [];
-  const actions = [...(ok.length === 1 ? [openAction] : []), revealAction, ...(unremembered.length ? [rememberAction] : [])];
+  const unremembered = opts.offerRemember ? (await Promise.all(trusted.map(async (o) => ((await findEntry(o.plan.info.path)) ? undefined : o)))).filter((o) => !!o) : [];
+  const actions = [...(trusted.length === 1 ? [openAction] : []), revealAction, ...(unremembered.length ? [rememberAction] : [])];
   const chosen = await services.ui.notify('info', text, ...actions);
   const { target } = first.plan;
   if (chosen === openAction) {

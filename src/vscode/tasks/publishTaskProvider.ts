@@ -124,7 +124,8 @@ class PublishTerminal implements vscode.Pseudoterminal {
               }
             },
           }, signal);
-          if (outcome.ok) this.line(vscode.l10n.t('Done: "{0}" ({1}).', outcome.result.item.name, outcome.result.item.id));
+          if (outcome.ok && outcome.result.mismatch) this.line(vscode.l10n.t('Sent, but Tableau\'s answer is about another item; check the project on Tableau.'));
+          else if (outcome.ok) this.line(vscode.l10n.t('Done: "{0}" ({1}).', outcome.result.item.name, outcome.result.item.id));
           else if (outcome.cancelled) {
             this.line(vscode.l10n.t('Cancelled.'));
             return 130;
