@@ -89,9 +89,11 @@ function checkName(name: string, what: string): void {
   if (name.trim() === '') throw new TableauError({ reason: 'invalidArgument', message: `The ${what} name is empty.` });
 }
 
+// Children go in the order of Tableau's schema (workbookType: connections, connectionCredentials,
+// project, views; dataSourceType: connectionCredentials, project).
 export function workbookPayload(p: WorkbookPayload): string {
   checkName(p.name, 'workbook');
-  let inner = `<project${attrs([['id', p.projectId]], 'The project')}/>`;
+  let inner = '';
   if (p.connectionCredentials?.length) {
     inner +=
       '<connections>' +
@@ -109,6 +111,7 @@ export function workbookPayload(p: WorkbookPayload): string {
         .join('') +
       '</connections>';
   }
+  inner += `<project${attrs([['id', p.projectId]], 'The project')}/>`;
   if (p.hiddenViews?.length) {
     inner += '<views>' + p.hiddenViews.map((v) => `<view${attrs([['name', v], ['hidden', true]], 'The view')}/>`).join('') + '</views>';
   }
@@ -125,8 +128,8 @@ export function workbookPayload(p: WorkbookPayload): string {
 
 export function dataSourcePayload(p: DataSourcePayload): string {
   checkName(p.name, 'data source');
-  let inner = `<project${attrs([['id', p.projectId]], 'The project')}/>`;
-  if (p.connectionCredentials) inner += credentialsElement(p.connectionCredentials);
+  let inner = p.connectionCredentials ? credentialsElement(p.connectionCredentials) : '';
+  inner += `<project${attrs([['id', p.projectId]], 'The project')}/>`;
   const head = attrs(
     [
       ['name', p.name],
