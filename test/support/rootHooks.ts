@@ -96,6 +96,11 @@ export const mochaHooks = {
       `  schema: ${report.total} documents validated (${report.distinct} distinct), ${report.allowed} allowed deviations` +
         `${deviations ? ` [${deviations}]` : ''}, ${report.invalid.length} invalid; ${c.jsonAnswers} JSON answers not checked; ${Date.now() - t0} ms`,
     );
+    if (process.env.SCHEMA_ROUTES) {
+      const routes = new Map<string, number>();
+      for (const [, seen] of c.documents) for (const w of seen.where) { const k = `${seen.kind} ${w.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}').replace(/\/api\/[0-9.]+/, '')}`; routes.set(k, (routes.get(k) ?? 0) + 1); }
+      console.log([...routes].sort().map(([k, n]) => `    ${n}\t${k}`).join('\n'));
+    }
     if (report.invalid.length) throw new Error(describeFailures(report));
   },
 };

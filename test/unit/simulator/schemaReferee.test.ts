@@ -7,8 +7,8 @@ import * as assert from 'node:assert/strict';
 import { currentSchemaRecorder, installSchemaRecorder } from '../../simulator/schemaTap';
 import { describeFailures, judge, SchemaCollector } from '../../support/rootHooks';
 import { SchemaReferee, withTableauNamespace } from '../../support/schemaReferee';
-import type { SimConfig } from '../../simulator/index';
-import { api, startSignedIn } from './helpers';
+import { type SimConfig, startSimulator } from '../../simulator/index';
+import { api, signIn, startSignedIn } from './helpers';
 
 const NS = 'xmlns="http://tableau.com/api"';
 const P = '6f1d1b7e-1f5b-4b7e-9a53-0c5c1a1e0b11';
@@ -71,6 +71,46 @@ describe('schema referee (Tableau ts-api_3_29.xsd)', function () {
     assert.match(text, /request POST \/api\/3\.23\/sites\/\{id\}\/datasources \(1 document/);
     assert.match(text, /tsRequest\/datasource\/connectionCredentials: .*not expected/);
     assert.ok(text.includes(bad));
+  });
+});
+
+describe("schema referee: the simulator's XML for every read", function () {
+  this.timeout(60_000);
+
+  it('answers every listing, item, session and error in XML that the schema accepts', async () => {
+    const referee = await SchemaReferee.load();
+    const sim = await startSimulator({ demo: true });
+    try {
+      const pat = sim.demoPat!;
+      const auth = await signIn(sim, { personalAccessTokenName: pat.name, personalAccessTokenSecret: pat.secret }, pat.site);
+      const get = async (path: string): Promise<string> => {
+        const res = await fetch(api(sim, path.replace('{site}', auth.siteId)), { headers: { 'X-Tableau-Auth': auth.token } });
+        return res.text();
+      };
+      const first = (xml: string, tag: string): string => new RegExp(`<${tag} id="([^"]+)"`).exec(xml)![1];
+      const workbooks = await get('sites/{site}/workbooks?pageSize=3');
+      const datasources = await get('sites/{site}/datasources?pageSize=3');
+      const answers: Record<string, string> = {
+        serverInfo: await fetch(api(sim, 'serverInfo')).then((r) => r.text()),
+        session: await get('sessions/current'),
+        sites: await get('sites'),
+        users: await get('sites/{site}/users'),
+        projects: await get('sites/{site}/projects?pageSize=5'),
+        workbooks,
+        workbook: await get(`sites/{site}/workbooks/${first(workbooks, 'workbook')}`),
+        workbookViews: await get(`sites/{site}/workbooks/${first(workbooks, 'workbook')}/views`),
+        siteViews: await get('sites/{site}/views?pageSize=3'),
+        datasources,
+        datasource: await get(`sites/{site}/datasources/${first(datasources, 'datasource')}`),
+        notFound: await get('sites/{site}/workbooks/00000000-0000-0000-0000-000000000000'),
+        badPage: await get('sites/{site}/projects?pageSize=0'),
+      };
+      const verdicts = Object.entries(answers).map(([name, xml]) => [name, referee.check(xml).status]);
+      const allowed = ['serverInfo', 'siteViews'];
+      assert.deepEqual(verdicts, Object.keys(answers).map((name) => [name, allowed.includes(name) ? 'allowed' : 'valid']));
+    } finally {
+      await sim.close();
+    }
   });
 });
 
