@@ -7,6 +7,9 @@
 import { installSchemaRecorder, type SchemaDocument, type SchemaRecorder } from '../simulator/schemaTap';
 import { SchemaReferee, type SchemaVerdict } from './schemaReferee';
 
+/** A LUID in a path: routes are grouped without them. */
+const ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
 interface Seen { kind: SchemaDocument['kind']; where: Set<string>; count: number }
 
 export class SchemaCollector implements SchemaRecorder {
@@ -59,7 +62,7 @@ const SHOW_CHARS = 1500;
 export function describeFailures(report: SchemaReport): string {
   const groups = new Map<string, { example: SchemaReport['invalid'][number]; docs: number }>();
   for (const inv of report.invalid) {
-    const route = [...inv.seen.where][0].replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}');
+    const route = [...inv.seen.where][0].replace(ID, '{id}');
     const key = `${inv.seen.kind} ${route}\n${inv.verdict.errors.filter((x) => !x.allowedBy).map((e) => `${e.path}: ${e.message}`).join('\n')}`;
     const g = groups.get(key);
     if (g) g.docs++;
@@ -74,6 +77,18 @@ export function describeFailures(report: SchemaReport): string {
   }
   if (groups.size > SHOW_KINDS) lines.push('', `... and ${groups.size - SHOW_KINDS} more kind(s).`);
   return lines.join('\n');
+}
+
+/** How many distinct documents each route gave (SCHEMA_ROUTES=1): what the referee has seen. */
+function routesChecked(c: SchemaCollector): string {
+  const routes = new Map<string, number>();
+  for (const seen of c.documents.values()) {
+    for (const w of seen.where) {
+      const k = `${seen.kind} ${w.replace(ID, '{id}').replace(/^(\S+) \/api\/[0-9.]+/, '$1 ').replace(/fileUploads\/[^/]+$/, 'fileUploads/{uploadSessionId}')}`;
+      routes.set(k, (routes.get(k) ?? 0) + 1);
+    }
+  }
+  return [...routes].sort().map(([k, n]) => `    ${String(n).padStart(4)}  ${k}`).join('\n');
 }
 
 let collector: SchemaCollector | undefined;
@@ -96,11 +111,7 @@ export const mochaHooks = {
       `  schema: ${report.total} documents validated (${report.distinct} distinct), ${report.allowed} allowed deviations` +
         `${deviations ? ` [${deviations}]` : ''}, ${report.invalid.length} invalid; ${c.jsonAnswers} JSON answers not checked; ${Date.now() - t0} ms`,
     );
-    if (process.env.SCHEMA_ROUTES) {
-      const routes = new Map<string, number>();
-      for (const [, seen] of c.documents) for (const w of seen.where) { const k = `${seen.kind} ${w.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}').replace(/\/api\/[0-9.]+/, '')}`; routes.set(k, (routes.get(k) ?? 0) + 1); }
-      console.log([...routes].sort().map(([k, n]) => `    ${n}\t${k}`).join('\n'));
-    }
+    if (process.env.SCHEMA_ROUTES) console.log(routesChecked(c));
     if (report.invalid.length) throw new Error(describeFailures(report));
   },
 };
