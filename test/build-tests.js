@@ -17,7 +17,7 @@ function walk(dir, out = []) {
 const root = path.join(__dirname, '..');
 const entryPoints = [
   ...walk(path.join(root, 'test')).filter(
-    (p) => /\.test\.ts$/.test(p) || /[\\/](main|run|index|suite)\.ts$/.test(p)
+    (p) => /\.test\.ts$/.test(p) || /[\\/](main|run|index|suite|rootHooks)\.ts$/.test(p)
   ),
 ];
 
@@ -31,7 +31,8 @@ esbuild
     platform: 'node',
     target: 'node20',
     sourcemap: 'inline',
-    external: ['vscode', 'mocha', 'playwright-core'],
+    // libxml2-wasm is an ES module with top-level await: loaded at run time with import().
+    external: ['vscode', 'mocha', 'playwright-core', 'libxml2-wasm'],
     define: { __PRODUCT_VERSION__: JSON.stringify(require('../package.json').version) },
     logLevel: 'warning',
   })

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { tapRequest } from './schemaTap';
 import { errors, SimError } from './wire';
 
 interface PartStream extends Readable { on(event: string, listener: (...args: never[]) => void): this }
@@ -79,6 +80,7 @@ export function parseMultipart(req: IncomingMessage, opts: MultipartOptions): Pr
           });
           part.on('end', () => {
             result.payload = { text: Buffer.concat(bufs).toString('utf8'), contentType: ctype };
+            tapRequest(req, result.payload.text, ctype);
           });
         } else if (name !== undefined && opts.fileParts.includes(name) && !result.file && !failure) {
           const file = opts.appendTo?.path ?? path.join(opts.dir, `${randomUUID()}.part`);

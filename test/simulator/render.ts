@@ -60,13 +60,21 @@ export function datasourceEl(store: Store, c: SiteContent, site: SiteRec, base: 
   }, [projectRef(c, d.projectId), el('owner', { id: d.ownerId, name: store.users.get(d.ownerId)?.name }), tagsEl(d.tags)]);
 }
 
+/**
+ * A job as the schema's `jobType` has it: details in a child named for the job's kind with
+ * `<notes>` first (extractRefreshJob: notes, then the item; TSC workbook_refresh.xml); a publish
+ * job names no item (TSC workbook_publish_async.xml). Unverified: a failed publish's reason goes
+ * in an extractRefreshJob's notes, the one schema child a publish job could carry it in.
+ */
 export function jobEl(store: Store, j: JobRec, now = Date.now()): El {
   const p = store.jobProgress(j, now);
+  const failed = p.done && j.finishCode !== 0;
+  const reason = failed ? (j.notes ?? (j.finishCode === 2 ? 'The job was cancelled.' : 'The job failed.')) : '';
   const kids: El[] = [];
-  if (j.workbookId) kids.push(el('workbook', { id: j.workbookId }));
-  if (j.datasourceId) kids.push(el('datasource', { id: j.datasourceId }));
-  if (p.done && j.finishCode !== 0) {
-    kids.push(list('statusNotes', 'statusNote', [el('statusNote', { type: 'ErrorInfo', text: j.notes ?? (j.finishCode === 2 ? 'The job was cancelled.' : 'The job failed.') })]));
+  if (j.type === 'RefreshExtract' || failed) {
+    const item = j.type !== 'RefreshExtract' ? el(j.type === 'PublishWorkbook' ? 'workbook' : 'datasource', {})
+      : j.workbookId ? el('workbook', { id: j.workbookId }) : el('datasource', { id: j.datasourceId });
+    kids.push(el('extractRefreshJob', {}, [{ tag: 'notes', text: reason }, item]));
   }
   return el('job', {
     id: j.id, mode: j.mode, type: j.type, progress: p.progress, createdAt: isoNow(j.createdAt),

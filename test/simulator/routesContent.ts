@@ -219,8 +219,11 @@ async function addTags(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
   send(ctx.req, ctx.res, 200, [tagsEl(it.tags)]);
 }
 
-/** Views of the given workbooks; `cacheAs` names a site-wide listing worth keeping for its next pages. */
-function viewsOf(ctx: Ctx, workbooks: readonly WorkbookRec[], cacheAs?: string): void {
+/**
+ * Views of the given workbooks; `cacheAs` names a site-wide listing worth keeping for its next pages.
+ * Query Views for Workbook is not paged: `<views>` alone (TSC workbook_populate_views.xml, schema tsResponse).
+ */
+function viewsOf(ctx: Ctx, workbooks: readonly WorkbookRec[], cacheAs?: string, paged = true): void {
   const { c } = siteCtx(ctx);
   const st = ctx.sim.store;
   const q = parseListQuery(ctx.url.searchParams, VIEW_FIELDS);
@@ -234,6 +237,10 @@ function viewsOf(ctx: Ctx, workbooks: readonly WorkbookRec[], cacheAs?: string):
       default: return (w as unknown as Record<string, string | undefined>)[f];
     }
   });
+  if (!paged) {
+    send(ctx.req, ctx.res, 200, [list('views', 'view', select().map(({ v, w }) => viewEl(v, w, c, st)))]);
+    return;
+  }
   const page = pageFrom(cacheAs ? c.listings.rows(`${cacheAs} ${q.shape}`, select) : select(), q);
   listAnswer(ctx, q, page.total, list('views', 'view', page.items.map(({ v, w }) => viewEl(v, w, c, st))));
 }
@@ -273,7 +280,7 @@ export function contentRoutes(): Route[] {
       method: 'GET', pattern: '/api/{v}/sites/{site}/workbooks/{id}/views', auth: true,
       handle: (ctx) => {
         requireScope(ctx.session, [READ, 'tableau:views:read', 'tableau:workbooks:read']);
-        viewsOf(ctx, [findItem(ctx, 'workbook', ctx.params.id)]);
+        viewsOf(ctx, [findItem(ctx, 'workbook', ctx.params.id)], undefined, false);
       },
     },
     {

@@ -14,6 +14,7 @@ import { Faults, LOGIN_PAGE_HTML } from './faults';
 import { contentRoutes } from './routesContent';
 import { authRoutes } from './routesAuth';
 import { publishRoutes } from './routesPublish';
+import { markFaulted } from './schemaTap';
 import { buildStore } from './seed';
 import type { ItemRec, Store } from './store';
 import { errors, readSmallBody, sendError, SimError } from './wire';
@@ -243,6 +244,7 @@ export class SimServer {
       return true;
     }
     if (f.echoRequest) {
+      markFaulted(res);
       const echoed = await readCapped(req, 1024 * 1024);
       const headerLines = Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\n');
       sendError(req, res, new SimError(f.status ?? 500, `${f.status ?? 500}000`, 'Internal Server Error', `Failed request was:\n${req.method} ${req.url}\n${headerLines}\n\n${echoed}`));
@@ -263,6 +265,7 @@ export class SimServer {
       return true;
     }
     if (f.status !== undefined || f.html || f.body !== undefined) {
+      markFaulted(res);
       const status = f.status ?? 200;
       await drain(req);
       const headers: Record<string, string> = {};

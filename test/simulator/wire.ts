@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { tapAnswer, tapRequest } from './schemaTap';
 
 export type AttrValue = string | number | boolean | undefined;
 export interface El {
@@ -110,6 +111,7 @@ export function send(req: IncomingMessage, res: ServerResponse, status: number, 
     text += '</tsResponse>';
     type = 'application/xml;charset=UTF-8';
   }
+  tapAnswer(req, res, text, type.startsWith('application/json'));
   // Encoded once: the length and the bytes on the socket come from the same buffer.
   const body = Buffer.from(text, 'utf8');
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': String(body.length), ...headers });
@@ -183,7 +185,9 @@ export async function readSmallBody(req: IncomingMessage, max = 1024 * 1024): Pr
     if (n > max) throw errors.badRequest('The request body is too large.');
     chunks.push(c);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  const text = Buffer.concat(chunks).toString('utf8');
+  tapRequest(req, text, req.headers['content-type']);
+  return text;
 }
 
 /** A string attribute of a parsed element, or undefined. */

@@ -128,12 +128,18 @@ export function toDataSource(o: Obj): DataSource {
   });
 }
 
+/** The schema's jobType puts a job's notes and item in a child named for its kind. */
+const JOB_DETAILS = ['extractRefreshJob', 'updateUploadedFileJob', 'extractCreationJob', 'thumbnailsRefreshJob', 'subscriptionJobType', 'runFlowJobType'];
+
 export function toJob(o: Obj): Job {
   const notes: string[] = [];
-  const raw = o.notes;
-  for (const n of Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) {
-    const t = textOf(n);
-    if (t) notes.push(t);
+  const details = [o, ...JOB_DETAILS.map((k) => child(o, k)).filter((d): d is Obj => d !== undefined)];
+  for (const d of details) {
+    const raw = d.notes;
+    for (const n of Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) {
+      const t = textOf(n);
+      if (t) notes.push(t);
+    }
   }
   for (const n of items(o, 'statusNotes', 'statusNote')) {
     const t = attr(n, 'text') ?? textOf(n);
@@ -149,8 +155,8 @@ export function toJob(o: Obj): Job {
     completedAt: attr(o, 'completedAt'),
     finishCode: numAttr(o, 'finishCode'),
     notes: notes.length ? notes : undefined,
-    workbookId: attr(child(o, 'workbook'), 'id'),
-    datasourceId: attr(child(o, 'datasource'), 'id'),
+    workbookId: details.map((d) => attr(child(d, 'workbook'), 'id')).find(Boolean),
+    datasourceId: details.map((d) => attr(child(d, 'datasource'), 'id')).find(Boolean),
   });
 }
 

@@ -11,7 +11,7 @@ const ARRAY_ELEMENTS = new Set([
   'view',
   'datasource',
   'flow',
-  'job',
+  'backgroundJob',
   'tag',
   'connection',
   'note',
@@ -35,7 +35,8 @@ const COLLECTION_PARENT: Record<string, string> = {
   view: 'views',
   datasource: 'datasources',
   flow: 'flows',
-  job: 'backgroundJobs',
+  // Query Jobs: `<backgroundJobs><backgroundJob/>` (schema backgroundJobListType, TSC job_get.xml); a `<job>` is never a member.
+  backgroundJob: 'backgroundJobs',
   tag: 'tags',
   connection: 'connections',
   note: 'notes',
@@ -68,8 +69,6 @@ const parser = new XMLParser({
     const parent = parts[parts.length - 2];
     if (name === 'notes') return parent === 'job';
     if (!ARRAY_ELEMENTS.has(name)) return false;
-    // `<job>` is an array under `<backgroundJobs>`/`<jobs>` only; a single `<job>` answer stays an object.
-    if (name === 'job') return parent === 'backgroundJobs' || parent === 'jobs';
     return parent === COLLECTION_PARENT[name];
   },
   jPath: true,

@@ -102,10 +102,12 @@ function checkName(name: string, what: string): void {
   if (name.trim() === '') throw new TableauError({ reason: 'invalidArgument', message: `The ${what} name is empty.` });
 }
 
+// Children go in the order of Tableau's schema (workbookType: connections, connectionCredentials,
+// project, views; dataSourceType: connectionCredentials, project).
 export function workbookPayload(p: WorkbookPayload): string {
   checkName(p.name, 'workbook');
-  let inner = `<project${attrs([['id', p.projectId]], 'The project')}/>`;
-  if (p.connectionCredentials?.length) inner += connectionsElement(p.connectionCredentials);
+  let inner = p.connectionCredentials?.length ? connectionsElement(p.connectionCredentials) : '';
+  inner += `<project${attrs([['id', p.projectId]], 'The project')}/>`;
   if (p.hiddenViews?.length) {
     inner += '<views>' + p.hiddenViews.map((v) => `<view${attrs([['name', v], ['hidden', true]], 'The view')}/>`).join('') + '</views>';
   }
@@ -122,13 +124,14 @@ export function workbookPayload(p: WorkbookPayload): string {
 
 export function dataSourcePayload(p: DataSourcePayload): string {
   checkName(p.name, 'data source');
-  let inner = `<project${attrs([['id', p.projectId]], 'The project')}/>`;
   const creds = p.connectionCredentials ?? [];
-  // One login: the data source's own <connectionCredentials>. Several (a data source joining
-  // databases on different hosts): each tied to its host, as for a workbook, so that no answer
-  // given for one host is applied by the server to another.
-  if (creds.length === 1) inner += credentialsElement(creds[0]);
-  else if (creds.length > 1) inner += connectionsElement(creds);
+  // One login: the data source's own <connectionCredentials>, before <project> as the schema orders them.
+  // Several (a data source joining databases on different hosts): each tied to its host, so that no answer
+  // given for one host is applied by the server to another. dataSourceType has no <connections>, but Tableau
+  // takes it: TSC sends it for data sources, after <project> (request_factory.py, DatasourceRequest).
+  let inner = creds.length === 1 ? credentialsElement(creds[0]) : '';
+  inner += `<project${attrs([['id', p.projectId]], 'The project')}/>`;
+  if (creds.length > 1) inner += connectionsElement(creds);
   const head = attrs(
     [
       ['name', p.name],

@@ -49,6 +49,15 @@ describe('xml', () => {
     assert.ok(!Array.isArray(ts.job));
   });
 
+  it('reads Query Jobs as <backgroundJobs><backgroundJob> (the schema and TSC job_get.xml), one job an array', () => {
+    const xml = `<tsResponse ${NS}><pagination pageNumber="1" pageSize="100" totalAvailable="1"/><backgroundJobs>` +
+      `<backgroundJob id="2eef4225-aa0c-41c4-8662-a76d89ed7336" status="Success" jobType="refresh_extracts"/></backgroundJobs></tsResponse>`;
+    const ts = parseXml(xml).tsResponse as Record<string, unknown>;
+    const jobs = items(ts, 'backgroundJobs', 'backgroundJob');
+    assert.ok(Array.isArray((ts.backgroundJobs as Record<string, unknown>).backgroundJob));
+    assert.deepEqual(jobs.map((j) => [attr(j, 'id'), attr(j, 'status')]), [['2eef4225-aa0c-41c4-8662-a76d89ed7336', 'Success']]);
+  });
+
   it('does not expand DOCTYPE entities (billion laughs) and stays fast and small', () => {
     let dtd = '<!ENTITY lol0 "lollollollollollollollollollol">';
     for (let i = 1; i <= 9; i++) dtd += `<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`;

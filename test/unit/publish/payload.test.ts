@@ -3,6 +3,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { TableauError } from '../../../src/core/errors';
 import { globalRedactor } from '../../../src/core/logger';
 import { dataSourcePayload, workbookPayload, xmlAttr } from '../../../src/core/publish/payload';
+import { SchemaReferee } from '../../support/schemaReferee';
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', processEntities: true, htmlEntities: true });
 
@@ -42,7 +43,7 @@ describe('publish payload', () => {
     const xml = dataSourcePayload({ name: 'Orders', projectId: 'p', description: 'D', connectionCredentials: [{ serverAddress: 'db.example.com', username: 'u', password: 'secret-pw', embed: false }] });
     assert.equal(
       xml,
-      '<tsRequest><datasource name="Orders" description="D"><project id="p"/><connectionCredentials name="u" password="secret-pw" embed="false"/></datasource></tsRequest>',
+      '<tsRequest><datasource name="Orders" description="D"><connectionCredentials name="u" password="secret-pw" embed="false"/><project id="p"/></datasource></tsRequest>',
     );
     assert.throws(() => dataSourcePayload({ name: '  ', projectId: 'p' }), (e) => TableauError.is(e, 'invalidArgument'));
   });
@@ -63,5 +64,19 @@ describe('publish payload', () => {
         '<connection serverAddress="wh.example.com" serverPort="5439"><connectionCredentials name="b" password="pw-b" embed="false"/></connection>' +
         '</connections></datasource></tsRequest>',
     );
+  });
+
+  it("puts the children in the order of Tableau's schema (connections, then project, then views)", async function () {
+    this.timeout(20_000);
+    const referee = await SchemaReferee.load([]);
+    const wb = workbookPayload({
+      name: 'W',
+      projectId: '6f1d1b7e-1f5b-4b7e-9a53-0c5c1a1e0b11',
+      hiddenViews: ['Hidden'],
+      connectionCredentials: [{ serverAddress: 'db', serverPort: '5432', username: 'u', password: 'p' }],
+    });
+    assert.deepEqual(referee.check(wb), { status: 'valid', errors: [] }, wb);
+    const ds = dataSourcePayload({ name: 'D', projectId: '6f1d1b7e-1f5b-4b7e-9a53-0c5c1a1e0b11', connectionCredentials: [{ serverAddress: 'db', username: 'u', password: 'p' }] });
+    assert.deepEqual(referee.check(ds), { status: 'valid', errors: [] }, ds);
   });
 });
