@@ -60,18 +60,31 @@ export function datasourceEl(store: Store, c: SiteContent, site: SiteRec, base: 
   }, [projectRef(c, d.projectId), el('owner', { id: d.ownerId, name: store.users.get(d.ownerId)?.name }), tagsEl(d.tags)]);
 }
 
+/**
+ * A job as Tableau answers it (schema `jobType`, TSC's recorded job_*.xml): details in a child
+ * named for the job's kind, `<notes>` first (the schema's order; TSC's recorded answer has the
+ * item first), the failure reason in `<notes>`. A publish job names no item; its first answer
+ * carries finishCode="1" with progress="0" (workbook_publish_async.xml), which the simulator
+ * keeps until the job ends: only completedAt says it has ended.
+ */
 export function jobEl(store: Store, j: JobRec, now = Date.now()): El {
   const p = store.jobProgress(j, now);
+  const publish = j.type === 'PublishWorkbook' || j.type === 'PublishDatasource';
+  const failed = p.done && j.finishCode !== 0 && j.finishCode !== 3;
+  const reason = failed ? (j.notes ?? (j.finishCode === 2 ? 'The job was cancelled.' : 'The job failed.')) : '';
   const kids: El[] = [];
-  if (j.workbookId) kids.push(el('workbook', { id: j.workbookId }));
-  if (j.datasourceId) kids.push(el('datasource', { id: j.datasourceId }));
-  if (p.done && j.finishCode !== 0) {
-    kids.push(list('statusNotes', 'statusNote', [el('statusNote', { type: 'ErrorInfo', text: j.notes ?? (j.finishCode === 2 ? 'The job was cancelled.' : 'The job failed.') })]));
+  if (j.type === 'RefreshExtract') {
+    const item = j.workbookId ? el('workbook', { id: j.workbookId, name: j.itemName }) : el('datasource', { id: j.datasourceId, name: j.itemName });
+    kids.push(el('extractRefreshJob', {}, [{ tag: 'notes', text: reason }, item]));
+  } else if (publish && failed) {
+    // Unverified: the schema gives a publish job no child of its own; the reason goes in the one
+    // child that carries notes and an item, named here without an id (nothing was published).
+    kids.push(el('extractRefreshJob', {}, [{ tag: 'notes', text: reason }, el(j.type === 'PublishWorkbook' ? 'workbook' : 'datasource', { name: j.itemName })]));
   }
   return el('job', {
     id: j.id, mode: j.mode, type: j.type, progress: p.progress, createdAt: isoNow(j.createdAt),
     startedAt: now >= p.startedAt ? isoNow(p.startedAt) : undefined,
     completedAt: p.done ? isoNow(j.createdAt + j.durationMs) : undefined,
-    finishCode: p.done ? j.finishCode : undefined,
+    finishCode: p.done ? j.finishCode : publish ? 1 : undefined,
   }, kids);
 }
