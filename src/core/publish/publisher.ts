@@ -271,18 +271,29 @@ class PublishRun {
       const kind = classifyFailure(e);
       return kind === 'notApplied' || (kind === 'ambiguous' && this.req.mode !== 'append');
     };
+    // createnew fails if the name exists, so an item there after an ambiguous attempt is the one it made.
+    const recovers = this.req.mode === 'createnew' && !this.req.asJob;
+    let ambiguousBefore = false;
     return withRetry(async () => {
       try {
         const answer = await this.send('POST', this.publishPath(), msg, publishQuery(this.info, this.req));
         this.progress('commit', this.info.size);
         return { answer };
       } catch (e) {
-        if (classifyFailure(e) !== 'ambiguous') throw e;
-        if (this.req.mode === 'append') throw unknownOutcome(e as TableauError, this.name);
-        if (this.req.mode === 'createnew' && !this.req.asJob) {
-          // createnew fails if the name exists, so an item there now is the one this request made.
-          // The index may not list it yet: look again with a bounded backoff before publishing again.
+        if (recovers && ambiguousBefore && TableauError.is(e, 'alreadyExists')) {
+          // Tableau's own check says an earlier attempt landed after all. The item is new, so the
+          // search index may not list it yet: look again with a bounded backoff.
           const found = await this.findPublished().catch(() => undefined);
+          if (found) return { item: found };
+          throw e;
+        }
+        if (classifyFailure(e) !== 'ambiguous') throw e;
+        ambiguousBefore = true;
+        if (this.req.mode === 'append') throw unknownOutcome(e as TableauError, this.name);
+        if (recovers) {
+          // One quick look; a miss proves nothing (the index lags), so the publish is sent again
+          // and Tableau's conflict check above settles it.
+          const found = await findItemByName(this.client, this.info.kind, this.name, this.req.projectId, this.signal).catch(() => undefined);
           if (found) return { item: found };
         }
         throw e;
