@@ -13,13 +13,13 @@ import { connect } from '../../fixtures/connect';
 import { startPublishHarness, type Harness } from '../../fixtures/publishHarness';
 import { twbxBytes } from '../../fixtures/samples';
 
-const fast = { retry: { baseDelayMs: 10, maxDelayMs: 50 }, lookupRetry: { attempts: 30, initialDelayMs: 40, maxDelayMs: 80 }, job: { initialDelayMs: 40, maxDelayMs: 80 } };
+const fast = { retry: { baseDelayMs: 10, maxDelayMs: 50 }, lookupRetry: { attempts: 40, initialDelayMs: 50, maxDelayMs: 150 }, job: { initialDelayMs: 40, maxDelayMs: 80 } };
 
 describe('publish: jobs and a lagging search index', function () {
   this.timeout(30_000);
   let h: Harness;
   let projectId = '';
-  before(async () => ({ h, projectId } = await startPublishHarness({ indexLagMs: 600 })));
+  before(async () => ({ h, projectId } = await startPublishHarness({ indexLagMs: 2000 })));
   after(() => h.close());
 
   it('asJob createnew: waits for completedAt, then finds the item although the index lags', async () => {
@@ -47,8 +47,11 @@ describe('publish: jobs and a lagging search index', function () {
       // The server publishes, then its answer stalls: the client cannot know it landed.
       h.sim.injectFault({ match: { method: 'POST', pathPattern: '/workbooks$' }, action: { stallAfterBytes: 10 } });
       const file = h.tmp.file('Stalled.twbx', twbxBytes());
+      const posts = (): number => h.sim.state().counters.requests['POST /api/{v}/sites/{site}/workbooks'] ?? 0;
+      const postsBefore = posts();
       const r = await publish(conn.client, { filePath: file, projectId, mode: 'createnew' }, fast);
       const onServer = h.sim.state().workbooks.filter((w) => w.name === 'Stalled');
+      assert.equal(posts() - postsBefore, 2, 'sent again, and Tableau said it exists');
       assert.equal(onServer.length, 1);
       assert.equal(r.item.id, onServer[0].id);
     } finally {
