@@ -59,6 +59,6 @@ export function jobTimeout(job: Job, timeoutMs: number): TableauError {
     message:
       `Stopped waiting for ${what(job).replace(/^The /, 'the ')} after ${duration(timeoutMs)}${progress}. ` +
       `The job may still finish on the server: check job ${job.id} in Tableau before trying again, or allow a longer job deadline.`,
-    detail: job.id,
+    detail: job.id, // the id alone, for callers that report it apart (the CLI's JSON line)
   });
 }
