@@ -15,6 +15,8 @@ Publish options:
   --name NAME              Name on the server (one file only; default: the file name)
   --mode MODE              createnew | overwrite | append | replace (default createnew)
   --as-job                 Publish asynchronously and wait for the job
+  --job-timeout TIME       How long to wait for an --as-job job: 90m, 2h, 45s (default 3h;
+                           the job may still finish on the server after that)
   --skip-connection-check  Workbooks: do not let Tableau test the data connections
   --manifest FILE          Use targets from this manifest (default .vscode/tableau-publish.json if present)
   --concurrency N          Files published at once (default 2)
@@ -83,6 +85,8 @@ export interface PublishArgs {
   name?: string;
   mode?: PublishMode;
   asJob: boolean;
+  /** Overall wait for an asJob job, in ms (default: the core's DEFAULT_JOB_TIMEOUT_MS). */
+  jobTimeoutMs?: number;
   skipConnectionCheck: boolean;
   manifest?: string;
   concurrency: number;
@@ -117,6 +121,7 @@ const OPTIONS = {
   name: { type: 'string' },
   mode: { type: 'string' },
   'as-job': { type: 'boolean', default: false },
+  'job-timeout': { type: 'string' },
   'skip-connection-check': { type: 'boolean', default: false },
   manifest: { type: 'string' },
   concurrency: { type: 'string' },
@@ -147,6 +152,18 @@ function positiveInt(v: string | undefined, flag: string, max: number): number |
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > max) throw usageError(`${flag} must be a whole number from 1 to ${max}.`);
   return n;
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const MAX_JOB_TIMEOUT_MS = 48 * 3_600_000;
+
+/** "90m", "2h", "45s", "300ms" (a bare number is minutes) → ms; undefined when the flag was not given. */
+export function parseDuration(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(v);
+  const ms = m ? Math.round(Number(m[1]) * UNIT_MS[(m[2] ?? 'm').toLowerCase()]) : NaN;
+  if (!(ms >= 1 && ms <= MAX_JOB_TIMEOUT_MS)) throw usageError(`${flag} must be a duration such as 90m, 2h or 45s (at most 48h).`);
+  return ms;
 }
 
 export function parseCli(argv: string[]): CliCommand {
@@ -191,6 +208,7 @@ export function parseCli(argv: string[]): CliCommand {
         name: v.name,
         mode: v.mode as PublishMode | undefined,
         asJob: v['as-job'] ?? false,
+        jobTimeoutMs: parseDuration(v['job-timeout'], '--job-timeout'),
         skipConnectionCheck: v['skip-connection-check'] ?? false,
         manifest: v.manifest,
         concurrency: positiveInt(v.concurrency, '--concurrency', 16) ?? 2,

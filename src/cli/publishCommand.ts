@@ -113,6 +113,7 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
           signal,
           logger: out.logger,
           chunkSize: args.chunkSizeMb ? args.chunkSizeMb * 1024 * 1024 : undefined,
+          job: { timeoutMs: args.jobTimeoutMs },
           onProgress: (x) => {
             sent[i] = x.bytesSent;
             out.progress(`${done}/${plans.length} ${label}`, sent.reduce((a, b) => a + b, 0), totalBytes, x.phase === 'job' ? `job ${x.jobProgress ?? 0}%` : x.phase);
@@ -156,7 +157,11 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       codes.push(code);
       if (code === EXIT.cancelled) return;
       const message = e instanceof Error ? e.message : String(e);
-      out.failure(`${label}: ${message}`, { event: 'failed', file: p.file, reason: TableauError.is(e) ? e.reason : 'unknown', message, exitCode: code });
+      const jobTimedOut = TableauError.is(e, 'jobTimeout');
+      out.failure(`${label}: ${message}${jobTimedOut ? ' (see --job-timeout)' : ''}`, {
+        event: 'failed', file: p.file, reason: TableauError.is(e) ? e.reason : 'unknown', message, exitCode: code,
+        ...(jobTimedOut ? { jobId: e.detail } : {}),
+      });
     }
   };
 

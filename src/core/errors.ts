@@ -34,6 +34,7 @@ export type TableauErrorReason =
   | 'serverError' // 5xx
   | 'jobFailed'
   | 'jobCancelled'
+  | 'jobTimeout' // gave up waiting; the job may still finish on the server
   | 'readOnly';
 
 export interface TableauErrorInit {

@@ -97,11 +97,15 @@ export interface Job {
   progress?: number;
   createdAt?: string;
   startedAt?: string;
+  /** Set only once the job has ended: before that, finishCode means nothing. */
   completedAt?: string;
-  /** 0 success, 1 failed, 2 cancelled; absent while running. */
+  /** At the end: 0 success, 1 failed, 2 cancelled; 3 a Tableau Bridge refresh completed (Tableau Cloud). */
   finishCode?: number;
+  /** The `<notes>` of the job's detail element: the failure reason when it failed. */
   notes?: string[];
-  /** The item the job produced or refreshed, when the server says. */
+  /** `statusNotes` texts (counts and the like). */
+  statusNotes?: string[];
+  /** The item the job worked on, when the server says (a publish job never does). */
   workbookId?: string;
   datasourceId?: string;
 }

@@ -130,6 +130,12 @@ export interface SimConfig {
   /** Time an async job takes from created to completed (default 1000 ms). */
   jobDurationMs?: number;
   /**
+   * Search index lag (default 0): a project, workbook or data source created through the REST API
+   * is missing from filtered or sorted listings for this long (unfiltered listings and GET by id see it
+   * at once), as Tableau warns right after a create or publish.
+   */
+  indexLagMs?: number;
+  /**
    * Sign-ins that do not arrive at this host answer 301 with a Location on it (TSC re-POSTs).
    * A full origin ("http://localhost:8851") or a bare hostname (same scheme and port).
    */
@@ -173,8 +179,10 @@ export interface FaultAction {
   hang?: boolean;
   /** End the caller's session first (its token then gets 401002), then handle normally. */
   killSession?: boolean;
-  /** Jobs created by the matched request finish with this code (1 failed, 2 cancelled). */
+  /** Jobs created by the matched request finish with this code (1 failed, 2 cancelled, 3 Bridge completed). */
   jobFinishCode?: number;
+  /** The `<notes>` (failure reason) of jobs created by the matched request, e.g. "Login failed for user." */
+  jobNotes?: string;
   /** The matched publish fails the connection check (403132) unless skipConnectionCheck=true. */
   failConnectionCheck?: boolean;
   /** Content-Type of `body` / `bodyBase64` / `bodyBytes` answers (default text/plain). */

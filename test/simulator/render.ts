@@ -61,25 +61,30 @@ export function datasourceEl(store: Store, c: SiteContent, site: SiteRec, base: 
 }
 
 /**
- * A job as the schema's `jobType` has it: details in a child named for the job's kind with
- * `<notes>` first (extractRefreshJob: notes, then the item; TSC workbook_refresh.xml); a publish
- * job names no item (TSC workbook_publish_async.xml). Unverified: a failed publish's reason goes
- * in an extractRefreshJob's notes, the one schema child a publish job could carry it in.
+ * A job as Tableau answers it (schema `jobType`, TSC's recorded job_*.xml): details in a child
+ * named for the job's kind, `<notes>` first (the schema's order; TSC's recorded answer has the
+ * item first), the failure reason in `<notes>`. A publish job names no item; its first answer
+ * carries finishCode="1" with progress="0" (workbook_publish_async.xml), which the simulator
+ * keeps until the job ends: only completedAt says it has ended.
  */
 export function jobEl(store: Store, j: JobRec, now = Date.now()): El {
   const p = store.jobProgress(j, now);
-  const failed = p.done && j.finishCode !== 0;
+  const publish = j.type === 'PublishWorkbook' || j.type === 'PublishDatasource';
+  const failed = p.done && j.finishCode !== 0 && j.finishCode !== 3;
   const reason = failed ? (j.notes ?? (j.finishCode === 2 ? 'The job was cancelled.' : 'The job failed.')) : '';
   const kids: El[] = [];
-  if (j.type === 'RefreshExtract' || failed) {
-    const item = j.type !== 'RefreshExtract' ? el(j.type === 'PublishWorkbook' ? 'workbook' : 'datasource', {})
-      : j.workbookId ? el('workbook', { id: j.workbookId }) : el('datasource', { id: j.datasourceId });
+  if (j.type === 'RefreshExtract') {
+    const item = j.workbookId ? el('workbook', { id: j.workbookId, name: j.itemName }) : el('datasource', { id: j.datasourceId, name: j.itemName });
     kids.push(el('extractRefreshJob', {}, [{ tag: 'notes', text: reason }, item]));
+  } else if (publish && failed) {
+    // Unverified: the schema gives a publish job no child of its own; the reason goes in the one
+    // child that carries notes and an item, named here without an id (nothing was published).
+    kids.push(el('extractRefreshJob', {}, [{ tag: 'notes', text: reason }, el(j.type === 'PublishWorkbook' ? 'workbook' : 'datasource', { name: j.itemName })]));
   }
   return el('job', {
     id: j.id, mode: j.mode, type: j.type, progress: p.progress, createdAt: isoNow(j.createdAt),
     startedAt: now >= p.startedAt ? isoNow(p.startedAt) : undefined,
     completedAt: p.done ? isoNow(j.createdAt + j.durationMs) : undefined,
-    finishCode: p.done ? j.finishCode : undefined,
+    finishCode: p.done ? j.finishCode : publish ? 1 : undefined,
   }, kids);
 }

@@ -47,9 +47,10 @@ const VIEW_FIELDS = new Set(['name', 'projectName', 'ownerName', 'workbookName',
  * The rows of a listing: the whole list sliced when nothing is filtered or sorted (O(page)),
  * otherwise filtered and sorted once and kept in the site's ListingCache for the next pages.
  */
-function listingRows<T>(c: SiteContent, name: string, q: ListQuery, all: readonly T[], compute: () => readonly T[]): readonly T[] {
+function listingRows<T extends { id: string }>(c: SiteContent, name: string, q: ListQuery, all: readonly T[], compute: () => readonly T[]): readonly T[] {
   if (!q.filters.length && !q.sort.length) return all;
-  return c.listings.rows(`${name} ${q.shape}`, compute);
+  // Filtered and sorted listings come from the search index, which lags behind creates (SimConfig.indexLagMs).
+  return c.indexed(c.listings.rows(`${name} ${q.shape}`, compute));
 }
 
 function listProjects(ctx: Ctx): void {
@@ -116,6 +117,7 @@ async function createProject(ctx: Ctx): Promise<void> {
   const now = isoNow();
   const rec: ProjectRec = { id: luid(), siteId, name, description: attr(p, 'description') ?? '', parentId, ownerId: ctx.session.userId, createdAt: now, updatedAt: now };
   c.addProject(rec);
+  c.markCreated(rec.id);
   send(ctx.req, ctx.res, 201, [projectEl(ctx.sim.store, rec)]);
 }
 
@@ -306,7 +308,7 @@ export function contentRoutes(): Route[] {
         const st = ctx.sim.store;
         const busy = [...st.jobs.values()].find((j) => j.datasourceId === d.id && j.type === 'RefreshExtract' && !st.jobProgress(j).done);
         if (busy) throw errors.conflict('409093', `A refresh job for data source '${d.name}' is already queued.`);
-        const job = newJob(ctx, 'RefreshExtract', { datasourceId: d.id });
+        const job = newJob(ctx, 'RefreshExtract', { datasourceId: d.id, itemName: d.name });
         send(ctx.req, ctx.res, 202, [jobEl(st, job)]);
       },
     },
@@ -322,12 +324,12 @@ export function contentRoutes(): Route[] {
   ];
 }
 
-/** A job that runs for `jobDurationMs`; a fault may make it finish with another code. */
-export function newJob(ctx: Ctx, type: string, refs: { workbookId?: string; datasourceId?: string }, onDone?: (finishCode: number) => void) {
+/** A job that runs for `jobDurationMs`; a fault may make it finish with another code and notes. */
+export function newJob(ctx: Ctx, type: string, refs: { workbookId?: string; datasourceId?: string; itemName?: string }, onDone?: (finishCode: number) => void) {
   const st = ctx.sim.store;
   const job = {
     id: luid(), siteId: ctx.session.siteId, type, mode: 'Asynchronous', createdAt: Date.now(), durationMs: st.config.jobDurationMs ?? 1000,
-    finishCode: ctx.fault?.jobFinishCode ?? 0, ...refs,
+    finishCode: ctx.fault?.jobFinishCode ?? 0, notes: ctx.fault?.jobNotes, ...refs,
   };
   st.jobs.set(job.id, job);
   if (onDone) {
@@ -338,4 +340,3 @@ export function newJob(ctx: Ctx, type: string, refs: { workbookId?: string; data
   }
   return job;
 }
-

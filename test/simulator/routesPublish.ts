@@ -165,9 +165,9 @@ async function publish(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
     const commit = (): ItemRec => commitItem(ctx, kind, id, t, type, mode, blob, existing);
     if (asJob) {
       ctx.sim.inflight.add(lockKey);
-      const job = newJob(ctx, isWb ? 'PublishWorkbook' : 'PublishDatasource', isWb ? { workbookId: id } : { datasourceId: id }, (code) => {
+      const job = newJob(ctx, isWb ? 'PublishWorkbook' : 'PublishDatasource', { ...(isWb ? { workbookId: id } : { datasourceId: id }), itemName: t.name }, (code) => {
         ctx.sim.inflight.delete(lockKey);
-        if (code === 0) commit();
+        if (code === 0 || code === 3) commit();
         else fs.rm(blob.filePath!, { force: true }, () => undefined);
       });
       send(ctx.req, ctx.res, 202, [jobEl(ctx.sim.store, job)]);
@@ -209,6 +209,7 @@ function commitItem(ctx: Ctx, kind: ItemRec['kind'], id: string, t: Target, type
     void mode; // append/replace/overwrite all keep the item and take the new file as its content
   }
   c.addItem(rec);
+  if (!current) c.markCreated(rec.id); // an overwrite keeps its id, already in the index
   return rec;
 }
 

@@ -48,6 +48,8 @@ export type ItemRec = WorkbookRec | DataSourceRec;
 export interface JobRec {
   id: string; siteId: string; type: string; mode: string; createdAt: number; durationMs: number;
   finishCode: number; workbookId?: string; datasourceId?: string; notes?: string;
+  /** The item's name (a publish job's failure names it, without an id). */
+  itemName?: string;
   /** Work to do when the job completes (publishing commits then). */
   pending?: () => void;
 }
@@ -105,6 +107,22 @@ export class SiteContent {
    * every change goes through addProject / addItem / removeItem / changed(), which clear it.
    */
   readonly listings = new ListingCache();
+
+  /** Search index lag (SimConfig.indexLagMs): id → time from which filtered/sorted listings show it. */
+  private readonly notIndexedUntil = new Map<string, number>();
+  indexLagMs = 0;
+
+  /** A record just created through the REST API: filtered/sorted listings miss it for indexLagMs. */
+  markCreated(id: string, now = Date.now()): void {
+    if (this.indexLagMs > 0) this.notIndexedUntil.set(id, now + this.indexLagMs);
+  }
+
+  /** Rows of a filtered or sorted listing as the (lagging) search index has them. */
+  indexed<T extends { id: string }>(rows: readonly T[], now = Date.now()): readonly T[] {
+    if (this.notIndexedUntil.size === 0) return rows;
+    for (const [id, until] of this.notIndexedUntil) if (until <= now) this.notIndexedUntil.delete(id);
+    return this.notIndexedUntil.size === 0 ? rows : rows.filter((r) => !this.notIndexedUntil.has(r.id));
+  }
 
   /** Call after changing a record in place (tags): cached listings may no longer hold. */
   changed(): void {
@@ -189,7 +207,9 @@ export class Store {
     const site: SiteRec = { id: id ?? luid(`site:${contentUrl}`), name, contentUrl };
     this.sites.set(site.id, site);
     this.siteByContentUrl.set(contentUrl, site);
-    this.content.set(site.id, new SiteContent());
+    const c = new SiteContent();
+    c.indexLagMs = this.config.indexLagMs ?? 0;
+    this.content.set(site.id, c);
     return site;
   }
 

@@ -139,6 +139,17 @@ describe('Tableau content tree (real extension host)', function () {
     assert.ok(fx.sim.state().jobs.some((j) => j.id === job.id && j.completedAt));
   });
 
+  it('shows the job\'s notes when an extract refresh fails on the server', async () => {
+    fx.sim.injectFault({ match: { pathPattern: '/refresh$' }, action: { jobFinishCode: 1, jobNotes: 'Login failed for user.' } });
+    fx.ui.inputs.set('Part of the name to look for', 'Bookings Extract');
+    fx.ui.picks.set('Refresh the extract of which data source?', 'Bookings Extract');
+    const job = await vscode.commands.executeCommand<Job | undefined>('tableau.refreshExtract');
+    assert.equal(job, undefined);
+    const errors = fx.ui.errors();
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.match(errors[0], /Extract refresh failed:.*Login failed for user/);
+  });
+
   it('deletes only after a confirmation that names the item and its project', async () => {
     const target = fx.sim.state().workbooks.find((w) => w.name === 'Americas Bookings 3');
     assert.ok(target);

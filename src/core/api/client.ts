@@ -4,6 +4,8 @@ import type { TableauSession } from '../auth/session';
 import { delay } from '../auth/abortable';
 import type { ApiRequest } from './restApi';
 import { toDataSource, toFileUpload, toJob, toPage, toProject, toSite, toTags, toUser, toView, toWorkbook, single } from './mappers';
+import { findAfterWrite, type LookupRetryOptions } from './afterWrite';
+import { DEFAULT_JOB_TIMEOUT_MS, endedJob, jobHasEnded, jobTimeout } from './jobs';
 import { clampPageSize, fetchAllPages } from './pagination';
 import { withRetry, type RetryOptions } from './retry';
 import { items, requireElement, type Obj } from './shape';
@@ -33,6 +35,8 @@ export interface WaitForJobOptions {
   initialDelayMs?: number;
   /** Cap of the wait between polls (default 30 s). */
   maxDelayMs?: number;
+  /** Overall deadline (default DEFAULT_JOB_TIMEOUT_MS, 3 h); past it: 'jobTimeout' (the job may still finish). */
+  timeoutMs?: number;
 }
 
 export interface ClientOptions {
@@ -46,6 +50,8 @@ export interface ClientOptions {
   maxListItems?: number;
   /** How the user raises the limits, named in messages. */
   limitNames?: LimitNames;
+  /** Lookups right after a write (the search index lags): how often and how long to retry. */
+  lookupRetry?: LookupRetryOptions;
 }
 
 /** Who may create a project there (Tableau: "Manage Permissions with Projects", Hierarchy), added to a refusal. */
@@ -171,7 +177,8 @@ export class TableauClient {
           return await this.session.api.send(auth.token, { method: 'POST', path: `sites/${auth.siteId}/projects`, body, contentType: 'text/xml', signal, action: `create project "${p.name}"` });
         } catch (e) {
           if (tries > 1 && TableauError.is(e, 'alreadyExists')) {
-            const found = await this.findProject(p.name, p.parentProjectId, signal);
+            // The replayed create found the first one's project: it is new, so the index may not list it yet.
+            const found = await findAfterWrite(() => this.findProject(p.name, p.parentProjectId, signal), { ...this.opts.lookupRetry, signal });
             if (found) return { project: { id: found.id, name: found.name, parentProjectId: found.parentProjectId, description: found.description } };
           }
           throw e;
@@ -247,21 +254,23 @@ export class TableauClient {
     return toJob(single(await this.read(`sites/{siteId}/jobs/${encodeURIComponent(id)}`, signal, 'read the job'), 'job', 'job'));
   }
 
-  /** Polls a job until it completes (backoff ×1.4, capped). Throws 'jobFailed' / 'jobCancelled'. */
+  /**
+   * Polls a job until it has ended (`completedAt` set), backing off ×1.4 up to maxDelayMs,
+   * within an overall deadline. Throws 'jobFailed' / 'jobCancelled' with the job's notes,
+   * 'jobTimeout' past the deadline, 'cancelled' when the signal aborts.
+   */
   async waitForJob(id: string, opts: WaitForJobOptions = {}): Promise<Job> {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
     let wait = opts.initialDelayMs ?? 500;
     const maxWait = opts.maxDelayMs ?? 30_000;
     for (;;) {
       const job = await this.getJob(id, opts.signal);
       opts.onProgress?.(job);
-      if (job.completedAt !== undefined || job.finishCode !== undefined) {
-        if (job.finishCode === undefined || job.finishCode === 0) return job;
-        const notes = job.notes?.length ? ` ${job.notes.join(' ')}` : '';
-        const what = job.type ? `The ${job.type} job` : 'The job';
-        if (job.finishCode === 2) throw new TableauError({ reason: 'jobCancelled', message: `${what} was cancelled on the server.${notes}` });
-        throw new TableauError({ reason: 'jobFailed', message: `${what} failed on the server.${notes}` });
-      }
-      await delay(wait, opts.signal);
+      if (jobHasEnded(job)) return endedJob(job);
+      const left = deadline - Date.now();
+      if (left <= 0) throw jobTimeout(job, timeoutMs);
+      await delay(Math.min(wait, left), opts.signal);
       wait = Math.min(Math.round(wait * 1.4), maxWait);
     }
   }

@@ -128,23 +128,32 @@ export function toDataSource(o: Obj): DataSource {
   });
 }
 
-/** The schema's jobType puts a job's notes and item in a child named for its kind. */
-const JOB_DETAILS = ['extractRefreshJob', 'updateUploadedFileJob', 'extractCreationJob', 'thumbnailsRefreshJob', 'subscriptionJobType', 'runFlowJobType'];
+/**
+ * A job's details sit in a child named for its kind (`extractRefreshJob`,
+ * `updateUploadedFileJob`, ...: schema `jobType`), each with `<notes>` holding the failure
+ * reason and naming the item it worked on; `statusNotes` come before them. A publish job
+ * has no such child (it names no item). Direct children are read too (older answers).
+ */
+const JOB_DETAIL_ELEMENTS = ['extractRefreshJob', 'updateUploadedFileJob', 'extractCreationJob', 'thumbnailsRefreshJob', 'subscriptionJobType', 'runFlowJobType'];
+
+function notesOf(o: Obj | undefined, into: string[]): void {
+  const raw = o?.notes;
+  for (const n of Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) {
+    const t = textOf(n)?.trim();
+    if (t && !into.includes(t)) into.push(t);
+  }
+}
 
 export function toJob(o: Obj): Job {
   const notes: string[] = [];
-  const details = [o, ...JOB_DETAILS.map((k) => child(o, k)).filter((d): d is Obj => d !== undefined)];
-  for (const d of details) {
-    const raw = d.notes;
-    for (const n of Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) {
-      const t = textOf(n);
-      if (t) notes.push(t);
-    }
-  }
+  const details = [o, ...JOB_DETAIL_ELEMENTS.map((k) => child(o, k)).filter((d): d is Obj => d !== undefined)];
+  for (const d of details) notesOf(d, notes);
+  const statusNotes: string[] = [];
   for (const n of items(o, 'statusNotes', 'statusNote')) {
-    const t = attr(n, 'text') ?? textOf(n);
-    if (t) notes.push(t);
+    const t = (attr(n, 'text') ?? textOf(n))?.trim();
+    if (t) statusNotes.push(t);
   }
+  const idOf = (k: string): string | undefined => details.map((d) => attr(child(d, k), 'id')).find((id) => id !== undefined && id !== '');
   return defined({
     id: required(o, 'id', 'job'),
     mode: attr(o, 'mode'),
@@ -155,8 +164,9 @@ export function toJob(o: Obj): Job {
     completedAt: attr(o, 'completedAt'),
     finishCode: numAttr(o, 'finishCode'),
     notes: notes.length ? notes : undefined,
-    workbookId: details.map((d) => attr(child(d, 'workbook'), 'id')).find(Boolean),
-    datasourceId: details.map((d) => attr(child(d, 'datasource'), 'id')).find(Boolean),
+    statusNotes: statusNotes.length ? statusNotes : undefined,
+    workbookId: idOf('workbook'),
+    datasourceId: idOf('datasource'),
   });
 }
 

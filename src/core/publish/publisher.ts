@@ -15,6 +15,8 @@
  *   error says that the outcome is unknown.
  */
 import * as path from 'node:path';
+import { findAfterWrite, type LookupRetryOptions } from '../api/afterWrite';
+import type { WaitForJobOptions } from '../api/client';
 import type { ApiRequest } from '../api/restApi';
 import { withRetry, type RetryOptions } from '../api/retry';
 import { TableauError, throwIfAborted } from '../errors';
@@ -53,7 +55,7 @@ export function chunkSizeFor(fileSize: number, requested: number = DEFAULT_CHUNK
 export interface PublishClient extends ItemLookupClient {
   request(req: ApiRequest & { replaySafe: boolean }): Promise<unknown>;
   initiateFileUpload(signal?: AbortSignal): Promise<FileUpload>;
-  waitForJob(id: string, opts?: { signal?: AbortSignal; onProgress?: (job: Job) => void }): Promise<Job>;
+  waitForJob(id: string, opts?: WaitForJobOptions): Promise<Job>;
   addTags(kind: ContentKind, id: string, tags: readonly string[], signal?: AbortSignal): Promise<string[]>;
 }
 
@@ -99,6 +101,10 @@ export interface PublishOptions {
   retry?: RetryLimits;
   /** An inspection already made of this file (it is re-checked against the file's size and time). */
   inspection?: PackageInfo;
+  /** asJob: overall wait for the job (default DEFAULT_JOB_TIMEOUT_MS) and its polling. */
+  job?: Pick<WaitForJobOptions, 'timeoutMs' | 'initialDelayMs' | 'maxDelayMs'>;
+  /** Finding the published item by name right after the write (the search index lags). */
+  lookupRetry?: LookupRetryOptions;
 }
 
 export interface PublishResult {
@@ -291,16 +297,28 @@ class PublishRun {
       const kind = classifyFailure(e);
       return kind === 'notApplied' || (kind === 'ambiguous' && this.req.mode !== 'append');
     };
+    // createnew fails if the name exists, so an item there after an ambiguous attempt is the one it made.
+    const recovers = this.req.mode === 'createnew' && !this.req.asJob;
+    let ambiguousBefore = false;
     return withRetry(async () => {
       try {
         const answer = await this.send('POST', this.publishPath(), msg, publishQuery(this.info, this.req));
         this.progress('commit', this.info.size);
         return { answer };
       } catch (e) {
+        if (recovers && ambiguousBefore && TableauError.is(e, 'alreadyExists')) {
+          // Tableau's own check says an earlier attempt landed after all. The item is new, so the
+          // search index may not list it yet: look again with a bounded backoff.
+          const found = await this.findPublished().catch(() => undefined);
+          if (found) return { item: found };
+          throw e;
+        }
         if (classifyFailure(e) !== 'ambiguous') throw e;
+        ambiguousBefore = true;
         if (this.req.mode === 'append') throw unknownOutcome(e as TableauError, this.name);
-        if (this.req.mode === 'createnew' && !this.req.asJob) {
-          // createnew fails if the name exists, so an item there now is the one this request made.
+        if (recovers) {
+          // One quick look; a miss proves nothing (the index lags), so the publish is sent again
+          // and Tableau's conflict check above settles it.
           const found = await findItemByName(this.client, this.info.kind, this.name, this.req.projectId, this.signal).catch(() => undefined);
           if (found) return { item: found };
         }
@@ -372,20 +390,30 @@ class PublishRun {
   }
 
   private async followJob(job: Job): Promise<PublishResult> {
-    this.progress('job', this.info.size, job.progress ?? 0);
+    this.progress('job', this.info.size, 0); // the first answer's finishCode/progress mean nothing yet
     const done = await this.client.waitForJob(job.id, {
+      ...this.opts.job,
       signal: this.signal,
       onProgress: (j) => this.progress('job', this.info.size, j.progress),
     });
     const kind = this.info.kind;
+    // A publish job names no item (schema jobType); use an id if the server gave one anyway.
     const id = kind === 'workbook' ? done.workbookId : done.datasourceId;
     let item: Workbook | DataSource | undefined;
     if (id) item = kind === 'workbook' ? await this.client.getWorkbook(id, this.signal) : await this.client.getDataSource(id, this.signal);
-    item ??= await findItemByName(this.client, kind, this.name, this.req.projectId, this.signal);
+    item ??= await this.findPublished();
     if (!item) {
-      throw new TableauError({ reason: 'notFound', message: `Job ${job.id} finished, but "${this.name}" cannot be found in the project.` });
+      throw new TableauError({
+        reason: 'notFound',
+        message: `Job ${job.id} finished, but "${this.name}" could not be found in the project, even after waiting for Tableau's search index; check the project.`,
+      });
     }
     return this.finish(item, job.id);
+  }
+
+  /** The item this run published, looked up by name: retried, since the search index lags behind the write. */
+  private findPublished(): Promise<Workbook | DataSource | undefined> {
+    return findAfterWrite(() => findItemByName(this.client, this.info.kind, this.name, this.req.projectId, this.signal), { ...this.opts.lookupRetry, signal: this.signal });
   }
 
   /**

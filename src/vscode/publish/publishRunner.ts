@@ -7,6 +7,7 @@ import { toAbortSignal } from '../services/cancellation';
 import type { Services } from '../services/services';
 import { contentTree } from '../tree/contentTree';
 import { formatBytes } from '../tree/format';
+import { jobTimeoutMs } from './jobSettings';
 import type { PublishTarget } from './target';
 
 /** One file ready to go: inspected, target and choices known, credentials attached. */
@@ -49,6 +50,7 @@ export async function executePlans(services: Services, plans: PublishPlan[], sin
         logger: services.logger,
         inspection: plan.info,
         chunkSize,
+        job: { timeoutMs: jobTimeoutMs() },
         onProgress: (p) => {
           // An upload that restarts counts from 0 again: never report a negative step.
           const step = Math.max(0, p.bytesSent - sent);

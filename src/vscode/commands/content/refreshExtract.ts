@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Job } from '../../../core/models';
 import { toAbortSignal } from '../../services/cancellation';
+import { jobTimeoutMs } from '../../publish/jobSettings';
 import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { resolveRef } from './itemRef';
@@ -27,6 +28,7 @@ export function register(services: Services): vscode.Disposable {
           // Cancelling stops waiting only: the server keeps running the job.
           return client.waitForJob(started.id, {
             signal,
+            timeoutMs: jobTimeoutMs(),
             onProgress: (j) => {
               const p = j.progress ?? 0;
               progress.report({ increment: Math.max(0, p - last), message: `${p}%` });
