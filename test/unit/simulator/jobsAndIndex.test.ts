@@ -7,7 +7,8 @@ import type { RunningSimulator, SimConfig } from '../../simulator/index';
 import { api, type Auth, filePart, multipart, payloadPart, post, sleep, startSignedIn, workbookPayload } from './helpers';
 
 const config: SimConfig = {
-  users: [{ name: 'ann', password: 'pw-ann', siteRole: 'Creator' }],
+  // A site administrator: only administrators may create top-level projects (Create Project reference).
+  users: [{ name: 'ann', password: 'pw-ann', siteRole: 'SiteAdministratorCreator' }],
   projects: [{ path: 'Default' }, { path: 'Finance' }],
   datasources: [{ name: 'Orders', project: 'Finance', owner: 'ann', type: 'hyper', hasExtracts: true }],
   jobDurationMs: 200,
