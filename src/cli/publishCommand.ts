@@ -126,11 +126,16 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       const creds = sentTo.length ? `; database credentials for ${sentTo.join(', ')}` : '';
       // An answer about another item is not repeated as if it were this one: no name, id or address from it.
       const item = r.mismatch ? undefined : r.item;
+      // A sign-in redirected to another server (a Tableau Cloud pod move) is named: that is where the item went.
+      const moved = conn.serverUrl !== conn.requestedServerUrl;
+      const on = moved ? ` on ${conn.serverUrl}` : '';
       const text = item
-        ? line`Published ${what} "${item.name}" to "${p.project}" (${formatBytes(r.bytes)}, ${(r.durationMs / 1000).toFixed(1)} s${creds}): ${item.webpageUrl ?? item.id}`
-        : line`Sent ${what} ${label} to "${p.project}"${creds}, but Tableau's answer is about another item; check the project.`;
+        ? line`Published ${what} "${item.name}" to "${p.project}"${on} (${formatBytes(r.bytes)}, ${(r.durationMs / 1000).toFixed(1)} s${creds}): ${item.webpageUrl ?? item.id}`
+        : line`Sent ${what} ${label} to "${p.project}"${on}${creds}, but Tableau's answer is about another item; check the project.`;
       out.result(text, {
         event: 'published',
+        server: conn.serverUrl,
+        ...(moved ? { requestedServer: conn.requestedServerUrl } : {}),
         file: p.file,
         kind: r.kind,
         id: item?.id,

@@ -10,7 +10,7 @@ import { clampPageSize, fetchAllPages } from './pagination';
 import { withRetry, type RetryOptions } from './retry';
 import { items, requireElement, type Obj } from './shape';
 import { tsRequest, xmlAttrs } from './xml';
-import type { LimitNames } from '../limits';
+import { DEFAULT_MAX_LIST_ITEMS, type LimitNames } from '../limits';
 
 export interface ListOptions {
   /** Default 100, max 1000. */
@@ -96,6 +96,11 @@ export class TableauClient {
     };
     // Pages of up to 1000 items: JSON decodes several times faster than XML (see npm run bench).
     return this.read(path, opts.signal, action, query, this.opts.listFormat ?? 'json').then((ts) => toPage(ts, collection, item, map));
+  }
+
+  /** The cap on all*() listings and how the user raises it (the tree's page-by-page listing applies it too). */
+  get listLimits(): { maxItems: number; limitName?: string } {
+    return { maxItems: this.opts.maxListItems ?? DEFAULT_MAX_LIST_ITEMS, limitName: this.opts.limitNames?.maxListItems };
   }
 
   private all<T>(what: string, page: (o: ListOptions) => Promise<Page<T>>, opts: ListOptions = {}): Promise<T[]> {

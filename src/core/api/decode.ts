@@ -2,6 +2,7 @@ import { TableauError, type TableauErrorReason } from '../errors';
 import { globalRedactor } from '../logger';
 import type { HttpResponse } from '../http/httpClient';
 import { parseXml } from './xml';
+import { describeTarget } from '../http/redirects';
 
 export interface DecodeContext {
   /** What the call was doing, for messages: e.g. "list projects". */
@@ -195,7 +196,8 @@ function redirectError(res: HttpResponse): never {
   let where = '';
   try {
     const loc = res.headers.location;
-    if (loc) where = ` to ${new URL(loc).origin}`;
+    // A hostile server may build the address from a credential it was sent: such an address is never shown.
+    if (loc) where = ` to ${describeTarget(new URL(loc))}`;
   } catch {
     // an unparsable Location: say nothing about it
   }

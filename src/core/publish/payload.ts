@@ -32,6 +32,11 @@ export interface DataSourcePayload {
   projectId: string;
   description?: string;
   connectionCredentials?: ConnectionCredentials[];
+  /**
+   * How many database hosts the file's connections that need credentials name. With more than one, even a
+   * single login is tied to its host, so that Tableau cannot apply it to the file's other hosts.
+   */
+  hostsInFile?: number;
 }
 
 // XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
@@ -125,13 +130,15 @@ export function workbookPayload(p: WorkbookPayload): string {
 export function dataSourcePayload(p: DataSourcePayload): string {
   checkName(p.name, 'data source');
   const creds = p.connectionCredentials ?? [];
-  // One login: the data source's own <connectionCredentials>, before <project> as the schema orders them.
-  // Several (a data source joining databases on different hosts): each tied to its host, so that no answer
+  // One login for a file on one host: the data source's own <connectionCredentials>, before <project> as the
+  // schema orders them. Otherwise (a data source joining databases on several hosts, even when only one of them
+  // gets a login): each login tied to its host, so that no answer
   // given for one host is applied by the server to another. dataSourceType has no <connections>, but Tableau
   // takes it: TSC sends it for data sources, after <project> (request_factory.py, DatasourceRequest).
-  let inner = creds.length === 1 ? credentialsElement(creds[0]) : '';
+  const tied = creds.length > 1 || (creds.length === 1 && (p.hostsInFile ?? 1) > 1);
+  let inner = creds.length === 1 && !tied ? credentialsElement(creds[0]) : '';
   inner += `<project${attrs([['id', p.projectId]], 'The project')}/>`;
-  if (creds.length > 1) inner += connectionsElement(creds);
+  if (tied) inner += connectionsElement(creds);
   const head = attrs(
     [
       ['name', p.name],

@@ -12,7 +12,7 @@ import type { CredentialStore } from './credentialStore';
 import { activeProfile, credentialFor, storedProfiles, webUrlFor } from './profileLogic';
 import { ACTIVE_KEY, PROFILES_KEY, secretKindFor } from './secretKeys';
 import { SessionPool, type ActingUser, type PooledSession } from './sessionPool';
-import { SETTING_LIMIT_NAMES } from './httpSettings';
+import { maxListItemsFrom, SETTING_LIMIT_NAMES } from './httpSettings';
 import { readHttpOptions } from './transportSettings';
 
 export class ExtensionConnectionManager implements ConnectionAdmin {
@@ -42,7 +42,7 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
       logger,
       credential: (p, actAs) => this.credentialOf(p, actAs),
       httpOptions: (p) => readHttpOptions(p, () => this.warnInsecureOnce()),
-      clientOptions: () => ({ maxListItems: vscode.workspace.getConfiguration('tableau').get<number>('maxListItems'), limitNames: SETTING_LIMIT_NAMES }),
+      clientOptions: () => ({ maxListItems: maxListItemsFrom(vscode.workspace.getConfiguration('tableau').get<unknown>('maxListItems')), limitNames: SETTING_LIMIT_NAMES }),
       changed: () => this.emitter.fire(),
     });
     this.loadProfiles();

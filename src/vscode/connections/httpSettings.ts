@@ -56,3 +56,11 @@ export function httpOptionsFrom(v: HttpSettingValues): HttpSettingsResult {
   if (insecure) options.rejectUnauthorized = false;
   return { options, insecure };
 }
+
+/**
+ * `tableau.maxListItems` as the core takes it: a whole number of at least 1, else the core's default
+ * (settings.json is not checked against the contributed minimum at run time).
+ */
+export function maxListItemsFrom(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : undefined;
+}

@@ -1,5 +1,6 @@
 import type { ListOptions } from '../../core/api/client';
 import type { DataSource, Page, Project, View, Workbook } from '../../core/models';
+import { TableauError } from '../../core/errors';
 import { DEFAULT_MAX_LIST_ITEMS } from '../../core/limits';
 import { compareNames } from './projectHierarchy';
 
@@ -14,6 +15,8 @@ export interface ContentClient {
   listDataSources(opts?: ContentListOptions): Promise<Page<DataSource>>;
   allDataSources(opts?: ContentListOptions): Promise<DataSource[]>;
   listWorkbookViews(workbookId: string, signal?: AbortSignal): Promise<View[]>;
+  /** The listing cap the client applies to all*() (tableau.maxListItems) and how the user raises it. */
+  readonly listLimits?: { maxItems: number; limitName?: string };
 }
 
 /** The first `limit` items of a project's content and whether the server holds more. */
@@ -182,7 +185,16 @@ export class ProjectNameFilterStrategy implements ProjectContentStrategy {
     const asked = state.nextPage;
     const { pageSize, totalAvailable } = page.pagination;
     state.nextPage = asked + 1;
-    state.done = page.items.length === 0 || asked * pageSize >= totalAvailable || asked >= Math.ceil(DEFAULT_MAX_LIST_ITEMS / this.pageSize);
+    state.done = page.items.length === 0 || asked * pageSize >= totalAvailable;
+    const limits = (await this.client()).listLimits;
+    const maxItems = limits?.maxItems ?? DEFAULT_MAX_LIST_ITEMS;
+    if (!state.done && asked >= Math.ceil(maxItems / this.pageSize)) {
+      state.done = true;
+      throw new TableauError({
+        reason: 'responseTooLarge',
+        message: `Listing the content of "${project.name}" stopped after ${asked} pages (${maxItems} items at most). If the site really has that many, raise ${limits?.limitName ?? 'the setting tableau.maxListItems'}.`,
+      });
+    }
   }
 }
 

@@ -136,6 +136,21 @@ describe('CLI publish options: tags, views, description, database credentials; l
       noSentinel();
     });
 
+    it('ties the one allowed login of a data source on several hosts to its host, so Tableau cannot use it for the others', async () => {
+      const t = cli.tmp.file('Two Host Source.tds', datasourceXml([POSTGRES, ATTACKER]));
+      const r = await run(['publish', t, '--project', 'Publish', '--json'], { env: envWith({ TABLEAU_DB_HOSTS: 'db.example.com' }) });
+      assert.equal(r.code, 0, r.stderr);
+      scanned(r, 'data source');
+      assert.deepEqual(jsonLines(r.stdout)[0].credentialHosts, ['db.example.com:5432']);
+      const ds = cli.sim.state().datasources.find((x) => x.name === 'Two Host Source')!;
+      assert.deepEqual(
+        ds.credentials.map((c) => [c.serverAddress, c.passwordSha256]),
+        [['db.example.com', sha(secret.value)]],
+        'the login names its host; a bare <connectionCredentials> would apply to every connection',
+      );
+      noSentinel();
+    });
+
     it('still sends it to a file with exactly one host, and refuses a malformed TABLEAU_DB_HOSTS', async () => {
       const f = cli.tmp.file('One Host.twbx', twbxBytes([POSTGRES, { ...POSTGRES, dbname: 'other' }]));
       const r = await run(['publish', f, '--project', 'Publish', '--json'], { env: envWith() });

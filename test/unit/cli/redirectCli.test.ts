@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PUB_SITE, publishConfig } from '../../fixtures/connect';
-import { tempDir } from '../../fixtures/samples';
+import { tempDir, twbxBytes } from '../../fixtures/samples';
 import { startSimulator, type RunningSimulator } from '../../simulator/index';
 import { makeSelfSignedCert } from '../../simulator/tls';
 import { startConnectProxy, type RunningProxy } from '../../support/connectProxy';
@@ -67,6 +67,26 @@ describe('CLI: redirected sign-ins, CA file, proxy (issue #13)', function () {
     }
     assert.ok(proxy.seen.includes('10ay.online.tableau.com:443'));
     assert.equal(tlsSim.state().counters.liveSessions, 0, 'signed out on the pod it signed in on');
+  });
+
+  it('a publish after a pod move names the pod in its result line and --json', async () => {
+    const through = { HTTPS_PROXY: proxy.url, TABLEAU_CA_FILE: caFile };
+    const f = tmp.file('Moved.twbx', twbxBytes());
+    for (const json of [true, false]) {
+      tlsSim.injectFault({ match: SIGN_IN, action: { redirect: { status: 301, location: 'https://10ay.online.tableau.com/api/3.23/auth/signin' } } });
+      const r = await runCli(['publish', f, '--project', 'Publish', '--mode', 'overwrite', ...(json ? ['--json'] : [])], { env: env('https://online.tableau.com', through) });
+      assert.equal(r.code, 0, r.stderr);
+      if (json) {
+        const [line] = jsonLines(r.stdout);
+        assert.equal(line.event, 'published');
+        assert.equal(line.server, 'https://10ay.online.tableau.com');
+        assert.equal(line.requestedServer, 'https://online.tableau.com');
+      } else {
+        assert.match(r.stdout, /^Published workbook "Moved" to "Publish" on https:\/\/10ay\.online\.tableau\.com /);
+      }
+      noSecret(r);
+    }
+    assert.ok(tlsSim.state().workbooks.some((w) => w.name === 'Moved'));
   });
 
   it('a redirect to another origin: exit 2, both addresses named, nothing sent there', async () => {

@@ -340,6 +340,24 @@ describe('redirects: sign-in on the wire (hostile servers)', function () {
       });
     }
 
+    it('a redirect that is not followed never names an address built from the credential (lower-cased, as a host)', async () => {
+      const hostSecret = sentinel('echoedhost');
+      const cred: Credential = { kind: 'pat', tokenName: 'echo-host-pat', tokenSecret: hostSecret.value };
+      const lower = hostSecret.value.toLowerCase();
+      tableau.answer = (s) => (isSignIn(s) ? { status: 200, body: credentialsXml('host-echo-token') } : { status: 302, headers: { location: `https://${lower}.example.test/api/${V}/sites/s/projects` } });
+      const { api, http: client, lines } = make(tableau.url);
+      try {
+        const auth = await api.signIn(cred, '');
+        const e = await api.send(auth.token, { method: 'GET', path: 'sites/s/projects' }).then(() => undefined, (x: unknown) => x);
+        assert.ok(TableauError.is(e), String(e));
+        const text = [String((e as Error).message), ...lines].join('\n').toLowerCase();
+        assert.ok(!text.includes(lower), `the address built from the credential is shown: ${(e as Error).message}`);
+        assert.match((e as Error).message, /redirected/);
+      } finally {
+        await client.close();
+      }
+    });
+
     it('a download redirected to plain http on another machine is refused', async () => {
       tableau.answer = () => ({ status: 302, headers: { location: 'http://tableau.example.test/blob' } });
       const { api, http: client } = make(tableau.url);

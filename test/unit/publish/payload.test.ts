@@ -66,6 +66,21 @@ describe('publish payload', () => {
     );
   });
 
+  it('ties a single login to its host when the data source names several hosts (the others get nothing)', () => {
+    const xml = dataSourcePayload({
+      name: 'Joined',
+      projectId: 'p',
+      hostsInFile: 2,
+      connectionCredentials: [{ serverAddress: 'db.corp.internal', serverPort: '5432', username: 'a', password: 'pw-a' }],
+    });
+    assert.equal(
+      xml,
+      '<tsRequest><datasource name="Joined"><project id="p"/><connections>' +
+        '<connection serverAddress="db.corp.internal" serverPort="5432"><connectionCredentials name="a" password="pw-a" embed="true"/></connection>' +
+        '</connections></datasource></tsRequest>',
+    );
+  });
+
   it("puts the children in the order of Tableau's schema (connections, then project, then views)", async function () {
     this.timeout(20_000);
     const referee = await SchemaReferee.load([]);
