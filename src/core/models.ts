@@ -138,12 +138,9 @@ export interface SignInResult {
   estimatedTimeToExpiration?: string;
 }
 
-export type WorkbookPublishMode = 'createnew' | 'overwrite';
 export type DataSourcePublishMode = 'createnew' | 'overwrite' | 'append' | 'replace';
 export type PublishMode = DataSourcePublishMode;
 
 export type ContentKind = 'workbook' | 'datasource';
 
-export const WORKBOOK_EXTENSIONS = ['.twb', '.twbx'] as const;
-export const DATASOURCE_EXTENSIONS = ['.tds', '.tdsx', '.hyper', '.tde'] as const;
 export const PUBLISHABLE_EXTENSIONS = ['.twbx', '.twb', '.hyper', '.tds', '.tdsx'] as const;

@@ -12,8 +12,6 @@ export type SecretKey = `tableau.secret.${string}.${SecretKind}`;
  */
 export const PROFILES_REVISION_KEY = 'tableau.profiles.revision';
 
-export type StoredKey = SecretKey | typeof PROFILES_REVISION_KEY;
-
 /** globalState keys (not secrets): the profiles, the active one, the day each PAT was last warned about. */
 export const PROFILES_KEY = 'tableau.connections';
 export const ACTIVE_KEY = 'tableau.activeConnection';
