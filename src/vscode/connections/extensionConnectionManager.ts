@@ -10,10 +10,10 @@ import { EXPIRED_TOKEN_MESSAGE, type ConnectionAdmin } from './connectionAdmin';
 import type { ConnectionProfile } from './connectionManager';
 import type { CredentialStore } from './credentialStore';
 import { activeProfile, credentialFor, storedProfiles, webUrlFor } from './profileLogic';
-import { ACTIVE_KEY, PROFILES_KEY, secretKindFor } from './secretKeys';
+import { ACTIVE_KEY, PROFILES_KEY, secretKindFor } from './storageKeys';
 import { SessionPool, type ActingUser, type PooledSession } from './sessionPool';
-import { maxListItemsFrom, SETTING_LIMIT_NAMES } from './httpSettings';
-import { readHttpOptions } from './transportSettings';
+import { maxListItemsFrom, SETTING_LIMIT_NAMES } from './httpOptions';
+import { readHttpOptions } from './readHttpOptions';
 
 export class ExtensionConnectionManager implements ConnectionAdmin {
   private readonly emitter = new vscode.EventEmitter<void>();

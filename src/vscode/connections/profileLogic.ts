@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Credential } from '../../core/auth/credentials';
 import { isLoopbackHost } from '../../core/http/serverAddress';
 import type { ConnectionProfile } from './connectionManager';
-import { PROFILES_KEY } from './secretKeys';
+import { PROFILES_KEY } from './storageKeys';
 
 export type AuthKind = ConnectionProfile['authKind'];
 export const AUTH_KINDS: readonly AuthKind[] = ['pat', 'password', 'connectedApp'];

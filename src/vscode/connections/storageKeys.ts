@@ -1,4 +1,5 @@
-// Secret key names, as a typed union. No VS Code import (unit-tested).
+// The keys this extension stores under: SecretStorage keys (a typed union) and the globalState
+// keys, which are not secret. No VS Code import (unit-tested).
 
 /** The one secret each auth kind needs. */
 export type SecretKind = 'patSecret' | 'password' | 'connectedAppSecret';
