@@ -3,7 +3,7 @@
 import type { AccessPurpose } from '../../core/auth/jwt';
 import { randomUUID } from 'node:crypto';
 import type { Credential } from '../../core/auth/credentials';
-import { isLoopbackHost } from '../../core/http/serverAddress';
+import { hostOf, isLoopbackHost } from '../../core/http/serverAddress';
 import type { ConnectionProfile } from './connectionManager';
 import { PROFILES_KEY } from './storageKeys';
 
@@ -166,12 +166,7 @@ export function credentialFor(p: ConnectionProfile, secret: string, actAsUserNam
 
 /** "user @ host/site" for the Accounts menu; the PAT name stands in when the username is unknown. */
 export function accountLabel(p: ConnectionProfile, siteContentUrl = p.siteContentUrl, userName?: string): string {
-  let host: string;
-  try {
-    host = new URL(p.serverUrl).host;
-  } catch {
-    host = p.serverUrl;
-  }
+  const host = hostOf(p.serverUrl);
   const who = userName ?? p.username ?? (p.patName ? `token ${p.patName}` : p.label);
   return `${who} @ ${host}${siteContentUrl ? `/${siteContentUrl}` : ''}`;
 }

@@ -1,7 +1,7 @@
 // The prompts behind "Add Connection" and "Edit Connection". Every prompt goes through
 // services.ui so the extension-host tests can answer them.
 import * as vscode from 'vscode';
-import { TableauError, isCancellation } from '../../../core/errors';
+import { cancelled, isCancellation, TableauError } from '../../../core/errors';
 import { parseServerAddress, type ServerAddress } from '../../../core/http/serverAddress';
 import type { ConnectionProfile } from '../../connections/connectionManager';
 import { expiryDateProblem, labelProblem, profileProblems, sendsSecretInClear, siteProblem, tokenPageUrl, type AuthKind } from '../../connections/profileLogic';
@@ -9,10 +9,7 @@ import { toAbortSignal } from '../../services/cancellation';
 import { errorText } from '../../services/errors';
 import type { Services } from '../../services/services';
 
-/** Thrown (and swallowed by showError) when the user backs out of a prompt. */
-export function cancelled(): TableauError {
-  return new TableauError({ reason: 'cancelled', message: 'Cancelled.' });
-}
+export { cancelled } from '../../../core/errors';
 
 async function input(s: Services, opts: vscode.InputBoxOptions): Promise<string> {
   const v = await s.ui.input({ ignoreFocusOut: true, ...opts });

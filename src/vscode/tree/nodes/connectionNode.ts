@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { TableauError } from '../../../core/errors';
+import { hostOf } from '../../../core/http/serverAddress';
 import type { Site } from '../../../core/models';
 import type { ConnectionProfile } from '../../connections/connectionManager';
 import { contextValueFor } from '../contentModel';
@@ -75,13 +76,5 @@ export class ConnectionNode extends ContentNode {
     const mine = listed.find((s) => s.contentUrl === this.profile.siteContentUrl) ?? own;
     const others = listed.filter((s) => s !== mine).sort((a, b) => a.name.localeCompare(b.name));
     return [mine, ...others];
-  }
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
   }
 }
