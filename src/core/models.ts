@@ -143,4 +143,9 @@ export type PublishMode = DataSourcePublishMode;
 
 export type ContentKind = 'workbook' | 'datasource';
 
-export const PUBLISHABLE_EXTENSIONS = ['.twbx', '.twb', '.hyper', '.tds', '.tdsx'] as const;
+/**
+ * Every file Tableau publishes, by extension: the one list behind package inspection, the drop
+ * handler, the file picker and the menus' `when` clauses in package.json (a unit test holds them equal).
+ */
+export const PUBLISHABLE_EXTENSIONS = ['.twb', '.twbx', '.tds', '.tdsx', '.hyper', '.tde'] as const;
+export type PublishableExtension = (typeof PUBLISHABLE_EXTENSIONS)[number];
