@@ -55,13 +55,13 @@ export interface View {
   updatedAt?: string;
 }
 
-export interface Workbook {
+/** What a published workbook and a published data source both carry. */
+export interface PublishedContent {
   id: string;
   name: string;
   contentUrl?: string;
   webpageUrl?: string;
   description?: string;
-  showTabs?: boolean;
   /** Bytes, as the server reports it (Tableau reports MB on some versions; see decoder). */
   size?: number;
   createdAt?: string;
@@ -69,24 +69,17 @@ export interface Workbook {
   project?: ProjectRef;
   owner?: UserRef;
   tags?: string[];
+}
+
+export interface Workbook extends PublishedContent {
+  showTabs?: boolean;
   views?: View[];
 }
 
-export interface DataSource {
-  id: string;
-  name: string;
-  contentUrl?: string;
-  webpageUrl?: string;
-  description?: string;
+export interface DataSource extends PublishedContent {
   /** e.g. "hyper", "postgres", "excel-direct". */
   type?: string;
   hasExtracts?: boolean;
-  size?: number;
-  createdAt?: string;
-  updatedAt?: string;
-  project?: ProjectRef;
-  owner?: UserRef;
-  tags?: string[];
 }
 
 export interface Job {

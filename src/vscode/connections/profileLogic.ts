@@ -90,6 +90,19 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+/** The sign-in fields each auth kind uses. */
+const AUTH_FIELDS: Record<AuthKind, readonly (keyof ConnectionProfile)[]> = {
+  pat: ['patName', 'patExpiresOn'],
+  password: ['username'],
+  connectedApp: ['clientId', 'secretId', 'username'],
+};
+const ALL_AUTH_FIELDS = ['patName', 'patExpiresOn', 'username', 'clientId', 'secretId'] as const;
+
+/** Deletes the fields of the other auth kinds, so a profile switched from PAT to password keeps no token name. */
+export function dropOtherAuthFields(p: ConnectionProfile): void {
+  for (const k of ALL_AUTH_FIELDS) if (!AUTH_FIELDS[p.authKind].includes(k)) delete p[k];
+}
+
 /**
  * Reads one stored profile defensively (globalState may hold data from an older version
  * or be edited by hand). Returns undefined for anything unusable.
@@ -111,7 +124,7 @@ export function profileFromStored(v: unknown): ConnectionProfile | undefined {
     authKind,
     readOnly: o.readOnly === true,
   };
-  for (const k of ['patName', 'patExpiresOn', 'username', 'clientId', 'secretId', 'caFile'] as const) {
+  for (const k of [...ALL_AUTH_FIELDS, 'caFile'] as const) {
     const s = str(o[k]);
     if (s) p[k] = s;
   }
