@@ -4,9 +4,9 @@
  * auto-publish being on, or a PAT warning being due. Everything stateful lives here, once.
  */
 import * as vscode from 'vscode';
-import { TableauError } from '../core/errors';
 import { TableauAuthenticationProvider } from './auth/authProvider';
 import { registerCommands } from './commands/registry';
+import { ExpiredTokenError } from './connections/connectionAdmin';
 import { SecretStorageCredentialStore } from './connections/credentialStore';
 import { ExtensionConnectionManager } from './connections/extensionConnectionManager';
 import { checkPatExpiry, tokenActions } from './connections/patLifecycle';
@@ -36,7 +36,7 @@ export function start(context: vscode.ExtensionContext, shell: ShellHandoff, rea
     ...registerCommands(services),
     registerContentTree(services, (provider, dnd) => shell.adoptContentView(provider, dnd)),
     registerErrorActions((e) => {
-      const id = e instanceof TableauError ? admin.expiredTokenErrors.get(e) : undefined;
+      const id = e instanceof ExpiredTokenError ? e.connectionId : undefined;
       return id ? tokenActions(services, id) : undefined;
     }),
     // Other windows: SecretStorage is the one store with a cross-window change event.

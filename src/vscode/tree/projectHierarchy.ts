@@ -93,24 +93,4 @@ export class ProjectHierarchy {
   displayPath(id: string): string | undefined {
     return this.byId.get(id)?.path.join(PROJECT_PATH_SEPARATOR);
   }
-
-  /** Finds a project by its nested path, names compared case-insensitively as Tableau does. */
-  findByPath(path: readonly string[]): ProjectEntry | undefined {
-    let level = this.roots;
-    let found: ProjectEntry | undefined;
-    for (const name of path) {
-      found = level.find((e) => e.project.name.localeCompare(name, undefined, { sensitivity: 'accent' }) === 0);
-      if (!found) return undefined;
-      level = found.children;
-    }
-    return found;
-  }
-}
-
-/** "Finance / Monthly" or "Finance/Monthly" → ["Finance", "Monthly"]. */
-export function splitProjectPath(text: string): string[] {
-  return text
-    .split('/')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { looksLikePem } from '../../connections/httpSettings';
+import { looksLikePem } from '../../connections/httpOptions';
 import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { connectionFrom } from './connectionArg';

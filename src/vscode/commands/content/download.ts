@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { finished } from 'node:stream/promises';
 import * as vscode from 'vscode';
-import { TableauError } from '../../../core/errors';
+import { cancelled, TableauError } from '../../../core/errors';
 import { MAX_NAME_BYTES, safeFileName } from '../../../core/fileNames';
 import { toAbortSignal } from '../../services/cancellation';
 import { showError } from '../../services/errors';
@@ -87,7 +87,7 @@ async function download(services: Services, ref: ItemRef & { kind: 'workbook' | 
         sink.destroy();
         await finished(sink).catch(() => undefined); // closed, so the file can be removed (Windows)
         await fs.promises.rm(tmp, { force: true }).catch((err: unknown) => services.logger.warn(`Could not remove ${tmp}: ${(err as Error).message}`));
-        if (signal.aborted) throw new TableauError({ reason: 'cancelled', message: 'Cancelled.' });
+        if (signal.aborted) throw cancelled();
         throw e;
       }
     },

@@ -37,7 +37,7 @@ export class ProjectNode extends SiteItemNode {
     return item;
   }
 
-  override async getChildren(signal?: AbortSignal): Promise<ContentNode[]> {
-    return nodesFromEntries(await this.model.projectChildren(this.project.id, signal), this, this.ctx, this.scope);
+  override async getChildren(): Promise<ContentNode[]> {
+    return nodesFromEntries(await this.model.projectChildren(this.project.id), this, this.ctx, this.scope);
   }
 }
