@@ -147,3 +147,9 @@ export type ContentKind = 'workbook' | 'datasource';
 export const WORKBOOK_EXTENSIONS = ['.twb', '.twbx'] as const;
 export const DATASOURCE_EXTENSIONS = ['.tds', '.tdsx', '.hyper', '.tde'] as const;
 export const PUBLISHABLE_EXTENSIONS = ['.twbx', '.twb', '.hyper', '.tds', '.tdsx'] as const;
+
+/** True when a file's path ends in a publishable extension (any case). */
+export function isPublishable(path: string): boolean {
+  const lower = path.toLowerCase();
+  return PUBLISHABLE_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
