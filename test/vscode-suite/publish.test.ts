@@ -137,6 +137,30 @@ describe('Publish to Tableau (real extension host)', function () {
     assert.deepEqual(offered, ['Run as a background job', 'Add a description…', 'Add tags…']);
   });
 
+  it('tells the tree the site changed once per publish, after refetching the listing the tree and the pickers share', async () => {
+    fx.ui.picks.set('Publish into which project?', 'Marketing');
+    fx.ui.inputs.set('Name of the data source on Tableau', 'Site Changed Orders');
+    fx.ui.picks.set('How to publish "Site Changed Orders"', 'Create new');
+    fx.ui.picks.set('Options', []);
+    fx.ui.picks.set('Database credentials for', 'Publish without credentials');
+    const { sites } = fx.api.services;
+    const marketing = fx.sim.state().projects.find((p) => p.name === 'Marketing')!.id;
+    const names = async (): Promise<string[]> =>
+      (await sites.model(fx.profile, 'sales').projectChildren(marketing)).flatMap((e) => (e.kind === 'datasource' ? [e.datasource.name] : []));
+    assert.ok(!(await names()).includes('Site Changed Orders'), 'listed (and cached) before the publish');
+    const changed: unknown[] = [];
+    const sub = sites.onDidChangeSite((site) => changed.push(site));
+    try {
+      const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', vscode.Uri.file(samples.tds));
+      assert.deepEqual(fx.ui.errors(), []);
+      assert.ok(outcomes?.[0]?.ok, 'published');
+    } finally {
+      sub.dispose();
+    }
+    assert.deepEqual(changed, [{ profileId: fx.profile.id, siteContentUrl: 'sales' }]);
+    assert.ok((await names()).includes('Site Changed Orders'), 'the shared listing was refetched');
+  });
+
   it('tags what it publishes when asked, and remembers the tags for Publish Again', async () => {
     fx.ui.picks.set('Publish into which project?', 'Marketing');
     fx.ui.inputs.set('Name of the data source on Tableau', 'Suite Tagged Orders');
