@@ -13,7 +13,7 @@ import { ContentDragAndDrop } from './dragAndDrop';
 /** Gives the TreeView this tree feeds: the one the start-up shell registered (src/vscode/shell). */
 export type ContentViewFactory = (provider: ContentTree, dnd: ContentDragAndDrop) => vscode.TreeView<ContentNode>;
 
-/** The "Tableau" content tree: data provider, node cache, models per site, reveal. */
+/** The "Tableau" content tree: data provider, node cache, reveal. Listings per site live in `services.sites`. */
 export class ContentTree extends Disposable implements vscode.TreeDataProvider<ContentNode>, TreeContext {
   private readonly emitter = this.register(new vscode.EventEmitter<ContentNode | undefined>());
   private lastConnectionsKey = '';
