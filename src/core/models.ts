@@ -142,3 +142,9 @@ export type ContentKind = 'workbook' | 'datasource';
  */
 export const PUBLISHABLE_EXTENSIONS = ['.twb', '.twbx', '.tds', '.tdsx', '.hyper', '.tde'] as const;
 export type PublishableExtension = (typeof PUBLISHABLE_EXTENSIONS)[number];
+
+/** True when a file's path ends in a publishable extension (any case). */
+export function isPublishable(path: string): boolean {
+  const lower = path.toLowerCase();
+  return PUBLISHABLE_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}

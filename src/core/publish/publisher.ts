@@ -136,7 +136,8 @@ function hostsNeedingCredentials(connections: readonly PackageConnection[]): num
   return new Set(connections.filter((c) => c.needsCredentials && c.server).map((c) => `${c.server!.toLowerCase()}:${c.port ?? ''}`)).size;
 }
 
-function defaultName(filePath: string): string {
+/** The name an item gets when none is given: the file's name without its extension. */
+export function defaultName(filePath: string): string {
   return path.basename(filePath, path.extname(filePath));
 }
 

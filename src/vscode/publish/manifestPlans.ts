@@ -11,8 +11,6 @@ import { credentialsFor } from './connectionCredentials';
 import type { FolderTarget } from './manifestStore';
 import type { PublishPlan } from './publishRunner';
 
-/** Targets the user already confirmed in this window (untrusted workspace or unknown connection). */
-const confirmed = new Set<string>();
 
 /**
  * The connection a manifest target names, after the trust rules: a workspace that is not
@@ -36,7 +34,7 @@ export async function connectionForTarget(services: Services, t: FolderTarget, f
   }
   services.connections.assertWritable(profile);
   const key = `${t.manifestPath}\u0000${t.target.file}\u0000${profile.id}`;
-  if (needsConfirm && !confirmed.has(key)) {
+  if (needsConfirm && !services.confirmedTargets.has(key)) {
     if (!interactive) {
       throw new TableauError({ reason: 'forbidden', message: `This workspace is not trusted: publish ${file} once from the editor to confirm the target (${hostOf(profile.serverUrl)}).` });
     }
@@ -47,7 +45,7 @@ export async function connectionForTarget(services: Services, t: FolderTarget, f
       { modal: true, detail: vscode.workspace.isTrusted ? undefined : vscode.l10n.t('This workspace is not trusted: check that this is where you mean to send the file.') },
     );
     if (!ok) throw cancelled();
-    confirmed.add(key);
+    services.confirmedTargets.add(key);
   }
   return profile;
 }

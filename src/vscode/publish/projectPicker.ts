@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { Project } from '../../core/models';
 import type { Services } from '../services/services';
+import { PROJECT_PATH_SEPARATOR } from '../../core/display';
 import type { ProjectEntry, ProjectHierarchy } from '../tree/projectHierarchy';
-import { PROJECT_PATH_SEPARATOR } from '../tree/projectHierarchy';
 
 export type ProjectChoice = { kind: 'project'; entry: ProjectEntry } | { kind: 'topLevel' } | { kind: 'create' };
 

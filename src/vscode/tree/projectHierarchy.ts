@@ -1,3 +1,4 @@
+import { PROJECT_PATH_SEPARATOR } from '../../core/display';
 import type { Project } from '../../core/models';
 
 /** One project with its place in the server's nesting. */
@@ -18,8 +19,6 @@ export const compareNames: (a: string, b: string) => number = new Intl.Collator(
 
 const byName = (a: ProjectEntry, b: ProjectEntry): number => compareNames(a.project.name, b.project.name);
 
-/** The separator users see and type in nested project paths ("Finance / Monthly"). */
-export const PROJECT_PATH_SEPARATOR = ' / ';
 
 /**
  * The project nesting of one site, built from a single flat listing. A project whose

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Project } from '../../../src/core/models';
-import { describeItem, formatBytes, formatDate } from '../../../src/vscode/tree/format';
+import { formatBytes } from '../../../src/core/display';
+import { describeItem, formatDate } from '../../../src/vscode/tree/format';
 import { ProjectHierarchy } from '../../../src/vscode/tree/projectHierarchy';
 
 const p = (id: string, name: string, parentProjectId?: string): Project => ({ id, name, parentProjectId });

@@ -3,12 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { finished } from 'node:stream/promises';
 import * as vscode from 'vscode';
+import { formatBytes } from '../../../core/display';
 import { cancelled, TableauError } from '../../../core/errors';
 import { MAX_NAME_BYTES, safeFileName } from '../../../core/fileNames';
 import { toAbortSignal } from '../../services/cancellation';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
-import { formatBytes } from '../../tree/format';
 import { type ItemRef, kindLabel, resolveRef } from './itemRef';
 
 export const ID = 'tableau.download';
@@ -32,7 +31,7 @@ export function register(services: Services): vscode.Disposable {
       });
       return saved;
     } catch (e) {
-      await showError(e, { prefix: vscode.l10n.t('Download failed:') });
+      await services.errors.show(e, { prefix: vscode.l10n.t('Download failed:') });
       return undefined;
     }
   });

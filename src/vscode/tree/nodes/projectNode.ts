@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
+import { PROJECT_PATH_SEPARATOR } from '../../../core/display';
 import type { Project } from '../../../core/models';
 import { contextValueFor } from '../contentModel';
 import { describeProject, detailRows } from '../format';
-import { PROJECT_PATH_SEPARATOR } from '../projectHierarchy';
 import { type ContentNode, SiteItemNode, type SiteScope, type TreeContext, nodeId, tooltip } from './base';
 import { nodesFromEntries } from './fromEntries';
 
