@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { TableauError } from '../core/errors';
 import { TableauAuthenticationProvider } from './auth/authProvider';
 import { registerCommands } from './commands/registry';
+import { registerAutoPublish } from './publish/autoPublish';
 import { SecretStorageCredentialStore } from './connections/credentialStore';
 import { ExtensionConnectionManager } from './connections/extensionConnectionManager';
 import { checkPatExpiry, tokenActions } from './connections/patLifecycle';
@@ -34,6 +35,7 @@ export function start(context: vscode.ExtensionContext, shell: ShellHandoff, rea
     authProvider,
     followConnections(shell.statusBarItem, admin),
     ...registerCommands(services),
+    registerAutoPublish(services),
     registerContentTree(services, (provider, dnd) => shell.adoptContentView(provider, dnd)),
     registerErrorActions((e) => {
       const id = e instanceof TableauError ? admin.expiredTokenErrors.get(e) : undefined;

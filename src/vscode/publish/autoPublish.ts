@@ -137,6 +137,6 @@ export class AutoPublisher implements vscode.Disposable {
   }
 }
 
-export function register(services: Services): vscode.Disposable {
+export function registerAutoPublish(services: Services): vscode.Disposable {
   return new AutoPublisher(services);
 }

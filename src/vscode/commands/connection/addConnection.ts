@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../connections/connectionManager';
 import { newConnectionId } from '../../connections/profileLogic';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { askAuthKind, askCredentials, askLabel, askServer, askSite, testAndSave } from './connectionForm';
 
 export const ADD_CONNECTION = 'tableau.addConnection';
@@ -26,13 +26,4 @@ export async function addConnection(s: Services): Promise<ConnectionProfile | un
   return s.connections.get(draft.id);
 }
 
-export function register(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(ADD_CONNECTION, async () => {
-    try {
-      return await addConnection(s);
-    } catch (e) {
-      await showError(e);
-      return undefined;
-    }
-  });
-}
+export const command = defineCommand(ADD_CONNECTION, addConnection);

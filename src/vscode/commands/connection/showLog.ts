@@ -1,8 +1,6 @@
-import * as vscode from 'vscode';
 import { showLog } from '../../services/logger';
+import { defineCommand } from '../command';
 
 export const SHOW_LOG = 'tableau.showLog';
 
-export function register(): vscode.Disposable {
-  return vscode.commands.registerCommand(SHOW_LOG, () => showLog());
-}
+export const command = defineCommand(SHOW_LOG, () => showLog());

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { connectionFrom } from './connectionArg';
 
 export const TOGGLE_READ_ONLY = 'tableau.toggleReadOnly';
@@ -19,13 +19,4 @@ export async function toggleReadOnly(s: Services, arg: unknown): Promise<boolean
   return readOnly;
 }
 
-export function register(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(TOGGLE_READ_ONLY, async (arg?: unknown) => {
-    try {
-      return await toggleReadOnly(s, arg);
-    } catch (e) {
-      await showError(e);
-      return undefined;
-    }
-  });
-}
+export const command = defineCommand(TOGGLE_READ_ONLY, toggleReadOnly);
