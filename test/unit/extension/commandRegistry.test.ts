@@ -9,6 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TableauError } from '../../../src/core/errors';
 import type { Logger } from '../../../src/core/logger';
+import type * as CommandModule from '../../../src/vscode/commands/command';
+import type * as Registry from '../../../src/vscode/commands/registry';
+import type * as Errors from '../../../src/vscode/services/errors';
 import type { Services } from '../../../src/vscode/services/services';
 import type { Ui } from '../../../src/vscode/services/ui';
 import { installVscodeStub } from '../../support/vscodeStub';
@@ -49,9 +52,9 @@ describe('commands: the registry and its wrapper', () => {
   const registered = new Map<string, Handler>();
   const registeredTwice: string[] = [];
   let stub: ReturnType<typeof installVscodeStub>;
-  let registry: typeof import('../../../src/vscode/commands/registry');
-  let command: typeof import('../../../src/vscode/commands/command');
-  let errors: typeof import('../../../src/vscode/services/errors');
+  let registry: typeof Registry;
+  let command: typeof CommandModule;
+  let errors: typeof Errors;
 
   before(async () => {
     stub = installVscodeStub({
