@@ -9,7 +9,7 @@ import { toAbortSignal } from '../../services/cancellation';
 import { errorText } from '../../services/errors';
 import type { Services } from '../../services/services';
 
-/** Thrown (and swallowed by showError) when the user backs out of a prompt. */
+/** Thrown when the user backs out of a prompt; the command wrapper (registry.ts) shows nothing for it. */
 export function cancelled(): TableauError {
   return new TableauError({ reason: 'cancelled', message: 'Cancelled.' });
 }
