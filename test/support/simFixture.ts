@@ -130,7 +130,8 @@ export function sha256File(path: string): string {
 // ---- Client stacks -----------------------------------------------------------------------
 
 export interface StackOptions {
-  http?: HttpClientOptions;
+  /** The logger is `logger` below. */
+  http?: Omit<HttpClientOptions, 'logger'>;
   client?: ClientOptions;
   format?: 'xml' | 'json';
   apiVersion?: string;

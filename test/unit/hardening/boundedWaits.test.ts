@@ -63,8 +63,10 @@ async function hostile(handler: Handler): Promise<Hostile> {
 
 function clientOf(h: Hostile, httpOpts: HttpClientOptions = {}, clientOpts: ClientOptions = {}): { client: TableauClient; http: HttpClient } {
   // A pinned API version: no serverInfo round trip before the call under test.
+  const { logger, ...httpRest } = httpOpts;
   const { client, http } = clientStack(h.url, pat('n', 'hostile-secret'), 'hostile', {
-    http: { connectTimeoutMs: 2000, ...httpOpts },
+    http: { connectTimeoutMs: 2000, ...httpRest },
+    logger,
     client: { retry: { baseDelayMs: 1 }, ...clientOpts },
     apiVersion: '3.19',
   });
