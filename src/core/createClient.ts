@@ -5,8 +5,7 @@
  */
 import { TableauClient, type ClientOptions } from './api/client';
 import { TableauRestApi } from './api/restApi';
-import type { Credential } from './auth/credentials';
-import { TableauSession } from './auth/session';
+import { TableauSession, type SessionOptions } from './auth/session';
 import { HttpClient, type HttpClientOptions } from './http/httpClient';
 import { parseServerAddress, type ServerAddress } from './http/serverAddress';
 import type { LimitNames } from './limits';
@@ -32,15 +31,11 @@ export interface TransportOptions {
   limitNames?: LimitNames;
 }
 
-export interface SessionFields {
-  credential: Credential;
-  siteContentUrl: string;
-  impersonateUserId?: string;
-  /** Connected app: the scopes its JWT carries (default: read + download + publish). */
-  scopes?: string[];
+/** What one session signs in as, and its client's options. */
+export type SessionFields = Omit<SessionOptions, 'api' | 'logger'> & {
   /** Listing limits, retry policy, list format. */
   client?: ClientOptions;
-}
+};
 
 /** A stack on a new transport, or on one shared with other sessions of the same connection. */
 export type CreateClientOptions = SessionFields &

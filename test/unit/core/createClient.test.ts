@@ -37,23 +37,25 @@ describe('core createClient: the one client stack', function () {
   });
 
   it('gives every layer the same limit names unless its own options name others', async () => {
-    const s = createClient({
-      server: sim.url,
-      credential: demoPat,
-      siteContentUrl: 'sales',
-      limitNames: { maxListItems: '--max-items', requestTimeout: '--request-timeout (seconds)' },
-      client: { maxListItems: 1 },
-      http: { requestTimeoutMs: 50 },
-    });
+    const limitNames = { maxListItems: '--max-items', requestTimeout: '--request-timeout (seconds)' };
+    const base = { server: sim.url, credential: demoPat, siteContentUrl: 'sales', limitNames };
+    // The HTTP layer: a server that never answers ends at the request deadline.
+    const silent = createClient({ ...base, http: { requestTimeoutMs: 100 } });
+    sim.injectFault({ match: { pathPattern: 'serverInfo' }, action: { hang: true }, times: 1 });
     try {
-      sim.injectFault({ match: { pathPattern: 'serverInfo' }, action: { delayMs: 2000 }, times: 1 });
-      await assert.rejects(s.session.ensureSignedIn(), (e) => TableauError.is(e, 'timeout') && /raise --request-timeout \(seconds\)/.test(e.message));
-      // Pages of 2: one page is never refused, so the cap shows on a listing of several.
-      await assert.rejects(s.client.allProjects({ pageSize: 2 }), (e) => TableauError.is(e, 'responseTooLarge') && /--max-items/.test(e.message));
+      await assert.rejects(silent.session.ensureSignedIn(), (e) => TableauError.is(e, 'timeout') && /raise --request-timeout \(seconds\)/.test(e.message));
     } finally {
-      await s.close();
+      sim.clearFaults();
+      await silent.close();
     }
-    const own = createClient({ server: sim.url, credential: demoPat, siteContentUrl: 'sales', limitNames: { maxListItems: '--max-items' }, client: { maxListItems: 1, limitNames: { maxListItems: 'tableau.maxListItems' } } });
+    // The client: pages of 2 (one page is never refused, so the cap shows on a listing of several).
+    const capped = createClient({ ...base, client: { maxListItems: 1 } });
+    try {
+      await assert.rejects(capped.client.allProjects({ pageSize: 2 }), (e) => TableauError.is(e, 'responseTooLarge') && /--max-items/.test(e.message));
+    } finally {
+      await capped.close();
+    }
+    const own = createClient({ ...base, client: { maxListItems: 1, limitNames: { maxListItems: 'tableau.maxListItems' } } });
     try {
       await assert.rejects(own.client.allProjects({ pageSize: 2 }), (e) => TableauError.is(e, 'responseTooLarge') && /tableau\.maxListItems/.test(e.message) && !/--max-items/.test(e.message));
     } finally {
