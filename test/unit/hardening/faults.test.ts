@@ -10,11 +10,10 @@ import { TableauError, type TableauErrorReason } from '../../../src/core/errors'
 import { proxyFromEnv, type HttpClientOptions } from '../../../src/core/http/httpClient';
 import { publish, type PublishProgress } from '../../../src/core/publish/publisher';
 import { hyperBytes } from '../../fixtures/samples';
-import { sha256File } from '../../fixtures/publishHarness';
+import { sha256File, caseClient, itemsNamed, patCredential, PATS, projectIdOn, startFaultEnv, type FaultEnv, type PatKey } from '../../support/simFixture';
 import type { FaultSpec } from '../../simulator/config';
 import type { RunningSimulator } from '../../simulator/index';
 import { formatTable } from '../../support/table';
-import { caseClient, itemsNamed, patCredential, PATS, projectIdOn, startFaultEnv, type FaultEnv, type PatKey } from './faultEnv';
 
 const SINGLE_BYTES = 40_000; // one request (limit below is 64 KiB)
 const CHUNKED_BYTES = 100_000; // four chunks of 32 KiB

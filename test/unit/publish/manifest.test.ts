@@ -5,8 +5,8 @@ import { TableauError } from '../../../src/core/errors';
 import { findTargets, globToRegExp, loadManifest, parseManifest, saveManifest, upsertTarget, type ManifestTarget } from '../../../src/core/publish/manifest';
 import { resolveProjectPath, splitProjectPath } from '../../../src/core/publish/projectPath';
 import { assertInsideWorkspace } from '../../../src/core/publish/workspacePath';
-import { tempDir } from '../../fixtures/samples';
-import { startHarness, type Harness } from '../../fixtures/publishHarness';
+import { tempDir } from '../../support/files';
+import { startHarness, type Harness } from '../../support/simFixture';
 
 const target: ManifestTarget = { file: 'reports/Sales.twbx', connection: 'prod', site: 'sales', project: 'Finance / Monthly', mode: 'overwrite', options: { showTabs: true, tags: ['q1'] } };
 const rejectsAt = (where: RegExp) => (e: unknown) => TableauError.is(e, 'invalidArgument') && where.test((e as Error).message);
