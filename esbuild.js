@@ -62,7 +62,7 @@ async function main() {
     outdir: 'dist',
     logLevel: 'silent',
   };
-  // Only the two dispatchers the HTTP client uses, not fetch, WebSocket, caches and mocks
+  // Only the dispatchers the HTTP client uses, not fetch, WebSocket, caches and mocks
   // (a third of the code, so it loads faster). Built once per run: it changes only with node_modules.
   await esbuild.build({
     ...common,
@@ -70,7 +70,7 @@ async function main() {
       // request() and the other API methods are put on Dispatcher.prototype the way undici's index.js does.
       contents:
         "Object.assign(require('undici/lib/dispatcher/dispatcher').prototype, require('undici/lib/api'));\n" +
-        "module.exports = { Agent: require('undici/lib/dispatcher/agent'), ProxyAgent: require('undici/lib/dispatcher/proxy-agent') };",
+        "module.exports = { Agent: require('undici/lib/dispatcher/agent'), Pool: require('undici/lib/dispatcher/pool'), ProxyAgent: require('undici/lib/dispatcher/proxy-agent'), EnvHttpProxyAgent: require('undici/lib/dispatcher/env-http-proxy-agent') };",
       resolveDir: __dirname,
       sourcefile: 'undici-dispatchers.js',
     },

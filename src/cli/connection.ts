@@ -6,7 +6,7 @@ import { registerCredentialSecrets, type Credential } from '../core/auth/credent
 import { TableauSession } from '../core/auth/session';
 import { TableauError } from '../core/errors';
 import { looksLikePem } from '../core/http/caFile';
-import { HttpClient, proxyFromEnv } from '../core/http/httpClient';
+import { HttpClient, proxyOptionsFromEnv } from '../core/http/httpClient';
 import { parseServerAddress } from '../core/http/serverAddress';
 import { scopesFor } from '../core/auth/jwt';
 import type { LimitNames } from '../core/limits';
@@ -100,7 +100,7 @@ export function openConnection(args: CommonArgs & { command: string }, e: NodeJS
   }
   const http = new HttpClient({
     caPem,
-    proxyUrl: proxyFromEnv(server.serverUrl, e),
+    ...proxyOptionsFromEnv(e),
     logger,
     requestTimeoutMs: args.requestTimeoutSeconds !== undefined ? args.requestTimeoutSeconds * 1000 : undefined,
     transferTimeoutMs: args.transferTimeoutMinutes !== undefined ? args.transferTimeoutMinutes * 60_000 : undefined,
