@@ -6,7 +6,7 @@ import type { TableauSession } from '../core/auth/session';
 import { createClient } from '../core/createClient';
 import { TableauError } from '../core/errors';
 import { looksLikePem } from '../core/http/caFile';
-import { proxyFromEnv } from '../core/http/httpClient';
+import { proxyOptionsFromEnv } from '../core/http/httpClient';
 import { parseServerAddress } from '../core/http/serverAddress';
 import { scopesFor } from '../core/auth/jwt';
 import type { LimitNames } from '../core/limits';
@@ -94,7 +94,7 @@ export function openConnection(args: CommonArgs & { command: string }, e: NodeJS
     server,
     http: {
       caPem,
-      proxyUrl: proxyFromEnv(server.serverUrl, e),
+      ...proxyOptionsFromEnv(e),
       requestTimeoutMs: args.requestTimeoutSeconds !== undefined ? args.requestTimeoutSeconds * 1000 : undefined,
       transferTimeoutMs: args.transferTimeoutMinutes !== undefined ? args.transferTimeoutMinutes * 60_000 : undefined,
     },

@@ -60,7 +60,7 @@ export function start(context: vscode.ExtensionContext, shell: ShellHandoff, rea
   owned.register(
     vscode.workspace.onDidChangeConfiguration((e) => {
       const limits = ['tableau.requestTimeoutSeconds', 'tableau.transferTimeoutMinutes', 'tableau.maxDownloadMB', 'tableau.maxListItems'];
-      if (e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.proxyStrictSSL') || limits.some((k) => e.affectsConfiguration(k))) {
+      if (e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy') || e.affectsConfiguration('http.proxyStrictSSL') || limits.some((k) => e.affectsConfiguration(k))) {
         void admin.resetTransports();
       }
     }),

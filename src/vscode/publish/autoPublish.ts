@@ -7,7 +7,7 @@ import { planFromTarget } from './manifestPlans';
 import { type FolderTarget, allTargets } from './manifestStore';
 import { type ProgressSink, type PublishOutcome, type PublishPlan, executePlans } from './publishRunner';
 import { reportOutcomes } from './report';
-import { MANIFEST_PATH, globToRegExp } from '../../core/publish/manifest';
+import { MANIFEST_PATH, matchesGlob } from '../../core/publish/manifest';
 
 /** A file is published once its size and mtime stayed the same for this long (Tableau Desktop writes in steps). */
 export const STABLE_MS = 2000;
@@ -143,7 +143,7 @@ export class AutoPublisher implements vscode.Disposable {
   private async publish(file: string): Promise<void> {
     const mine = this.targets.filter((t) => {
       const rel = path.relative(t.folder.uri.fsPath, file).split(path.sep).join('/');
-      return !rel.startsWith('..') && (t.target.file === rel || globToRegExp(t.target.file).test(rel));
+      return !rel.startsWith('..') && matchesGlob(t.target.file, rel);
     });
     if (mine.length === 0) return;
     const run = new AbortController();
