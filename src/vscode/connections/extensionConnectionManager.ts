@@ -5,7 +5,7 @@ import type { Credential } from '../../core/auth/credentials';
 import { TableauError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { ServerInfo, SignInResult } from '../../core/models';
-import type { Ui } from '../services/ui';
+import type { PromptId, Ui } from '../services/ui';
 import { EXPIRED_TOKEN_MESSAGE, type ConnectionAdmin } from './connectionAdmin';
 import type { ConnectionProfile } from './connectionManager';
 import type { CredentialStore } from './credentialStore';
@@ -80,24 +80,25 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
     return this.pool.isSignedIn(id);
   }
 
-  async pick(opts?: { placeHolder?: string; requireWritable?: boolean }): Promise<ConnectionProfile | undefined> {
+  async pick(opts: { prompt: PromptId; placeHolder?: string; requireWritable?: boolean }): Promise<ConnectionProfile | undefined> {
     const candidates = this.profiles.filter((p) => !opts?.requireWritable || !p.readOnly);
     if (candidates.length === 1 && this.profiles.length === 1) return { ...candidates[0] };
-    type Item = vscode.QuickPickItem & { id?: string };
+    type Item = vscode.QuickPickItem & { id: string; profileId?: string };
     const activeId = this.active()?.id;
     const items: Item[] = candidates.map((p) => ({
-      id: p.id,
+      id: p.label,
+      profileId: p.id,
       label: p.label,
       description: `${p.serverUrl}${p.siteContentUrl ? ` · ${p.siteContentUrl}` : ''}`,
       detail: [p.id === activeId ? vscode.l10n.t('active') : '', this.isSignedIn(p.id) ? vscode.l10n.t('signed in') : '', p.readOnly ? vscode.l10n.t('read-only') : '']
         .filter(Boolean)
         .join(' · ') || undefined,
     }));
-    items.push({ label: `$(add) ${vscode.l10n.t('Add connection…')}`, alwaysShow: true });
+    items.push({ label: `$(add) ${vscode.l10n.t('Add connection…')}`, alwaysShow: true, id: 'add' });
     const placeHolder = opts?.placeHolder ?? vscode.l10n.t('Choose a Tableau connection');
-    const chosen = await this.getUi().pick(items, { placeHolder });
+    const chosen = await this.getUi().pick(opts.prompt, items, { placeHolder });
     if (!chosen) return undefined;
-    if (chosen.id) return this.get(chosen.id);
+    if (chosen.profileId) return this.get(chosen.profileId);
     const added = await vscode.commands.executeCommand<ConnectionProfile | undefined>('tableau.addConnection');
     if (added && opts?.requireWritable) this.assertWritable(added);
     return added;

@@ -21,7 +21,7 @@ export function register(services: Services): vscode.Disposable {
         profile = node.scope.profile;
         siteContentUrl = node.scope.siteContentUrl;
       } else {
-        profile = await services.connections.pick({ placeHolder: vscode.l10n.t('Create a project on which connection?'), requireWritable: true });
+        profile = await services.connections.pick({ prompt: 'connection.forProject', placeHolder: vscode.l10n.t('Create a project on which connection?'), requireWritable: true });
         if (!profile) return undefined;
         siteContentUrl = profile.siteContentUrl;
       }
@@ -36,7 +36,7 @@ export function register(services: Services): vscode.Disposable {
         parent = node.project;
         parentPath = node.path;
       } else if (!(node instanceof SiteNode)) {
-        const choice = await pickProject(services, hierarchy, { placeHolder: vscode.l10n.t('Create the project inside'), allowTopLevel: true });
+        const choice = await pickProject(services, hierarchy, { prompt: 'content.projectParent', placeHolder: vscode.l10n.t('Create the project inside'), allowTopLevel: true });
         if (!choice || choice.kind === 'create') return undefined;
         if (choice.kind === 'project') {
           parent = choice.entry.project;
