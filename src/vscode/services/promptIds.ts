@@ -18,10 +18,7 @@ export const PROMPT_IDS = {
   // Add / Edit Connection
   'connection.server': { about: 'input: server address (a pasted browser URL works)' },
   'connection.plainHttp': { about: 'confirm: send a secret over plain http://' },
-  'connection.site': {
-    about: 'input: site content URL',
-    shared: 'Add/Edit Connection and Switch Site (when the sites cannot be listed) ask the same question',
-  },
+  'connection.site': { about: 'input: site content URL (also Switch Site, when the sites cannot be listed)' },
   'connection.label': { about: 'input: connection name' },
   'connection.authKind': { about: "pick: how to sign in; items 'pat' | 'password' | 'connectedApp'" },
   'connection.patSource': { about: "pick: a token I have or create one; items 'have' | 'create'" },
@@ -40,10 +37,7 @@ export const PROMPT_IDS = {
   'connection.switchSite': { about: 'pick: switch to which site; items: the site content URL ("" = default site)' },
   'connection.actAs': { about: "pick: act as which user; items: the user name, or 'stop'" },
   // Which connection (the connection manager's pick; items: the connection name, or 'add')
-  'connection.forCommand': {
-    about: 'pick: which connection a connection command acts on (Sign In, Edit, Remove, Test, ...)',
-    shared: 'one question behind every connection command started from the palette',
-  },
+  'connection.forCommand': { about: 'pick: which connection a connection command acts on (Sign In, Edit, Remove, Test, ...)' },
   'connection.makeActive': { about: 'pick: make which connection active' },
   'connection.signInAccount': { about: 'pick: which connection the Accounts menu signs in to' },
   'connection.forProject': { about: 'pick: create a project on which connection' },
@@ -57,10 +51,7 @@ export const PROMPT_IDS = {
   },
   'publish.project': { about: "pick: publish into which project; items: the project path joined with '/', 'create'" },
   'publish.newProjectParent': { about: "pick: parent of a project made for a publish; items: project paths, 'topLevel'" },
-  'publish.newProjectName': {
-    about: 'input: name of a new project',
-    shared: 'the publish flow ("Create project…") and Create Project ask the same question',
-  },
+  'publish.newProjectName': { about: 'input: name of a new project (the publish flow\'s "Create project…" and Create Project)' },
   'publish.name': { about: 'input: name of the workbook or data source on Tableau' },
   'publish.mode': { about: "pick: how to publish; items 'createnew' | 'overwrite' | 'append' | 'replace'" },
   'publish.replace': { about: 'confirm: overwrite / append to an item that exists' },
