@@ -52,13 +52,18 @@ describe('Publish to Tableau (real extension host)', function () {
 
   const emea = (): string => fx.sim.state().projects.find((p) => p.name === 'EMEA')!.id;
   const rel = (file: string): string => path.relative(folder, file).split(path.sep).join('/');
+  /** A new publish's prompts answered by id: project, name (when asked), Create new, options, tags, database credentials. */
+  const answerNew = (a: { project: string; name?: string; options?: string[]; tags?: string; credentials?: 'embed' | 'skip' }): void => {
+    fx.ui.picks.set('publish.project', a.project);
+    if (a.name !== undefined) fx.ui.inputs.set('publish.name', a.name);
+    fx.ui.picks.set('publish.mode', 'createnew');
+    fx.ui.picks.set('publish.options', a.options ?? []);
+    if (a.tags !== undefined) fx.ui.inputs.set('publish.tags', a.tags);
+    if (a.credentials) fx.ui.picks.set('publish.dbCredentials', a.credentials);
+  };
 
   it('publishes a packaged workbook with name, mode, options and embedded database credentials', async () => {
-    fx.ui.picks.set('publish.project', 'Sales/EMEA');
-    fx.ui.inputs.set('publish.name', 'Suite Superstore');
-    fx.ui.picks.set('publish.mode', 'createnew');
-    fx.ui.picks.set('publish.options', ['showTabs']);
-    fx.ui.picks.set('publish.dbCredentials', 'embed');
+    answerNew({ project: 'Sales/EMEA', name: 'Suite Superstore', options: ['showTabs'], credentials: 'embed' });
     fx.ui.inputs.set('publish.dbUsername', 'analyst');
     fx.ui.inputs.set('publish.dbPassword', DB_PASSWORD);
     fx.ui.notifyAnswer = (_m, actions) => actions.find((a) => a === 'Remember for Publish Again');
@@ -120,10 +125,7 @@ describe('Publish to Tableau (real extension host)', function () {
   });
 
   it('publishes several data sources from a multi-select, each under its file name', async () => {
-    fx.ui.picks.set('publish.project', 'Marketing');
-    fx.ui.picks.set('publish.mode', 'createnew');
-    fx.ui.picks.set('publish.options', []);
-    fx.ui.picks.set('publish.dbCredentials', 'skip');
+    answerNew({ project: 'Marketing', credentials: 'skip' });
     const uris = [vscode.Uri.file(samples.tds), vscode.Uri.file(samples.tdsx)];
     const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', uris[0], uris);
     assert.deepEqual(fx.ui.errors(), []);
@@ -137,12 +139,7 @@ describe('Publish to Tableau (real extension host)', function () {
   });
 
   it('tags what it publishes when asked, and remembers the tags for Publish Again', async () => {
-    fx.ui.picks.set('publish.project', 'Marketing');
-    fx.ui.inputs.set('publish.name', 'Suite Tagged Orders');
-    fx.ui.picks.set('publish.mode', 'createnew');
-    fx.ui.picks.set('publish.options', ['tags']);
-    fx.ui.inputs.set('publish.tags', ' finance, monthly ,, finance');
-    fx.ui.picks.set('publish.dbCredentials', 'skip');
+    answerNew({ project: 'Marketing', name: 'Suite Tagged Orders', options: ['tags'], tags: ' finance, monthly ,, finance', credentials: 'skip' });
     fx.ui.notifyAnswer = (_m, actions) => actions.find((a) => a === 'Remember for Publish Again');
 
     const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', vscode.Uri.file(samples.tds));
@@ -163,10 +160,7 @@ describe('Publish to Tableau (real extension host)', function () {
     fs.writeFileSync(tds, datasourceXml([POSTGRES, attacker]));
     // Every answer depends on the host its prompt names.
     const hostOf = (prompt: string): string => (prompt.includes('attacker.example') ? 'attacker' : prompt.includes('db.example.com') ? 'db' : 'unknown');
-    fx.ui.picks.set('publish.project', 'Sales');
-    fx.ui.picks.set('publish.mode', 'createnew');
-    fx.ui.picks.set('publish.options', []);
-    fx.ui.picks.set('publish.dbCredentials', 'embed');
+    answerNew({ project: 'Sales', credentials: 'embed' });
     fx.ui.inputs.set('publish.dbUsername', (o) => `user-${hostOf(o.prompt ?? '')}`);
     fx.ui.inputs.set('publish.dbPassword', (o) => `${DB_PASSWORD}-${hostOf(o.prompt ?? '')}`);
     for (const [file, name] of [[twb, 'Suite Two Hosts'], [tds, 'Suite Two Host Source']]) {
@@ -300,12 +294,7 @@ describe('Publish to Tableau (real extension host)', function () {
   });
 
   it('does not present or tag an item when Tableau answers about another one', async () => {
-    fx.ui.picks.set('publish.project', 'Sales');
-    fx.ui.inputs.set('publish.name', 'Suite Answered Elsewhere');
-    fx.ui.picks.set('publish.mode', 'createnew');
-    fx.ui.picks.set('publish.options', ['tags']);
-    fx.ui.inputs.set('publish.tags', 'mismatch-tag');
-    fx.ui.picks.set('publish.dbCredentials', 'skip');
+    answerNew({ project: 'Sales', name: 'Suite Answered Elsewhere', options: ['tags'], tags: 'mismatch-tag', credentials: 'skip' });
     fx.ui.notifyAnswer = (_m, actions) => actions.find((a) => a === 'Open in browser');
     const other = fx.sim.state().workbooks[0];
     fx.sim.injectFault({
@@ -333,10 +322,7 @@ describe('Publish to Tableau (real extension host)', function () {
   });
 
   it('cancels an upload cleanly: nothing published, no error shown', async () => {
-    fx.ui.picks.set('publish.project', 'Sales');
-    fx.ui.inputs.set('publish.name', 'Never Published');
-    fx.ui.picks.set('publish.mode', 'createnew');
-    fx.ui.picks.set('publish.options', []);
+    answerNew({ project: 'Sales', name: 'Never Published' });
     fx.sim.injectFault({ match: { method: 'POST', pathPattern: '/workbooks$' }, action: { hang: true } });
     const { executePlans } = await import('../../src/vscode/publish/publishRunner');
     const { inspectPackage } = await import('../../src/core/package/inspect');
