@@ -7,7 +7,7 @@
  * (auto-publish on, a PAT warning due).
  */
 import * as vscode from 'vscode';
-import { PROFILES_REVISION_KEY } from './vscode/connections/secretKeys';
+import { PROFILES_REVISION_KEY } from './vscode/connections/storageKeys';
 import type { ExtensionTestApi } from './vscode/services/services';
 import { AUTH_PROVIDER_ID, AUTO_PUBLISH_SETTING, TASK_TYPE, type LoadedExtension } from './vscode/shell/contract';
 import { MainLoader } from './vscode/shell/mainLoader';

@@ -87,15 +87,3 @@ function redactValues(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(redactValues);
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactValues(x)]));
 }
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = -1;
-  do {
-    v /= 1024;
-    i++;
-  } while (v >= 1024 && i < units.length - 1);
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}

@@ -12,7 +12,8 @@ import type { CliCommand } from './args';
 import type { CliConnection } from './connection';
 import { credentialsFor, loadDbCredentials } from './dbCredentials';
 import { EXIT, exitCodeFor } from './exitCodes';
-import { formatBytes, line, type CliOutput } from './output';
+import { formatBytes } from '../core/display';
+import { line, type CliOutput } from './output';
 
 type PublishArgs = Extract<CliCommand, { command: 'publish' }>;
 
@@ -130,7 +131,7 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       const moved = conn.serverUrl !== conn.requestedServerUrl;
       const on = moved ? ` on ${conn.serverUrl}` : '';
       const text = item
-        ? line`Published ${what} "${item.name}" to "${p.project}"${on} (${formatBytes(r.bytes)}, ${(r.durationMs / 1000).toFixed(1)} s${creds}): ${item.webpageUrl ?? item.id}`
+        ? line`Published ${what} "${item.name}" to "${p.project}"${on} (${formatBytes(r.bytes) ?? '?'}, ${(r.durationMs / 1000).toFixed(1)} s${creds}): ${item.webpageUrl ?? item.id}`
         : line`Sent ${what} ${label} to "${p.project}"${on}${creds}, but Tableau's answer is about another item; check the project.`;
       out.result(text, {
         event: 'published',

@@ -81,9 +81,12 @@ export function isCancellation(e: unknown): boolean {
   return TableauError.is(e, 'cancelled') || (e instanceof Error && e.name === 'AbortError');
 }
 
+/** The user (or a caller) gave up: a prompt dismissed, a signal aborted. */
+export function cancelled(cause?: unknown): TableauError {
+  return new TableauError({ reason: 'cancelled', message: 'Cancelled.', cause });
+}
+
 /** Throws a 'cancelled' TableauError if the signal is aborted. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new TableauError({ reason: 'cancelled', message: 'Cancelled.' });
-  }
+  if (signal?.aborted) throw cancelled();
 }

@@ -55,13 +55,13 @@ export interface View {
   updatedAt?: string;
 }
 
-export interface Workbook {
+/** What a published workbook and a published data source both carry. */
+export interface PublishedContent {
   id: string;
   name: string;
   contentUrl?: string;
   webpageUrl?: string;
   description?: string;
-  showTabs?: boolean;
   /** Bytes, as the server reports it (Tableau reports MB on some versions; see decoder). */
   size?: number;
   createdAt?: string;
@@ -69,24 +69,17 @@ export interface Workbook {
   project?: ProjectRef;
   owner?: UserRef;
   tags?: string[];
+}
+
+export interface Workbook extends PublishedContent {
+  showTabs?: boolean;
   views?: View[];
 }
 
-export interface DataSource {
-  id: string;
-  name: string;
-  contentUrl?: string;
-  webpageUrl?: string;
-  description?: string;
+export interface DataSource extends PublishedContent {
   /** e.g. "hyper", "postgres", "excel-direct". */
   type?: string;
   hasExtracts?: boolean;
-  size?: number;
-  createdAt?: string;
-  updatedAt?: string;
-  project?: ProjectRef;
-  owner?: UserRef;
-  tags?: string[];
 }
 
 export interface Job {
@@ -138,12 +131,20 @@ export interface SignInResult {
   estimatedTimeToExpiration?: string;
 }
 
-export type WorkbookPublishMode = 'createnew' | 'overwrite';
 export type DataSourcePublishMode = 'createnew' | 'overwrite' | 'append' | 'replace';
 export type PublishMode = DataSourcePublishMode;
 
 export type ContentKind = 'workbook' | 'datasource';
 
-export const WORKBOOK_EXTENSIONS = ['.twb', '.twbx'] as const;
-export const DATASOURCE_EXTENSIONS = ['.tds', '.tdsx', '.hyper', '.tde'] as const;
-export const PUBLISHABLE_EXTENSIONS = ['.twbx', '.twb', '.hyper', '.tds', '.tdsx'] as const;
+/**
+ * Every file Tableau publishes, by extension: the one list behind package inspection, the drop
+ * handler, the file picker and the menus' `when` clauses in package.json (a unit test holds them equal).
+ */
+export const PUBLISHABLE_EXTENSIONS = ['.twb', '.twbx', '.tds', '.tdsx', '.hyper', '.tde'] as const;
+export type PublishableExtension = (typeof PUBLISHABLE_EXTENSIONS)[number];
+
+/** True when a file's path ends in a publishable extension (any case). */
+export function isPublishable(path: string): boolean {
+  const lower = path.toLowerCase();
+  return PUBLISHABLE_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}

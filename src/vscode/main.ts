@@ -4,15 +4,17 @@
  * auto-publish being on, or a PAT warning being due. Everything stateful lives here, once.
  */
 import * as vscode from 'vscode';
-import { TableauError } from '../core/errors';
 import { TableauAuthenticationProvider } from './auth/authProvider';
 import { registerCommands } from './commands/registry';
+import { ExpiredTokenError } from './connections/connectionAdmin';
 import { SecretStorageCredentialStore } from './connections/credentialStore';
 import { ExtensionConnectionManager } from './connections/extensionConnectionManager';
 import { checkPatExpiry, tokenActions } from './connections/patLifecycle';
-import { initErrors, registerErrorActions } from './services/errors';
+import { Disposable } from './disposable';
+import { ErrorReporter } from './services/errors';
 import { createLogger } from './services/logger';
 import type { Services } from './services/services';
+import { SiteContent } from './services/siteContent';
 import { createUi } from './services/ui';
 import type { LoadedExtension, ShellHandoff } from './shell/contract';
 import { followConnections } from './statusBar';
@@ -21,26 +23,39 @@ import { registerContentTree } from './tree/contentTree';
 
 export function start(context: vscode.ExtensionContext, shell: ShellHandoff, reason: string): LoadedExtension {
   const started = performance.now();
-  const logger = createLogger(context);
-  const credentials = new SecretStorageCredentialStore(context.secrets);
+  // Everything below that holds a listener, an emitter or a view is registered here, once.
+  const owned = new Disposable();
+  context.subscriptions.push(owned);
+  const log = createLogger(context);
+  const logger = log.logger;
+  const credentials = owned.register(new SecretStorageCredentialStore(context.secrets));
   // `services.ui` is read through the getter each time so tests can swap it.
   const admin = new ExtensionConnectionManager(context.globalState, credentials, () => services.ui, logger);
-  const services: Services = { context, logger, connections: admin, connectionAdmin: admin, ui: createUi() };
-  initErrors(services);
+  const services: Services = {
+    context,
+    logger,
+    connections: admin,
+    connectionAdmin: admin,
+    ui: createUi(),
+    errors: new ErrorReporter({ get ui() { return services.ui; }, logger, showLog: log.show }),
+    sites: owned.register(new SiteContent(admin)),
+    showLog: log.show,
+    confirmedTargets: new Set(),
+  };
 
-  const authProvider = new TableauAuthenticationProvider(admin);
-  context.subscriptions.push(
-    credentials,
-    authProvider,
-    followConnections(shell.statusBarItem, admin),
-    ...registerCommands(services),
-    registerContentTree(services, (provider, dnd) => shell.adoptContentView(provider, dnd)),
-    registerErrorActions((e) => {
-      const id = e instanceof TableauError ? admin.expiredTokenErrors.get(e) : undefined;
+  const authProvider = owned.register(new TableauAuthenticationProvider(admin));
+  owned.register(followConnections(shell.statusBarItem, admin));
+  for (const d of registerCommands(services)) owned.register(d);
+  owned.register(registerContentTree(services, (provider, dnd) => shell.adoptContentView(provider, dnd)));
+  owned.register(
+    services.errors.registerActions((e) => {
+      const id = e instanceof ExpiredTokenError ? e.connectionId : undefined;
       return id ? tokenActions(services, id) : undefined;
     }),
-    // Other windows: SecretStorage is the one store with a cross-window change event.
-    credentials.onDidChange((c) => void admin.syncFromStorage(c.connectionId)),
+  );
+  // Other windows: SecretStorage is the one store with a cross-window change event.
+  owned.register(credentials.onDidChange((c) => void admin.syncFromStorage(c.connectionId)));
+  owned.register(
     vscode.workspace.onDidChangeConfiguration((e) => {
       const limits = ['tableau.requestTimeoutSeconds', 'tableau.transferTimeoutMinutes', 'tableau.maxDownloadMB', 'tableau.maxListItems'];
       if (e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.proxyStrictSSL') || limits.some((k) => e.affectsConfiguration(k))) {

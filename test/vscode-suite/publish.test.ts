@@ -127,10 +127,24 @@ describe('Publish to Tableau (real extension host)', function () {
   it('publishes several data sources from a multi-select, each under its file name', async () => {
     answerNew({ project: 'Marketing', credentials: 'skip' });
     const uris = [vscode.Uri.file(samples.tds), vscode.Uri.file(samples.tdsx)];
-    const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', uris[0], uris);
+    // The listing the tree and the pickers share, loaded (and cached) before the publish.
+    const { sites } = fx.api.services;
+    const marketing = fx.sim.state().projects.find((p) => p.name === 'Marketing')!.id;
+    const listed = async (): Promise<string[]> =>
+      (await sites.model(fx.profile, 'sales').projectChildren(marketing)).flatMap((e) => (e.kind === 'datasource' ? [e.datasource.name] : []));
+    assert.ok(!(await listed()).includes('Orders Extract'));
+    const changed: unknown[] = [];
+    const sub = sites.onDidChangeSite((site) => changed.push(site));
+    let outcomes: PublishOutcome[] | undefined;
+    try {
+      outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', uris[0], uris);
+    } finally {
+      sub.dispose();
+    }
     assert.deepEqual(fx.ui.errors(), []);
     assert.equal(outcomes?.filter((o) => o.ok).length, 2);
-    const marketing = fx.sim.state().projects.find((p) => p.name === 'Marketing')!.id;
+    assert.deepEqual(changed, [{ profileId: fx.profile.id, siteContentUrl: 'sales' }], "one 'site changed' for two files on one site");
+    assert.ok((await listed()).includes('Orders Extract'), 'the shared listing was refetched before the tree was told');
     const names = fx.sim.state().datasources.filter((d) => d.projectId === marketing).map((d) => d.name).sort();
     assert.ok(names.includes('Orders') && names.includes('Orders Extract'), `data sources in Marketing: ${names.join(', ')}`);
     assert.ok(!fx.ui.askedIds().includes('publish.name'), 'no name prompt for a multi-select');

@@ -164,8 +164,15 @@ describe('Tableau content tree (real extension host)', function () {
     assert.match(fx.ui.confirms[0].message, /workbook "Americas Bookings 3" from project "Sales \/ Americas" on Tree Suite/);
 
     fx.ui.confirmAnswer = true;
-    assert.equal(await vscode.commands.executeCommand<boolean>('tableau.deleteContent'), true);
+    const changed: unknown[] = [];
+    const sub = fx.api.services.sites.onDidChangeSite((site) => changed.push(site));
+    try {
+      assert.equal(await vscode.commands.executeCommand<boolean>('tableau.deleteContent'), true);
+    } finally {
+      sub.dispose();
+    }
     assert.ok(!fx.sim.state().workbooks.some((w) => w.id === target.id), 'deleted on the server');
+    assert.deepEqual(changed, [{ profileId: fx.profile.id, siteContentUrl: 'sales' }], 'the tree is told the site changed');
   });
 
   it('does not offer a read-only connection for mutating commands', async () => {

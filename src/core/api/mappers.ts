@@ -1,5 +1,5 @@
 /** Decoded tsResponse elements → typed models. Numbers arrive as strings (XML and JSON alike). */
-import type { DataSource, FileUpload, Job, Page, Pagination, Project, ProjectRef, Site, User, UserRef, View, Workbook } from '../models';
+import type { DataSource, FileUpload, Job, Page, Pagination, Project, ProjectRef, PublishedContent, Site, User, UserRef, View, Workbook } from '../models';
 import { TableauError } from '../errors';
 import { attr, boolAttr, child, items, notTableauAnswer, numAttr, requireElement, textOf, type Obj } from './shape';
 
@@ -90,42 +90,31 @@ export function toView(o: Obj, workbookId?: string): View {
   });
 }
 
-export function toWorkbook(o: Obj): Workbook {
-  const id = required(o, 'id', 'workbook');
-  const views = items(o, 'views', 'view').map((v) => toView(v, id));
-  return defined({
+/** The attributes and elements a workbook and a data source share. */
+function publishedContent(o: Obj, id: string): PublishedContent {
+  return {
     id,
     name: attr(o, 'name') ?? '',
     contentUrl: attr(o, 'contentUrl'),
     webpageUrl: attr(o, 'webpageUrl'),
     description: attr(o, 'description'),
-    showTabs: boolAttr(o, 'showTabs'),
     size: sizeBytes(o),
     createdAt: attr(o, 'createdAt'),
     updatedAt: attr(o, 'updatedAt'),
     project: projectRef(child(o, 'project')),
     owner: userRef(child(o, 'owner')),
     tags: tags(o),
-    views: child(o, 'views') ? views : undefined,
-  });
+  };
+}
+
+export function toWorkbook(o: Obj): Workbook {
+  const id = required(o, 'id', 'workbook');
+  const views = items(o, 'views', 'view').map((v) => toView(v, id));
+  return defined({ ...publishedContent(o, id), showTabs: boolAttr(o, 'showTabs'), views: child(o, 'views') ? views : undefined });
 }
 
 export function toDataSource(o: Obj): DataSource {
-  return defined({
-    id: required(o, 'id', 'data source'),
-    name: attr(o, 'name') ?? '',
-    contentUrl: attr(o, 'contentUrl'),
-    webpageUrl: attr(o, 'webpageUrl'),
-    description: attr(o, 'description'),
-    type: attr(o, 'type'),
-    hasExtracts: boolAttr(o, 'hasExtracts'),
-    size: sizeBytes(o),
-    createdAt: attr(o, 'createdAt'),
-    updatedAt: attr(o, 'updatedAt'),
-    project: projectRef(child(o, 'project')),
-    owner: userRef(child(o, 'owner')),
-    tags: tags(o),
-  });
+  return defined({ ...publishedContent(o, required(o, 'id', 'data source')), type: attr(o, 'type'), hasExtracts: boolAttr(o, 'hasExtracts') });
 }
 
 /**

@@ -24,11 +24,9 @@ export interface ApiRequest {
   responseSink?: NodeJS.WritableStream;
   onResponseProgress?: (bytes: number, total?: number) => void;
   maxResponseBytes?: number;
-  /** Extra request headers (e.g. RequestID for idempotent hyper updates). Added to the contract. */
-  headers?: Record<string, string>;
-  /** Follow 301/302/303/307/308 (GET only; the session token is not sent to another origin, nor anything to plain http on another machine). Added to the contract. */
+  /** Follow 301/302/303/307/308 (GET only; the session token is not sent to another origin, nor anything to plain http on another machine). */
   followRedirects?: boolean;
-  /** For messages: what the call does ("list projects"). Added to the contract. */
+  /** For messages: what the call does ("list projects"). */
   action?: string;
   /**
    * The answer format to ask for, overriding the API's default. Listings ask for JSON: it
@@ -36,7 +34,7 @@ export interface ApiRequest {
    * that ignores Accept) is still decoded.
    */
   format?: 'xml' | 'json';
-  /** Which whole-time limit applies (see HttpRequest.timeouts). Added to the contract. */
+  /** Which whole-time limit applies (see HttpRequest.timeouts). */
   timeouts?: HttpRequest['timeouts'];
 }
 
@@ -73,7 +71,7 @@ export class TableauRestApi {
   /** The server each session token came from: a token only ever goes back there. */
   private readonly tokenServers = new Map<string, string>();
 
-  /** `format` (added to the contract): the answer format to ask for; XML unless told otherwise. */
+  /** `format`: the answer format to ask for; XML unless told otherwise. */
   constructor(opts: { server: ServerAddress; http: HttpClient; apiVersion?: string; logger?: Logger; format?: 'xml' | 'json' }) {
     this.format = opts.format ?? 'xml';
     this.accept = this.format === 'json' ? 'application/json' : 'application/xml';
@@ -230,7 +228,7 @@ export class TableauRestApi {
       // A download answers with the file itself; only ask for a format when the answer is a tsResponse.
       const format = req.format ?? this.format;
       const accept = format === 'json' ? 'application/json' : 'application/xml';
-      const headers: Record<string, string> = { ...(req.responseSink ? {} : { accept }), ...(req.headers ?? {}) };
+      const headers: Record<string, string> = req.responseSink ? {} : { accept };
       // Never hand the session token to another origin (a CDN or storage redirect).
       if (new URL(url).origin === origin) headers['x-tableau-auth'] = token;
       if (req.contentType) headers['content-type'] = req.contentType;

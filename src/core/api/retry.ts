@@ -2,7 +2,7 @@
  * The one retry mechanism of the core: bounded tries, Retry-After honoured (and refused when
  * too long), exponential backoff otherwise, abortable waits. What to retry is the caller's
  * policy (`retryOn`): reads retry "come back later" answers; the publisher layers its
- * "could the server have applied it?" rules on top (see publish/retry.ts).
+ * "could the server have applied it?" rules on top (see publish/failurePolicy.ts).
  */
 import { TableauError } from '../errors';
 import { delay } from '../auth/abortable';

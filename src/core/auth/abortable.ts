@@ -1,4 +1,4 @@
-import { TableauError } from '../errors';
+import { cancelled } from '../errors';
 
 /**
  * Waits for a shared promise but gives up (with 'cancelled') when this caller's signal aborts.
@@ -6,9 +6,9 @@ import { TableauError } from '../errors';
  */
 export function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return p;
-  if (signal.aborted) return Promise.reject(new TableauError({ reason: 'cancelled', message: 'Cancelled.' }));
+  if (signal.aborted) return Promise.reject(cancelled());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new TableauError({ reason: 'cancelled', message: 'Cancelled.' }));
+    const onAbort = (): void => reject(cancelled());
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(
       (v) => {
@@ -25,7 +25,7 @@ export function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Pr
 
 /** Sleeps, or rejects with 'cancelled' as soon as the signal aborts. */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(new TableauError({ reason: 'cancelled', message: 'Cancelled.' }));
+  if (signal?.aborted) return Promise.reject(cancelled());
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -33,7 +33,7 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new TableauError({ reason: 'cancelled', message: 'Cancelled.' }));
+      reject(cancelled());
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -6,8 +6,6 @@ export type Credential =
   | { kind: 'password'; username: string; password: string }
   | { kind: 'connectedApp'; clientId: string; secretId: string; secretValue: string; username: string };
 
-export type CredentialKind = Credential['kind'];
-
 /** Registers the credential's secret(s) with the global redactor so that no log line can show them. */
 export function registerCredentialSecrets(credential: Credential): void {
   switch (credential.kind) {
@@ -33,9 +31,4 @@ export function describeCredential(credential: Credential): string {
     case 'connectedApp':
       return `connected app ${credential.clientId} as "${credential.username}"`;
   }
-}
-
-/** Whether the server ends the previous session when this credential signs in again (PATs do). */
-export function isSingleSessionCredential(credential: Credential): boolean {
-  return credential.kind === 'pat';
 }

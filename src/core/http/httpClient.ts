@@ -43,7 +43,7 @@ export interface HttpClientOptions {
   caPem?: string;
   /** http(s) proxy URL; see `proxyFromEnv`. */
   proxyUrl?: string;
-  /** Hosts that bypass `proxyUrl` (NO_PROXY syntax). Added to the contract. */
+  /** Hosts that bypass `proxyUrl` (NO_PROXY syntax). */
   noProxy?: string;
   /** Default true; false only when the user says so explicitly. */
   rejectUnauthorized?: boolean;

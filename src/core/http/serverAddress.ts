@@ -99,3 +99,12 @@ export function parseServerAddress(input: string): ServerAddress {
     isLoopback: isLoopbackHost(url.hostname),
   };
 }
+
+/** "host[:port]" of a saved server address, for labels; the text itself when it is not a URL. */
+export function hostOf(serverUrl: string): string {
+  try {
+    return new URL(serverUrl).host;
+  } catch {
+    return serverUrl;
+  }
+}

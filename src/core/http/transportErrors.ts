@@ -1,4 +1,4 @@
-import { TableauError } from '../errors';
+import { cancelled, TableauError } from '../errors';
 
 const TLS_UNTRUSTED = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -45,7 +45,7 @@ export function mapTransportError(e: unknown, ctx: TransportContext): TableauErr
     if (viaProxy) return viaProxy;
   }
   if (ctx.signal?.aborted || (e instanceof Error && e.name === 'AbortError')) {
-    return new TableauError({ reason: 'cancelled', message: 'Cancelled.', cause: e });
+    return cancelled(e);
   }
   const codes = codesOf(e);
   const has = (...c: string[]): boolean => codes.some((x) => c.includes(x));

@@ -6,7 +6,7 @@ import { open, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import { TableauError } from '../errors';
-import type { ContentKind } from '../models';
+import { PUBLISHABLE_EXTENSIONS, type ContentKind, type PublishableExtension } from '../models';
 import { readZipDirectory, readZipEntry, type ZipEntry } from './zip';
 import { decodeXmlBytes, parseConnections, sniffRootElement, type PackageConnection } from './tableauXml';
 
@@ -31,7 +31,8 @@ export interface PackageInfo {
   warnings: string[];
 }
 
-const FILE_TYPES: Record<string, { kind: ContentKind; fileType: PackageFileType }> = {
+// Keyed by the one list: a type missing here, or one that is not in it, does not compile.
+const FILE_TYPES: Record<PublishableExtension, { kind: ContentKind; fileType: PackageFileType }> = {
   '.twb': { kind: 'workbook', fileType: 'twb' },
   '.twbx': { kind: 'workbook', fileType: 'twbx' },
   '.tds': { kind: 'datasource', fileType: 'tds' },
@@ -40,7 +41,6 @@ const FILE_TYPES: Record<string, { kind: ContentKind; fileType: PackageFileType 
   '.tde': { kind: 'datasource', fileType: 'tde' },
 };
 
-export const ACCEPTED_EXTENSIONS = Object.keys(FILE_TYPES);
 
 /** Documents above this are not parsed for connections (a workbook can embed megabytes of images). */
 const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
@@ -50,11 +50,16 @@ function invalid(message: string, cause?: unknown): TableauError {
   return new TableauError({ reason: 'invalidFile', message, cause });
 }
 
+function isPublishableExtension(ext: string): ext is PublishableExtension {
+  return (PUBLISHABLE_EXTENSIONS as readonly string[]).includes(ext);
+}
+
 /** Kind and type from the extension alone; throws 'invalidFile' listing the accepted ones. */
 export function fileTypeOf(filePath: string): { kind: ContentKind; fileType: PackageFileType } {
-  const t = FILE_TYPES[path.extname(filePath).toLowerCase()];
+  const ext = path.extname(filePath).toLowerCase();
+  const t = isPublishableExtension(ext) ? FILE_TYPES[ext] : undefined;
   if (!t) {
-    throw invalid(`"${path.basename(filePath)}" is not a file Tableau publishes. Accepted: ${ACCEPTED_EXTENSIONS.join(', ')}.`);
+    throw invalid(`"${path.basename(filePath)}" is not a file Tableau publishes. Accepted: ${PUBLISHABLE_EXTENSIONS.join(', ')}.`);
   }
   return t;
 }

@@ -27,7 +27,7 @@ import type { PackageConnection } from '../package/tableauXml';
 import { findItemByName, readJob, readPublishedItem, type ItemLookupClient } from './items';
 import { buildMultipart, type FileFingerprint, type MultipartMessage, type MultipartPart } from './multipart';
 import { dataSourcePayload, workbookPayload, type ConnectionCredentials } from './payload';
-import { classifyFailure, DEFAULT_RETRY_LIMITS, retryOptions, type RetryLimits } from './retry';
+import { classifyFailure, DEFAULT_RETRY_LIMITS, retryOptions, type RetryLimits } from './failurePolicy';
 
 export const DEFAULT_CHUNK_SIZE = 50 * 1024 * 1024;
 /** Tableau's limit for one request: a bigger file goes through fileUploads. */
@@ -136,7 +136,8 @@ function hostsNeedingCredentials(connections: readonly PackageConnection[]): num
   return new Set(connections.filter((c) => c.needsCredentials && c.server).map((c) => `${c.server!.toLowerCase()}:${c.port ?? ''}`)).size;
 }
 
-function defaultName(filePath: string): string {
+/** The name an item gets when none is given: the file's name without its extension. */
+export function defaultName(filePath: string): string {
   return path.basename(filePath, path.extname(filePath));
 }
 

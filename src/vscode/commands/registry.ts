@@ -48,7 +48,7 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     actAsUser.register(s), // tableau.actAsUser
     testConnection.register(s), // tableau.testConnection
     toggleReadOnly.register(s), // tableau.toggleReadOnly
-    showLog.register(), // tableau.showLog
+    showLog.register(s), // tableau.showLog
     // content and publish (engineer B): add one line per command below
     refreshContent.register(s), // tableau.refreshContent
     loadMore.register(s), // tableau.loadMore

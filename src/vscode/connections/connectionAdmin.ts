@@ -1,3 +1,4 @@
+import { TableauError, type TableauErrorInit } from '../../core/errors';
 import type { ServerInfo, SignInResult } from '../../core/models';
 import type { ConnectionManager, ConnectionProfile } from './connectionManager';
 import type { ActingUser } from './sessionPool';
@@ -30,3 +31,14 @@ export interface ConnectionAdmin extends ConnectionManager {
 /** The message a PAT sign-in failure (401001) gets; reason stays 'signInFailed'. */
 export const EXPIRED_TOKEN_MESSAGE = 'This token is expired or revoked (PATs expire after 15 days unused).';
 
+
+/** A PAT sign-in failure (401001) of one connection: its error actions offer "Enter new token…" for it. */
+export class ExpiredTokenError extends TableauError {
+  constructor(
+    readonly connectionId: string,
+    init: Omit<TableauErrorInit, 'reason' | 'message'>,
+    message: string,
+  ) {
+    super({ ...init, reason: 'signInFailed', message });
+  }
+}

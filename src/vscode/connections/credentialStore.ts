@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { globalRedactor } from '../../core/logger';
-import { PROFILES_REVISION_KEY, SECRET_KINDS, parseSecretKey, secretKey, type SecretKind } from './secretKeys';
+import { PROFILES_REVISION_KEY, SECRET_KINDS, parseSecretKey, secretKey, type SecretKind } from './storageKeys';
 
-export type { SecretKind, SecretKey } from './secretKeys';
+export type { SecretKind, SecretKey } from './storageKeys';
 
 export interface CredentialChange {
   /** Undefined when the change is the profiles revision, not a secret. */

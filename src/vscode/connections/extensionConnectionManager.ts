@@ -6,68 +6,68 @@ import { TableauError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { ServerInfo, SignInResult } from '../../core/models';
 import type { PromptId, Ui } from '../services/ui';
-import { EXPIRED_TOKEN_MESSAGE, type ConnectionAdmin } from './connectionAdmin';
+import { EXPIRED_TOKEN_MESSAGE, ExpiredTokenError, type ConnectionAdmin } from './connectionAdmin';
 import type { ConnectionProfile } from './connectionManager';
+import { pickConnection } from './connectionPicker';
 import type { CredentialStore } from './credentialStore';
-import { activeProfile, credentialFor, storedProfiles, webUrlFor } from './profileLogic';
-import { ACTIVE_KEY, PROFILES_KEY, secretKindFor } from './secretKeys';
+import { maxListItemsFrom, SETTING_LIMIT_NAMES } from './httpOptions';
+import { InsecureTlsWarning } from './insecureTlsWarning';
+import { credentialFor, webUrlFor } from './profileLogic';
+import { ProfileStore } from './profileStore';
+import { readHttpOptions } from './readHttpOptions';
 import { SessionPool, type ActingUser, type PooledSession } from './sessionPool';
-import { maxListItemsFrom, SETTING_LIMIT_NAMES } from './httpSettings';
-import { readHttpOptions } from './transportSettings';
+import { secretKindFor } from './storageKeys';
 
+/**
+ * The connections of this window: saved profiles (ProfileStore) with their signed-in sessions
+ * (SessionPool), unsaved drafts being tested, the user each acts as, and what other windows change.
+ */
 export class ExtensionConnectionManager implements ConnectionAdmin {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
-  private profiles: ConnectionProfile[] = [];
+  private readonly profiles: ProfileStore;
   private readonly drafts = new Map<string, { profile: ConnectionProfile; secret?: string }>();
   private readonly acting = new Map<string, ActingUser>();
   /** Secrets the sessions of this window were built with, to tell other windows' edits from ours. */
   private readonly usedSecrets = new Map<string, string>();
   private readonly pool: SessionPool;
-  /** Profile writes and reloads run one at a time, so a reload never sees a half-done save. */
-  private queue: Promise<unknown> = Promise.resolve();
-  private insecureWarned = false;
+  private readonly insecureWarning: InsecureTlsWarning;
   /** Server moves already offered in this window (connection id + new address), so each is offered once. */
   private readonly offeredMoves = new Set<string>();
-  /** Errors that came from a PAT sign-in failure, by connection (for "Enter new token…"). */
-  readonly expiredTokenErrors = new WeakMap<object, string>();
 
   constructor(
-    private readonly state: vscode.Memento,
+    state: vscode.Memento,
     private readonly credentials: CredentialStore,
     private readonly getUi: () => Ui,
     private readonly logger: Logger,
   ) {
+    this.profiles = new ProfileStore(state, credentials);
+    this.insecureWarning = new InsecureTlsWarning(logger, getUi);
     this.pool = new SessionPool({
       logger,
       credential: (p, actAs) => this.credentialOf(p, actAs),
-      httpOptions: (p) => readHttpOptions(p, () => this.warnInsecureOnce()),
+      httpOptions: (p) => readHttpOptions(p, () => this.insecureWarning.warnOnce()),
       clientOptions: () => ({ maxListItems: maxListItemsFrom(vscode.workspace.getConfiguration('tableau').get<unknown>('maxListItems')), limitNames: SETTING_LIMIT_NAMES }),
       changed: () => this.emitter.fire(),
     });
-    this.loadProfiles();
   }
 
   // --- the ConnectionManager contract -------------------------------------------------
 
   list(): ConnectionProfile[] {
-    return this.profiles.map((p) => ({ ...p }));
+    return this.profiles.list();
   }
 
   get(id: string): ConnectionProfile | undefined {
-    const p = this.profiles.find((x) => x.id === id);
-    return p && { ...p };
+    return this.profiles.get(id);
   }
 
   findByLabel(label: string): ConnectionProfile | undefined {
-    const l = label.trim().toLowerCase();
-    const p = this.profiles.find((x) => x.label.toLowerCase() === l);
-    return p && { ...p };
+    return this.profiles.findByLabel(label);
   }
 
   active(): ConnectionProfile | undefined {
-    const p = activeProfile(this.profiles, this.state.get<string>(ACTIVE_KEY));
-    return p && { ...p };
+    return this.profiles.active();
   }
 
   async getClient(id: string, opts?: { siteContentUrl?: string; actAsUserId?: string; purpose?: AccessPurpose; signal?: AbortSignal }): Promise<TableauClient> {
@@ -80,28 +80,8 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
     return this.pool.isSignedIn(id);
   }
 
-  async pick(opts: { prompt: PromptId; placeHolder?: string; requireWritable?: boolean }): Promise<ConnectionProfile | undefined> {
-    const candidates = this.profiles.filter((p) => !opts?.requireWritable || !p.readOnly);
-    if (candidates.length === 1 && this.profiles.length === 1) return { ...candidates[0] };
-    type Item = vscode.QuickPickItem & { id: string; profileId?: string };
-    const activeId = this.active()?.id;
-    const items: Item[] = candidates.map((p) => ({
-      id: p.label,
-      profileId: p.id,
-      label: p.label,
-      description: `${p.serverUrl}${p.siteContentUrl ? ` · ${p.siteContentUrl}` : ''}`,
-      detail: [p.id === activeId ? vscode.l10n.t('active') : '', this.isSignedIn(p.id) ? vscode.l10n.t('signed in') : '', p.readOnly ? vscode.l10n.t('read-only') : '']
-        .filter(Boolean)
-        .join(' · ') || undefined,
-    }));
-    items.push({ label: `$(add) ${vscode.l10n.t('Add connection…')}`, alwaysShow: true, id: 'add' });
-    const placeHolder = opts?.placeHolder ?? vscode.l10n.t('Choose a Tableau connection');
-    const chosen = await this.getUi().pick(opts.prompt, items, { placeHolder });
-    if (!chosen) return undefined;
-    if (chosen.profileId) return this.get(chosen.profileId);
-    const added = await vscode.commands.executeCommand<ConnectionProfile | undefined>('tableau.addConnection');
-    if (added && opts?.requireWritable) this.assertWritable(added);
-    return added;
+  pick(opts: { prompt: PromptId; placeHolder?: string; requireWritable?: boolean }): Promise<ConnectionProfile | undefined> {
+    return pickConnection(this, this.getUi(), opts);
   }
 
   assertWritable(profile: ConnectionProfile): void {
@@ -117,7 +97,7 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
   }
 
   isReadOnly(id: string): boolean {
-    return this.profiles.find((p) => p.id === id)?.readOnly === true;
+    return this.profiles.get(id)?.readOnly === true;
   }
 
   webUrlFor(profile: ConnectionProfile, kind: 'workbook' | 'datasource' | 'project' | 'view', id: string, siteContentUrl?: string): string {
@@ -140,11 +120,11 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
   }
 
   save(profile: ConnectionProfile, secret?: string): Promise<void> {
-    return this.serial(() => this.saveNow(profile, secret));
+    return this.profiles.serial(() => this.saveNow(profile, secret));
   }
 
   private async saveNow(profile: ConnectionProfile, secret?: string): Promise<void> {
-    const old = this.profiles.find((p) => p.id === profile.id);
+    const old = this.profiles.get(profile.id);
     const draft = this.drafts.get(profile.id);
     this.drafts.delete(profile.id);
     // Sessions made by trySignIn from this very draft stay (the user is signed in);
@@ -156,9 +136,7 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
     if (old && old.authKind !== profile.authKind) await this.credentials.delete(profile.id, secretKindFor(old.authKind));
     const stale = !keepSessions && (draft !== undefined || (old !== undefined && (secret !== undefined || !sameConnection(old, profile))));
     if (stale) await this.pool.signOutConnection(profile.id);
-    this.profiles = old ? this.profiles.map((p) => (p.id === profile.id ? { ...profile } : p)) : [...this.profiles, { ...profile }];
-    await this.persist();
-    if (!old && !this.state.get<string>(ACTIVE_KEY)) await this.state.update(ACTIVE_KEY, profile.id);
+    await this.profiles.put(profile);
     this.emitter.fire();
     // The test sign-in of a draft may have ended on another server: offer it now that the profile is saved.
     const signedInOn = this.pool.entries(profile.id)[0]?.session.api.server.serverUrl;
@@ -170,12 +148,11 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
    * Cloud pod move). Only when it still reads `from`; the sessions signed in there are kept.
    */
   adoptServerAddress(id: string, from: string, to: string): Promise<void> {
-    return this.serial(async () => {
-      const p = this.profiles.find((x) => x.id === id);
+    return this.profiles.serial(async () => {
+      const p = this.profiles.get(id);
       if (!p || p.serverUrl !== from) return;
       await this.pool.retarget(p, to);
-      this.profiles = this.profiles.map((x) => (x.id === id ? { ...x, serverUrl: to } : x));
-      await this.persist();
+      await this.profiles.update(id, { serverUrl: to });
       this.logger.info(`Connection "${p.label}": server address updated from ${from} to ${to}.`);
       this.emitter.fire();
     });
@@ -194,7 +171,7 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
   }
 
   remove(id: string): Promise<void> {
-    return this.serial(() => this.removeNow(id));
+    return this.profiles.serial(() => this.removeNow(id));
   }
 
   private async removeNow(id: string): Promise<void> {
@@ -202,9 +179,7 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
     await this.credentials.deleteAll(id);
     this.acting.delete(id);
     this.usedSecrets.delete(id);
-    this.profiles = this.profiles.filter((p) => p.id !== id);
-    if (this.state.get<string>(ACTIVE_KEY) === id) await this.state.update(ACTIVE_KEY, this.profiles[0]?.id);
-    await this.persist();
+    await this.profiles.remove(id);
     this.emitter.fire();
   }
 
@@ -218,24 +193,23 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
 
   async setActive(id: string): Promise<void> {
     if (!this.get(id)) return;
-    await this.state.update(ACTIVE_KEY, id);
+    await this.profiles.setActive(id);
     this.emitter.fire();
   }
 
   setReadOnly(id: string, readOnly: boolean): Promise<void> {
-    return this.serial(() => this.setReadOnlyNow(id, readOnly));
+    return this.profiles.serial(() => this.setReadOnlyNow(id, readOnly));
   }
 
   private async setReadOnlyNow(id: string, readOnly: boolean): Promise<void> {
     const p = this.get(id);
     if (!p || p.readOnly === readOnly) return;
-    this.profiles = this.profiles.map((x) => (x.id === id ? { ...x, readOnly } : x));
-    await this.persist();
+    await this.profiles.update(id, { readOnly });
     this.emitter.fire();
   }
 
   switchSite(id: string, siteContentUrl: string, signal?: AbortSignal): Promise<void> {
-    return this.serial(() => this.switchSiteNow(id, siteContentUrl, signal));
+    return this.profiles.serial(() => this.switchSiteNow(id, siteContentUrl, signal));
   }
 
   private async switchSiteNow(id: string, siteContentUrl: string, signal?: AbortSignal): Promise<void> {
@@ -246,8 +220,7 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
       await this.pool.switchSite(pooled, siteContentUrl, signal);
     }
     // Remembered per connection: the profile's site is the one every caller gets next.
-    this.profiles = this.profiles.map((x) => (x.id === id ? { ...x, siteContentUrl } : x));
-    await this.persist();
+    await this.profiles.update(id, { siteContentUrl });
     this.emitter.fire();
   }
 
@@ -290,14 +263,14 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
 
   /** Another window changed profiles or a secret: reload, and drop sessions built on stale data. */
   syncFromStorage(connectionId?: string): Promise<void> {
-    return this.serial(() => this.syncFromStorageNow(connectionId));
+    return this.profiles.serial(() => this.syncFromStorageNow(connectionId));
   }
 
   private async syncFromStorageNow(connectionId?: string): Promise<void> {
-    const before = new Map(this.profiles.map((p) => [p.id, p]));
-    this.loadProfiles();
-    for (const [id, old] of before) {
-      const now = this.profiles.find((p) => p.id === id);
+    const before = this.profiles.reload();
+    for (const old of before) {
+      const id = old.id;
+      const now = this.profiles.get(id);
       if (!now || !sameConnection(old, now)) await this.pool.signOutConnection(id);
     }
     if (connectionId && this.usedSecrets.has(connectionId)) {
@@ -313,17 +286,11 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
 
   /** Settings that shape HTTP changed: new transports on next use. */
   async resetTransports(): Promise<void> {
-    this.insecureWarned = false;
+    this.insecureWarning.reset();
     await this.pool.signOutAll();
   }
 
   // --- internals -------------------------------------------------------------------------
-
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
 
   private require(id: string): ConnectionProfile {
     const p = this.get(id) ?? this.drafts.get(id)?.profile;
@@ -354,8 +321,7 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
     } catch (e) {
       const p = profile ?? this.get(pooled.connectionId);
       if (p?.authKind === 'pat' && TableauError.is(e, 'signInFailed')) {
-        const err = new TableauError({ reason: 'signInFailed', message: vscode.l10n.t(EXPIRED_TOKEN_MESSAGE), status: e.status, code: e.code, cause: e });
-        this.expiredTokenErrors.set(err, p.id);
+        const err = new ExpiredTokenError(p.id, { status: e.status, code: e.code, cause: e }, vscode.l10n.t(EXPIRED_TOKEN_MESSAGE));
         // A dead session must not linger: the next call signs in afresh with whatever secret is stored then.
         await this.pool.signOutConnection(p.id);
         throw err;
@@ -375,25 +341,6 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
     }
     if (!draft) this.usedSecrets.set(p.id, secret);
     return credentialFor(p, secret, actAs?.name);
-  }
-
-  private warnInsecureOnce(): void {
-    if (this.insecureWarned) return;
-    this.insecureWarned = true;
-    this.logger.warn('TLS certificate verification is off because http.proxyStrictSSL is false.');
-    void this.getUi().notify(
-      'warning',
-      vscode.l10n.t('Certificate verification is off for Tableau connections because "http.proxyStrictSSL" is false. Anyone on the network path could read your credentials. Prefer a CA file on the connection.'),
-    );
-  }
-
-  private loadProfiles(): void {
-    this.profiles = storedProfiles(this.state);
-  }
-
-  private async persist(): Promise<void> {
-    await this.state.update(PROFILES_KEY, this.profiles);
-    await this.credentials.bumpProfilesRevision();
   }
 }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ErrorAction } from '../services/errors';
 import type { Services } from '../services/services';
 import { dayKey, patWarningDue, tokenPageUrl } from './profileLogic';
-import { PAT_WARNED_KEY } from './secretKeys';
+import { PAT_WARNED_KEY } from './storageKeys';
 
 /** Warns about PATs expiring within a week (or expired), at most once a day per connection. */
 export async function checkPatExpiry(services: Services, now = new Date()): Promise<void> {

@@ -3,9 +3,9 @@
 import type { AccessPurpose } from '../../core/auth/jwt';
 import { randomUUID } from 'node:crypto';
 import type { Credential } from '../../core/auth/credentials';
-import { isLoopbackHost } from '../../core/http/serverAddress';
+import { hostOf, isLoopbackHost } from '../../core/http/serverAddress';
 import type { ConnectionProfile } from './connectionManager';
-import { PROFILES_KEY } from './secretKeys';
+import { PROFILES_KEY } from './storageKeys';
 
 export type AuthKind = ConnectionProfile['authKind'];
 export const AUTH_KINDS: readonly AuthKind[] = ['pat', 'password', 'connectedApp'];
@@ -90,6 +90,19 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+/** The sign-in fields each auth kind uses. */
+const AUTH_FIELDS: Record<AuthKind, readonly (keyof ConnectionProfile)[]> = {
+  pat: ['patName', 'patExpiresOn'],
+  password: ['username'],
+  connectedApp: ['clientId', 'secretId', 'username'],
+};
+const ALL_AUTH_FIELDS = ['patName', 'patExpiresOn', 'username', 'clientId', 'secretId'] as const;
+
+/** Deletes the fields of the other auth kinds, so a profile switched from PAT to password keeps no token name. */
+export function dropOtherAuthFields(p: ConnectionProfile): void {
+  for (const k of ALL_AUTH_FIELDS) if (!AUTH_FIELDS[p.authKind].includes(k)) delete p[k];
+}
+
 /**
  * Reads one stored profile defensively (globalState may hold data from an older version
  * or be edited by hand). Returns undefined for anything unusable.
@@ -111,7 +124,7 @@ export function profileFromStored(v: unknown): ConnectionProfile | undefined {
     authKind,
     readOnly: o.readOnly === true,
   };
-  for (const k of ['patName', 'patExpiresOn', 'username', 'clientId', 'secretId', 'caFile'] as const) {
+  for (const k of [...ALL_AUTH_FIELDS, 'caFile'] as const) {
     const s = str(o[k]);
     if (s) p[k] = s;
   }
@@ -166,12 +179,7 @@ export function credentialFor(p: ConnectionProfile, secret: string, actAsUserNam
 
 /** "user @ host/site" for the Accounts menu; the PAT name stands in when the username is unknown. */
 export function accountLabel(p: ConnectionProfile, siteContentUrl = p.siteContentUrl, userName?: string): string {
-  let host: string;
-  try {
-    host = new URL(p.serverUrl).host;
-  } catch {
-    host = p.serverUrl;
-  }
+  const host = hostOf(p.serverUrl);
   const who = userName ?? p.username ?? (p.patName ? `token ${p.patName}` : p.label);
   return `${who} @ ${host}${siteContentUrl ? `/${siteContentUrl}` : ''}`;
 }

@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { showError } from '../services/errors';
 import type { Services } from '../services/services';
 import { planFromTarget } from './manifestPlans';
 import { type FolderTarget, allTargets } from './manifestStore';
@@ -130,7 +129,7 @@ export class AutoPublisher implements vscode.Disposable {
       for (const o of outcomes) if (o.ok && !o.result.mismatch) vscode.window.setStatusBarMessage(vscode.l10n.t('Auto-published "{0}".', o.result.item.name), 5000);
       await reportOutcomes(this.services, outcomes.filter((o) => !o.ok), { offerRemember: false });
     } catch (e) {
-      await showError(e, { prefix: vscode.l10n.t('Auto-publish of "{0}" failed:', path.basename(file)) });
+      await this.services.errors.show(e, { prefix: vscode.l10n.t('Auto-publish of "{0}" failed:', path.basename(file)) });
     } finally {
       this.running.delete(file);
     }

@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { PUBLISHABLE_EXTENSIONS } from '../../core/models';
+import { PUBLISHABLE_EXTENSIONS, isPublishable } from '../../core/models';
 import type { Services } from '../services/services';
-import { isPublishable } from '../tree/dragAndDrop';
 
 /**
  * The files a command was started on: Explorer multi-select passes (uri, uris), the editor

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { TableauError } from '../../core/errors';
+import { cancelled, TableauError } from '../../core/errors';
+import { hostOf } from '../../core/http/serverAddress';
 import { inspectPackage } from '../../core/package/inspect';
 import { resolveProjectPath, splitProjectPath } from '../../core/publish/projectPath';
 import { assertInsideWorkspace } from '../../core/publish/workspacePath';
@@ -10,16 +11,6 @@ import { credentialsFor } from './connectionCredentials';
 import type { FolderTarget } from './manifestStore';
 import type { PublishPlan } from './publishRunner';
 
-/** Targets the user already confirmed in this window (untrusted workspace or unknown connection). */
-const confirmed = new Set<string>();
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
 
 /**
  * The connection a manifest target names, after the trust rules: a workspace that is not
@@ -39,12 +30,12 @@ export async function connectionForTarget(services: Services, t: FolderTarget, f
       placeHolder: vscode.l10n.t('{0} names the connection "{1}", which you do not have. Publish with which connection?', manifestName, t.target.connection),
       requireWritable: true,
     });
-    if (!profile) throw new TableauError({ reason: 'cancelled', message: 'Cancelled.' });
+    if (!profile) throw cancelled();
     needsConfirm = true;
   }
   services.connections.assertWritable(profile);
   const key = `${t.manifestPath}\u0000${t.target.file}\u0000${profile.id}`;
-  if (needsConfirm && !confirmed.has(key)) {
+  if (needsConfirm && !services.confirmedTargets.has(key)) {
     if (!interactive) {
       throw new TableauError({ reason: 'forbidden', message: `This workspace is not trusted: publish ${file} once from the editor to confirm the target (${hostOf(profile.serverUrl)}).` });
     }
@@ -55,8 +46,8 @@ export async function connectionForTarget(services: Services, t: FolderTarget, f
       vscode.l10n.t('Publish'),
       { modal: true, detail: vscode.workspace.isTrusted ? undefined : vscode.l10n.t('This workspace is not trusted: check that this is where you mean to send the file.') },
     );
-    if (!ok) throw new TableauError({ reason: 'cancelled', message: 'Cancelled.' });
-    confirmed.add(key);
+    if (!ok) throw cancelled();
+    services.confirmedTargets.add(key);
   }
   return profile;
 }
@@ -71,7 +62,7 @@ export async function planFromTarget(services: Services, t: FolderTarget, file: 
   const client = await services.connections.getClient(profile.id, { siteContentUrl, purpose: 'publish', signal: opts.signal });
   const project = await resolveProjectPath(client, t.target.project, { signal: opts.signal });
   const connectionCredentials = await credentialsFor(services, file, info.connections, { interactive: opts.interactive });
-  if (!connectionCredentials) throw new TableauError({ reason: 'cancelled', message: 'Cancelled.' });
+  if (!connectionCredentials) throw cancelled();
   const o = t.target.options ?? {};
   return {
     info,

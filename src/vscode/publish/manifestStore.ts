@@ -11,9 +11,9 @@ import {
 } from '../../core/publish/manifest';
 import { TableauError } from '../../core/errors';
 import { formatProjectPath } from '../../core/publish/projectPath';
+import { defaultName } from '../../core/publish/publisher';
 import { relativePathProblem } from '../../core/publish/workspacePath';
 import type { Services } from '../services/services';
-import { defaultName } from './publishOptions';
 import type { PublishPlan } from './publishRunner';
 
 /** A manifest target with the workspace folder its relative paths start from. */

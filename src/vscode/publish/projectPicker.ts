@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { Project } from '../../core/models';
 import type { Services } from '../services/services';
+import { PROJECT_PATH_SEPARATOR } from '../../core/display';
 import type { PromptId } from '../services/ui';
 import type { ProjectEntry, ProjectHierarchy } from '../tree/projectHierarchy';
-import { PROJECT_PATH_SEPARATOR } from '../tree/projectHierarchy';
 
 export type ProjectChoice = { kind: 'project'; entry: ProjectEntry } | { kind: 'topLevel' } | { kind: 'create' };
 

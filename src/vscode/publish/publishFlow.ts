@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type PackageInfo, inspectPackage } from '../../core/package/inspect';
-import { errorText, showError } from '../services/errors';
+import { errorText } from '../services/errors';
 import type { Services } from '../services/services';
 import { credentialsFor } from './connectionCredentials';
 import { askChoices } from './publishOptions';
@@ -69,7 +69,7 @@ export async function runPublish(services: Services, files: readonly vscode.Uri[
     await reportOutcomes(services, outcomes, { offerRemember: true });
     return outcomes;
   } catch (e) {
-    await showError(e, { prefix: vscode.l10n.t('Publish failed:') });
+    await services.errors.show(e, { prefix: vscode.l10n.t('Publish failed:') });
     return undefined;
   }
 }

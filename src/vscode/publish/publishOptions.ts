@@ -1,11 +1,11 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DataSource, PublishMode, Workbook } from '../../core/models';
 import type { PackageInfo } from '../../core/package/inspect';
+import { PROJECT_PATH_SEPARATOR } from '../../core/display';
 import { findItemByName } from '../../core/publish/items';
+import { defaultName } from '../../core/publish/publisher';
 import type { Services } from '../services/services';
 import type { PromptId, PromptItem } from '../services/ui';
-import { PROJECT_PATH_SEPARATOR } from '../tree/projectHierarchy';
 import { describeItem } from '../tree/format';
 import { applicableOptions, publishOptionIds, type PublishOptionId } from './publishOptionIds';
 import type { PublishTarget } from './target';
@@ -24,10 +24,6 @@ export interface PublishChoices {
 /** "finance, monthly ,, Q3" → ["finance", "monthly", "Q3"] (commas separate tags, as in Tableau's own tag box). */
 export function parseTags(text: string): string[] {
   return [...new Set(text.split(',').map((t) => t.trim()).filter(Boolean))];
-}
-
-export function defaultName(filePath: string): string {
-  return path.basename(filePath, path.extname(filePath));
 }
 
 /** Multi-select quick pick through the ui seam (tests answer `pick` with an array when canPickMany is set). */

@@ -1,12 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { formatBytes } from '../../core/display';
 import { isCancellation } from '../../core/errors';
 import type { PackageInfo } from '../../core/package/inspect';
 import { type PublishRequest, type PublishResult, publish } from '../../core/publish/publisher';
 import { toAbortSignal } from '../services/cancellation';
 import type { Services } from '../services/services';
-import { contentTree } from '../tree/contentTree';
-import { formatBytes } from '../tree/format';
 import { jobTimeoutMs } from './jobSettings';
 import type { PublishTarget } from './target';
 
@@ -80,7 +79,7 @@ export async function executePlans(services: Services, plans: PublishPlan[], sin
     const key = `${o.plan.target.profile.id}\u0000${o.plan.target.siteContentUrl}`;
     if (o.ok && !sites.has(key)) {
       sites.add(key);
-      contentTree(services)?.refreshSite(o.plan.target.profile.id, o.plan.target.siteContentUrl);
+      services.sites.siteChanged({ profileId: o.plan.target.profile.id, siteContentUrl: o.plan.target.siteContentUrl });
     }
   }
   return outcomes;

@@ -1,9 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { showError } from '../services/errors';
+import { PROJECT_PATH_SEPARATOR } from '../../core/display';
 import type { Services } from '../services/services';
-import { contentTree } from '../tree/contentTree';
-import { PROJECT_PATH_SEPARATOR } from '../tree/projectHierarchy';
 import { forgetCredentials } from './connectionCredentials';
 import { findEntry, rememberInManifest } from './manifestStore';
 import type { PublishOutcome } from './publishRunner';
@@ -25,7 +23,7 @@ export async function reportOutcomes(services: Services, outcomes: PublishOutcom
     if (o.plan.request.connectionCredentials?.length) {
       actions.push({ title: vscode.l10n.t('Forget saved database credentials'), run: () => forgetCredentials(services, o.plan.info.path, o.plan.info.connections) });
     }
-    await showError(o.error, { prefix: vscode.l10n.t('Publishing "{0}" failed:', file), actions });
+    await services.errors.show(o.error, { prefix: vscode.l10n.t('Publishing "{0}" failed:', file), actions });
   }
 
   // Tableau's answer named another item or project (security review finding 12): nothing from it is shown
@@ -57,7 +55,7 @@ export async function reportOutcomes(services: Services, outcomes: PublishOutcom
     await services.ui.openExternal(services.connections.webUrlFor(target.profile, first.result.kind, first.result.item.id, target.siteContentUrl));
   } else if (chosen === revealAction) {
     await vscode.commands.executeCommand('tableau.content.focus');
-    await contentTree(services)?.reveal({ profileId: target.profile.id, siteContentUrl: target.siteContentUrl, kind: first.result.kind, id: first.result.item.id, projectId: target.projectId });
+    await services.sites.reveal({ profileId: target.profile.id, siteContentUrl: target.siteContentUrl, kind: first.result.kind, id: first.result.item.id, projectId: target.projectId });
   } else if (chosen === rememberAction) {
     for (const o of unremembered) await rememberInManifest(services, o.plan);
   }

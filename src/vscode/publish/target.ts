@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../connections/connectionManager';
 import type { Services } from '../services/services';
-import { contentTree } from '../tree/contentTree';
-import { SiteContentModel } from '../tree/contentModel';
+import type { SiteContentModel } from '../tree/contentModel';
 import type { ProjectHierarchy } from '../tree/projectHierarchy';
 import { askProjectName, pickProject } from './projectPicker';
 
@@ -36,14 +35,6 @@ export async function rememberLastTarget(services: Services, t: PublishTarget): 
   const last: LastTarget = { profileId: t.profile.id, siteContentUrl: t.siteContentUrl, projectId: t.projectId };
   await services.context.globalState.update(LAST_KEY, last);
   await services.context.globalState.update(lastProjectKey(t.profile.id, t.siteContentUrl), t.projectId);
-}
-
-export function siteModel(services: Services, profile: ConnectionProfile, siteContentUrl: string): SiteContentModel {
-  const id = profile.id;
-  return (
-    contentTree(services)?.model(profile, siteContentUrl) ??
-    new SiteContentModel(() => services.connections.getClient(id, { siteContentUrl }), { pageSize: 100 })
-  );
 }
 
 /** Writable connections, the last one used first; "Add connection..." is offered by the manager's picker. */
@@ -82,7 +73,7 @@ export async function pickTarget(services: Services, preset?: PublishPreset): Pr
   const siteContentUrl = preset?.siteContentUrl ?? profile.siteContentUrl;
   if (preset?.projectId && preset.projectPath) return { profile, siteContentUrl, projectId: preset.projectId, projectPath: preset.projectPath };
 
-  const model = siteModel(services, profile, siteContentUrl);
+  const model = services.sites.model(profile, siteContentUrl);
   const hierarchy = await model.projects();
   const lastProjectId = services.context.globalState.get<string>(lastProjectKey(profile.id, siteContentUrl));
   const choice = await pickProject(services, hierarchy, { prompt: 'publish.project', placeHolder: vscode.l10n.t('Publish into which project?'), lastProjectId, allowCreate: true });
@@ -107,7 +98,6 @@ async function createProjectForPublish(
   const client = await services.connections.getClient(profile.id, { siteContentUrl, purpose: 'publish' });
   const created = await client.createProject({ name, parentProjectId: parent?.project.id });
   services.logger.info(`Created project ${created.id} ("${name}") for a publish.`);
-  model.refresh();
-  contentTree(services)?.refreshSite(profile.id, siteContentUrl);
+  services.sites.siteChanged({ profileId: profile.id, siteContentUrl });
   return { profile, siteContentUrl, projectId: created.id, projectPath: [...(parent?.path ?? []), name] };
 }

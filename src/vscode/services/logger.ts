@@ -1,25 +1,23 @@
 import * as vscode from 'vscode';
 import { RedactingLogger, type LogLevel, type Logger } from '../../core/logger';
 
-let channel: vscode.LogOutputChannel | undefined;
+/** The log and the one way to show its channel. */
+export interface ExtensionLog {
+  logger: Logger;
+  show(): void;
+}
 
 /**
  * The extension's Logger: the 'Tableau Publisher' LogOutputChannel behind the core
  * RedactingLogger, so every line is redacted before VS Code sees it. Trace lines are
  * written only while `tableau.trace` is on.
  */
-export function createLogger(context: vscode.ExtensionContext): Logger {
+export function createLogger(context: vscode.ExtensionContext): ExtensionLog {
   const ch = vscode.window.createOutputChannel('Tableau Publisher', { log: true });
-  channel = ch;
   // Sign-outs on deactivate still log after VS Code has disposed the channel: drop those
   // lines instead of throwing "Channel has been closed" into the extension host.
   let open = true;
-  context.subscriptions.push(ch, {
-    dispose: () => {
-      open = false;
-      channel = channel === ch ? undefined : channel;
-    },
-  });
+  context.subscriptions.push(ch, { dispose: () => void (open = false) });
   let trace = vscode.workspace.getConfiguration('tableau').get<boolean>('trace', false);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -37,9 +35,10 @@ export function createLogger(context: vscode.ExtensionContext): Logger {
       open = false; // closed under us (window closing): nothing left to write to
     }
   };
-  return new RedactingLogger(sink);
-}
-
-export function showLog(): void {
-  channel?.show(true);
+  return {
+    logger: new RedactingLogger(sink),
+    show: () => {
+      if (open) ch.show(true);
+    },
+  };
 }

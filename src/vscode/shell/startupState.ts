@@ -2,7 +2,7 @@
 // the same parsing the connection manager uses. Nobody is signed in yet: sessions live only
 // in the loaded extension.
 import { activeProfile, patWarningDue, storedProfiles } from '../connections/profileLogic';
-import { ACTIVE_KEY, PAT_WARNED_KEY } from '../connections/secretKeys';
+import { ACTIVE_KEY, PAT_WARNED_KEY } from '../connections/storageKeys';
 import type { ConnectionStatus } from '../statusBar';
 
 interface State {

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../connections/connectionManager';
+import { Disposable } from '../disposable';
 import type { Services } from '../services/services';
-import { SiteContentModel } from './contentModel';
-import type { ContentStrategyKind } from './contentStrategies';
+import type { RevealTarget, SiteRef } from '../services/siteContent';
+import type { SiteContentModel } from './contentModel';
 import type { ContentNode, TreeContext } from './nodes/base';
 import { ConnectionNode } from './nodes/connectionNode';
 import { ProjectNode } from './nodes/projectNode';
@@ -12,45 +13,24 @@ import { ContentDragAndDrop } from './dragAndDrop';
 /** Gives the TreeView this tree feeds: the one the start-up shell registered (src/vscode/shell). */
 export type ContentViewFactory = (provider: ContentTree, dnd: ContentDragAndDrop) => vscode.TreeView<ContentNode>;
 
-/**
- * Chosen by `npm run bench` (10,000 workbooks in 1,000 projects): the first project a user
- * opens shows in 2 requests and ~12 ms with a projectName filter, against 11 requests and
- * ~1.7 s to list and group the whole site first; the filter's cost stays per project as
- * sites grow, while grouping grows with the site.
- */
-const STRATEGY: ContentStrategyKind = 'projectNameFilter';
-const DEFAULT_PAGE_SIZE = 100;
-
-/** Where to reveal something: enough to walk connection > site > project chain > item. */
-export interface RevealTarget {
-  profileId: string;
-  siteContentUrl: string;
-  kind: 'project' | 'workbook' | 'datasource';
-  id: string;
-  /** The project holding the item (for a project: itself). */
-  projectId: string;
-}
-
-/** The "Tableau" content tree: data provider, node cache, models per site, reveal. */
-export class ContentTree implements vscode.TreeDataProvider<ContentNode>, TreeContext, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<ContentNode | undefined>();
+/** The "Tableau" content tree: data provider, node cache, reveal. Listings per site live in `services.sites`. */
+export class ContentTree extends Disposable implements vscode.TreeDataProvider<ContentNode>, TreeContext {
+  private readonly emitter = this.register(new vscode.EventEmitter<ContentNode | undefined>());
   private lastConnectionsKey = '';
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly nodes = new Map<string, ContentNode>();
-  private readonly models = new Map<string, SiteContentModel>();
-  private readonly disposables: vscode.Disposable[] = [];
-  private filterText?: string;
   readonly view: vscode.TreeView<ContentNode>;
 
   constructor(readonly services: Services, createView: ContentViewFactory) {
-    this.view = createView(this, new ContentDragAndDrop(services));
-    this.disposables.push(
-      this.view,
-      this.emitter,
-      services.connections.onDidChange(() => this.connectionsChanged()),
+    super();
+    this.view = this.register(createView(this, new ContentDragAndDrop(services)));
+    this.register(services.connections.onDidChange(() => this.connectionsChanged()));
+    this.register(services.sites.onDidChangeSite((site) => this.siteChanged(site)));
+    this.register(services.sites.setRevealer((target) => this.reveal(target)));
+    this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tableau.pageSize')) {
-          this.models.clear();
+          services.sites.forget();
           this.refresh();
         }
       }),
@@ -58,22 +38,10 @@ export class ContentTree implements vscode.TreeDataProvider<ContentNode>, TreeCo
     this.lastConnectionsKey = this.connectionsKey();
   }
 
-  dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
-  }
-
   // ---- TreeContext
 
   model(profile: ConnectionProfile, siteContentUrl: string): SiteContentModel {
-    const key = `${profile.id}|${siteContentUrl}`;
-    let m = this.models.get(key);
-    if (!m) {
-      const pageSize = vscode.workspace.getConfiguration('tableau').get<number>('pageSize', DEFAULT_PAGE_SIZE);
-      m = new SiteContentModel(() => this.services.connections.getClient(profile.id, { siteContentUrl }), { pageSize, strategy: STRATEGY });
-      m.setFilter(this.filterText);
-      this.models.set(key, m);
-    }
-    return m;
+    return this.services.sites.model(profile, siteContentUrl);
   }
 
   icon(name: 'workbook' | 'datasource' | 'project' | 'view'): { light: vscode.Uri; dark: vscode.Uri } {
@@ -102,7 +70,7 @@ export class ContentTree implements vscode.TreeDataProvider<ContentNode>, TreeCo
     if (node) return node.getChildren();
     const profiles = this.services.connections.list();
     const ids = new Set(profiles.map((p) => p.id));
-    for (const key of [...this.models.keys()]) if (!ids.has(key.split('|')[0])) this.models.delete(key);
+    this.services.sites.forget((id) => ids.has(id));
     // No connection: an empty tree lets the viewsWelcome content show.
     return profiles.map((p) => this.intern(new ConnectionNode(p, this)));
   }
@@ -143,16 +111,14 @@ export class ContentTree implements vscode.TreeDataProvider<ContentNode>, TreeCo
       this.emitter.fire(node);
       return;
     }
-    for (const m of this.models.values()) m.refresh();
+    this.services.sites.refreshAll();
     for (const n of this.nodes.values()) if (n instanceof ConnectionNode) n.invalidate();
     this.nodes.clear();
     this.emitter.fire(undefined);
   }
 
-  /** After a publish/delete/create on a site: refetch that site's content. */
-  refreshSite(profileId: string, siteContentUrl: string): void {
-    const m = this.models.get(`${profileId}|${siteContentUrl}`);
-    m?.refresh();
+  /** After a publish/delete/create on a site (its listing already refetched): redraw that site. */
+  private siteChanged({ profileId, siteContentUrl }: SiteRef): void {
     const site = [...this.nodes.values()].find((n) => n instanceof SiteNode && n.scope.profile.id === profileId && n.scope.siteContentUrl === siteContentUrl);
     this.emitter.fire(site);
   }
@@ -162,14 +128,14 @@ export class ContentTree implements vscode.TreeDataProvider<ContentNode>, TreeCo
   }
 
   get filter(): string | undefined {
-    return this.filterText;
+    return this.services.sites.filter;
   }
 
   setFilter(text: string | undefined): void {
-    this.filterText = text?.trim() || undefined;
-    for (const m of this.models.values()) m.setFilter(this.filterText);
-    this.view.message = this.filterText ? vscode.l10n.t('Showing names containing "{0}".', this.filterText) : undefined;
-    void vscode.commands.executeCommand('setContext', 'tableau.contentFiltered', !!this.filterText);
+    this.services.sites.setFilter(text);
+    const filter = this.services.sites.filter;
+    this.view.message = filter ? vscode.l10n.t('Showing names containing "{0}".', filter) : undefined;
+    void vscode.commands.executeCommand('setContext', 'tableau.contentFiltered', !!filter);
     this.refresh();
   }
 
@@ -209,7 +175,7 @@ export class ContentTree implements vscode.TreeDataProvider<ContentNode>, TreeCo
 
 const trees = new WeakMap<Services, ContentTree>();
 
-/** Creates the content view once per Services; commands find it with `contentTree(services)`. */
+/** Creates the content view once per Services; the content commands find it with `contentTree(services)`. */
 export function registerContentTree(services: Services, createView: ContentViewFactory): ContentTree {
   const tree = new ContentTree(services, createView);
   trees.set(services, tree);

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { PUBLISHABLE_EXTENSIONS } from '../../core/models';
-import { runPublish } from '../publish/publishFlow';
+import { PUBLISHABLE_EXTENSIONS, isPublishable } from '../../core/models';
 import type { Services } from '../services/services';
 import type { ContentNode } from './nodes/base';
 import { ProjectNode } from './nodes/projectNode';
@@ -32,12 +31,8 @@ export class ContentDragAndDrop implements vscode.TreeDragAndDropController<Cont
       await this.services.ui.notify('warning', vscode.l10n.t('"{0}" is a read-only connection: publishing is turned off.', target.scope.profile.label));
       return;
     }
-    await runPublish(this.services, files, {
-      profile: target.scope.profile,
-      siteContentUrl: target.scope.siteContentUrl,
-      projectId: target.project.id,
-      projectPath: target.path,
-    });
+    // The same command as "Publish Here..." on the project, given the dropped files.
+    await vscode.commands.executeCommand('tableau.publish', target, files);
   }
 }
 
@@ -54,9 +49,4 @@ export function parseUriList(text: string): vscode.Uri[] {
     }
   }
   return out;
-}
-
-export function isPublishable(path: string): boolean {
-  const lower = path.toLowerCase();
-  return PUBLISHABLE_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }

@@ -1,19 +1,6 @@
 /** Plain-text descriptions and tooltip lines for tree items (no vscode: unit-tested). */
+import { PROJECT_PATH_SEPARATOR, formatBytes } from '../../core/display';
 import type { DataSource, Project, View, Workbook } from '../../core/models';
-import { PROJECT_PATH_SEPARATOR } from './projectHierarchy';
-
-export function formatBytes(bytes: number | undefined): string | undefined {
-  if (bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return undefined;
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let i = 0;
-  while (value >= 1024 && i < units.length - 1) {
-    value /= 1024;
-    i++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[i]}`;
-}
 
 /** "2026-01-02" from an ISO timestamp; undefined for junk. */
 export function formatDate(iso: string | undefined): string | undefined {

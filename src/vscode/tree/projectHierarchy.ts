@@ -1,3 +1,4 @@
+import { PROJECT_PATH_SEPARATOR } from '../../core/display';
 import type { Project } from '../../core/models';
 
 /** One project with its place in the server's nesting. */
@@ -18,8 +19,6 @@ export const compareNames: (a: string, b: string) => number = new Intl.Collator(
 
 const byName = (a: ProjectEntry, b: ProjectEntry): number => compareNames(a.project.name, b.project.name);
 
-/** The separator users see and type in nested project paths ("Finance / Monthly"). */
-export const PROJECT_PATH_SEPARATOR = ' / ';
 
 /**
  * The project nesting of one site, built from a single flat listing. A project whose
@@ -93,24 +92,4 @@ export class ProjectHierarchy {
   displayPath(id: string): string | undefined {
     return this.byId.get(id)?.path.join(PROJECT_PATH_SEPARATOR);
   }
-
-  /** Finds a project by its nested path, names compared case-insensitively as Tableau does. */
-  findByPath(path: readonly string[]): ProjectEntry | undefined {
-    let level = this.roots;
-    let found: ProjectEntry | undefined;
-    for (const name of path) {
-      found = level.find((e) => e.project.name.localeCompare(name, undefined, { sensitivity: 'accent' }) === 0);
-      if (!found) return undefined;
-      level = found.children;
-    }
-    return found;
-  }
-}
-
-/** "Finance / Monthly" or "Finance/Monthly" → ["Finance", "Monthly"]. */
-export function splitProjectPath(text: string): string[] {
-  return text
-    .split('/')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
 }

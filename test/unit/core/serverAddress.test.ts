@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { TableauError } from '../../../src/core/errors';
-import { isLoopbackHost, parseServerAddress } from '../../../src/core/http/serverAddress';
+import { hostOf, isLoopbackHost, parseServerAddress } from '../../../src/core/http/serverAddress';
 
 function refused(input: string): TableauError {
   try {
@@ -82,5 +82,13 @@ describe('parseServerAddress', () => {
     assert.match(refused('https://my host.com').message, /spaces/);
     assert.match(refused('https://').message, /no host/);
     assert.match(refused('https:///path').message, /no host/);
+  });
+});
+
+describe('hostOf', () => {
+  it('names host and port of a saved address, and keeps text that is not a URL as it is', () => {
+    assert.equal(hostOf('https://tableau.example.com:8443/prefix'), 'tableau.example.com:8443');
+    assert.equal(hostOf('https://tableau.example.com'), 'tableau.example.com');
+    assert.equal(hostOf('not a url'), 'not a url');
   });
 });

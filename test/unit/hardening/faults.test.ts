@@ -205,7 +205,7 @@ describe('hardening: fault table', function () {
 
 describe('hardening: proxy settings of the VS Code layer', () => {
   it('http.proxy wins; without it HTTPS_PROXY / HTTP_PROXY apply, and NO_PROXY excludes', async () => {
-    const { httpOptionsFrom } = await import('../../../src/vscode/connections/httpSettings');
+    const { httpOptionsFrom } = await import('../../../src/vscode/connections/httpOptions');
     const env = { HTTPS_PROXY: 'http://env-proxy:3128', NO_PROXY: 'internal.example' };
     assert.equal(httpOptionsFrom({ proxy: 'http://settings-proxy:8080', serverUrl: 'https://t.example', env }).options.proxyUrl, 'http://settings-proxy:8080');
     assert.equal(httpOptionsFrom({ serverUrl: 'https://t.example', env }).options.proxyUrl, 'http://env-proxy:3128');

@@ -58,7 +58,7 @@ describe('tree content model (against the simulator)', function () {
   const model = (pageSize = 100, strategy: ContentStrategyKind = 'groupClientSide'): SiteContentModel =>
     new SiteContentModel(async () => client, { pageSize, strategy });
   const projectId = async (m: SiteContentModel, path: string[]): Promise<string> => {
-    const found = (await m.projects()).findByPath(path);
+    const found = (await m.projects()).all().find((e) => e.path.join('/') === path.join('/'));
     assert.ok(found, `project ${path.join('/')} exists`);
     return found.project.id;
   };

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { TableauError } from '../../../src/core/errors';
 import type { Page, Project, Workbook } from '../../../src/core/models';
-import { maxListItemsFrom } from '../../../src/vscode/connections/httpSettings';
+import { maxListItemsFrom } from '../../../src/vscode/connections/httpOptions';
 import { ProjectNameFilterStrategy, type ContentClient } from '../../../src/vscode/tree/contentStrategies';
 
 describe('tree: bounded page-by-page listing', () => {

@@ -5,6 +5,7 @@ import {
   activeProfile,
   credentialFor,
   dayKey,
+  dropOtherAuthFields,
   expiryDateProblem,
   labelProblem,
   parseDay,
@@ -156,5 +157,21 @@ describe('vscodeLogic: profiles', () => {
       // Whatever it resolves to, a name under .localhost gets the warning (issue #13).
       assert.equal(sendsSecretInClear('http://tableau.localhost:8080'), true);
     });
+  });
+});
+
+describe('dropOtherAuthFields', () => {
+  const all = { id: 'c', label: 'L', serverUrl: 'https://t.example.com', siteContentUrl: '', readOnly: false, patName: 'n', patExpiresOn: '2030-01-01', username: 'u', clientId: 'ci', secretId: 'si', caFile: '/ca.pem' };
+  it('keeps only the sign-in fields of the profile auth kind, and the rest of the profile', () => {
+    const pat = { ...all, authKind: 'pat' as const };
+    dropOtherAuthFields(pat);
+    assert.deepEqual(pat, { id: 'c', label: 'L', serverUrl: 'https://t.example.com', siteContentUrl: '', readOnly: false, patName: 'n', patExpiresOn: '2030-01-01', caFile: '/ca.pem', authKind: 'pat' });
+    const password = { ...all, authKind: 'password' as const };
+    dropOtherAuthFields(password);
+    assert.deepEqual(Object.keys(password).filter((k) => k in all && !['id', 'label', 'serverUrl', 'siteContentUrl', 'readOnly', 'caFile'].includes(k)), ['username']);
+    const app = { ...all, authKind: 'connectedApp' as const };
+    dropOtherAuthFields(app);
+    assert.deepEqual([app.patName, app.patExpiresOn, app.username, app.clientId, app.secretId], [undefined, undefined, 'u', 'ci', 'si']);
+    assert.equal('patName' in app, false);
   });
 });

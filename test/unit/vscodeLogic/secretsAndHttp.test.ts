@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { httpOptionsFrom, looksLikePem, SETTING_LIMIT_NAMES } from '../../../src/vscode/connections/httpSettings';
-import { PROFILES_REVISION_KEY, parseSecretKey, secretKey, secretKindFor } from '../../../src/vscode/connections/secretKeys';
+import { httpOptionsFrom, looksLikePem, SETTING_LIMIT_NAMES } from '../../../src/vscode/connections/httpOptions';
+import { PROFILES_REVISION_KEY, parseSecretKey, secretKey, secretKindFor } from '../../../src/vscode/connections/storageKeys';
 
 describe('vscodeLogic: secret keys', () => {
   it('names one key per connection and kind, and parses it back', () => {

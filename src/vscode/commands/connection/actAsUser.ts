@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { TableauError } from '../../../core/errors';
 import { toAbortSignal } from '../../services/cancellation';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { connectionFrom } from './connectionArg';
 import { cancelled } from './connectionForm';
@@ -60,7 +59,7 @@ export function register(s: Services): vscode.Disposable {
     try {
       await actAsUser(s, arg);
     } catch (e) {
-      await showError(e);
+      await s.errors.show(e);
     }
   });
 }

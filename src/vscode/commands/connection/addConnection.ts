@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../connections/connectionManager';
 import { newConnectionId } from '../../connections/profileLogic';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { askAuthKind, askCredentials, askLabel, askServer, askSite, testAndSave } from './connectionForm';
 
@@ -31,7 +30,7 @@ export function register(s: Services): vscode.Disposable {
     try {
       return await addConnection(s);
     } catch (e) {
-      await showError(e);
+      await s.errors.show(e);
       return undefined;
     }
   });

@@ -1,19 +1,16 @@
 // The prompts behind "Add Connection" and "Edit Connection". Every prompt goes through
 // services.ui so the extension-host tests can answer them.
 import * as vscode from 'vscode';
-import { TableauError, isCancellation } from '../../../core/errors';
+import { cancelled, isCancellation, TableauError } from '../../../core/errors';
 import { parseServerAddress, type ServerAddress } from '../../../core/http/serverAddress';
 import type { ConnectionProfile } from '../../connections/connectionManager';
-import { expiryDateProblem, labelProblem, profileProblems, sendsSecretInClear, siteProblem, tokenPageUrl, type AuthKind } from '../../connections/profileLogic';
+import { dropOtherAuthFields, expiryDateProblem, labelProblem, profileProblems, sendsSecretInClear, siteProblem, tokenPageUrl, type AuthKind } from '../../connections/profileLogic';
 import { toAbortSignal } from '../../services/cancellation';
 import { errorText } from '../../services/errors';
 import type { Services } from '../../services/services';
 import type { PromptId } from '../../services/ui';
 
-/** Thrown (and swallowed by showError) when the user backs out of a prompt. */
-export function cancelled(): TableauError {
-  return new TableauError({ reason: 'cancelled', message: 'Cancelled.' });
-}
+export { cancelled } from '../../../core/errors';
 
 async function input(s: Services, prompt: PromptId, opts: vscode.InputBoxOptions): Promise<string> {
   const v = await s.ui.input(prompt, { ignoreFocusOut: true, ...opts });
@@ -119,9 +116,6 @@ export async function askCredentials(
         validateInput: expiryDateProblem,
       });
       p.patExpiresOn = exp || undefined;
-      delete p.username;
-      delete p.clientId;
-      delete p.secretId;
       break;
     }
     case 'password':
@@ -132,20 +126,15 @@ export async function askCredentials(
         password: true,
         validateInput: required,
       });
-      delete p.patName;
-      delete p.patExpiresOn;
-      delete p.clientId;
-      delete p.secretId;
       break;
     case 'connectedApp':
       p.clientId = await input(s, 'connection.clientId', { title: vscode.l10n.t('Client ID'), prompt: vscode.l10n.t('Client ID of the connected app'), value: p.clientId, validateInput: nonEmpty });
       p.secretId = await input(s, 'connection.secretId', { title: vscode.l10n.t('Secret ID'), prompt: vscode.l10n.t('Secret ID of the connected app'), value: p.secretId, validateInput: nonEmpty });
       secret = await input(s, 'connection.secretValue', { title: vscode.l10n.t('Secret value'), prompt: secretPrompt(vscode.l10n.t('Secret value of the connected app')), password: true, validateInput: required });
       p.username = await input(s, 'connection.appUser', { title: vscode.l10n.t('Tableau username'), prompt: vscode.l10n.t('Tableau username the app signs in as'), value: p.username, validateInput: nonEmpty });
-      delete p.patName;
-      delete p.patExpiresOn;
       break;
   }
+  dropOtherAuthFields(p);
   return { profile: p, secret: secret ? secret : undefined };
 }
 

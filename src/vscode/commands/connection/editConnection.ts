@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { looksLikePem } from '../../connections/httpSettings';
-import { showError } from '../../services/errors';
+import { looksLikePem } from '../../connections/httpOptions';
 import type { Services } from '../../services/services';
 import { connectionFrom } from './connectionArg';
 import { askAuthKind, askCredentials, askLabel, askServer, askSite, cancelled, testAndSave } from './connectionForm';
@@ -78,7 +77,7 @@ export function register(s: Services): vscode.Disposable {
     try {
       await editConnection(s, arg);
     } catch (e) {
-      await showError(e);
+      await s.errors.show(e);
     }
   });
 }

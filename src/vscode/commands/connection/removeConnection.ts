@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { connectionFrom } from './connectionArg';
 
@@ -24,7 +23,7 @@ export function register(s: Services): vscode.Disposable {
     try {
       return await removeConnection(s, arg);
     } catch (e) {
-      await showError(e);
+      await s.errors.show(e);
       return false;
     }
   });

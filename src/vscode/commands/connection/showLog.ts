@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { showLog } from '../../services/logger';
+import type { Services } from '../../services/services';
 
 export const SHOW_LOG = 'tableau.showLog';
 
-export function register(): vscode.Disposable {
-  return vscode.commands.registerCommand(SHOW_LOG, () => showLog());
+export function register(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(SHOW_LOG, () => services.showLog());
 }

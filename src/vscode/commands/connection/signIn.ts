@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { toAbortSignal } from '../../services/cancellation';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { connectionFrom } from './connectionArg';
 
@@ -20,7 +19,7 @@ export function register(s: Services): vscode.Disposable {
     try {
       await signIn(s, arg);
     } catch (e) {
-      await showError(e);
+      await s.errors.show(e);
     }
   });
 }

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { connectionFrom } from './connectionArg';
 
@@ -16,7 +15,7 @@ export function register(s: Services): vscode.Disposable {
     try {
       await signOut(s, arg);
     } catch (e) {
-      await showError(e);
+      await s.errors.show(e);
     }
   });
 }

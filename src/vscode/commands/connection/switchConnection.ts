@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { cancelled } from './connectionForm';
 import { switchSite } from './switchSite';
@@ -19,7 +18,7 @@ export function register(s: Services): vscode.Disposable {
     try {
       await switchConnection(s);
     } catch (e) {
-      await showError(e);
+      await s.errors.show(e);
     }
   });
 }

@@ -3,7 +3,6 @@ import { TableauError } from '../../../core/errors';
 import type { Site } from '../../../core/models';
 import type { ConnectionProfile } from '../../connections/connectionManager';
 import { toAbortSignal } from '../../services/cancellation';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { connectionFrom, siteNodeContentUrl } from './connectionArg';
 import { askSite, cancelled } from './connectionForm';
@@ -61,7 +60,7 @@ export function register(s: Services): vscode.Disposable {
     try {
       await switchSite(s, arg);
     } catch (e) {
-      await showError(e);
+      await s.errors.show(e);
     }
   });
 }

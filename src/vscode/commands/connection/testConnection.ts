@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { toAbortSignal } from '../../services/cancellation';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { connectionFrom } from './connectionArg';
 
@@ -61,7 +60,7 @@ export function register(s: Services): vscode.Disposable {
     try {
       return await testConnection(s, arg);
     } catch (e) {
-      await showError(e);
+      await s.errors.show(e);
       return undefined;
     }
   });

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { type ItemRef, resolveRef } from './itemRef';
 
@@ -18,7 +17,7 @@ export function registerCopy(services: Services, id: string, what: string, value
       vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0} of "{1}".', what, ref.name), 3000);
       return text;
     } catch (e) {
-      await showError(e);
+      await services.errors.show(e);
       return undefined;
     }
   });

@@ -1,10 +1,7 @@
 import * as vscode from 'vscode';
 import type { Project } from '../../../core/models';
 import { askProjectName, pickProject } from '../../publish/projectPicker';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
-import { contentTree } from '../../tree/contentTree';
-import { SiteContentModel } from '../../tree/contentModel';
 import { ProjectNode } from '../../tree/nodes/projectNode';
 import { SiteNode } from '../../tree/nodes/siteNode';
 import type { ConnectionProfile } from '../../connections/connectionManager';
@@ -27,8 +24,7 @@ export function register(services: Services): vscode.Disposable {
       }
       services.connections.assertWritable(profile);
       const id = profile.id;
-      const tree = contentTree(services);
-      const model = tree?.model(profile, siteContentUrl) ?? new SiteContentModel(() => services.connections.getClient(id, { siteContentUrl }), { pageSize: 100 });
+      const model = services.sites.model(profile, siteContentUrl);
       const hierarchy = await model.projects();
       let parent: Project | undefined;
       let parentPath: string[] = [];
@@ -49,12 +45,11 @@ export function register(services: Services): vscode.Disposable {
       const client = await services.connections.getClient(id, { siteContentUrl, purpose: 'publish' });
       const created = await client.createProject({ name, parentProjectId: parent?.id });
       services.logger.info(`Created project ${created.id} ("${name}") on ${profile.label}.`);
-      model.refresh();
-      tree?.refreshSite(id, siteContentUrl);
-      await tree?.reveal({ profileId: id, siteContentUrl, kind: 'project', id: created.id, projectId: created.id });
+      services.sites.siteChanged({ profileId: id, siteContentUrl });
+      await services.sites.reveal({ profileId: id, siteContentUrl, kind: 'project', id: created.id, projectId: created.id });
       return created;
     } catch (e) {
-      await showError(e, { prefix: vscode.l10n.t('Creating the project failed:') });
+      await services.errors.show(e, { prefix: vscode.l10n.t('Creating the project failed:') });
       return undefined;
     }
   });

@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
-import { showError } from '../../services/errors';
+import { PROJECT_PATH_SEPARATOR } from '../../../core/display';
 import type { Services } from '../../services/services';
-import { contentTree } from '../../tree/contentTree';
-import { PROJECT_PATH_SEPARATOR } from '../../tree/projectHierarchy';
 import { kindLabel, resolveRef } from './itemRef';
 
 export const ID = 'tableau.deleteContent';
@@ -27,11 +25,11 @@ export function register(services: Services): vscode.Disposable {
       if (ref.kind === 'workbook') await client.deleteWorkbook(ref.id);
       else await client.deleteDataSource(ref.id);
       services.logger.info(`Deleted ${ref.kind} ${ref.id} ("${ref.name}") on ${ref.profile.label}.`);
-      contentTree(services)?.refreshSite(ref.profile.id, ref.siteContentUrl);
+      services.sites.siteChanged({ profileId: ref.profile.id, siteContentUrl: ref.siteContentUrl });
       vscode.window.setStatusBarMessage(vscode.l10n.t('Deleted "{0}".', ref.name), 4000);
       return true;
     } catch (e) {
-      await showError(e, { prefix: vscode.l10n.t('Delete failed:') });
+      await services.errors.show(e, { prefix: vscode.l10n.t('Delete failed:') });
       return false;
     }
   });

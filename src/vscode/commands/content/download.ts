@@ -3,12 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { finished } from 'node:stream/promises';
 import * as vscode from 'vscode';
-import { TableauError } from '../../../core/errors';
+import { formatBytes } from '../../../core/display';
+import { cancelled, TableauError } from '../../../core/errors';
 import { MAX_NAME_BYTES, safeFileName } from '../../../core/fileNames';
 import { toAbortSignal } from '../../services/cancellation';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
-import { formatBytes } from '../../tree/format';
 import { type ItemRef, kindLabel, resolveRef } from './itemRef';
 
 export const ID = 'tableau.download';
@@ -32,7 +31,7 @@ export function register(services: Services): vscode.Disposable {
       });
       return saved;
     } catch (e) {
-      await showError(e, { prefix: vscode.l10n.t('Download failed:') });
+      await services.errors.show(e, { prefix: vscode.l10n.t('Download failed:') });
       return undefined;
     }
   });
@@ -88,7 +87,7 @@ async function download(services: Services, ref: ItemRef & { kind: 'workbook' | 
         sink.destroy();
         await finished(sink).catch(() => undefined); // closed, so the file can be removed (Windows)
         await fs.promises.rm(tmp, { force: true }).catch((err: unknown) => services.logger.warn(`Could not remove ${tmp}: ${(err as Error).message}`));
-        if (signal.aborted) throw new TableauError({ reason: 'cancelled', message: 'Cancelled.' });
+        if (signal.aborted) throw cancelled();
         throw e;
       }
     },

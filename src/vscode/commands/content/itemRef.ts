@@ -1,14 +1,12 @@
 import * as vscode from 'vscode';
+import { PROJECT_PATH_SEPARATOR } from '../../../core/display';
 import type { ConnectionProfile } from '../../connections/connectionManager';
 import type { Services } from '../../services/services';
-import { contentTree } from '../../tree/contentTree';
-import { SiteContentModel } from '../../tree/contentModel';
 import type { ContentNode } from '../../tree/nodes/base';
 import { DataSourceNode } from '../../tree/nodes/dataSourceNode';
 import { ProjectNode } from '../../tree/nodes/projectNode';
 import { ViewNode } from '../../tree/nodes/viewNode';
 import { WorkbookNode } from '../../tree/nodes/workbookNode';
-import { PROJECT_PATH_SEPARATOR } from '../../tree/projectHierarchy';
 
 export type ItemKind = 'project' | 'workbook' | 'datasource' | 'view';
 
@@ -85,9 +83,7 @@ export async function pickItem(
   const text = await services.ui.input('content.search', { prompt: vscode.l10n.t('Part of the name to look for'), placeHolder: opts.placeHolder });
   if (text === undefined) return undefined;
   const siteContentUrl = opts.siteContentUrl ?? profile.siteContentUrl;
-  const model =
-    contentTree(services)?.model(profile, siteContentUrl) ??
-    new SiteContentModel(() => services.connections.getClient(profile.id, { siteContentUrl }), { pageSize: 100 });
+  const model = services.sites.model(profile, siteContentUrl);
   const hits = (await model.search(text)).filter((h) => kinds.includes(h.kind));
   const refs = hits
     .map((h): ItemRef => ({ profile, siteContentUrl, kind: h.kind, id: h.id, name: h.name, projectId: h.projectId, projectPath: h.path }))

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { ConnectionNode } from '../../tree/nodes/connectionNode';
 import { SiteNode } from '../../tree/nodes/siteNode';
@@ -21,7 +20,7 @@ export function register(services: Services): vscode.Disposable {
       const ref = await resolveRef(services, node, ['workbook', 'datasource', 'project'], { placeHolder: vscode.l10n.t('Open in browser') });
       if (ref) await services.ui.openExternal(webUrlOf(services, ref));
     } catch (e) {
-      await showError(e);
+      await services.errors.show(e);
     }
   });
 }

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import type { Job } from '../../../core/models';
 import { toAbortSignal } from '../../services/cancellation';
 import { jobTimeoutMs } from '../../publish/jobSettings';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { resolveRef } from './itemRef';
 
@@ -41,7 +40,7 @@ export function register(services: Services): vscode.Disposable {
       void services.ui.notify('info', vscode.l10n.t('The extract of "{0}" was refreshed.', ref.name));
       return job;
     } catch (e) {
-      await showError(e, { prefix: vscode.l10n.t('Extract refresh failed:') });
+      await services.errors.show(e, { prefix: vscode.l10n.t('Extract refresh failed:') });
       return undefined;
     }
   });

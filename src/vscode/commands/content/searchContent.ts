@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { contentTree } from '../../tree/contentTree';
 import { SiteNode } from '../../tree/nodes/siteNode';
@@ -37,7 +36,7 @@ export function register(services: Services): vscode.Disposable {
       }
       return { ...ref, revealed: !!shown };
     } catch (e) {
-      await showError(e);
+      await services.errors.show(e);
       return undefined;
     }
   });

@@ -15,7 +15,8 @@ export function register(services: Services): vscode.Disposable {
   return vscode.commands.registerCommand(ID, async (arg?: unknown, args?: unknown): Promise<PublishOutcome[] | undefined> => {
     if (arg instanceof ProjectNode) {
       // A read-only connection is refused inside the flow, with the usual error message.
-      const files = await filesFromArgs(services, undefined, undefined, { pickIfNone: true });
+      // Files dropped on the project come as `args`; from its menu, the active file or a pick.
+      const files = await filesFromArgs(services, undefined, args, { pickIfNone: true });
       if (files.length === 0) return undefined;
       return runPublish(services, files, { profile: arg.scope.profile, siteContentUrl: arg.scope.siteContentUrl, projectId: arg.project.id, projectPath: arg.path });
     }

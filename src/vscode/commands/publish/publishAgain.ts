@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { filesFromArgs } from '../../publish/fileArgs';
 import { planFromTarget } from '../../publish/manifestPlans';
@@ -38,7 +37,7 @@ export function register(services: Services): vscode.Disposable {
       await reportOutcomes(services, outcomes, { offerRemember: false });
       return outcomes;
     } catch (e) {
-      await showError(e, { prefix: vscode.l10n.t('Publish failed:') });
+      await services.errors.show(e, { prefix: vscode.l10n.t('Publish failed:') });
       return undefined;
     }
   });

@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { showError } from '../../services/errors';
 import type { Services } from '../../services/services';
 import { planFromTarget } from '../../publish/manifestPlans';
 import { allTargets, filesOf } from '../../publish/manifestStore';
@@ -36,7 +35,7 @@ export function register(services: Services): vscode.Disposable {
       if (failed.length) services.logger.warn(`Publish all: failed ${failed.join(', ')}`);
       return outcomes;
     } catch (e) {
-      await showError(e, { prefix: vscode.l10n.t('Publish failed:') });
+      await services.errors.show(e, { prefix: vscode.l10n.t('Publish failed:') });
       return undefined;
     }
   });

@@ -36,7 +36,7 @@ export abstract class ContentNode {
 
   abstract getTreeItem(): vscode.TreeItem;
 
-  getChildren(_signal?: AbortSignal): Promise<ContentNode[]> {
+  getChildren(): Promise<ContentNode[]> {
     return Promise.resolve([]);
   }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { TableauError } from '../../../core/errors';
+import { hostOf } from '../../../core/http/serverAddress';
 import type { Site } from '../../../core/models';
 import type { ConnectionProfile } from '../../connections/connectionManager';
 import { contextValueFor } from '../contentModel';
@@ -47,9 +48,9 @@ export class ConnectionNode extends ContentNode {
     return item;
   }
 
-  override async getChildren(signal?: AbortSignal): Promise<ContentNode[]> {
+  override async getChildren(): Promise<ContentNode[]> {
     try {
-      const p = (this.sites ??= this.listSites(signal));
+      const p = (this.sites ??= this.listSites());
       p.catch(() => this.sites === p && (this.sites = undefined));
       const sites = await p;
       return sites.map((s) =>
@@ -61,12 +62,12 @@ export class ConnectionNode extends ContentNode {
   }
 
   /** The connection's own site first; others the server lists after it, by name. */
-  private async listSites(signal?: AbortSignal): Promise<Site[]> {
-    const client = await this.ctx.services.connections.getClient(this.profile.id, { signal });
+  private async listSites(): Promise<Site[]> {
+    const client = await this.ctx.services.connections.getClient(this.profile.id);
     const own: Site = { id: '', name: this.profile.siteContentUrl || vscode.l10n.t('Default site'), contentUrl: this.profile.siteContentUrl };
     let listed: Site[] = [];
     try {
-      listed = await client.listSites({ signal });
+      listed = await client.listSites();
     } catch (e) {
       // Non-admins and Tableau Cloud may not list sites: the signed-in site is enough.
       if (!TableauError.is(e, ['forbidden', 'notFound', 'badRequest'])) throw e;
@@ -75,13 +76,5 @@ export class ConnectionNode extends ContentNode {
     const mine = listed.find((s) => s.contentUrl === this.profile.siteContentUrl) ?? own;
     const others = listed.filter((s) => s !== mine).sort((a, b) => a.name.localeCompare(b.name));
     return [mine, ...others];
-  }
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
   }
 }

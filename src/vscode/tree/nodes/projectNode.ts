@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
+import { PROJECT_PATH_SEPARATOR } from '../../../core/display';
 import type { Project } from '../../../core/models';
 import { contextValueFor } from '../contentModel';
 import { describeProject, detailRows } from '../format';
-import { PROJECT_PATH_SEPARATOR } from '../projectHierarchy';
 import { type ContentNode, SiteItemNode, type SiteScope, type TreeContext, nodeId, tooltip } from './base';
 import { nodesFromEntries } from './fromEntries';
 
@@ -37,7 +37,7 @@ export class ProjectNode extends SiteItemNode {
     return item;
   }
 
-  override async getChildren(signal?: AbortSignal): Promise<ContentNode[]> {
-    return nodesFromEntries(await this.model.projectChildren(this.project.id, signal), this, this.ctx, this.scope);
+  override async getChildren(): Promise<ContentNode[]> {
+    return nodesFromEntries(await this.model.projectChildren(this.project.id), this, this.ctx, this.scope);
   }
 }

@@ -51,8 +51,8 @@ export class SiteNode extends SiteItemNode {
     return item;
   }
 
-  override async getChildren(signal?: AbortSignal): Promise<ContentNode[]> {
+  override async getChildren(): Promise<ContentNode[]> {
     if (this.needsSwitch) return [];
-    return nodesFromEntries(await this.model.topLevel(signal), this, this.ctx, this.scope);
+    return nodesFromEntries(await this.model.topLevel(), this, this.ctx, this.scope);
   }
 }

@@ -36,7 +36,7 @@ export class WorkbookNode extends SiteItemNode {
     return item;
   }
 
-  override async getChildren(signal?: AbortSignal): Promise<ContentNode[]> {
-    return nodesFromEntries(await this.model.workbookViews(this.workbook, signal), this, this.ctx, this.scope);
+  override async getChildren(): Promise<ContentNode[]> {
+    return nodesFromEntries(await this.model.workbookViews(this.workbook), this, this.ctx, this.scope);
   }
 }

@@ -1,9 +1,10 @@
+// Reads VS Code's settings and a connection's CA file; the rules live in httpOptions.ts.
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { TableauError } from '../../core/errors';
 import type { HttpClientOptions } from '../../core/http/httpClient';
 import type { ConnectionProfile } from './connectionManager';
-import { httpOptionsFrom, looksLikePem } from './httpSettings';
+import { httpOptionsFrom, looksLikePem } from './httpOptions';
 
 /**
  * HTTP options for a connection from VS Code's `http.proxy` / `http.proxyStrictSSL`,

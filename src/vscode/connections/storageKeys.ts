@@ -1,4 +1,5 @@
-// Secret key names, as a typed union. No VS Code import (unit-tested).
+// The keys this extension stores under: SecretStorage keys (a typed union) and the globalState
+// keys, which are not secret. No VS Code import (unit-tested).
 
 /** The one secret each auth kind needs. */
 export type SecretKind = 'patSecret' | 'password' | 'connectedAppSecret';
@@ -11,8 +12,6 @@ export type SecretKey = `tableau.secret.${string}.${SecretKind}`;
  * cross-window change event, SecretStorage does, so other windows reload on it.
  */
 export const PROFILES_REVISION_KEY = 'tableau.profiles.revision';
-
-export type StoredKey = SecretKey | typeof PROFILES_REVISION_KEY;
 
 /** globalState keys (not secrets): the profiles, the active one, the day each PAT was last warned about. */
 export const PROFILES_KEY = 'tableau.connections';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { retryWaitMs, withRetry } from '../../../src/core/api/retry';
 import { TableauError } from '../../../src/core/errors';
-import { classifyFailure, DEFAULT_RETRY_LIMITS, retryOptions } from '../../../src/core/publish/retry';
+import { classifyFailure, DEFAULT_RETRY_LIMITS, retryOptions } from '../../../src/core/publish/failurePolicy';
 
 const err = (reason: TableauError['reason'], status?: number, extra: { retryAfter?: number; cause?: unknown } = {}): TableauError =>
   new TableauError({ reason, status, message: reason, ...extra });

@@ -1,5 +1,5 @@
 /**
- * The publisher's retry policy, on top of the core's one mechanism (`withRetry` in
+ * The publisher's failure policy, on top of the core's one mechanism (`withRetry` in
  * api/retry.ts). The question is never "is it transient?" alone but "could the server have
  * applied it?": a chunk PUT or an append that reached the server must not be sent twice.
  */
