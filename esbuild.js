@@ -25,27 +25,19 @@ const esbuildProblemMatcherPlugin = {
 };
 
 /**
- * undici is about 0.5 MB of the 0.8 MB the extension would otherwise load at activation. The
- * core requires it on first use only (src/core/http/undici.ts); this keeps it out of
- * extension.js and cli.js, in dist/undici.js, so that require reads it from there.
+ * Bundles that load on first use are files of their own, never bundled into the ones that
+ * require them: the start-up shell (dist/extension.js) requires the rest of the extension as
+ * 'tableau-publisher/main' (dist/main.js), and the core requires 'undici' on the first request
+ * (src/core/http/undici.ts; it is most of the bytes) from dist/undici.js.
  * @type {import('esbuild').Plugin}
  */
-const undiciOwnFilePlugin = {
-  name: 'undici-own-file',
+const ownFilesPlugin = {
+  name: 'own-files',
   setup(build) {
-    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
-  },
-};
-
-/**
- * The start-up shell (dist/extension.js) loads the rest of the extension (dist/main.js) on
- * first use with require('tableau-publisher/main'): a file of its own, never bundled in.
- * @type {import('esbuild').Plugin}
- */
-const mainOwnFilePlugin = {
-  name: 'main-own-file',
-  setup(build) {
-    build.onResolve({ filter: /^tableau-publisher\/main$/ }, () => ({ path: './main.js', external: true }));
+    const files = { 'tableau-publisher/main': './main.js', undici: './undici.js' };
+    build.onResolve({ filter: /^(tableau-publisher\/main|undici)$/ }, (args) =>
+      args.kind === 'entry-point' ? undefined : { path: files[args.path], external: true },
+    );
   },
 };
 
@@ -62,28 +54,12 @@ async function main() {
     outdir: 'dist',
     logLevel: 'silent',
   };
-  // Only the two dispatchers the HTTP client uses, not fetch, WebSocket, caches and mocks
-  // (a third of the code, so it loads faster). Built once per run: it changes only with node_modules.
-  await esbuild.build({
-    ...common,
-    stdin: {
-      // request() and the other API methods are put on Dispatcher.prototype the way undici's index.js does.
-      contents:
-        "Object.assign(require('undici/lib/dispatcher/dispatcher').prototype, require('undici/lib/api'));\n" +
-        "module.exports = { Agent: require('undici/lib/dispatcher/agent'), ProxyAgent: require('undici/lib/dispatcher/proxy-agent') };",
-      resolveDir: __dirname,
-      sourcefile: 'undici-dispatchers.js',
-    },
-    outdir: undefined,
-    outfile: 'dist/undici.js',
-    sourcemap: false,
-  });
   const ctx = await esbuild.context({
     ...common,
-    entryPoints: { extension: 'src/extension.ts', main: 'src/vscode/main.ts', cli: 'src/cli.ts' },
+    entryPoints: { extension: 'src/extension.ts', main: 'src/vscode/main.ts', cli: 'src/cli.ts', undici: 'undici' },
     external: ['vscode'],
     define: { __PRODUCT_VERSION__: JSON.stringify(version) },
-    plugins: [undiciOwnFilePlugin, mainOwnFilePlugin, esbuildProblemMatcherPlugin],
+    plugins: [ownFilesPlugin, esbuildProblemMatcherPlugin],
   });
   if (watch) {
     await ctx.watch();

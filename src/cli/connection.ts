@@ -1,12 +1,12 @@
 /** Builds the one TableauSession a CLI run uses, from flags and the environment. */
 import { readFileSync } from 'node:fs';
-import { TableauClient } from '../core/api/client';
-import { TableauRestApi } from '../core/api/restApi';
+import type { TableauClient } from '../core/api/client';
 import { registerCredentialSecrets, type Credential } from '../core/auth/credentials';
-import { TableauSession } from '../core/auth/session';
+import type { TableauSession } from '../core/auth/session';
+import { createClient } from '../core/createClient';
 import { TableauError } from '../core/errors';
 import { looksLikePem } from '../core/http/caFile';
-import { HttpClient, proxyFromEnv } from '../core/http/httpClient';
+import { proxyOptionsFromEnv } from '../core/http/httpClient';
 import { parseServerAddress } from '../core/http/serverAddress';
 import { scopesFor } from '../core/auth/jwt';
 import type { LimitNames } from '../core/limits';
@@ -60,19 +60,9 @@ const CLI_LIMIT_NAMES: LimitNames = {
   maxListItems: '--max-items',
 };
 
-/** How long closing (sign-out, then the HTTP connections) may take at the end of a run. */
+/** How long each step of closing (sign-out, then the HTTP connections) may take at the end of a run. */
 const CLOSE_WAIT_MS = 5000;
 const CANCELLED_CLOSE_WAIT_MS = 1500;
-
-/** true when p settled within ms. */
-function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-    timer.unref();
-  });
-  return Promise.race([p.then(() => true, () => true), late]).finally(() => clearTimeout(timer));
-}
 
 export function openConnection(args: CommonArgs & { command: string }, e: NodeJS.ProcessEnv, logger: Logger): CliConnection {
   const serverInput = args.server ?? env(e, 'TABLEAU_SERVER');
@@ -98,35 +88,34 @@ export function openConnection(args: CommonArgs & { command: string }, e: NodeJS
       throw new TableauError({ reason: 'invalidFile', message: `TABLEAU_CA_FILE "${caFile}" holds no PEM certificate (-----BEGIN CERTIFICATE-----). Export the CA certificate in PEM (Base-64) form.` });
     }
   }
-  const http = new HttpClient({
-    caPem,
-    proxyUrl: proxyFromEnv(server.serverUrl, e),
-    logger,
-    requestTimeoutMs: args.requestTimeoutSeconds !== undefined ? args.requestTimeoutSeconds * 1000 : undefined,
-    transferTimeoutMs: args.transferTimeoutMinutes !== undefined ? args.transferTimeoutMinutes * 60_000 : undefined,
-    limitNames: CLI_LIMIT_NAMES,
-  });
-  const api = new TableauRestApi({ server, http, logger });
   // A connected app's JWT carries only what this command needs: listing never holds publish rights.
   const scopes = credential.kind === 'connectedApp' ? scopesFor(args.command === 'publish' ? 'publish' : 'read') : undefined;
-  const session = new TableauSession({ api, credential, siteContentUrl: site, scopes, logger });
+  const stack = createClient({
+    server,
+    http: {
+      caPem,
+      ...proxyOptionsFromEnv(e),
+      requestTimeoutMs: args.requestTimeoutSeconds !== undefined ? args.requestTimeoutSeconds * 1000 : undefined,
+      transferTimeoutMs: args.transferTimeoutMinutes !== undefined ? args.transferTimeoutMinutes * 60_000 : undefined,
+    },
+    logger,
+    limitNames: CLI_LIMIT_NAMES,
+    credential,
+    siteContentUrl: site,
+    scopes,
+    client: { maxListItems: args.maxListItems },
+  });
   return {
-    client: new TableauClient(session, { maxListItems: args.maxListItems, limitNames: CLI_LIMIT_NAMES }),
-    session,
+    client: stack.client,
+    session: stack.session,
     get serverUrl() {
-      return api.server.serverUrl;
+      return stack.api.server.serverUrl;
     },
     requestedServerUrl: server.serverUrl,
     site,
-    async close(opts = {}) {
-      // signOut also waits for a sign-in still under way (Ctrl+C during sign-in) so no session is
-      // left open. Both waits are bounded, shorter after a Ctrl+C, so a slow or hung server never
-      // keeps the run from ending; what is still pending then is aborted.
-      const wait = opts.cancelled ? CANCELLED_CLOSE_WAIT_MS : CLOSE_WAIT_MS;
-      const signedOut = session.signOut().catch((err: unknown) => logger.debug(`Sign-out failed: ${(err as Error).message}`));
-      const done = await within(signedOut, wait);
-      if (!done) logger.debug('Sign-out did not finish in time; not waiting for it.');
-      if (!done || !(await within(http.close(), wait))) await http.destroy();
+    close(opts = {}) {
+      // Shorter after a Ctrl+C, so a slow or hung server never keeps the run from ending.
+      return stack.close({ waitMs: opts.cancelled ? CANCELLED_CLOSE_WAIT_MS : CLOSE_WAIT_MS });
     },
   };
 }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { TableauAuthenticationProvider } from './auth/authProvider';
 import { registerCommands } from './commands/registry';
 import { ExpiredTokenError } from './connections/connectionAdmin';
+import { registerAutoPublish } from './publish/autoPublish';
 import { SecretStorageCredentialStore } from './connections/credentialStore';
 import { ExtensionConnectionManager } from './connections/extensionConnectionManager';
 import { checkPatExpiry, tokenActions } from './connections/patLifecycle';
@@ -46,6 +47,7 @@ export function start(context: vscode.ExtensionContext, shell: ShellHandoff, rea
   const authProvider = owned.register(new TableauAuthenticationProvider(admin));
   owned.register(followConnections(shell.statusBarItem, admin));
   for (const d of registerCommands(services)) owned.register(d);
+  owned.register(registerAutoPublish(services));
   owned.register(registerContentTree(services, (provider, dnd) => shell.adoptContentView(provider, dnd)));
   owned.register(
     services.errors.registerActions((e) => {
@@ -58,7 +60,7 @@ export function start(context: vscode.ExtensionContext, shell: ShellHandoff, rea
   owned.register(
     vscode.workspace.onDidChangeConfiguration((e) => {
       const limits = ['tableau.requestTimeoutSeconds', 'tableau.transferTimeoutMinutes', 'tableau.maxDownloadMB', 'tableau.maxListItems'];
-      if (e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.proxyStrictSSL') || limits.some((k) => e.affectsConfiguration(k))) {
+      if (e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy') || e.affectsConfiguration('http.proxyStrictSSL') || limits.some((k) => e.affectsConfiguration(k))) {
         void admin.resetTransports();
       }
     }),

@@ -99,16 +99,21 @@ export class CodeServer {
     return out.split('\n').map((l) => l.trim()).filter((l) => /^[\w-]+\.[\w-]+@/.test(l));
   }
 
+  /** The folder an installed extension was unpacked to. */
+  installedPath(extensionId: string): string {
+    const dir = fs
+      .readdirSync(this.extensionsDir)
+      .find((d) => d.toLowerCase().startsWith(`${extensionId.toLowerCase()}-`));
+    if (!dir) throw new Error(`${extensionId} is not installed in ${this.extensionsDir}`);
+    return path.join(this.extensionsDir, dir);
+  }
+
   /**
    * The package.json of an installed extension with its `%key%` strings resolved from
    * package.nls.json, i.e. the titles the workbench shows.
    */
   installedManifest<T = Record<string, unknown>>(extensionId: string): T {
-    const dir = fs
-      .readdirSync(this.extensionsDir)
-      .find((d) => d.toLowerCase().startsWith(`${extensionId.toLowerCase()}-`));
-    if (!dir) throw new Error(`${extensionId} is not installed in ${this.extensionsDir}`);
-    const base = path.join(this.extensionsDir, dir);
+    const base = this.installedPath(extensionId);
     const manifest: unknown = JSON.parse(fs.readFileSync(path.join(base, 'package.json'), 'utf8'));
     const nlsFile = path.join(base, 'package.nls.json');
     const nls: Record<string, string> = fs.existsSync(nlsFile) ? JSON.parse(fs.readFileSync(nlsFile, 'utf8')) : {};

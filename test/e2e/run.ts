@@ -16,7 +16,8 @@
  *        --activation-runs=N (for `npm run bench`: no tests; N times, a suite window that only
  *          probes activation and a fresh window read through Running Extensions; writes
  *          test-artifacts/e2e/activation-runs.json)
- *        --vsix=<path> (install this package instead of ./tableau-publisher.vsix)
+ *        --vsix=<path> (install this package instead of ./tableau-publisher.vsix; with
+ *          --activation-runs the probe window, too, runs the installed package, not this checkout)
  *        --desktop (run the suite in a desktop VS Code from env VSCODE_EXECUTABLE instead)
  */
 import * as fs from 'node:fs';
@@ -108,7 +109,9 @@ async function main(): Promise<number> {
   console.log(`[e2e] code-server ${server.url}, simulator ${simulator.url}, set-up ${Date.now() - t0} ms`);
 
   if (args.activationRuns) {
-    const file = await measureActivation(args.activationRuns, { browser, server, workspace, resultsFile, displayName: manifest.displayName });
+    // A variant package is measured in both windows; by default the probe runs this checkout's build.
+    const extensionPath = args.vsix ? server.installedPath(id) : undefined;
+    const file = await measureActivation(args.activationRuns, { browser, server, workspace, resultsFile, displayName: manifest.displayName, extensionPath });
     await cleanupAll();
     console.log(`activation measured ${args.activationRuns} time(s): ${path.relative(root, file)}`);
     return 0;
@@ -176,11 +179,11 @@ export interface ActivationRun {
 
 async function measureActivation(
   rounds: number,
-  o: { browser: Browser; server: CodeServer; workspace: string; resultsFile: string; displayName: string },
+  o: { browser: Browser; server: CodeServer; workspace: string; resultsFile: string; displayName: string; extensionPath?: string },
 ): Promise<string> {
   const runs: ActivationRun[] = [];
   for (let i = 1; i <= rounds; i++) {
-    const suite = await runVscodeSuite({ browser: o.browser, server: o.server, workspace: o.workspace, resultsFile: o.resultsFile });
+    const suite = await runVscodeSuite({ browser: o.browser, server: o.server, workspace: o.workspace, resultsFile: o.resultsFile, extensionPath: o.extensionPath });
     const wb = await Workbench.open(o.browser, o.server, { folder: o.workspace, name: `activation-${i}` });
     try {
       await wb.waitForExtensionHost();

@@ -15,6 +15,8 @@ export interface SuiteRunOptions {
   /** Must be the path code-server was started with in env TABLEAU_E2E_SUITE_RESULTS. */
   resultsFile: string;
   timeoutMs?: number;
+  /** The extension under test; this checkout by default. */
+  extensionPath?: string;
 }
 
 export async function runVscodeSuite(opts: SuiteRunOptions): Promise<SuiteResults> {
@@ -28,7 +30,7 @@ export async function runVscodeSuite(opts: SuiteRunOptions): Promise<SuiteResult
     folder: opts.workspace,
     name: 'vscode-suite',
     payload: [
-      ['extensionDevelopmentPath', remote(root)],
+      ['extensionDevelopmentPath', remote(opts.extensionPath ?? root)],
       ['extensionTestsPath', remote(index.replace(/\.js$/, ''))],
       ['skipWelcome', 'true'],
     ],

@@ -159,7 +159,7 @@ async function publish(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
     };
     await fs.promises.rename(source, blob.filePath!);
     file = undefined;
-    if (isWb) t.fileSheets = sheetNamesOfFile(blob.filePath!, type);
+    if (isWb) t.fileSheets = await sheetNamesOfFile(blob.filePath!, type);
     if (upload) upload.consumed = true;
     const id = existing?.id ?? luid();
     const commit = (): ItemRec => commitItem(ctx, kind, id, t, type, mode, blob, existing);

@@ -1,7 +1,9 @@
 /**
- * Runs the real `tableau-publish` CLI (bundled at out/test/support/cli/main.js) as a child
- * process with a clean environment, a temp HOME and a working folder, capturing every byte
- * of stdout and stderr. A run that outlives its time limit is killed and reported as such.
+ * Runs the real `tableau-publish` CLI as a child process with a clean environment:
+ * - `runCli`: the built product, dist/cli.js (async: a simulator in the test process keeps answering);
+ * - `runCliProcess`: the CLI bundled at out/test/support/cli/main.js, with a temp HOME and a working
+ *   folder, capturing every byte of stdout and stderr; a run past its time limit is killed and
+ *   reported as such.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -52,5 +54,50 @@ export function runCliProcess(args: string[], opts: { env: Record<string, string
       clearTimeout(timer);
       resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
     });
+  });
+}
+
+/** dist/cli.js, from a test bundled under out/test/unit/<dir>/. */
+export const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...opts.env }, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 }));
+    opts.onSpawn?.((sig) => child.kill(sig));
+  });
+}
+
+export function jsonLines(s: string): Record<string, unknown>[] {
+  return s.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Resolves once `ready()` is true (polled), or rejects after `ms`. */
+export function waitFor(ready: () => boolean, ms: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const timer = setInterval(() => {
+      if (ready()) {
+        clearInterval(timer);
+        resolve();
+      } else if (Date.now() - t0 > ms) {
+        clearInterval(timer);
+        reject(new Error(`timed out waiting for ${what}`));
+      }
+    }, 10);
   });
 }

@@ -8,7 +8,7 @@ import type { Ui } from '../../src/vscode/services/ui';
 import { checkPatExpiry } from '../../src/vscode/connections/patLifecycle';
 import { connectionStatus, statusBarText } from '../../src/vscode/statusBar';
 import { startSimulator, type RunningSimulator } from '../simulator';
-import { twoSiteConfig } from '../support/twoSites';
+import { twoSiteConfig } from '../support/simFixture';
 import { EXTENSION_ID } from './results';
 import { KEEP, Queue, ScriptedUi } from './scriptedUi';
 

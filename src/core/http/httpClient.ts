@@ -1,7 +1,7 @@
 import * as tls from 'node:tls';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Agent, Dispatcher, ProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 import { TableauError, throwIfAborted } from '../errors';
 import { globalRedactor, nullLogger, type Logger } from '../logger';
 import {
@@ -14,14 +14,14 @@ import {
   type LimitNames,
 } from '../limits';
 import { RequestClock } from './requestClock';
-import { isNoProxy } from './proxy';
+import type { ProxyOptions } from './proxy';
 import { mapTransportError } from './transportErrors';
 import { undici } from './undici';
 import { defaultUserAgent } from './version';
 
-export { proxyFromEnv } from './proxy';
+export { proxyOptionsFromEnv, type ProxyOptions } from './proxy';
 
-export interface HttpClientOptions {
+export interface HttpClientOptions extends ProxyOptions {
   /** Default `tableau-publisher/<version> (node <v>)`. */
   userAgent?: string;
   connectTimeoutMs?: number;
@@ -41,10 +41,6 @@ export interface HttpClientOptions {
   limitNames?: LimitNames;
   /** Extra CA certificate(s), added to Node's defaults. */
   caPem?: string;
-  /** http(s) proxy URL; see `proxyFromEnv`. */
-  proxyUrl?: string;
-  /** Hosts that bypass `proxyUrl` (NO_PROXY syntax). */
-  noProxy?: string;
   /** Default true; false only when the user says so explicitly. */
   rejectUnauthorized?: boolean;
   logger?: Logger;
@@ -105,7 +101,9 @@ async function* sending(body: AsyncIterable<Uint8Array>, clock: RequestClock): A
 
 export class HttpClient {
   /** Made on the first request, so that constructing a client does not load undici. */
-  private agents?: { agent: Agent; proxyAgent?: ProxyAgent };
+  private dispatcher?: Dispatcher;
+  /** Failures to connect to the proxy itself (not to a host reached directly). */
+  private readonly proxyFailures = new WeakSet<object>();
   private readonly logger: Logger;
   private readonly userAgent: string;
   private readonly connectTimeoutMs: number;
@@ -126,21 +124,28 @@ export class HttpClient {
     this.bodyTimeoutMs = opts.bodyTimeoutMs ?? 120_000;
     this.maxDownloadBytes = opts.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
     this.names = { ...GENERIC_LIMIT_NAMES, ...opts.limitNames };
-    if (opts.proxyUrl) {
+    for (const p of [opts.proxyUrl, opts.httpProxyUrl]) {
       // Parsed now so a bad proxy URL fails here. It may carry a password: keep it out of logs and messages.
-      const proxy = new URL(opts.proxyUrl);
-      globalRedactor.addSecret(decodeURIComponent(proxy.password));
+      if (p) globalRedactor.addSecret(decodeURIComponent(new URL(p).password));
     }
   }
 
-  private dispatcherFor(url: URL): Dispatcher {
-    const { agent, proxyAgent } = (this.agents ??= this.makeAgents());
-    if (proxyAgent && !isNoProxy(url, this.opts.noProxy)) return proxyAgent;
-    return agent;
+  /** host:port of the proxy for this protocol, when one is set. */
+  private proxyHostFor(url: URL): string | undefined {
+    const p = url.protocol === 'http:' && this.opts.httpProxyUrl !== undefined ? this.opts.httpProxyUrl : this.opts.proxyUrl;
+    return p ? new URL(p).host : undefined;
   }
 
-  private makeAgents(): { agent: Agent; proxyAgent?: ProxyAgent } {
-    const { Agent, ProxyAgent } = undici();
+  /** True when `e` is the proxy's failure: connecting to it, or a tunnel it refused (undici says so only in the message). */
+  private fromProxy(e: unknown): boolean {
+    for (let cur = e, depth = 0; cur && typeof cur === 'object' && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
+      if (this.proxyFailures.has(cur)) return true;
+    }
+    return e instanceof Error && /^Proxy response \(\d{3}\) !== 200/.test(e.message);
+  }
+
+  private makeDispatcher(): Dispatcher {
+    const { Agent, EnvHttpProxyAgent, Pool } = undici();
     const tlsOptions = {
       ...(this.opts.caPem ? { ca: [...tls.rootCertificates, this.opts.caPem] } : {}),
       rejectUnauthorized: this.opts.rejectUnauthorized ?? true,
@@ -152,15 +157,30 @@ export class HttpClient {
       keepAliveTimeout: 10_000,
       keepAliveMaxTimeout: 60_000,
     };
-    const agent = new Agent({ ...common, connect: tlsOptions });
-    const proxyUrl = this.opts.proxyUrl;
-    return { agent, proxyAgent: proxyUrl ? new ProxyAgent({ ...common, uri: proxyUrl, requestTls: tlsOptions, proxyTls: tlsOptions }) : undefined };
+    const { proxyUrl, httpProxyUrl, noProxy } = this.opts;
+    if (!proxyUrl && !httpProxyUrl) return new Agent({ ...common, connect: tlsOptions });
+    // Every value is given, '' for none, so that undici never reads process.env itself.
+    return new EnvHttpProxyAgent({
+      ...common,
+      connect: tlsOptions,
+      requestTls: tlsOptions,
+      proxyTls: tlsOptions,
+      httpsProxy: proxyUrl ?? '',
+      httpProxy: httpProxyUrl ?? proxyUrl ?? '',
+      noProxy: noProxy ?? '',
+      // The connection to the proxy: its failures are remembered so that messages name the proxy.
+      clientFactory: (origin: URL, options: object) => {
+        const pool = new Pool(origin, options);
+        pool.on('connectionError', (_origin, _targets, err) => this.proxyFailures.add(err));
+        return pool;
+      },
+    });
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     throwIfAborted(req.signal);
     const url = new URL(req.url);
-    const dispatcher = this.dispatcherFor(url);
+    const dispatcher = (this.dispatcher ??= this.makeDispatcher());
     const headers: Record<string, string> = { 'user-agent': this.userAgent };
     for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
 
@@ -187,8 +207,6 @@ export class HttpClient {
     const bodyTimeoutMs = idle(this.bodyTimeoutMs);
     const ctx = {
       host: url.host,
-      // A connection failure through a proxy is the proxy's, not the Tableau host's.
-      proxyHost: dispatcher === this.agents?.proxyAgent && this.opts.proxyUrl ? new URL(this.opts.proxyUrl).host : undefined,
       signal: req.signal,
       connectTimeoutMs: this.connectTimeoutMs,
       headersTimeoutMs,
@@ -210,7 +228,9 @@ export class HttpClient {
           `If the server is just slow, raise ${kind === 'control' ? this.names.requestTimeout : this.names.transferTimeout}.`,
         cause,
       });
-    const fail = (e: unknown): TableauError => (clock.expired && !req.signal?.aborted ? expired(e) : mapTransportError(e, ctx));
+    // A connection failure at the proxy is the proxy's, not the Tableau host's.
+    const fail = (e: unknown): TableauError =>
+      clock.expired && !req.signal?.aborted ? expired(e) : mapTransportError(e, { ...ctx, proxyHost: this.fromProxy(e) ? this.proxyHostFor(url) : undefined });
 
     let res: Dispatcher.ResponseData;
     try {
@@ -314,13 +334,11 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    const a = this.agents;
-    if (a) await Promise.all([a.agent.close(), a.proxyAgent?.close()]);
+    await this.dispatcher?.close();
   }
 
   /** Like close, but requests still under way are aborted rather than waited for (a cancelled CLI run facing a hung server). */
   async destroy(): Promise<void> {
-    const a = this.agents;
-    if (a) await Promise.all([a.agent.destroy(), a.proxyAgent?.destroy()]);
+    await this.dispatcher?.destroy();
   }
 }

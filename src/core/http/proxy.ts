@@ -1,15 +1,19 @@
 /**
- * Proxy selection the way curl and most tools read the environment:
- * HTTPS_PROXY for https targets, HTTP_PROXY for http ones (lower-case names too),
- * NO_PROXY a comma list of hosts / domain suffixes / host:port, `*` for all.
+ * Which proxy a request takes is undici's EnvHttpProxyAgent's job (per request, NO_PROXY included);
+ * this module only reads the environment the way curl and most tools do, into HttpClient options:
+ * HTTPS_PROXY for https targets (falling back to HTTP_PROXY), HTTP_PROXY for http ones, upper-case
+ * names before lower-case, NO_PROXY a comma/space list of hosts, domain suffixes, host:port, or `*`.
  */
-export function proxyFromEnv(targetUrl: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  let target: URL;
-  try {
-    target = new URL(targetUrl);
-  } catch {
-    return undefined;
-  }
+export interface ProxyOptions {
+  /** The proxy for https targets, and for http ones unless `httpProxyUrl` is given. */
+  proxyUrl?: string;
+  /** The proxy for http targets; '' means none. */
+  httpProxyUrl?: string;
+  /** Hosts that go direct (NO_PROXY syntax). */
+  noProxy?: string;
+}
+
+export function proxyOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ProxyOptions {
   const pick = (...names: string[]): string | undefined => {
     for (const n of names) {
       const v = env[n]?.trim();
@@ -17,32 +21,13 @@ export function proxyFromEnv(targetUrl: string, env: NodeJS.ProcessEnv = process
     }
     return undefined;
   };
-  const proxy = target.protocol === 'https:' ? pick('HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy') : pick('HTTP_PROXY', 'http_proxy');
-  if (!proxy) return undefined;
-  if (isNoProxy(target, pick('NO_PROXY', 'no_proxy'))) return undefined;
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
+  const forHttp = pick('HTTP_PROXY', 'http_proxy');
+  const forHttps = pick('HTTPS_PROXY', 'https_proxy') ?? forHttp;
+  const noProxy = pick('NO_PROXY', 'no_proxy');
+  // NO_PROXY is returned even without a proxy here: it also applies to one set elsewhere (VS Code's http.proxy).
+  return { ...(forHttps ? { proxyUrl: withScheme(forHttps), httpProxyUrl: forHttp ? withScheme(forHttp) : '' } : {}), ...(noProxy ? { noProxy } : {}) };
 }
 
-/** True when NO_PROXY (comma/space separated) excludes the target. */
-export function isNoProxy(target: URL, noProxy: string | undefined): boolean {
-  if (!noProxy) return false;
-  const host = target.hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
-  for (const raw of noProxy.split(/[,\s]+/)) {
-    let entry = raw.trim().toLowerCase();
-    if (!entry) continue;
-    if (entry === '*') return true;
-    let entryPort: string | undefined;
-    const m = /^(.*?):(\d+)$/.exec(entry);
-    if (m && !entry.includes('::')) {
-      entry = m[1];
-      entryPort = m[2];
-    }
-    entry = entry.replace(/^\[|\]$/g, '').replace(/^\*?\./, '.');
-    if (entryPort && entryPort !== port) continue;
-    if (entry.startsWith('.') ? host.endsWith(entry) || host === entry.slice(1) : host === entry || host.endsWith(`.${entry}`)) {
-      return true;
-    }
-  }
-  return false;
+function withScheme(proxy: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
 }

@@ -5,6 +5,7 @@
  */
 import { mkdir, open, rename, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import picomatch from 'picomatch';
 import { TableauError } from '../errors';
 import type { PublishMode } from '../models';
 import { assertInsideWorkspace, isBelow, relativePathProblem } from './workspacePath';
@@ -199,22 +200,28 @@ export async function saveManifest(file: string, manifest: PublishManifest): Pro
   await rename(tmp, file);
 }
 
-/** `*` any run within one folder, `**` any folders, `?` one character; everything else literal. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      i++;
-      if (glob[i + 1] === '/') {
-        i++;
-        re += '(?:.*/)?';
-      } else re += '.*';
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
+/**
+ * Glob syntax as VS Code and most tools read it: `*`, `**`, `?`, `{a,b}`, `[abc]`. Forward slashes on
+ * every platform; dot-files match; a leading `!` and `+(...)`-style groups are literal, as they were
+ * before (a file "Sales*(1).twbx" is not a pattern of repeated 1s).
+ */
+const GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: true, windows: false, nonegate: true, noextglob: true };
+
+/** The picomatch pattern of a manifest `file`: parentheses and `|` escaped, or picomatch would read them as a regex group. */
+function globOf(file: string): string {
+  return normalizeRel(file).replace(/[()|]/g, '\\$&');
+}
+
+/** True when a manifest `file` is a pattern rather than one path. */
+export function isGlob(file: string): boolean {
+  return picomatch.scan(globOf(file), GLOB_OPTIONS).isGlob;
+}
+
+/** True when the workspace-relative path `rel` (forward slashes) is `file`, or matches it as a glob. */
+export function matchesGlob(file: string, rel: string): boolean {
+  if (normalizeRel(file) === rel) return true;
+  const glob = globOf(file);
+  return picomatch.scan(glob, GLOB_OPTIONS).isGlob && picomatch.isMatch(rel, glob, GLOB_OPTIONS);
 }
 
 function normalizeRel(p: string): string {
@@ -227,7 +234,7 @@ export function findTargets(manifest: PublishManifest, relativeFile: string): Ma
   if (!isBelow(relativeFile)) return [];
   const rel = normalizeRel(relativeFile);
   const exact = manifest.targets.filter((t) => normalizeRel(t.file) === rel);
-  const globbed = manifest.targets.filter((t) => normalizeRel(t.file) !== rel && /[*?]/.test(t.file) && globToRegExp(normalizeRel(t.file)).test(rel));
+  const globbed = manifest.targets.filter((t) => normalizeRel(t.file) !== rel && matchesGlob(t.file, rel));
   return [...exact, ...globbed];
 }
 

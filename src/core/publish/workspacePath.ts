@@ -11,7 +11,8 @@ import { TableauError } from '../errors';
 export function relativePathProblem(file: string): string | undefined {
   const p = file.replace(/\\/g, '/');
   if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return 'must be a path relative to the workspace folder, not an absolute path.';
-  if (p.split('/').includes('..')) return 'must stay inside the workspace folder ("..": not allowed).';
+  // `{..,x}` would be `..` once a glob's braces are expanded.
+  if (p.split(/[/{},]/).includes('..')) return 'must stay inside the workspace folder ("..": not allowed).';
   if (p.includes('\0')) return 'holds a NUL character.';
   return undefined;
 }

@@ -1,8 +1,11 @@
-// One line per command id. Each command module exports `register(services)`. Every id here
-// is also in package.json's contributes.commands: the start-up shell registers stand-ins for
-// exactly those until this code is loaded (test/unit/startup checks the two lists agree).
-import type * as vscode from 'vscode';
+// One entry per command id: the compiler refuses a missing id or a module registered under
+// another id's name. The start-up shell registers stand-ins for exactly the ids package.json
+// contributes until this code is loaded; test/unit/commands checks the two lists agree.
+import * as vscode from 'vscode';
+import { isCancellation } from '../../core/errors';
+import type { ErrorAction } from '../services/errors';
 import type { Services } from '../services/services';
+import type { Command, CommandId } from './command';
 import * as actAsUser from './connection/actAsUser';
 import * as addConnection from './connection/addConnection';
 import * as editConnection from './connection/editConnection';
@@ -25,7 +28,6 @@ import * as download from './content/download';
 import * as filterContent from './content/filterContent';
 import * as loadMore from './content/loadMore';
 import * as openInBrowser from './content/openInBrowser';
-import * as openSandbox from './content/openSandbox';
 import * as refreshContent from './content/refreshContent';
 import * as refreshExtract from './content/refreshExtract';
 import * as retry from './content/retry';
@@ -33,42 +35,69 @@ import * as searchContent from './content/searchContent';
 import * as publish from './publish/publish';
 import * as publishAgain from './publish/publishAgain';
 import * as publishAll from './publish/publishAll';
-import * as autoPublish from '../publish/autoPublish';
+
+const COMMANDS: { readonly [Id in CommandId]: Command<Id> } = {
+  // connections and credentials
+  'tableau.addConnection': addConnection.command,
+  'tableau.editConnection': editConnection.command,
+  'tableau.removeConnection': removeConnection.command,
+  'tableau.signIn': signIn.command,
+  'tableau.signOut': signOut.command,
+  'tableau.switchSite': switchSite.command,
+  'tableau.switchConnection': switchConnection.command,
+  'tableau.actAsUser': actAsUser.command,
+  'tableau.testConnection': testConnection.command,
+  'tableau.toggleReadOnly': toggleReadOnly.command,
+  'tableau.showLog': showLog.command,
+  // content
+  'tableau.refreshContent': refreshContent.command,
+  'tableau.loadMore': loadMore.command,
+  'tableau.retry': retry.command,
+  'tableau.filterContent': filterContent.command,
+  'tableau.clearFilter': clearFilter.command,
+  'tableau.searchContent': searchContent.command,
+  'tableau.openInBrowser': openInBrowser.command,
+  'tableau.copyName': copyName.command,
+  'tableau.copyLuid': copyLuid.command,
+  'tableau.copyContentUrl': copyContentUrl.command,
+  'tableau.copyWebUrl': copyWebUrl.command,
+  'tableau.download': download.command,
+  'tableau.refreshExtract': refreshExtract.command,
+  'tableau.deleteContent': deleteContent.command,
+  'tableau.createProject': createProject.command,
+  // publishing
+  'tableau.publish': publish.command,
+  'tableau.publishAgain': publishAgain.command,
+  'tableau.publishAll': publishAll.command,
+};
 
 export function registerCommands(s: Services): vscode.Disposable[] {
-  return [
-    // connections and credentials
-    addConnection.register(s), // tableau.addConnection
-    editConnection.register(s), // tableau.editConnection
-    removeConnection.register(s), // tableau.removeConnection
-    signIn.register(s), // tableau.signIn
-    signOut.register(s), // tableau.signOut
-    switchSite.register(s), // tableau.switchSite
-    switchConnection.register(s), // tableau.switchConnection
-    actAsUser.register(s), // tableau.actAsUser
-    testConnection.register(s), // tableau.testConnection
-    toggleReadOnly.register(s), // tableau.toggleReadOnly
-    showLog.register(s), // tableau.showLog
-    // content and publish (engineer B): add one line per command below
-    refreshContent.register(s), // tableau.refreshContent
-    loadMore.register(s), // tableau.loadMore
-    retry.register(s), // tableau.retry
-    filterContent.register(s), // tableau.filterContent
-    clearFilter.register(s), // tableau.clearFilter
-    searchContent.register(s), // tableau.searchContent
-    openInBrowser.register(s), // tableau.openInBrowser
-    copyName.register(s), // tableau.copyName
-    copyLuid.register(s), // tableau.copyLuid
-    copyContentUrl.register(s), // tableau.copyContentUrl
-    copyWebUrl.register(s), // tableau.copyWebUrl
-    download.register(s), // tableau.download
-    refreshExtract.register(s), // tableau.refreshExtract
-    deleteContent.register(s), // tableau.deleteContent
-    createProject.register(s), // tableau.createProject
-    openSandbox.register(s), // tableau.openSandbox
-    publish.register(s), // tableau.publish
-    publishAgain.register(s), // tableau.publishAgain
-    publishAll.register(s), // tableau.publishAll
-    autoPublish.register(s), // tableau.autoPublish file watcher (not a command)
-  ];
+  return Object.values(COMMANDS).map((c) => registerCommand(s, c));
+}
+
+/**
+ * Registers one command through the wrapper every command shares (as Azure's extensions do
+ * with callWithTelemetryAndErrorHandling): a failure is shown, with the command's prefix and
+ * actions (services.errors.show adds "Show Log" and writes it to the log); a cancellation is logged
+ * only. Either way the command returns its `failedResult`.
+ */
+export function registerCommand<R>(s: Services, c: Command<CommandId, R>): vscode.Disposable {
+  return vscode.commands.registerCommand(c.id, async (...args: unknown[]): Promise<R | undefined> => {
+    // Each pass is the user's answer to an error message ("Retry"), so this ends when they stop.
+    for (;;) {
+      try {
+        return await c.run(s, ...args);
+      } catch (e) {
+        if (isCancellation(e)) {
+          s.logger.debug(`${c.id}: cancelled.`);
+          return c.failedResult;
+        }
+        let again = false;
+        const actions: ErrorAction[] = [...(c.errorActions?.(e, ...args) ?? [])];
+        if (c.retry) actions.unshift({ title: vscode.l10n.t('Retry'), run: () => (again = true) });
+        await s.errors.show(e, { prefix: c.errorPrefix, actions });
+        if (!again) return c.failedResult;
+      }
+    }
+  });
 }

@@ -1,6 +1,6 @@
 // Turns VS Code settings into core HttpClient options. No VS Code import: the caller
 // reads the settings and passes plain values, so the rules are unit-tested.
-import { proxyFromEnv, type HttpClientOptions } from '../../core/http/httpClient';
+import { proxyOptionsFromEnv, type HttpClientOptions } from '../../core/http/httpClient';
 import type { LimitNames } from '../../core/limits';
 
 /** How a message that reports a limit names the setting that raises it. */
@@ -14,8 +14,10 @@ export const SETTING_LIMIT_NAMES: LimitNames = {
 export { looksLikePem } from '../../core/http/caFile';
 
 export interface HttpSettingValues {
-  /** `http.proxy`; empty means none (the core may still read HTTPS_PROXY from the environment). */
+  /** `http.proxy`; empty means none (then HTTPS_PROXY / HTTP_PROXY from `env` apply). */
   proxy?: string;
+  /** `http.noProxy`: hosts that go direct, with NO_PROXY from `env`, whichever proxy applies. */
+  noProxy?: string[];
   /** `http.proxyStrictSSL` as the user set it explicitly (any scope); undefined when left at its default. */
   strictSSLExplicit?: boolean;
   /** `tableau.requestTimeoutSeconds`: whole time of a control request. */
@@ -26,8 +28,6 @@ export interface HttpSettingValues {
   maxDownloadMB?: number;
   /** Contents of the connection's CA file, when it has one. */
   caPem?: string;
-  /** The connection's server: with no `http.proxy`, HTTPS_PROXY / HTTP_PROXY / NO_PROXY from `env` decide for it. */
-  serverUrl?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -39,13 +39,15 @@ export interface HttpSettingsResult {
 
 export function httpOptionsFrom(v: HttpSettingValues): HttpSettingsResult {
   const options: HttpClientOptions = { limitNames: SETTING_LIMIT_NAMES };
+  // undici does not see VS Code's proxy support, so the environment is read here, like the CLI does.
+  const fromEnv = proxyOptionsFromEnv(v.env ?? {});
   const proxy = v.proxy?.trim();
   if (proxy) options.proxyUrl = proxy;
-  else if (v.serverUrl && v.env) {
-    // undici does not see VS Code's proxy support, so the environment is read here, like the CLI does.
-    const fromEnv = proxyFromEnv(v.serverUrl, v.env);
-    if (fromEnv) options.proxyUrl = fromEnv;
-  }
+  else if (fromEnv.proxyUrl) Object.assign(options, { proxyUrl: fromEnv.proxyUrl, httpProxyUrl: fromEnv.httpProxyUrl });
+  const noProxy = [...(Array.isArray(v.noProxy) ? v.noProxy.filter((h): h is string => typeof h === 'string') : []), fromEnv.noProxy ?? '']
+    .map((h) => h.trim())
+    .filter(Boolean);
+  if (noProxy.length) options.noProxy = noProxy.join(',');
   if (v.caPem) options.caPem = v.caPem;
   const positive = (n: number | undefined): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0;
   if (positive(v.requestTimeoutSeconds)) options.requestTimeoutMs = v.requestTimeoutSeconds * 1000;

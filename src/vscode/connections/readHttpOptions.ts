@@ -7,7 +7,7 @@ import type { ConnectionProfile } from './connectionManager';
 import { httpOptionsFrom, looksLikePem } from './httpOptions';
 
 /**
- * HTTP options for a connection from VS Code's `http.proxy` / `http.proxyStrictSSL`,
+ * HTTP options for a connection from VS Code's `http.proxy` / `http.noProxy` / `http.proxyStrictSSL`,
  * the `tableau.*` time and size limits and the connection's CA file. TLS verification goes off
  * only on an explicit `http.proxyStrictSSL: false`, and then `onInsecure` warns.
  */
@@ -29,12 +29,12 @@ export async function readHttpOptions(p: ConnectionProfile, onInsecure: () => vo
   }
   const { options, insecure } = httpOptionsFrom({
     proxy: http.get<string>('proxy'),
+    noProxy: http.get<string[]>('noProxy'),
     strictSSLExplicit: explicit,
     requestTimeoutSeconds: tableau.get<number>('requestTimeoutSeconds'),
     transferTimeoutMinutes: tableau.get<number>('transferTimeoutMinutes'),
     maxDownloadMB: tableau.get<number>('maxDownloadMB'),
     caPem,
-    serverUrl: p.serverUrl,
     env: process.env,
   });
   if (insecure) onInsecure();

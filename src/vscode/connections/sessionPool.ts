@@ -1,10 +1,10 @@
-import { TableauClient, type ClientOptions } from '../../core/api/client';
-import { TableauRestApi } from '../../core/api/restApi';
+import type { ClientOptions, TableauClient } from '../../core/api/client';
+import type { TableauRestApi } from '../../core/api/restApi';
 import type { Credential } from '../../core/auth/credentials';
 import { type AccessPurpose, scopesFor } from '../../core/auth/jwt';
-import { TableauSession } from '../../core/auth/session';
-import { HttpClient, type HttpClientOptions } from '../../core/http/httpClient';
-import { parseServerAddress } from '../../core/http/serverAddress';
+import type { TableauSession } from '../../core/auth/session';
+import { createClient, createTransport, type TableauTransport } from '../../core/createClient';
+import type { HttpClientOptions } from '../../core/http/httpClient';
 import type { Logger } from '../../core/logger';
 import type { SignInResult } from '../../core/models';
 import type { ConnectionProfile } from './connectionManager';
@@ -37,9 +37,7 @@ export interface PooledSession {
   readonly client: TableauClient;
 }
 
-interface Transport {
-  http: HttpClient;
-  api: TableauRestApi;
+interface Transport extends TableauTransport {
   /** Profile fields the transport was built from; a change means a new transport. */
   fingerprint: string;
 }
@@ -75,16 +73,17 @@ export class SessionPool {
     // A racing acquire may have made one meanwhile: keep the first.
     const raced = this.sessions.get(key);
     if (raced) return raced;
-    const session = new TableauSession({
-      api: transport.api,
+    const { session, client } = createClient({
+      transport,
       credential,
       siteContentUrl,
       // Connected apps impersonate through the JWT's subject instead (see credentialFor).
       impersonateUserId: actAs && profile.authKind !== 'connectedApp' ? actAs.id : undefined,
       scopes: scoped ? scopesFor(scoped) : undefined,
       logger: this.deps.logger,
+      client: this.deps.clientOptions?.(),
     });
-    const pooled: PooledSession = { connectionId: profile.id, siteContentUrl, actAs, purpose: scoped, session, client: new TableauClient(session, this.deps.clientOptions?.()) };
+    const pooled: PooledSession = { connectionId: profile.id, siteContentUrl, actAs, purpose: scoped, session, client };
     this.sessions.set(key, pooled);
     if (profile.authKind === 'pat') {
       // A PAT has ONE live session on the server: a sign-in for another site or acting user
@@ -181,9 +180,8 @@ export class SessionPool {
       await this.signOutConnection(profile.id);
     }
     const made = (async (): Promise<Transport> => {
-      const http = new HttpClient({ ...(await this.deps.httpOptions(profile)), logger: this.deps.logger });
-      const api = new TableauRestApi({ server: parseServerAddress(profile.serverUrl), http, logger: this.deps.logger });
-      return { http, api, fingerprint };
+      const http = await this.deps.httpOptions(profile);
+      return { ...createTransport({ server: profile.serverUrl, http, logger: this.deps.logger }), fingerprint };
     })();
     this.transports.set(profile.id, made);
     made.catch(() => {

@@ -1,16 +1,33 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { toAbortSignal } from '../services/cancellation';
 import type { Services } from '../services/services';
 import { planFromTarget } from './manifestPlans';
 import { type FolderTarget, allTargets } from './manifestStore';
-import { type PublishPlan, executePlans } from './publishRunner';
+import { type ProgressSink, type PublishOutcome, type PublishPlan, executePlans } from './publishRunner';
 import { reportOutcomes } from './report';
-import { MANIFEST_PATH, globToRegExp } from '../../core/publish/manifest';
+import { MANIFEST_PATH, matchesGlob } from '../../core/publish/manifest';
 
 /** A file is published once its size and mtime stayed the same for this long (Tableau Desktop writes in steps). */
 export const STABLE_MS = 2000;
 const MAX_CHECKS = 150;
+
+/** What auto-publish does with a file that settled; tests replace them. */
+export interface AutoPublishSteps {
+  /** How long a file's size and mtime must stay the same. */
+  readonly stableMs: number;
+  targets(): Promise<FolderTarget[]>;
+  plan(services: Services, t: FolderTarget, file: string, signal: AbortSignal): Promise<PublishPlan>;
+  execute(services: Services, plans: PublishPlan[], sink: ProgressSink, signal: AbortSignal): Promise<PublishOutcome[]>;
+}
+
+const STEPS: AutoPublishSteps = {
+  stableMs: STABLE_MS,
+  targets: allTargets,
+  plan: (services, t, file, signal) => planFromTarget(services, t, file, { interactive: false, signal }),
+  execute: executePlans,
+};
 
 interface Pending {
   timer?: NodeJS.Timeout;
@@ -21,16 +38,22 @@ interface Pending {
 /**
  * Optional auto-publish (setting tableau.autoPublish, off by default, never in untrusted
  * workspaces): watches the files named in tableau-publish.json and publishes a file to
- * its remembered target after it has stopped changing. Never prompts.
+ * its remembered target after it has stopped changing. Never prompts. A running publish
+ * stops when the user cancels its progress, turns the setting off, or the extension ends.
  */
 export class AutoPublisher implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private fileWatchers: vscode.Disposable[] = [];
   private readonly pending = new Map<string, Pending>();
-  private readonly running = new Set<string>();
+  /** Publishes under way, by file. */
+  private readonly running = new Map<string, AbortController>();
   private targets: FolderTarget[] = [];
+  private disposed = false;
 
-  constructor(private readonly services: Services) {
+  constructor(
+    private readonly services: Services,
+    private readonly steps: AutoPublishSteps = STEPS,
+  ) {
     const manifests = vscode.workspace.createFileSystemWatcher(`**/${MANIFEST_PATH}`);
     this.disposables.push(
       manifests,
@@ -49,6 +72,8 @@ export class AutoPublisher implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
+    for (const run of this.running.values()) run.abort();
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
     for (const d of [...this.fileWatchers, ...this.disposables]) d.dispose();
@@ -58,9 +83,13 @@ export class AutoPublisher implements vscode.Disposable {
   private async reload(): Promise<void> {
     for (const w of this.fileWatchers) w.dispose();
     this.fileWatchers = [];
-    if (!this.enabled) return;
+    if (!this.enabled) {
+      // Turned off (or the workspace is not trusted): what auto-publish started stops too.
+      for (const run of this.running.values()) run.abort();
+      return;
+    }
     try {
-      this.targets = await allTargets();
+      this.targets = await this.steps.targets();
     } catch (e) {
       this.services.logger.warn('Auto-publish: tableau-publish.json cannot be read:', e instanceof Error ? e.message : String(e));
       this.targets = [];
@@ -83,7 +112,7 @@ export class AutoPublisher implements vscode.Disposable {
     const p = this.pending.get(file) ?? { checks: 0 };
     clearTimeout(p.timer);
     p.checks = 0;
-    p.timer = setTimeout(() => void this.check(file), STABLE_MS);
+    p.timer = setTimeout(() => void this.check(file), this.steps.stableMs);
     this.pending.set(file, p);
   }
 
@@ -104,7 +133,7 @@ export class AutoPublisher implements vscode.Disposable {
         this.pending.delete(file);
         return;
       }
-      p.timer = setTimeout(() => void this.check(file), STABLE_MS);
+      p.timer = setTimeout(() => void this.check(file), this.steps.stableMs);
       return;
     }
     this.pending.delete(file);
@@ -114,28 +143,33 @@ export class AutoPublisher implements vscode.Disposable {
   private async publish(file: string): Promise<void> {
     const mine = this.targets.filter((t) => {
       const rel = path.relative(t.folder.uri.fsPath, file).split(path.sep).join('/');
-      return !rel.startsWith('..') && (t.target.file === rel || globToRegExp(t.target.file).test(rel));
+      return !rel.startsWith('..') && matchesGlob(t.target.file, rel);
     });
     if (mine.length === 0) return;
-    this.running.add(file);
+    const run = new AbortController();
+    this.running.set(file, run);
     try {
-      const plans: PublishPlan[] = [];
-      for (const t of mine) plans.push(await planFromTarget(this.services, t, file, { interactive: false }));
       const outcomes = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Auto-publishing {0}', path.basename(file)) },
-        (progress) => executePlans(this.services, plans, { report: (message) => progress.report({ message }) }, new AbortController().signal),
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Auto-publishing {0}', path.basename(file)), cancellable: true },
+        async (progress, token) => {
+          const signal = AbortSignal.any([run.signal, toAbortSignal(token)]);
+          const plans: PublishPlan[] = [];
+          for (const t of mine) plans.push(await this.steps.plan(this.services, t, file, signal));
+          return this.steps.execute(this.services, plans, { report: (message) => progress.report({ message }) }, signal);
+        },
       );
+      if (this.disposed) return;
       // Success is quiet (status bar); failures are shown like any publish failure.
       for (const o of outcomes) if (o.ok && !o.result.mismatch) vscode.window.setStatusBarMessage(vscode.l10n.t('Auto-published "{0}".', o.result.item.name), 5000);
       await reportOutcomes(this.services, outcomes.filter((o) => !o.ok), { offerRemember: false });
     } catch (e) {
-      await this.services.errors.show(e, { prefix: vscode.l10n.t('Auto-publish of "{0}" failed:', path.basename(file)) });
+      if (!this.disposed) await this.services.errors.show(e, { prefix: vscode.l10n.t('Auto-publish of "{0}" failed:', path.basename(file)) });
     } finally {
       this.running.delete(file);
     }
   }
 }
 
-export function register(services: Services): vscode.Disposable {
+export function registerAutoPublish(services: Services): vscode.Disposable {
   return new AutoPublisher(services);
 }

@@ -5,6 +5,7 @@ import {
   type ManifestTarget,
   type PublishManifest,
   findTargets,
+  isGlob,
   loadManifest,
   saveManifest,
   upsertTarget,
@@ -73,9 +74,9 @@ export async function allTargets(): Promise<FolderTarget[]> {
 export async function filesOf(t: FolderTarget): Promise<string[]> {
   const problem = relativePathProblem(t.target.file);
   if (problem) throw new TableauError({ reason: 'invalidArgument', message: `"${t.target.file}" ${problem}` });
-  if (!/[*?]/.test(t.target.file)) return [path.join(t.folder.uri.fsPath, ...t.target.file.split('/'))];
+  if (!isGlob(t.target.file)) return [path.join(t.folder.uri.fsPath, ...t.target.file.split('/'))];
   const found = await vscode.workspace.findFiles(new vscode.RelativePattern(t.folder, t.target.file), '**/node_modules/**', 1000);
-  // VS Code's glob knows more ({a,b}, [ab]) than the manifest's: keep what Publish Again and the CLI would also match.
+  // Kept only when the manifest's own matcher agrees (what Publish Again and the CLI would also match), whatever VS Code's glob allows.
   const manifest: PublishManifest = { version: 1, targets: [t.target] };
   return found
     .map((u) => u.fsPath)

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { PUB_PAT, PUB_SITE } from '../../fixtures/connect';
-import { hyperBytes, tempDir, twbxBytes } from '../../fixtures/samples';
-import { jsonLines, runCli as run, startCliSimulator, waitFor, type CliSimulator, type Run } from './cliProcess';
+import { jsonLines, runCli as run, waitFor, type Run } from '../../support/cliRunner';
+import { tempDir } from '../../support/files';
+import { PUB_PAT, PUB_SITE, startCliSimulator, type CliSimulator } from '../../support/simFixture';
+import { hyperBytes, twbxBytes } from '../../fixtures/samples';
 
 describe('CLI (node dist/cli.js against the simulator)', function () {
   this.timeout(60_000);

@@ -4,10 +4,10 @@
  * failure with its notes, and a job that never ends stops at --job-timeout.
  */
 import * as assert from 'node:assert/strict';
-import { PUB_PAT, PUB_SITE, publishConfig } from '../../fixtures/connect';
+import { jsonLines, runCli as run } from '../../support/cliRunner';
+import { PUB_PAT, PUB_SITE, publishConfig, startCliSimulator, type CliSimulator } from '../../support/simFixture';
 import { twbxBytes } from '../../fixtures/samples';
 import { startSimulator } from '../../simulator/index';
-import { jsonLines, runCli as run, startCliSimulator, type CliSimulator } from './cliProcess';
 
 describe('CLI: --as-job against Tableau-shaped jobs and a lagging search index', function () {
   this.timeout(60_000);

@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { PUB_PAT, PUB_SITE } from '../../fixtures/connect';
-import { datasourceXml, POSTGRES, tempDir, twbxBytes, type SampleConnection } from '../../fixtures/samples';
+import { jsonLines, runCli as run, type Run } from '../../support/cliRunner';
+import { tempDir } from '../../support/files';
+import { PUB_PAT, PUB_SITE, startCliSimulator, type CliSimulator } from '../../support/simFixture';
+import { datasourceXml, POSTGRES, twbxBytes, type SampleConnection } from '../../fixtures/samples';
 import { SentinelScanner, sentinel } from '../../support/sentinels';
-import { jsonLines, runCli as run, startCliSimulator, type CliSimulator, type Run } from './cliProcess';
 
 const WAREHOUSE: SampleConnection = { class: 'redshift', server: 'warehouse.example.com', port: '5439', dbname: 'dw', username: 'etl', authentication: 'username-password' };
 const ENV_PASSWORD = 'env-db-pass-Zq81!';

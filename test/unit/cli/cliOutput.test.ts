@@ -3,11 +3,12 @@
  * and names, URLs and error details a hostile server chooses cannot drive the terminal.
  */
 import * as assert from 'node:assert/strict';
-import { PUB_PAT, PUB_SITE, publishConfig } from '../../fixtures/connect';
-import { tempDir, twbxBytes } from '../../fixtures/samples';
+import { jsonLines, runCli, type Run } from '../../support/cliRunner';
+import { tempDir } from '../../support/files';
+import { PUB_PAT, PUB_SITE, publishConfig } from '../../support/simFixture';
+import { twbxBytes } from '../../fixtures/samples';
 import { startSimulator, type RunningSimulator } from '../../simulator/index';
 import { SentinelScanner } from '../../support/sentinels';
-import { jsonLines, runCli, type Run } from './cliProcess';
 
 // Retitles the window (OSC), erases the line (CSI), returns to the line start, starts a CSI with
 // the one-byte C1 form, and ends in DEL and NEL; a tab and a newline would fake a column and a line.

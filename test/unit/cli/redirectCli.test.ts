@@ -4,14 +4,14 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PUB_SITE, publishConfig } from '../../fixtures/connect';
-import { tempDir, twbxBytes } from '../../fixtures/samples';
+import { CLI, jsonLines, runCli, type Run } from '../../support/cliRunner';
+import { tempDir } from '../../support/files';
+import { PUB_SITE, publishConfig, closedPort } from '../../support/simFixture';
+import { twbxBytes } from '../../fixtures/samples';
 import { startSimulator, type RunningSimulator } from '../../simulator/index';
 import { makeSelfSignedCert } from '../../simulator/tls';
 import { startConnectProxy, type RunningProxy } from '../../support/connectProxy';
 import { sentinel, SentinelScanner } from '../../support/sentinels';
-import { closedPort } from '../hardening/faultEnv';
-import { CLI, jsonLines, runCli, type Run } from './cliProcess';
 
 const SIGN_IN = { method: 'POST', pathPattern: '^/api/[^/]+/auth/signin$' };
 

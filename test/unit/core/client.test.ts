@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { TableauError } from '../../../src/core/errors';
 import { startSimulator, type RunningSimulator } from '../../simulator';
 import { DEMO_PAT } from '../../simulator/demo';
-import { pat, stack, type Stack } from './simHelpers';
+import { pat, stack, type Stack } from '../../support/simFixture';
 
 function collector(): { sink: Writable; bytes: () => Buffer } {
   const chunks: Buffer[] = [];

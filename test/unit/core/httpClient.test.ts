@@ -5,9 +5,9 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { TableauError } from '../../../src/core/errors';
-import { HttpClient, proxyFromEnv } from '../../../src/core/http/httpClient';
-import { isNoProxy } from '../../../src/core/http/proxy';
+import { HttpClient, proxyOptionsFromEnv } from '../../../src/core/http/httpClient';
 import { makeSelfSignedCert } from '../../simulator';
+import { startConnectProxy } from '../../support/connectProxy';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -183,16 +183,47 @@ describe('HttpClient TLS', function () {
 });
 
 describe('proxy', () => {
-  it('proxyFromEnv honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY', () => {
+  it('proxyOptionsFromEnv reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY', () => {
     const env = { HTTPS_PROXY: 'http://proxy:3128', HTTP_PROXY: 'proxy2:8080', NO_PROXY: 'localhost,.internal.example.com,10.1.2.3:8443' };
-    assert.equal(proxyFromEnv('https://tableau.example.com', env), 'http://proxy:3128');
-    assert.equal(proxyFromEnv('http://tableau.example.com', env), 'http://proxy2:8080');
-    assert.equal(proxyFromEnv('https://localhost:8443', env), undefined);
-    assert.equal(proxyFromEnv('https://a.internal.example.com', env), undefined);
-    assert.equal(proxyFromEnv('https://10.1.2.3:8443', env), undefined);
-    assert.equal(proxyFromEnv('https://10.1.2.3', env), 'http://proxy:3128');
-    assert.equal(proxyFromEnv('https://x.com', {}), undefined);
-    assert.equal(isNoProxy(new URL('https://anything'), '*'), true);
+    assert.deepEqual(proxyOptionsFromEnv(env), { proxyUrl: 'http://proxy:3128', httpProxyUrl: 'http://proxy2:8080', noProxy: env.NO_PROXY });
+    // HTTP_PROXY alone serves https targets too; HTTPS_PROXY alone leaves http targets direct.
+    assert.deepEqual(proxyOptionsFromEnv({ http_proxy: 'p:1' }), { proxyUrl: 'http://p:1', httpProxyUrl: 'http://p:1' });
+    assert.deepEqual(proxyOptionsFromEnv({ HTTPS_PROXY: 'http://p:1', https_proxy: 'http://q:2' }), { proxyUrl: 'http://p:1', httpProxyUrl: '' });
+    assert.deepEqual(proxyOptionsFromEnv({ NO_PROXY: '*' }), { noProxy: '*' });
+    assert.deepEqual(proxyOptionsFromEnv({}), {});
+  });
+
+  it('NO_PROXY hosts, domain suffixes, host:port and * go direct, per request; the rest through the proxy', async () => {
+    const target = http.createServer((_req, res) => res.end('ok'));
+    const targetPort = await listen(target);
+    const proxy = await startConnectProxy({ forwardTo: { host: '127.0.0.1', port: targetPort } });
+    // Names that do not resolve: reached only through the proxy (which forwards them to `target`), or not at all.
+    const through = async (noProxy: string, url: string): Promise<boolean> => {
+      const c = new HttpClient({ proxyUrl: proxy.url, noProxy, connectTimeoutMs: 5000 });
+      const before = proxy.seen.length;
+      try {
+        await c.request({ method: 'GET', url });
+        return proxy.seen.length > before;
+      } catch {
+        return proxy.seen.length > before;
+      } finally {
+        await c.destroy();
+      }
+    };
+    try {
+      const list = 'localhost,.internal.example.test,10.1.2.3:8443';
+      assert.equal(await through(list, `http://tableau.example.test:${targetPort}/`), true);
+      assert.equal(await through(list, 'http://a.internal.example.test/'), false);
+      assert.equal(await through(list, 'http://internal.example.test/'), false);
+      assert.equal(await through(list, `http://127.0.0.1:${targetPort}/`), true);
+      assert.equal(await through(`127.0.0.1:${targetPort}`, `http://127.0.0.1:${targetPort}/`), false);
+      assert.equal(await through('127.0.0.1:1', `http://127.0.0.1:${targetPort}/`), true);
+      assert.equal(await through('*', `http://tableau.example.test:${targetPort}/`), false);
+      assert.equal(await through('', `http://tableau.example.test:${targetPort}/`), true);
+    } finally {
+      await proxy.close();
+      await close(target);
+    }
   });
 
   it('sends requests through an HTTP CONNECT proxy', async () => {

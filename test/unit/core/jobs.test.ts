@@ -8,7 +8,7 @@ import { findAfterWrite } from '../../../src/core/api/afterWrite';
 import { TableauError } from '../../../src/core/errors';
 import { startSimulator, type RunningSimulator } from '../../simulator';
 import { DEMO_PAT } from '../../simulator/demo';
-import { pat, stack, type Stack } from './simHelpers';
+import { pat, stack, type Stack } from '../../support/simFixture';
 
 const NS = 'xmlns="http://tableau.com/api" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
 const ts = (inner: string): string => `<?xml version='1.0' encoding='UTF-8'?><tsResponse ${NS}>${inner}</tsResponse>`;

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { TableauError } from '../../../src/core/errors';
 import { HttpClient } from '../../../src/core/http/httpClient';
 import { startConnectProxy } from '../../support/connectProxy';
-import { closedPort } from '../hardening/faultEnv';
+import { closedPort } from '../../support/simFixture';
 
 describe('proxy failures name the proxy', () => {
   async function failure(proxyUrl: string, target = 'https://tableau.example.test/api/3.23/serverInfo'): Promise<TableauError> {

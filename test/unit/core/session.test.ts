@@ -7,7 +7,7 @@ import { FALLBACK_API_VERSION, TableauRestApi } from '../../../src/core/api/rest
 import { READ_SCOPES } from '../../../src/core/auth/jwt';
 import { startSimulator, type RunningSimulator } from '../../simulator';
 import { DEMO_CONNECTED_APP, DEMO_PAT } from '../../simulator/demo';
-import { password, pat, stack, userId, type Stack } from './simHelpers';
+import { password, pat, stack, userId, type Stack } from '../../support/simFixture';
 
 const demoPat = pat(DEMO_PAT.name, DEMO_PAT.secret);
 

@@ -9,14 +9,12 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
-import { TableauClient, type ClientOptions } from '../../../src/core/api/client';
-import { TableauRestApi } from '../../../src/core/api/restApi';
-import { TableauSession } from '../../../src/core/auth/session';
+import type { ClientOptions, TableauClient } from '../../../src/core/api/client';
 import { TableauError } from '../../../src/core/errors';
-import { HttpClient, type HttpClientOptions } from '../../../src/core/http/httpClient';
-import { parseServerAddress } from '../../../src/core/http/serverAddress';
-import { tempDir } from '../../fixtures/samples';
+import type { HttpClient, HttpClientOptions } from '../../../src/core/http/httpClient';
+import { tempDir } from '../../support/files';
 import { capturingLogger } from '../../support/sentinels';
+import { clientStack, pat } from '../../support/simFixture';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => void;
 
@@ -64,11 +62,15 @@ async function hostile(handler: Handler): Promise<Hostile> {
 }
 
 function clientOf(h: Hostile, httpOpts: HttpClientOptions = {}, clientOpts: ClientOptions = {}): { client: TableauClient; http: HttpClient } {
-  const httpClient = new HttpClient({ connectTimeoutMs: 2000, ...httpOpts });
   // A pinned API version: no serverInfo round trip before the call under test.
-  const api = new TableauRestApi({ server: parseServerAddress(h.url), http: httpClient, apiVersion: '3.19' });
-  const session = new TableauSession({ api, credential: { kind: 'pat', tokenName: 'n', tokenSecret: 'hostile-secret' }, siteContentUrl: 'hostile' });
-  return { client: new TableauClient(session, { retry: { baseDelayMs: 1 }, ...clientOpts }), http: httpClient };
+  const { logger, ...httpRest } = httpOpts;
+  const { client, http } = clientStack(h.url, pat('n', 'hostile-secret'), 'hostile', {
+    http: { connectTimeoutMs: 2000, ...httpRest },
+    logger,
+    client: { retry: { baseDelayMs: 1 }, ...clientOpts },
+    apiVersion: '3.19',
+  });
+  return { client, http };
 }
 
 function projectsPage(pageNumber: number, pageSize: string, total: string, count: number): string {

@@ -7,14 +7,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { TableauError, type TableauErrorReason } from '../../../src/core/errors';
-import { proxyFromEnv, type HttpClientOptions } from '../../../src/core/http/httpClient';
+import { proxyOptionsFromEnv, type HttpClientOptions } from '../../../src/core/http/httpClient';
 import { publish, type PublishProgress } from '../../../src/core/publish/publisher';
 import { hyperBytes } from '../../fixtures/samples';
-import { sha256File } from '../../fixtures/publishHarness';
+import { sha256File, caseClient, itemsNamed, patCredential, PATS, projectIdOn, startFaultEnv, type FaultEnv, type PatKey } from '../../support/simFixture';
 import type { FaultSpec } from '../../simulator/config';
 import type { RunningSimulator } from '../../simulator/index';
 import { formatTable } from '../../support/table';
-import { caseClient, itemsNamed, patCredential, PATS, projectIdOn, startFaultEnv, type FaultEnv, type PatKey } from './faultEnv';
 
 const SINGLE_BYTES = 40_000; // one request (limit below is 64 KiB)
 const CHUNKED_BYTES = 100_000; // four chunks of 32 KiB
@@ -100,7 +99,7 @@ const CASES: Case[] = [
   {
     name: 'HTTP via proxy (HTTP_PROXY env)',
     op: 'single',
-    http: (e) => ({ proxyUrl: proxyFromEnv(e.sim.url, { HTTP_PROXY: e.proxy.url }) }),
+    http: (e) => proxyOptionsFromEnv({ HTTP_PROXY: e.proxy.url }),
     outcome: 'published',
     retries: 0,
     after: (e) => assert.ok(e.proxy.seen.some((s) => s.includes(`127.0.0.1:${e.sim.port}`)), `proxy saw ${e.proxy.seen.join(', ')}`),
@@ -207,9 +206,39 @@ describe('hardening: proxy settings of the VS Code layer', () => {
   it('http.proxy wins; without it HTTPS_PROXY / HTTP_PROXY apply, and NO_PROXY excludes', async () => {
     const { httpOptionsFrom } = await import('../../../src/vscode/connections/httpOptions');
     const env = { HTTPS_PROXY: 'http://env-proxy:3128', NO_PROXY: 'internal.example' };
-    assert.equal(httpOptionsFrom({ proxy: 'http://settings-proxy:8080', serverUrl: 'https://t.example', env }).options.proxyUrl, 'http://settings-proxy:8080');
-    assert.equal(httpOptionsFrom({ serverUrl: 'https://t.example', env }).options.proxyUrl, 'http://env-proxy:3128');
-    assert.equal(httpOptionsFrom({ serverUrl: 'https://tableau.internal.example', env }).options.proxyUrl, undefined);
-    assert.equal(httpOptionsFrom({ serverUrl: 'https://t.example', env: {} }).options.proxyUrl, undefined);
+    assert.equal(httpOptionsFrom({ proxy: 'http://settings-proxy:8080', env }).options.proxyUrl, 'http://settings-proxy:8080');
+    assert.equal(httpOptionsFrom({ env }).options.proxyUrl, 'http://env-proxy:3128');
+    assert.equal(httpOptionsFrom({ env }).options.noProxy, 'internal.example');
+    assert.equal(httpOptionsFrom({ env: {} }).options.proxyUrl, undefined);
+  });
+
+  it('with http.proxy set, http.noProxy and NO_PROXY still send their hosts direct', async () => {
+    const { httpOptionsFrom } = await import('../../../src/vscode/connections/httpOptions');
+    const { HttpClient } = await import('../../../src/core/http/httpClient');
+    const { startConnectProxy } = await import('../../support/connectProxy');
+    const http = await import('node:http');
+    const server = http.createServer((_req, res) => res.end('direct'));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as { port: number }).port;
+    const proxy = await startConnectProxy({ forwardTo: { host: '127.0.0.1', port } });
+    const direct = async (noProxy: string[] | undefined, env: NodeJS.ProcessEnv): Promise<boolean> => {
+      const { options } = httpOptionsFrom({ proxy: proxy.url, noProxy, env });
+      const client = new HttpClient(options);
+      const before = proxy.seen.length;
+      try {
+        assert.equal((await client.request({ method: 'GET', url: `http://127.0.0.1:${port}/` })).body.toString(), 'direct');
+        return proxy.seen.length === before;
+      } finally {
+        await client.destroy();
+      }
+    };
+    try {
+      assert.equal(await direct(undefined, {}), false, 'without an exception the proxy is used');
+      assert.equal(await direct(['127.0.0.1'], {}), true, 'http.noProxy');
+      assert.equal(await direct(['elsewhere.example', ' '], { NO_PROXY: '127.0.0.1' }), true, 'NO_PROXY');
+    } finally {
+      await proxy.close();
+      await new Promise((done) => server.close(done));
+    }
   });
 });

@@ -11,7 +11,7 @@ import { decodeResponse } from '../../../src/core/api/decode';
 import { parseXml } from '../../../src/core/api/xml';
 import { TableauError } from '../../../src/core/errors';
 import { buildMultipart, type MultipartPart } from '../../../src/core/publish/multipart';
-import { tempDir } from '../../fixtures/samples';
+import { tempDir } from '../../support/files';
 import { Prng } from '../../support/prng';
 
 type DicerCtor = new (cfg: { boundary: string }) => Writable & {

@@ -12,13 +12,13 @@ import { parseServerAddress } from '../../../src/core/http/serverAddress';
 import { parseManifest } from '../../../src/core/publish/manifest';
 import { publish } from '../../../src/core/publish/publisher';
 import { sendsSecretInClear } from '../../../src/vscode/connections/profileLogic';
-import { hyperBytes, tempDir, twbxBytes } from '../../fixtures/samples';
+import { hyperBytes, twbxBytes } from '../../fixtures/samples';
+import { tempDir } from '../../support/files';
+import { sha256File, caseClient, hardConfig, itemsNamed, patCredential, PATS, projectIdOn, type CaseClient } from '../../support/simFixture';
 import { buildZip } from '../../fixtures/zipWriter';
-import { sha256File } from '../../fixtures/publishHarness';
 import { startSimulator, type RunningSimulator } from '../../simulator/index';
 import { runCliProcess } from '../../support/cliRunner';
 import { startConnectProxy, type RunningProxy } from '../../support/connectProxy';
-import { caseClient, hardConfig, itemsNamed, patCredential, PATS, projectIdOn, type CaseClient } from './faultEnv';
 
 const HOSTILE_NAME = `Q1 'Sales' "&" <Ünïcödé> 売上 📈 a\\b`;
 

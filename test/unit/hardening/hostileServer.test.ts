@@ -7,10 +7,10 @@ import * as assert from 'node:assert/strict';
 import { TableauError, type TableauErrorReason } from '../../../src/core/errors';
 import { publish } from '../../../src/core/publish/publisher';
 import { hyperBytes } from '../../fixtures/samples';
+import { tempDir } from '../../support/files';
+import { caseClient, hardConfig, itemsNamed, patCredential, PATS, projectIdOn, type CaseClient } from '../../support/simFixture';
 import type { FaultSpec } from '../../simulator/config';
 import { startSimulator, type RunningSimulator } from '../../simulator/index';
-import { caseClient, hardConfig, itemsNamed, patCredential, PATS, projectIdOn, type CaseClient } from './faultEnv';
-import { tempDir } from '../../fixtures/samples';
 
 const XML = 'application/xml;charset=UTF-8';
 const LOLS = Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join('');

@@ -10,12 +10,13 @@ import * as path from 'node:path';
 import type { Credential } from '../../../src/core/auth/credentials';
 import { publish } from '../../../src/core/publish/publisher';
 import { RedactingLogger, Redactor } from '../../../src/core/logger';
-import { hyperBytes, tempDir, twbxBytes } from '../../fixtures/samples';
+import { hyperBytes, twbxBytes } from '../../fixtures/samples';
+import { tempDir } from '../../support/files';
+import { caseClient, projectIdOn } from '../../support/simFixture';
 import type { FaultSpec, SimConfig } from '../../simulator/config';
 import { startSimulator, type RunningSimulator } from '../../simulator/index';
 import { runCliProcess, type CliRun } from '../../support/cliRunner';
 import { SentinelScanner, sentinel } from '../../support/sentinels';
-import { caseClient, projectIdOn } from './faultEnv';
 
 const PAT_SECRET = sentinel('pat');
 const PASSWORD = sentinel('password', true);

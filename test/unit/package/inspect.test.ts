@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import { TableauError } from '../../../src/core/errors';
 import { inspectPackage } from '../../../src/core/package/inspect';
 import { buildZip } from '../../fixtures/zipWriter';
-import { datasourceXml, hyperBytes, POSTGRES, tdsxBytes, tempDir, TEXTFILE, twbxBytes, workbookXml } from '../../fixtures/samples';
+import { datasourceXml, hyperBytes, POSTGRES, tdsxBytes, TEXTFILE, twbxBytes, workbookXml } from '../../fixtures/samples';
+import { tempDir } from '../../support/files';
 
 const SHADOW_LIKE = 'root:$6$saltsalt$hashhashhash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n';
 const isInvalid = (pattern: RegExp) => (e: unknown) => TableauError.is(e, 'invalidFile') && pattern.test((e as Error).message);

@@ -4,7 +4,8 @@ import { TableauError } from '../../../src/core/errors';
 import { readZipDirectory, readZipEntry } from '../../../src/core/package/zip';
 import { inspectPackage } from '../../../src/core/package/inspect';
 import { buildZip } from '../../fixtures/zipWriter';
-import { tempDir, workbookXml } from '../../fixtures/samples';
+import { workbookXml } from '../../fixtures/samples';
+import { tempDir } from '../../support/files';
 
 describe('zip reader', () => {
   const tmp = tempDir();

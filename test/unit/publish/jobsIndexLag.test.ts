@@ -9,8 +9,7 @@ import { TableauClient } from '../../../src/core/api/client';
 import type { TableauSession } from '../../../src/core/auth/session';
 import { TableauError } from '../../../src/core/errors';
 import { publish } from '../../../src/core/publish/publisher';
-import { connect } from '../../fixtures/connect';
-import { startPublishHarness, type Harness } from '../../fixtures/publishHarness';
+import { connect, startPublishHarness, type Harness } from '../../support/simFixture';
 import { twbxBytes } from '../../fixtures/samples';
 
 const fast = { retry: { baseDelayMs: 10, maxDelayMs: 50 }, lookupRetry: { attempts: 40, initialDelayMs: 50, maxDelayMs: 150 }, job: { initialDelayMs: 40, maxDelayMs: 80 } };

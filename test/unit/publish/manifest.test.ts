@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TableauError } from '../../../src/core/errors';
-import { findTargets, globToRegExp, loadManifest, parseManifest, saveManifest, upsertTarget, type ManifestTarget } from '../../../src/core/publish/manifest';
+import { findTargets, isGlob, loadManifest, matchesGlob, parseManifest, saveManifest, upsertTarget, type ManifestTarget } from '../../../src/core/publish/manifest';
 import { resolveProjectPath, splitProjectPath } from '../../../src/core/publish/projectPath';
 import { assertInsideWorkspace } from '../../../src/core/publish/workspacePath';
-import { tempDir } from '../../fixtures/samples';
-import { startHarness, type Harness } from '../../fixtures/publishHarness';
+import { tempDir } from '../../support/files';
+import { startHarness, type Harness } from '../../support/simFixture';
 
 const target: ManifestTarget = { file: 'reports/Sales.twbx', connection: 'prod', site: 'sales', project: 'Finance / Monthly', mode: 'overwrite', options: { showTabs: true, tags: ['q1'] } };
 const rejectsAt = (where: RegExp) => (e: unknown) => TableauError.is(e, 'invalidArgument') && where.test((e as Error).message);
@@ -33,13 +33,40 @@ describe('publish manifest', () => {
   });
 
   it('matches *, ** and ? like a simple glob', () => {
-    assert.ok(globToRegExp('*.twbx').test('a b.twbx'));
-    assert.ok(!globToRegExp('*.twbx').test('dir/a.twbx'));
-    assert.ok(globToRegExp('**/*.twbx').test('a.twbx'));
-    assert.ok(globToRegExp('**/*.twbx').test('x/y/a.twbx'));
-    assert.ok(globToRegExp('Q?.hyper').test('Q1.hyper'));
-    assert.ok(!globToRegExp('Q?.hyper').test('Q10.hyper'));
-    assert.ok(!globToRegExp('a+b.twb').test('aab.twb'));
+    assert.ok(matchesGlob('*.twbx', 'a b.twbx'));
+    assert.ok(!matchesGlob('*.twbx', 'dir/a.twbx'));
+    assert.ok(matchesGlob('**/*.twbx', 'a.twbx'));
+    assert.ok(matchesGlob('**/*.twbx', 'x/y/a.twbx'));
+    assert.ok(matchesGlob('Q?.hyper', 'Q1.hyper'));
+    assert.ok(!matchesGlob('Q?.hyper', 'Q10.hyper'));
+    assert.ok(!matchesGlob('a+b.twb', 'aab.twb'));
+    assert.ok(matchesGlob('*.twbx', '.hidden.twbx'), 'dot-files match, as before');
+  });
+
+  it('reads {a,b} and [abc] as users expect (VS Code and most tools do)', () => {
+    assert.ok(matchesGlob('{sales,finance}/*.twbx', 'sales/Q1.twbx'));
+    assert.ok(matchesGlob('{sales,finance}/*.twbx', 'finance/Q1.twbx'));
+    assert.ok(!matchesGlob('{sales,finance}/*.twbx', 'hr/Q1.twbx'));
+    assert.ok(matchesGlob('Q[123].hyper', 'Q2.hyper'));
+    assert.ok(!matchesGlob('Q[123].hyper', 'Q4.hyper'));
+    assert.ok(isGlob('{a,b}.twbx') && isGlob('[ab].twbx') && !isGlob('reports/Sales.twbx'));
+    const m = parseManifest(JSON.stringify({ version: 1, targets: [{ ...target, file: 'reports/{Sales,Costs}.twbx' }] }));
+    assert.equal(findTargets(m, 'reports/Costs.twbx').length, 1);
+    assert.equal(findTargets(m, 'reports/Other.twbx').length, 0);
+  });
+
+  it('keeps a leading ! and +(...) groups literal, as before', () => {
+    assert.ok(!matchesGlob('!*.twbx', 'a.twbx'), 'no negation: a pattern never selects "everything else"');
+    assert.ok(matchesGlob('!*.twbx', '!a.twbx'));
+    assert.ok(matchesGlob('Sales*(1).twbx', 'Sales copy(1).twbx'));
+    assert.ok(!matchesGlob('Sales*(1).twbx', 'Sales11.twbx'));
+    assert.ok(!isGlob('Report (1).twbx') && !isGlob('a|b.twbx'));
+  });
+
+  it('refuses a brace that would expand to ".." (the manifest stays inside the workspace)', () => {
+    for (const file of ['{..,x}/a.twbx', 'reports/{x,..}/a.twbx']) {
+      assert.throws(() => parseManifest(JSON.stringify({ version: 1, targets: [{ ...target, file }] })), rejectsAt(/"\.\.": not allowed/), file);
+    }
   });
 
   it('names the JSON path of what is wrong', () => {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import { isCancellation, TableauError } from '../../../src/core/errors';
 import { buildMultipart, contentDisposition, type MultipartMessage } from '../../../src/core/publish/multipart';
-import { tempDir } from '../../fixtures/samples';
+import { tempDir } from '../../support/files';
 
 interface Part {
   headers: Record<string, string[]>;

@@ -4,7 +4,7 @@ import { TableauError } from '../../../src/core/errors';
 import type { DataSource, Workbook } from '../../../src/core/models';
 import { publish, type PublishProgress } from '../../../src/core/publish/publisher';
 import { datasourceXml, hyperBytes, POSTGRES, tdsxBytes, twbxBytes, workbookXml } from '../../fixtures/samples';
-import { sha256File, startPublishHarness, type Harness } from '../../fixtures/publishHarness';
+import { sha256File, startPublishHarness, type Harness } from '../../support/simFixture';
 
 const fast = { retry: { baseDelayMs: 10, maxDelayMs: 50 } };
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { isCancellation, TableauError } from '../../../src/core/errors';
 import { publish } from '../../../src/core/publish/publisher';
 import { hyperBytes, twbxBytes } from '../../fixtures/samples';
-import { sha256File, startPublishHarness, type Harness } from '../../fixtures/publishHarness';
+import { sha256File, startPublishHarness, type Harness } from '../../support/simFixture';
 
 // Small limits so every case exercises chunking with small files.
 const chunked = { singleRequestLimit: 64 * 1024, chunkSize: 32 * 1024, readSize: 8 * 1024, retry: { baseDelayMs: 10, maxDelayMs: 50 } };

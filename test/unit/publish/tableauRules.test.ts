@@ -9,8 +9,7 @@ import { TableauError } from '../../../src/core/errors';
 import { HttpClient } from '../../../src/core/http/httpClient';
 import { parseServerAddress } from '../../../src/core/http/serverAddress';
 import { chunkSizeFor, MAX_FILE_CHUNK_COUNT, publish } from '../../../src/core/publish/publisher';
-import { connect, PUB_PAT, PUB_SITE, type Connected } from '../../fixtures/connect';
-import { startPublishHarness, type Harness } from '../../fixtures/publishHarness';
+import { connect, PUB_PAT, PUB_SITE, type Connected, startPublishHarness, type Harness } from '../../support/simFixture';
 import { hyperBytes, twbxBytes } from '../../fixtures/samples';
 
 const fast = { retry: { baseDelayMs: 10, maxDelayMs: 50 } };

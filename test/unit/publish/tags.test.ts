@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { TableauError } from '../../../src/core/errors';
 import { publish } from '../../../src/core/publish/publisher';
-import { connect, PUB_PAT, type Connected } from '../../fixtures/connect';
-import { startPublishHarness, type Harness } from '../../fixtures/publishHarness';
+import { connect, PUB_PAT, type Connected, startPublishHarness, type Harness } from '../../support/simFixture';
 import { datasourceXml, hyperBytes, POSTGRES, twbxBytes } from '../../fixtures/samples';
 
 const VIEWER_PAT = { name: 'viewer-pat', secret: 'viewer-pat-secret-77e1c0' };

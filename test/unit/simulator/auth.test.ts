@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { RunningSimulator, SimConfig } from '../../simulator/index';
 import { startSimulator } from '../../simulator/index';
-import { api, getJson, mintJwt, post, signIn, sleep, type Json } from './helpers';
+import { api, getJson, mintJwt, post, signIn, sleep, type Json } from '../../support/wire';
 
 const APP = { clientId: 'client-1', secretId: 'secret-1', secretValue: 'a-long-connected-app-secret-value-xyz' };
 const config: SimConfig = {

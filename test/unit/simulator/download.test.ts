@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { api, signIn, withSim } from './helpers';
+import { withSim } from '../../support/simFixture';
+import { api, signIn } from '../../support/wire';
 
 // Names no HTTP header can carry as they are: multi-byte, control characters, quotes.
 const NAMES = ['Plain Name', 'Überblick 売上 📈', 'Evil \x1b]0;pwned\x07 "quoted" a\\b'];

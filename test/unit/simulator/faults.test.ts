@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import * as https from 'node:https';
 import type { RunningSimulator, SimConfig } from '../../simulator/index';
 import { makeSelfSignedCert, startSimulator } from '../../simulator/index';
-import { api, type Auth, filePart, getJson, multipart, payloadPart, post, signIn, sleep, startSignedIn, workbookPayload, type Json } from './helpers';
+import { startSignedIn } from '../../support/simFixture';
+import { api, type Auth, filePart, getJson, multipart, payloadPart, post, signIn, sleep, workbookPayload, type Json } from '../../support/wire';
 
 const config: SimConfig = {
   users: [{ name: 'ann', password: 'pw-ann', siteRole: 'Creator' }],

@@ -4,7 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import type { RunningSimulator, SimConfig } from '../../simulator/index';
-import { api, type Auth, filePart, multipart, payloadPart, post, sleep, startSignedIn, workbookPayload } from './helpers';
+import { startSignedIn } from '../../support/simFixture';
+import { api, type Auth, filePart, multipart, payloadPart, post, sleep, workbookPayload } from '../../support/wire';
 
 const config: SimConfig = {
   // A site administrator: only administrators may create top-level projects (Create Project reference).

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { RunningSimulator } from '../../simulator/index';
 import { startSimulator } from '../../simulator/index';
-import { api, getJson, signIn, type Auth, type Json } from './helpers';
+import { api, getJson, signIn, type Auth, type Json } from '../../support/wire';
 
 describe('simulator: listing, JSON quirks and the demo seed', () => {
   let sim: RunningSimulator;

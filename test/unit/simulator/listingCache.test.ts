@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { ListingCache } from '../../simulator/listing';
 import type { RunningSimulator, SimConfig } from '../../simulator/index';
-import { api, type Auth, filePart, getJson, type Json, multipart, payloadPart, post, sleep, startSignedIn, workbookPayload } from './helpers';
+import { startSignedIn } from '../../support/simFixture';
+import { api, type Auth, filePart, getJson, type Json, multipart, payloadPart, post, sleep, workbookPayload } from '../../support/wire';
 
 const config: SimConfig = {
   // A site administrator: the escaping test creates a top-level project, which only administrators may.

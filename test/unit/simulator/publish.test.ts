@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import type { RunningSimulator, SimConfig } from '../../simulator/index';
-import { api, type Auth, datasourcePayload, filePart, getJson, multipart, payloadPart, post, signIn, sleep, startSignedIn, workbookPayload, type Json } from './helpers';
+import { startSignedIn } from '../../support/simFixture';
+import { api, type Auth, datasourcePayload, filePart, getJson, multipart, payloadPart, post, signIn, sleep, workbookPayload, type Json } from '../../support/wire';
 
 const config: SimConfig = {
   users: [

@@ -8,7 +8,8 @@ import { currentSchemaRecorder, installSchemaRecorder } from '../../simulator/sc
 import { describeFailures, judge, SchemaCollector } from '../../support/rootHooks';
 import { SchemaReferee, withTableauNamespace } from '../../support/schemaReferee';
 import { type SimConfig, startSimulator } from '../../simulator/index';
-import { api, signIn, startSignedIn } from './helpers';
+import { startSignedIn } from '../../support/simFixture';
+import { api, signIn } from '../../support/wire';
 
 const NS = 'xmlns="http://tableau.com/api"';
 const P = '6f1d1b7e-1f5b-4b7e-9a53-0c5c1a1e0b11';

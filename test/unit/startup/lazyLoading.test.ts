@@ -56,6 +56,9 @@ describe('start-up: what activation loads, and lazy loading', () => {
     assert.equal(typeof undici.Agent, 'function');
     assert.equal(typeof undici.ProxyAgent, 'function');
     assert.equal(typeof (undici.Agent as { prototype: { request?: unknown } }).prototype.request, 'function', 'Dispatcher API methods missing');
+    // The core is typed against the whole 'undici' module: the shipped file must be all of it, not a
+    // subset that lacks what a later change starts to use (EnvHttpProxyAgent, say) in production only.
+    assert.deepEqual(Object.keys(undici).sort(), Object.keys(load('undici') as object).sort(), 'dist/undici.js is not the whole undici module');
     delete require.cache[dist('undici.js')]; // the next test checks nothing else loads it
   });
 

@@ -1,12 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { TableauClient } from '../../../src/core/api/client';
-import { TableauRestApi } from '../../../src/core/api/restApi';
-import { TableauSession } from '../../../src/core/auth/session';
-import { HttpClient } from '../../../src/core/http/httpClient';
-import { parseServerAddress } from '../../../src/core/http/serverAddress';
+import type { TableauClient } from '../../../src/core/api/client';
+import type { HttpClient } from '../../../src/core/http/httpClient';
 import { type ContentEntry, SiteContentModel, contextValueFor } from '../../../src/vscode/tree/contentModel';
 import type { ContentStrategyKind } from '../../../src/vscode/tree/contentStrategies';
 import { type RunningSimulator, startSimulator } from '../../simulator';
+import { clientStack, pat } from '../../support/simFixture';
 
 const names = (entries: ContentEntry[]): string[] =>
   entries.map((e) => {
@@ -36,12 +34,10 @@ describe('tree content model (against the simulator)', function () {
 
   before(async () => {
     sim = await startSimulator({ demo: true });
-    http = new HttpClient();
-    const api = new TableauRestApi({ server: parseServerAddress(sim.url), http });
-    const pat = sim.demoPat!;
-    const session = new TableauSession({ api, credential: { kind: 'pat', tokenName: pat.name, tokenSecret: pat.secret }, siteContentUrl: pat.site });
-    client = new TableauClient(session);
-    await session.ensureSignedIn();
+    const demo = sim.demoPat!;
+    const s = clientStack(sim.url, pat(demo.name, demo.secret), demo.site);
+    ({ http, client } = s);
+    await s.session.ensureSignedIn();
   });
 
   after(async () => {

@@ -5,7 +5,7 @@ import type { ConnectionProfile } from '../../../src/vscode/connections/connecti
 import { credentialFor } from '../../../src/vscode/connections/profileLogic';
 import { SessionPool } from '../../../src/vscode/connections/sessionPool';
 import { startSimulator, type RunningSimulator } from '../../simulator';
-import { TWO_SITE_ADMIN, twoSiteConfig } from '../../support/twoSites';
+import { TWO_SITE_ADMIN, twoSiteConfig } from '../../support/simFixture';
 
 const PAT = { name: 'pool-pat', secret: 'pool-secret-0123456789' };
 const APP = { clientId: 'pool-app', secretId: 'pool-app-secret-id', secretValue: 'pool-app-secret-value-0123456789' };

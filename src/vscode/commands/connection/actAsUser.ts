@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { TableauError } from '../../../core/errors';
 import { toAbortSignal } from '../../services/cancellation';
 import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { connectionFrom } from './connectionArg';
 import { cancelled } from './connectionForm';
 
@@ -54,12 +55,4 @@ export async function actAsUser(s: Services, arg: unknown): Promise<void> {
   }
 }
 
-export function register(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(ACT_AS_USER, async (arg?: unknown) => {
-    try {
-      await actAsUser(s, arg);
-    } catch (e) {
-      await s.errors.show(e);
-    }
-  });
-}
+export const command = defineCommand(ACT_AS_USER, actAsUser);

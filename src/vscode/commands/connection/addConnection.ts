@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../connections/connectionManager';
 import { newConnectionId } from '../../connections/profileLogic';
 import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { askAuthKind, askCredentials, askLabel, askServer, askSite, testAndSave } from './connectionForm';
 
 export const ADD_CONNECTION = 'tableau.addConnection';
@@ -25,13 +26,4 @@ export async function addConnection(s: Services): Promise<ConnectionProfile | un
   return s.connections.get(draft.id);
 }
 
-export function register(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(ADD_CONNECTION, async () => {
-    try {
-      return await addConnection(s);
-    } catch (e) {
-      await s.errors.show(e);
-      return undefined;
-    }
-  });
-}
+export const command = defineCommand(ADD_CONNECTION, addConnection);

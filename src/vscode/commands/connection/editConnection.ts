@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { looksLikePem } from '../../connections/httpOptions';
 import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { connectionFrom } from './connectionArg';
 import { askAuthKind, askCredentials, askLabel, askServer, askSite, cancelled, testAndSave } from './connectionForm';
 
@@ -72,12 +73,4 @@ export async function editConnection(s: Services, arg: unknown): Promise<void> {
   void s.ui.notify('info', vscode.l10n.t('Connection "{0}" updated.', draft.label));
 }
 
-export function register(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(EDIT_CONNECTION, async (arg?: unknown) => {
-    try {
-      await editConnection(s, arg);
-    } catch (e) {
-      await s.errors.show(e);
-    }
-  });
-}
+export const command = defineCommand(EDIT_CONNECTION, editConnection);

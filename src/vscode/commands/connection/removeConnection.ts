@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { connectionFrom } from './connectionArg';
 
 export const REMOVE_CONNECTION = 'tableau.removeConnection';
@@ -18,13 +19,4 @@ export async function removeConnection(s: Services, arg: unknown): Promise<boole
   return true;
 }
 
-export function register(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(REMOVE_CONNECTION, async (arg?: unknown) => {
-    try {
-      return await removeConnection(s, arg);
-    } catch (e) {
-      await s.errors.show(e);
-      return false;
-    }
-  });
-}
+export const command = defineCommand(REMOVE_CONNECTION, removeConnection, { failedResult: false });

@@ -1,8 +1,5 @@
-import * as vscode from 'vscode';
-import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 
 export const SHOW_LOG = 'tableau.showLog';
 
-export function register(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(SHOW_LOG, () => services.showLog());
-}
+export const command = defineCommand(SHOW_LOG, (services) => services.showLog());

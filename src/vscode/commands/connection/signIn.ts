@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { toAbortSignal } from '../../services/cancellation';
 import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { connectionFrom } from './connectionArg';
 
 export const SIGN_IN = 'tableau.signIn';
@@ -14,12 +15,4 @@ export async function signIn(s: Services, arg: unknown): Promise<void> {
   vscode.window.setStatusBarMessage(vscode.l10n.t('Signed in to {0}', p.label), 4000);
 }
 
-export function register(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(SIGN_IN, async (arg?: unknown) => {
-    try {
-      await signIn(s, arg);
-    } catch (e) {
-      await s.errors.show(e);
-    }
-  });
-}
+export const command = defineCommand(SIGN_IN, signIn);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { connectionFrom } from './connectionArg';
 
 export const SIGN_OUT = 'tableau.signOut';
@@ -10,12 +11,4 @@ export async function signOut(s: Services, arg: unknown): Promise<void> {
   vscode.window.setStatusBarMessage(vscode.l10n.t('Signed out of {0}', p.label), 4000);
 }
 
-export function register(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(SIGN_OUT, async (arg?: unknown) => {
-    try {
-      await signOut(s, arg);
-    } catch (e) {
-      await s.errors.show(e);
-    }
-  });
-}
+export const command = defineCommand(SIGN_OUT, signOut);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { cancelled } from './connectionForm';
 import { switchSite } from './switchSite';
 
@@ -13,12 +14,4 @@ export async function switchConnection(s: Services): Promise<void> {
   await switchSite(s, p.id);
 }
 
-export function register(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(SWITCH_CONNECTION, async () => {
-    try {
-      await switchConnection(s);
-    } catch (e) {
-      await s.errors.show(e);
-    }
-  });
-}
+export const command = defineCommand(SWITCH_CONNECTION, switchConnection);

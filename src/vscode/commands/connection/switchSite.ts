@@ -4,6 +4,7 @@ import type { Site } from '../../../core/models';
 import type { ConnectionProfile } from '../../connections/connectionManager';
 import { toAbortSignal } from '../../services/cancellation';
 import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { connectionFrom, siteNodeContentUrl } from './connectionArg';
 import { askSite, cancelled } from './connectionForm';
 
@@ -55,12 +56,4 @@ export async function switchSite(s: Services, arg: unknown): Promise<void> {
   );
 }
 
-export function register(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(SWITCH_SITE, async (arg?: unknown) => {
-    try {
-      await switchSite(s, arg);
-    } catch (e) {
-      await s.errors.show(e);
-    }
-  });
-}
+export const command = defineCommand(SWITCH_SITE, switchSite);

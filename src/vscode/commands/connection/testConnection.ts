@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { toAbortSignal } from '../../services/cancellation';
 import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { connectionFrom } from './connectionArg';
 
 export const TEST_CONNECTION = 'tableau.testConnection';
@@ -55,13 +56,4 @@ export async function testConnection(s: Services, arg: unknown): Promise<Connect
   return report;
 }
 
-export function register(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(TEST_CONNECTION, async (arg?: unknown) => {
-    try {
-      return await testConnection(s, arg);
-    } catch (e) {
-      await s.errors.show(e);
-      return undefined;
-    }
-  });
-}
+export const command = defineCommand(TEST_CONNECTION, testConnection);

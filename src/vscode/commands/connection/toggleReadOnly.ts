@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { connectionFrom } from './connectionArg';
 
 export const TOGGLE_READ_ONLY = 'tableau.toggleReadOnly';
@@ -18,13 +19,4 @@ export async function toggleReadOnly(s: Services, arg: unknown): Promise<boolean
   return readOnly;
 }
 
-export function register(s: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(TOGGLE_READ_ONLY, async (arg?: unknown) => {
-    try {
-      return await toggleReadOnly(s, arg);
-    } catch (e) {
-      await s.errors.show(e);
-      return undefined;
-    }
-  });
-}
+export const command = defineCommand(TOGGLE_READ_ONLY, toggleReadOnly);

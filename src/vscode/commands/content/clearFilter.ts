@@ -1,9 +1,6 @@
-import * as vscode from 'vscode';
-import type { Services } from '../../services/services';
 import { contentTree } from '../../tree/contentTree';
+import { defineCommand } from '../command';
 
 export const ID = 'tableau.clearFilter';
 
-export function register(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(ID, () => contentTree(services)?.setFilter(undefined));
-}
+export const command = defineCommand(ID, (services) => contentTree(services)?.setFilter(undefined));

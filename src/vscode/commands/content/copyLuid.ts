@@ -1,9 +1,6 @@
 import * as vscode from 'vscode';
-import type { Services } from '../../services/services';
-import { registerCopy } from './copySupport';
+import { copyCommand } from './copySupport';
 
 export const ID = 'tableau.copyLuid';
 
-export function register(services: Services): vscode.Disposable {
-  return registerCopy(services, ID, vscode.l10n.t('LUID'), (r) => r.id);
-}
+export const command = copyCommand(ID, vscode.l10n.t('LUID'), (r) => r.id);

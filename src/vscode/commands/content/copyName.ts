@@ -1,9 +1,6 @@
 import * as vscode from 'vscode';
-import type { Services } from '../../services/services';
-import { registerCopy } from './copySupport';
+import { copyCommand } from './copySupport';
 
 export const ID = 'tableau.copyName';
 
-export function register(services: Services): vscode.Disposable {
-  return registerCopy(services, ID, vscode.l10n.t('name'), (r) => r.name);
-}
+export const command = copyCommand(ID, vscode.l10n.t('name'), (r) => r.name);

@@ -1,10 +1,7 @@
 import * as vscode from 'vscode';
-import type { Services } from '../../services/services';
-import { registerCopy } from './copySupport';
+import { copyCommand } from './copySupport';
 import { webUrlOf } from './webUrl';
 
 export const ID = 'tableau.copyWebUrl';
 
-export function register(services: Services): vscode.Disposable {
-  return registerCopy(services, ID, vscode.l10n.t('web URL'), (r) => webUrlOf(services, r));
-}
+export const command = copyCommand(ID, vscode.l10n.t('web URL'), (r, services) => webUrlOf(services, r));

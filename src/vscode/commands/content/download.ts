@@ -3,11 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { finished } from 'node:stream/promises';
 import * as vscode from 'vscode';
-import { formatBytes } from '../../../core/display';
 import { cancelled, TableauError } from '../../../core/errors';
+import { formatBytes } from '../../../core/display';
 import { MAX_NAME_BYTES, safeFileName } from '../../../core/fileNames';
 import { toAbortSignal } from '../../services/cancellation';
 import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { type ItemRef, kindLabel, resolveRef } from './itemRef';
 
 export const ID = 'tableau.download';
@@ -16,26 +17,19 @@ export const ID = 'tableau.download';
  * Downloads a workbook or data source into the workspace, streamed to disk with a
  * cancellable progress notification. Returns the saved file's path (tests use it).
  */
-export function register(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(ID, async (node?: unknown): Promise<string | undefined> => {
-    try {
-      const ref = await resolveRef(services, node, ['workbook', 'datasource'], { placeHolder: vscode.l10n.t('Download from Tableau') });
-      if (!ref || (ref.kind !== 'workbook' && ref.kind !== 'datasource')) return undefined;
-      const folder = await targetFolder(services);
-      if (!folder) return undefined;
-      const saved = await download(services, { ...ref, kind: ref.kind }, folder);
-      if (!saved) return undefined;
-      const open = vscode.l10n.t('Reveal in Explorer');
-      void services.ui.notify('info', vscode.l10n.t('Downloaded "{0}" to {1}.', ref.name, path.basename(saved)), open).then((a) => {
-        if (a === open) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(saved));
-      });
-      return saved;
-    } catch (e) {
-      await services.errors.show(e, { prefix: vscode.l10n.t('Download failed:') });
-      return undefined;
-    }
+export const command = defineCommand(ID, async (services, node?: unknown): Promise<string | undefined> => {
+  const ref = await resolveRef(services, node, ['workbook', 'datasource'], { placeHolder: vscode.l10n.t('Download from Tableau') });
+  if (!ref || (ref.kind !== 'workbook' && ref.kind !== 'datasource')) return undefined;
+  const folder = await targetFolder(services);
+  if (!folder) return undefined;
+  const saved = await download(services, { ...ref, kind: ref.kind }, folder);
+  if (!saved) return undefined;
+  const open = vscode.l10n.t('Reveal in Explorer');
+  void services.ui.notify('info', vscode.l10n.t('Downloaded "{0}" to {1}.', ref.name, path.basename(saved)), open).then((a) => {
+    if (a === open) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(saved));
   });
-}
+  return saved;
+}, { errorPrefix: vscode.l10n.t('Download failed:') });
 
 async function targetFolder(services: Services): Promise<string | undefined> {
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');

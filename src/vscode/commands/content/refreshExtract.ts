@@ -2,46 +2,39 @@ import * as vscode from 'vscode';
 import type { Job } from '../../../core/models';
 import { toAbortSignal } from '../../services/cancellation';
 import { jobTimeoutMs } from '../../publish/jobSettings';
-import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { resolveRef } from './itemRef';
 
 export const ID = 'tableau.refreshExtract';
 
 /** Runs an extract refresh job, waits for it and says how it ended. Returns the finished job. */
-export function register(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(ID, async (node?: unknown): Promise<Job | undefined> => {
-    try {
-      const ref = await resolveRef(services, node, ['datasource'], {
-        placeHolder: vscode.l10n.t('Refresh the extract of which data source?'),
-        requireWritable: true,
-      });
-      if (!ref) return undefined;
-      const job = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Refreshing extract of "{0}"', ref.name), cancellable: true },
-        async (progress, token) => {
-          const signal = toAbortSignal(token);
-          const client = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl, purpose: 'refresh', signal });
-          const started = await client.refreshDataSource(ref.id, signal);
-          progress.report({ message: vscode.l10n.t('job queued') });
-          let last = 0;
-          // Cancelling stops waiting only: the server keeps running the job.
-          return client.waitForJob(started.id, {
-            signal,
-            timeoutMs: jobTimeoutMs(),
-            onProgress: (j) => {
-              const p = j.progress ?? 0;
-              progress.report({ increment: Math.max(0, p - last), message: `${p}%` });
-              last = Math.max(last, p);
-            },
-          });
-        },
-      );
-      services.logger.info(`Extract refresh of data source ${ref.id} finished (job ${job.id}).`);
-      void services.ui.notify('info', vscode.l10n.t('The extract of "{0}" was refreshed.', ref.name));
-      return job;
-    } catch (e) {
-      await services.errors.show(e, { prefix: vscode.l10n.t('Extract refresh failed:') });
-      return undefined;
-    }
+export const command = defineCommand(ID, async (services, node?: unknown): Promise<Job | undefined> => {
+  const ref = await resolveRef(services, node, ['datasource'], {
+    placeHolder: vscode.l10n.t('Refresh the extract of which data source?'),
+    requireWritable: true,
   });
-}
+  if (!ref) return undefined;
+  const job = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Refreshing extract of "{0}"', ref.name), cancellable: true },
+    async (progress, token) => {
+      const signal = toAbortSignal(token);
+      const client = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl, purpose: 'refresh', signal });
+      const started = await client.refreshDataSource(ref.id, signal);
+      progress.report({ message: vscode.l10n.t('job queued') });
+      let last = 0;
+      // Cancelling stops waiting only: the server keeps running the job.
+      return client.waitForJob(started.id, {
+        signal,
+        timeoutMs: jobTimeoutMs(),
+        onProgress: (j) => {
+          const p = j.progress ?? 0;
+          progress.report({ increment: Math.max(0, p - last), message: `${p}%` });
+          last = Math.max(last, p);
+        },
+      });
+    },
+  );
+  services.logger.info(`Extract refresh of data source ${ref.id} finished (job ${job.id}).`);
+  void services.ui.notify('info', vscode.l10n.t('The extract of "{0}" was refreshed.', ref.name));
+  return job;
+}, { errorPrefix: vscode.l10n.t('Extract refresh failed:') });

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { filesFromArgs } from '../../publish/fileArgs';
 import { runPublish } from '../../publish/publishFlow';
 import type { PublishOutcome } from '../../publish/publishRunner';
-import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { ProjectNode } from '../../tree/nodes/projectNode';
 
 export const ID = 'tableau.publish';
@@ -11,8 +11,7 @@ export const ID = 'tableau.publish';
  * "Publish to Tableau...": from the palette, the Explorer (several files at once), the
  * editor title, or a project node ("publish here"). Returns the outcomes (tests use them).
  */
-export function register(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(ID, async (arg?: unknown, args?: unknown): Promise<PublishOutcome[] | undefined> => {
+export const command = defineCommand(ID, async (services, arg?: unknown, args?: unknown): Promise<PublishOutcome[] | undefined> => {
     if (arg instanceof ProjectNode) {
       // A read-only connection is refused inside the flow, with the usual error message.
       // Files dropped on the project come as `args`; from its menu, the active file or a pick.
@@ -23,5 +22,4 @@ export function register(services: Services): vscode.Disposable {
     const files = await filesFromArgs(services, arg, args, { pickIfNone: true });
     if (files.length === 0) return undefined;
     return runPublish(services, files);
-  });
-}
+}, { errorPrefix: vscode.l10n.t('Publish failed:') });

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Services } from '../../services/services';
+import { defineCommand } from '../command';
 import { planFromTarget } from '../../publish/manifestPlans';
 import { allTargets, filesOf } from '../../publish/manifestStore';
 import { type PublishOutcome, type PublishPlan, publishWithProgress } from '../../publish/publishRunner';
@@ -9,34 +9,27 @@ import { reportOutcomes } from '../../publish/report';
 export const ID = 'tableau.publishAll';
 
 /** Publishes every entry of the workspace's tableau-publish.json (globs expanded). */
-export function register(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(ID, async (): Promise<PublishOutcome[] | undefined> => {
-    try {
-      const targets = await allTargets();
-      if (targets.length === 0) {
-        await services.ui.notify('info', vscode.l10n.t('No remembered targets: publish a file and choose "Remember for Publish Again" first.'));
-        return undefined;
-      }
-      const plans: PublishPlan[] = [];
-      const missing: string[] = [];
-      for (const t of targets) {
-        const files = await filesOf(t);
-        if (files.length === 0) missing.push(t.target.file);
-        for (const f of files) plans.push(await planFromTarget(services, t, f, { interactive: true }));
-      }
-      if (missing.length) services.logger.warn(`tableau-publish.json entries with no file: ${missing.join(', ')}`);
-      if (plans.length === 0) {
-        await services.ui.notify('warning', vscode.l10n.t('None of the remembered files exist: {0}', missing.join(', ')));
-        return undefined;
-      }
-      const outcomes = await publishWithProgress(services, plans);
-      await reportOutcomes(services, outcomes, { offerRemember: false });
-      const failed = outcomes.filter((o) => !o.ok && !o.cancelled).map((o) => path.basename(o.plan.info.path));
-      if (failed.length) services.logger.warn(`Publish all: failed ${failed.join(', ')}`);
-      return outcomes;
-    } catch (e) {
-      await services.errors.show(e, { prefix: vscode.l10n.t('Publish failed:') });
-      return undefined;
-    }
-  });
-}
+export const command = defineCommand(ID, async (services): Promise<PublishOutcome[] | undefined> => {
+  const targets = await allTargets();
+  if (targets.length === 0) {
+    await services.ui.notify('info', vscode.l10n.t('No remembered targets: publish a file and choose "Remember for Publish Again" first.'));
+    return undefined;
+  }
+  const plans: PublishPlan[] = [];
+  const missing: string[] = [];
+  for (const t of targets) {
+    const files = await filesOf(t);
+    if (files.length === 0) missing.push(t.target.file);
+    for (const f of files) plans.push(await planFromTarget(services, t, f, { interactive: true }));
+  }
+  if (missing.length) services.logger.warn(`tableau-publish.json entries with no file: ${missing.join(', ')}`);
+  if (plans.length === 0) {
+    await services.ui.notify('warning', vscode.l10n.t('None of the remembered files exist: {0}', missing.join(', ')));
+    return undefined;
+  }
+  const outcomes = await publishWithProgress(services, plans);
+  await reportOutcomes(services, outcomes, { offerRemember: false });
+  const failed = outcomes.filter((o) => !o.ok && !o.cancelled).map((o) => path.basename(o.plan.info.path));
+  if (failed.length) services.logger.warn(`Publish all: failed ${failed.join(', ')}`);
+  return outcomes;
+}, { errorPrefix: vscode.l10n.t('Publish failed:') });

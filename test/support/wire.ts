@@ -1,7 +1,7 @@
-/** Small wire-level helpers for the simulator's own tests (plain fetch, hand-written bodies). */
+/** Wire-level helpers for the simulator's own tests: plain fetch, hand-written bodies, no client. */
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { startSimulator, type RunningSimulator, type SimConfig, type StartOptions } from '../../simulator/index';
+import type { RunningSimulator } from '../simulator/index';
 
 export const V = '3.23';
 
@@ -11,15 +11,6 @@ export type Json = any;
 
 export function api(sim: RunningSimulator, path: string): string {
   return `${sim.url}/api/${V}/${path}`;
-}
-
-export async function withSim(opts: StartOptions, fn: (sim: RunningSimulator) => Promise<void>): Promise<void> {
-  const sim = await startSimulator(opts);
-  try {
-    await fn(sim);
-  } finally {
-    await sim.close();
-  }
 }
 
 export interface Auth { token: string; siteId: string; userId: string }
@@ -34,23 +25,6 @@ export async function signIn(sim: RunningSimulator, credentials: Record<string, 
   const body = (await res.json()) as { credentials?: { token: string; site: { id: string }; user: { id: string } }; error?: { code: string } };
   if (res.status !== 200 || !body.credentials) throw Object.assign(new Error(`sign-in ${res.status} ${body.error?.code}`), { status: res.status, code: body.error?.code });
   return { token: body.credentials.token, siteId: body.credentials.site.id, userId: body.credentials.user.id };
-}
-
-/**
- * A simulator started with `config`, `user` signed in with a password on the default site,
- * and the id of the project named `project`: what a suite publishing over the wire starts from.
- */
-export async function startSignedIn(config: SimConfig, user: { name: string; password: string }, project: string): Promise<{ sim: RunningSimulator; auth: Auth; projectId: string }> {
-  const sim = await startSimulator({ config });
-  try {
-    const auth = await signIn(sim, user);
-    const p = sim.state().projects.find((x) => x.name === project);
-    if (!p) throw new Error(`no project ${project}`);
-    return { sim, auth, projectId: p.id };
-  } catch (e) {
-    await sim.close();
-    throw e;
-  }
 }
 
 export async function getJson(sim: RunningSimulator, auth: Auth, path: string): Promise<{ status: number; body: Json; headers: Headers }> {
