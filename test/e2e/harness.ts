@@ -1,11 +1,13 @@
 // Drives the real VS Code workbench served by code-server through Debian's Chromium.
 // Helpers speak the user's language (command titles, labels) so scenarios read like
-// what a person does; every wait is bounded and failures name what was missing.
+// what a person does; the extension's own prompts are found by stable id (prompts.ts), not
+// by text. Every wait is bounded and failures name what was missing.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { type CodeServer } from './codeServer';
 import { artifactsDir, onCleanup } from './processes';
+import { itemLabel, PromptLog, waitForWidget, type PromptEvent, type PromptId } from './prompts';
 
 export { CodeServer, assertCodeServerInstalled } from './codeServer';
 
@@ -35,15 +37,21 @@ export interface OpenOptions {
   /** Names the console log file under test-artifacts/e2e/. */
   name: string;
   timeoutMs?: number;
+  /** The extension's prompt log (TABLEAU_E2E_PROMPT_LOG of the server), to answer prompts by id. */
+  promptLog?: string;
 }
 
 export class Workbench {
   private readonly consoleLines: string[] = [];
 
+  private readonly promptLog: PromptLog | undefined;
+
   private constructor(
     readonly page: Page,
     readonly name: string,
+    promptLog?: string,
   ) {
+    this.promptLog = promptLog ? new PromptLog(promptLog) : undefined;
     page.on('console', (m: ConsoleMessage) => this.consoleLines.push(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e: Error) => this.consoleLines.push(`[pageerror] ${e.message}`));
   }
@@ -52,7 +60,7 @@ export class Workbench {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
-    const wb = new Workbench(page, opts.name);
+    const wb = new Workbench(page, opts.name, opts.promptLog);
     await page.goto(server.folderUrl(opts.folder, opts.payload), { waitUntil: 'domcontentloaded' });
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 60_000 });
     return wb;
@@ -94,7 +102,10 @@ export class Workbench {
     }
   }
 
-  /** Answers an open quick pick by choosing the item labelled `label` (filters by typing first). */
+  /**
+   * Chooses the item labelled `label` in an open quick pick (filters by typing first). For VS Code's
+   * own picks; the extension's prompts are answered by id (`answerPick`).
+   */
   async pickQuickItem(label: string): Promise<void> {
     const input = this.quickInput();
     await input.waitFor({ state: 'visible' });
@@ -102,21 +113,51 @@ export class Workbench {
     await this.clickQuickPickRow(label, `quick pick has no item "${label}"`);
   }
 
+  /** The extension's prompts by id (the server must run with TABLEAU_E2E_PROMPT_LOG). */
+  get prompts(): PromptLog {
+    if (!this.promptLog) throw new Error('this window was opened without the prompt log: prompts cannot be found by id');
+    return this.promptLog;
+  }
+
   /**
-   * Types into an open input box and presses Enter. With `password: true` it first checks the
-   * box masks its text, and the text itself is never logged or put into an error message.
+   * Answers the extension's input box `id` (found by id, not by its text): types `text`, presses
+   * Enter. With `password: true` it checks the box masks its text; the text is never logged.
    */
-  async typeInInputBox(text: string, opts: { password?: boolean; expectPrompt?: string } = {}): Promise<void> {
+  async answerInput(id: PromptId, text: string, opts: { password?: boolean } = {}): Promise<void> {
+    const e = await this.prompts.next([id]);
+    if (opts.password && !e.password) throw new Error(`input box "${id}" is not a password box: the secret would show on screen`);
+    await waitForWidget(this.page, e);
     const input = this.quickInput();
-    await input.waitFor({ state: 'visible' });
-    if (opts.expectPrompt) {
-      await this.page.locator('.quick-input-widget', { hasText: opts.expectPrompt }).waitFor({ state: 'visible' });
-    }
-    if (opts.password && (await input.getAttribute('type')) !== 'password') {
-      throw new Error('expected a password input box (text masked), got a plain one');
-    }
     await input.fill(text);
     await input.press('Enter');
+  }
+
+  /** Answers the extension's quick pick `id` by choosing its item `itemId`, clicking its row. */
+  async answerPick(id: PromptId, itemId: string): Promise<void> {
+    await this.choosePromptItem(await this.prompts.next([id]), itemId);
+  }
+
+  /** Chooses item `itemId` of the open pick `e` (from `prompts.next`): filters by its label, clicks the row. */
+  async choosePromptItem(e: PromptEvent, itemId: string): Promise<void> {
+    await waitForWidget(this.page, e);
+    await this.pickQuickItem(itemLabel(e, itemId));
+  }
+
+  /** Accepts the extension's quick pick `id` as it is (a multi-select "Options" pick: Enter = OK). */
+  async acceptPick(id: PromptId): Promise<void> {
+    const e = await this.prompts.next([id]);
+    await waitForWidget(this.page, e);
+    await this.quickInput().press('Enter');
+  }
+
+  /** Answers the extension's modal confirmation `id` by clicking its action button. */
+  async answerConfirm(id: PromptId): Promise<PromptEvent> {
+    const e = await this.prompts.next([id]);
+    const dialog = this.page.locator('.monaco-dialog-box').first();
+    await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+    const exact = new RegExp(`^\\s*${(e.action ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+    await dialog.locator('.monaco-button', { hasText: exact }).first().click();
+    return e;
   }
 
   /** Clicks the row labelled `label` in whatever tree/list view shows it (views, Explorer). */

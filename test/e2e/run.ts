@@ -29,6 +29,7 @@ import { runDesktop } from '../vscode-suite/runDesktop';
 import { PROBE_ONLY_ENV, RESULTS_ENV, type SuiteResults } from '../vscode-suite/results';
 import { type Browser } from 'playwright-core';
 import { CodeServer, launchBrowser, Workbench } from './harness';
+import { PROMPT_LOG_ENV } from './prompts';
 import { artifactsDir, cleanupAll, onCleanup, repoRoot } from './processes';
 import { reportSuite, runVscodeSuite } from './runVscodeSuite';
 import { type ExtensionManifest, type Scenario, type ScenarioContext } from './scenario';
@@ -79,6 +80,8 @@ async function main(): Promise<number> {
   fs.cpSync(path.join(root, 'test', 'sandbox', 'workspace'), workspace, { recursive: true });
   const samples = await makeSamples(workspace);
   const resultsFile = path.join(tmp, 'suite-results.json');
+  // The extension appends each prompt it opens here (test only), so scenarios find prompts by id.
+  const promptLog = path.join(tmp, 'prompts.jsonl');
 
   // Extension hosts inherit code-server's environment: this is how suite tests find the
   // simulator. The PAT is the simulator's demo token, valid nowhere else.
@@ -87,6 +90,7 @@ async function main(): Promise<number> {
     logFile: path.join(artifacts, 'code-server.log'),
     env: {
       [RESULTS_ENV]: resultsFile,
+      [PROMPT_LOG_ENV]: promptLog,
       TABLEAU_E2E_SERVER_URL: simulator.url,
       TABLEAU_E2E_SITE: simulator.demoPat.site,
       TABLEAU_E2E_PAT_NAME: simulator.demoPat.name,
@@ -137,12 +141,12 @@ async function main(): Promise<number> {
     const flaky: string[] = [];
     for (const scenario of scenarios) {
       const t = Date.now();
-      let error = await runScenario(scenario, { browser, server, simulator, workspace, samples, manifest });
+      let error = await runScenario(scenario, { browser, server, simulator, workspace, samples, manifest }, promptLog);
       let firstError: string | undefined;
       for (let attempt = 0; error && attempt < retries; attempt++) {
         firstError ??= error;
         console.log(`  … ${scenario.name} failed (${Date.now() - t} ms), running it again:\n${error.replace(/^/gm, '      ')}`);
-        error = await runScenario(scenario, { browser, server, simulator, workspace, samples, manifest });
+        error = await runScenario(scenario, { browser, server, simulator, workspace, samples, manifest }, promptLog);
       }
       if (error) {
         failed++;
@@ -208,12 +212,12 @@ function selectScenarios(args: Args): Scenario[] {
 }
 
 /** Runs one scenario in its own window; returns the failure text, or undefined on success. */
-async function runScenario(scenario: Scenario, base: Omit<ScenarioContext, 'workbench'>): Promise<string | undefined> {
+async function runScenario(scenario: Scenario, base: Omit<ScenarioContext, 'workbench'>, promptLog: string): Promise<string | undefined> {
   let workbench: Workbench | undefined;
   const timeoutMs = scenario.timeoutMs ?? 120_000;
   let timer: NodeJS.Timeout | undefined;
   try {
-    workbench = await Workbench.open(base.browser, base.server, { folder: base.workspace, name: scenario.name });
+    workbench = await Workbench.open(base.browser, base.server, { folder: base.workspace, name: scenario.name, promptLog });
     const wb = workbench;
     await Promise.race([
       scenario.run({ ...base, workbench: wb }),

@@ -10,65 +10,12 @@ import { connectionStatus, statusBarText } from '../../src/vscode/statusBar';
 import { startSimulator, type RunningSimulator } from '../simulator';
 import { twoSiteConfig } from '../support/simFixture';
 import { EXTENSION_ID } from './results';
+import { KEEP, Queue, ScriptedUi } from './scriptedUi';
 
 const PAT = { name: 'vsc-suite-pat', secret: 'vsc-suite-secret-9f8e7d6c5b4a' };
 const SPARE = { name: 'vsc-spare-pat', secret: 'vsc-spare-secret-1a2b3c4d5e6f' };
 const RENEWED = { name: 'vsc-renewed-pat', secret: 'vsc-renewed-secret-77aa88bb99cc' };
 
-/** Answers prompts by their title; records everything shown. */
-class ScriptedUi implements Ui {
-  /** By title; an array is a queue of answers for a prompt asked several times. */
-  answers = new Map<string, string | undefined | string[]>();
-  picks = new Map<string, string>();
-  confirmAnswer = true;
-  readonly asked: string[] = [];
-  readonly confirms: string[] = [];
-  readonly notes: { kind: string; message: string; actions: string[] }[] = [];
-  readonly opened: string[] = [];
-  readonly prefills = new Map<string, string | undefined>();
-  /** Which action of a notification to choose (default none). */
-  notifyAnswer: (message: string, actions: string[]) => string | undefined = () => undefined;
-
-  async confirm(message: string): Promise<boolean> {
-    this.confirms.push(message);
-    return this.confirmAnswer;
-  }
-  async input(opts: vscode.InputBoxOptions): Promise<string | undefined> {
-    const key = opts.title ?? opts.prompt ?? '';
-    this.asked.push(key);
-    this.prefills.set(key, opts.value);
-    if (!this.answers.has(key)) throw new Error(`unexpected prompt: ${key}`);
-    const queued = this.answers.get(key);
-    const v = Array.isArray(queued) ? queued.shift() : queued;
-    const answer = v === KEEP ? (opts.value ?? '') : v;
-    if (answer !== undefined && opts.validateInput) {
-      const problem = await opts.validateInput(answer);
-      if (problem) throw new Error(`answer for "${key}" refused: ${JSON.stringify(problem)}`);
-    }
-    return answer;
-  }
-  async pick<T extends vscode.QuickPickItem>(items: readonly T[] | Promise<readonly T[]>, opts?: vscode.QuickPickOptions): Promise<T | undefined> {
-    const key = opts?.title ?? opts?.placeHolder ?? '';
-    this.asked.push(key);
-    const want = this.picks.get(key);
-    if (want === undefined) throw new Error(`unexpected pick: ${key}`);
-    const list = await items;
-    const found = list.find((i) => i.label === want || i.label.includes(want));
-    if (!found) throw new Error(`no item "${want}" in pick "${key}": ${list.map((i) => i.label).join(', ')}`);
-    return found;
-  }
-  async notify(kind: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined> {
-    this.notes.push({ kind, message, actions });
-    return this.notifyAnswer(message, actions);
-  }
-  async openExternal(url: string): Promise<void> {
-    this.opened.push(url);
-  }
-  errors(): string[] {
-    return this.notes.filter((n) => n.kind === 'error').map((n) => n.message);
-  }
-}
-const KEEP = '\u0000keep-prefill';
 
 let apiForWait: ExtensionTestApi | undefined;
 /** Resolves when `done()` holds after a change event (or already holds); fails after 5 s. */
@@ -108,6 +55,7 @@ describe('connections and credentials (real extension host)', function () {
     apiForWait = exported;
     originalUi = api.services.ui;
     ui = new ScriptedUi();
+    ui.validateInputs = true;
     api.services.ui = ui;
     subs.push(api.authProvider.onDidChangeSessions((e) => sessionEvents.push(e)));
   });
@@ -126,32 +74,33 @@ describe('connections and credentials (real extension host)', function () {
   it('warns before sending a secret over plain http to another machine, and asks again when declined', async () => {
     const { askServer } = await import('../../src/vscode/commands/connection/connectionForm');
     // Declined: the address is asked again (prefilled with https://); answer with the loopback simulator.
-    ui.answers.set('Tableau server address', ['http://tableau.example.test', sim.url]);
+    ui.inputs.set('connection.server', new Queue<string>('http://tableau.example.test', sim.url));
     ui.confirmAnswer = false;
     const addr = await askServer(api.services);
     assert.equal(addr.serverUrl, sim.url);
     assert.equal(ui.confirms.length, 1);
-    assert.match(ui.confirms[0], /plain http:\/\//);
-    assert.equal(ui.prefills.get('Tableau server address'), 'https://tableau.example.test');
+    assert.equal(ui.confirms[0].id, 'connection.plainHttp');
+    assert.match(ui.confirms[0].message, /plain http:\/\//);
+    assert.equal(ui.prefills.get('connection.server'), 'https://tableau.example.test');
     ui.confirmAnswer = true;
   });
 
   it('adds a PAT connection from a pasted browser URL, testing the sign-in before saving', async () => {
-    ui.answers.set('Tableau server address', `${sim.url}/#/site/sales/home`);
-    ui.answers.set('Tableau site', KEEP);
-    ui.answers.set('Connection name', 'Suite Sales');
-    ui.picks.set('How to sign in', 'Personal access token');
-    ui.picks.set('Personal access token', 'Create a token');
-    ui.answers.set('Token name', PAT.name);
-    ui.answers.set('Token secret', PAT.secret);
-    ui.answers.set('Token expiry (optional)', '');
+    ui.inputs.set('connection.server', `${sim.url}/#/site/sales/home`);
+    ui.inputs.set('connection.site', KEEP);
+    ui.inputs.set('connection.label', 'Suite Sales');
+    ui.picks.set('connection.authKind', 'pat');
+    ui.picks.set('connection.patSource', 'create');
+    ui.inputs.set('connection.patName', PAT.name);
+    ui.inputs.set('connection.patSecret', PAT.secret);
+    ui.inputs.set('connection.patExpiry', '');
     const signInsBefore = sim.state().counters.signIns[PAT.name] ?? 0;
 
     const added = await vscode.commands.executeCommand<ConnectionProfile | undefined>('tableau.addConnection');
     assert.deepEqual(ui.errors(), []);
     assert.ok(added, 'the command returns the new profile');
     profile = added;
-    assert.equal(ui.prefills.get('Tableau site'), 'sales', 'the site of the pasted URL is prefilled');
+    assert.equal(ui.prefills.get('connection.site'), 'sales', 'the site of the pasted URL is prefilled');
     assert.equal(profile.serverUrl, sim.url);
     assert.equal(profile.siteContentUrl, 'sales');
     assert.equal(profile.patName, PAT.name);
@@ -193,7 +142,7 @@ describe('connections and credentials (real extension host)', function () {
   });
 
   it('switches site on the same session and remembers it', async () => {
-    ui.picks.set('Switch site on Suite Sales', 'Default');
+    ui.picks.set('connection.switchSite', '');
     const before = sim.state().counters.signIns[PAT.name];
     await vscode.commands.executeCommand('tableau.switchSite', { connectionId: profile.id });
     assert.deepEqual(ui.errors(), []);
@@ -203,14 +152,14 @@ describe('connections and credentials (real extension host)', function () {
   });
 
   it('acts as another user in a separate session and shows it', async () => {
-    ui.picks.set('Act as user on Suite Sales', 'bob');
+    ui.picks.set('connection.actAs', 'bob');
     await vscode.commands.executeCommand('tableau.actAsUser', { connectionId: profile.id });
     assert.deepEqual(ui.errors(), []);
     const bob = sim.state().users.find((u) => u.name === 'bob');
     assert.equal(api.services.connectionAdmin.actingUser(profile.id)?.name, 'bob');
     assert.equal(api.services.connectionAdmin.currentSignIn(profile.id)?.userId, bob?.id);
     assert.match(statusBarText(connectionStatus(api.services.connectionAdmin)).text, /bob/);
-    ui.picks.set('Act as user on Suite Sales', 'Stop acting as bob');
+    ui.picks.set('connection.actAs', 'stop');
     await vscode.commands.executeCommand('tableau.actAsUser', { connectionId: profile.id });
     assert.equal(api.services.connectionAdmin.actingUser(profile.id), undefined);
   });
@@ -260,10 +209,10 @@ describe('connections and credentials (real extension host)', function () {
     assert.deepEqual(shown.actions, ['Enter new token…', 'Create a token…', 'Show Log']);
     assert.equal(api.services.connections.isSignedIn(spare.id), false);
     // "Enter new token…": only the token is asked for, tested, and stored.
-    ui.picks.set('Personal access token', 'Enter a token I have');
-    ui.answers.set('Token name', RENEWED.name);
-    ui.answers.set('Token secret', RENEWED.secret);
-    ui.answers.set('Token expiry (optional)', '2099-01-31');
+    ui.picks.set('connection.patSource', 'have');
+    ui.inputs.set('connection.patName', RENEWED.name);
+    ui.inputs.set('connection.patSecret', RENEWED.secret);
+    ui.inputs.set('connection.patExpiry', '2099-01-31');
     ui.notes.length = 0;
     await vscode.commands.executeCommand('tableau.editConnection', { connectionId: spare.id, secretOnly: true });
     assert.deepEqual(ui.errors(), []);
@@ -362,7 +311,8 @@ describe('connections and credentials (real extension host)', function () {
     ui.confirmAnswer = true;
     const removed = await vscode.commands.executeCommand<boolean>('tableau.removeConnection', { connectionId: profile.id });
     assert.equal(removed, true);
-    assert.match(ui.confirms[0], /Suite Sales/);
+    assert.equal(ui.confirms[0].id, 'connection.remove');
+    assert.match(ui.confirms[0].message, /Suite Sales/);
     assert.equal(api.services.connections.get(profile.id), undefined);
     assert.equal(await api.services.context.secrets.get(`tableau.secret.${profile.id}.patSecret`), undefined);
     assert.equal(api.services.connections.isSignedIn(profile.id), false);

@@ -19,7 +19,7 @@ describe('Download names (real extension host)', function () {
 
   before(async () => {
     fx = await contentFixture('Download Names', { workbooks: NAMES.map((name) => ({ site: 'sales', name, project: 'Sales' })) });
-    fx.ui.picks.set('choose a connection', 'Download Names');
+    fx.ui.picks.set('connection.forItem', 'Download Names');
     process.on('uncaughtException', onUncaught);
     process.on('unhandledRejection', onUncaught);
   });
@@ -35,8 +35,8 @@ describe('Download names (real extension host)', function () {
     it(`saves "${search} …" (${Buffer.byteLength(name)} bytes) inside the workspace under a name that fits, extension kept`, async () => {
       assert.equal(LONG_ASCII.length, 300);
       fx.ui.notes.length = 0;
-      fx.ui.inputs.set('Part of the name to look for', search);
-      fx.ui.picks.set('Download from Tableau', search);
+      fx.ui.inputs.set('content.search', search);
+      fx.ui.picks.set('content.item', name);
       const saved = await vscode.commands.executeCommand<string | undefined>('tableau.download');
       assert.deepEqual(fx.ui.errors(), []);
       assert.ok(saved, 'a saved path');

@@ -47,20 +47,25 @@ describe('Publish to Tableau (real extension host)', function () {
     fx.ui.confirms.length = 0;
     fx.ui.offered.clear();
     fx.ui.notifyAnswer = () => undefined;
-    fx.ui.picks.set('Publish to which Tableau connection?', LABEL);
+    fx.ui.picks.set('publish.connection', LABEL);
   });
 
   const emea = (): string => fx.sim.state().projects.find((p) => p.name === 'EMEA')!.id;
   const rel = (file: string): string => path.relative(folder, file).split(path.sep).join('/');
+  /** A new publish's prompts answered by id: project, name (when asked), Create new, options, tags, database credentials. */
+  const answerNew = (a: { project: string; name?: string; options?: string[]; tags?: string; credentials?: 'embed' | 'skip' }): void => {
+    fx.ui.picks.set('publish.project', a.project);
+    if (a.name !== undefined) fx.ui.inputs.set('publish.name', a.name);
+    fx.ui.picks.set('publish.mode', 'createnew');
+    fx.ui.picks.set('publish.options', a.options ?? []);
+    if (a.tags !== undefined) fx.ui.inputs.set('publish.tags', a.tags);
+    if (a.credentials) fx.ui.picks.set('publish.dbCredentials', a.credentials);
+  };
 
   it('publishes a packaged workbook with name, mode, options and embedded database credentials', async () => {
-    fx.ui.picks.set('Publish into which project?', 'Sales / EMEA');
-    fx.ui.inputs.set('Name of the workbook on Tableau', 'Suite Superstore');
-    fx.ui.picks.set('How to publish "Suite Superstore"', 'Create new');
-    fx.ui.picks.set('Options', ['Show sheets as tabs']);
-    fx.ui.picks.set('Database credentials for', 'Enter credentials and embed them');
-    fx.ui.inputs.set('Username for', 'analyst');
-    fx.ui.inputs.set('Password for', DB_PASSWORD);
+    answerNew({ project: 'Sales/EMEA', name: 'Suite Superstore', options: ['showTabs'], credentials: 'embed' });
+    fx.ui.inputs.set('publish.dbUsername', 'analyst');
+    fx.ui.inputs.set('publish.dbPassword', DB_PASSWORD);
     fx.ui.notifyAnswer = (_m, actions) => actions.find((a) => a === 'Remember for Publish Again');
 
     const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', vscode.Uri.file(samples.twbx));
@@ -70,7 +75,7 @@ describe('Publish to Tableau (real extension host)', function () {
     assert.ok(wb, 'the simulator holds the workbook');
     assert.equal(wb.projectId, emea());
     assert.equal(wb.showTabs, true);
-    assert.ok([...fx.ui.offered].find(([k]) => k.startsWith('Options'))?.[1].includes('Skip the connection check'), 'a workbook is offered the connection check skip');
+    assert.ok(fx.ui.offered.get('publish.options')?.includes('skipConnectionCheck'), 'a workbook is offered the connection check skip');
     assert.equal(wb.size, fs.statSync(samples.twbx).size);
     const done = fx.ui.notes.find((n) => n.kind === 'info' && n.message.startsWith('Published "Suite Superstore"'));
     assert.ok(done, 'a success message');
@@ -102,10 +107,10 @@ describe('Publish to Tableau (real extension host)', function () {
   it('asks before overwriting, naming what gets replaced; declining publishes nothing', async () => {
     const publishes = (): number => Object.entries(fx.sim.state().counters.requests).filter(([k]) => k.startsWith('POST') && k.endsWith('/workbooks')).reduce((n, [, v]) => n + v, 0);
     const before = publishes();
-    fx.ui.picks.set('Publish to which Tableau connection?', LABEL);
-    fx.ui.picks.set('Publish into which project?', 'Sales / EMEA');
-    fx.ui.inputs.set('Name of the workbook on Tableau', 'Suite Superstore');
-    fx.ui.picks.set('"Suite Superstore" already exists in Sales / EMEA', 'Overwrite');
+    fx.ui.picks.set('publish.connection', LABEL);
+    fx.ui.picks.set('publish.project', 'Sales/EMEA');
+    fx.ui.inputs.set('publish.name', 'Suite Superstore');
+    fx.ui.picks.set('publish.mode', 'overwrite');
     fx.ui.confirmAnswer = false;
     try {
       const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', vscode.Uri.file(samples.twbx));
@@ -113,17 +118,14 @@ describe('Publish to Tableau (real extension host)', function () {
     } finally {
       fx.ui.confirmAnswer = true;
     }
+    assert.ok(fx.ui.asked.some((a) => a.id === 'publish.mode' && a.text.includes('"Suite Superstore" already exists in Sales / EMEA')), 'the mode pick says it exists');
     assert.equal(fx.ui.confirms.length, 1);
     assert.match(fx.ui.confirms[0].message, /Replace the workbook "Suite Superstore" in Sales \/ EMEA on Publish Suite\?/);
     assert.equal(publishes(), before, 'nothing sent');
   });
 
   it('publishes several data sources from a multi-select, each under its file name', async () => {
-    fx.ui.picks.set('Publish into which project?', 'Marketing');
-    fx.ui.picks.set('How to publish "Orders"', 'Create new');
-    fx.ui.picks.set('How to publish "Orders Extract"', 'Create new');
-    fx.ui.picks.set('Options', []);
-    fx.ui.picks.set('Database credentials for', 'Publish without credentials');
+    answerNew({ project: 'Marketing', credentials: 'skip' });
     const uris = [vscode.Uri.file(samples.tds), vscode.Uri.file(samples.tdsx)];
     // The listing the tree and the pickers share, loaded (and cached) before the publish.
     const { sites } = fx.api.services;
@@ -145,19 +147,13 @@ describe('Publish to Tableau (real extension host)', function () {
     assert.ok((await listed()).includes('Orders Extract'), 'the shared listing was refetched before the tree was told');
     const names = fx.sim.state().datasources.filter((d) => d.projectId === marketing).map((d) => d.name).sort();
     assert.ok(names.includes('Orders') && names.includes('Orders Extract'), `data sources in Marketing: ${names.join(', ')}`);
-    assert.ok(!fx.ui.asked.some((a) => a.startsWith('Name of the')), 'no name prompt for a multi-select');
+    assert.ok(!fx.ui.askedIds().includes('publish.name'), 'no name prompt for a multi-select');
     // skipConnectionCheck and showTabs are Publish Workbook parameters: a data source is not offered them.
-    const offered = [...fx.ui.offered].find(([k]) => k.startsWith('Options'))?.[1];
-    assert.deepEqual(offered, ['Run as a background job', 'Add a description…', 'Add tags…']);
+    assert.deepEqual(fx.ui.offered.get('publish.options'), ['asJob', 'description', 'tags']);
   });
 
   it('tags what it publishes when asked, and remembers the tags for Publish Again', async () => {
-    fx.ui.picks.set('Publish into which project?', 'Marketing');
-    fx.ui.inputs.set('Name of the data source on Tableau', 'Suite Tagged Orders');
-    fx.ui.picks.set('How to publish "Suite Tagged Orders"', 'Create new');
-    fx.ui.picks.set('Options', ['Add tags…']);
-    fx.ui.inputs.set('Tags for "Suite Tagged Orders"', ' finance, monthly ,, finance');
-    fx.ui.picks.set('Database credentials for', 'Publish without credentials');
+    answerNew({ project: 'Marketing', name: 'Suite Tagged Orders', options: ['tags'], tags: ' finance, monthly ,, finance', credentials: 'skip' });
     fx.ui.notifyAnswer = (_m, actions) => actions.find((a) => a === 'Remember for Publish Again');
 
     const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', vscode.Uri.file(samples.tds));
@@ -178,24 +174,20 @@ describe('Publish to Tableau (real extension host)', function () {
     fs.writeFileSync(tds, datasourceXml([POSTGRES, attacker]));
     // Every answer depends on the host its prompt names.
     const hostOf = (prompt: string): string => (prompt.includes('attacker.example') ? 'attacker' : prompt.includes('db.example.com') ? 'db' : 'unknown');
-    fx.ui.picks.set('Publish into which project?', 'Sales');
-    fx.ui.picks.set('How to publish', 'Create new');
-    fx.ui.picks.set('Options', []);
-    fx.ui.picks.set('Database credentials for', 'Enter credentials and embed them');
-    fx.ui.inputs.set('Name of the workbook on Tableau', 'Suite Two Hosts');
-    fx.ui.inputs.set('Name of the data source on Tableau', 'Suite Two Host Source');
-    fx.ui.inputs.set('Username for', (o) => `user-${hostOf(o.prompt ?? '')}`);
-    fx.ui.inputs.set('Password for', (o) => `${DB_PASSWORD}-${hostOf(o.prompt ?? '')}`);
-    for (const file of [twb, tds]) {
+    answerNew({ project: 'Sales', credentials: 'embed' });
+    fx.ui.inputs.set('publish.dbUsername', (o) => `user-${hostOf(o.prompt ?? '')}`);
+    fx.ui.inputs.set('publish.dbPassword', (o) => `${DB_PASSWORD}-${hostOf(o.prompt ?? '')}`);
+    for (const [file, name] of [[twb, 'Suite Two Hosts'], [tds, 'Suite Two Host Source']]) {
       fx.ui.asked.length = 0;
+      fx.ui.inputs.set('publish.name', name);
       const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publish', vscode.Uri.file(file));
       assert.deepEqual(fx.ui.errors(), []);
       const o = outcomes?.[0];
       assert.ok(o?.ok, `published ${path.basename(file)}: ${o && !o.ok ? String(o.error) : JSON.stringify(fx.ui.asked)}`);
-      const asked = fx.ui.asked.filter((a) => a.startsWith('Database credentials for'));
+      const asked = fx.ui.asked.filter((a) => a.id === 'publish.dbCredentials').map((a) => a.text);
       assert.equal(asked.length, 2, `one credentials prompt per host: ${JSON.stringify(fx.ui.asked)}`);
       assert.deepEqual(asked.map(hostOf).sort(), ['attacker', 'db']);
-      assert.ok(fx.ui.asked.filter((a) => a.startsWith('Password for')).every((a) => hostOf(a) !== 'unknown'), 'each password prompt names its host');
+      assert.ok(fx.ui.asked.filter((a) => a.id === 'publish.dbPassword').every((a) => hostOf(a.text) !== 'unknown'), 'each password prompt names its host');
     }
     const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
     const expected = [['attacker.example', 'user-attacker', sha(`${DB_PASSWORD}-attacker`)], ['db.example.com', 'user-db', sha(`${DB_PASSWORD}-db`)]];
@@ -272,7 +264,7 @@ describe('Publish to Tableau (real extension host)', function () {
     const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
     manifest.targets.push({ file: rel(samples.hyper), connection: 'Somebody Else', site: 'sales', project: 'Sales', mode: 'overwrite' });
     fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-    fx.ui.picks.set('names the connection "Somebody Else"', LABEL);
+    fx.ui.picks.set('connection.forManifest', LABEL);
     fx.ui.confirmAnswer = false;
     try {
       const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publishAgain', vscode.Uri.file(samples.hyper));
@@ -316,12 +308,7 @@ describe('Publish to Tableau (real extension host)', function () {
   });
 
   it('does not present or tag an item when Tableau answers about another one', async () => {
-    fx.ui.picks.set('Publish into which project?', 'Sales');
-    fx.ui.inputs.set('Name of the workbook on Tableau', 'Suite Answered Elsewhere');
-    fx.ui.picks.set('How to publish "Suite Answered Elsewhere"', 'Create new');
-    fx.ui.picks.set('Options', ['Add tags…']);
-    fx.ui.inputs.set('Tags for "Suite Answered Elsewhere"', 'mismatch-tag');
-    fx.ui.picks.set('Database credentials for', 'Publish without credentials');
+    answerNew({ project: 'Sales', name: 'Suite Answered Elsewhere', options: ['tags'], tags: 'mismatch-tag', credentials: 'skip' });
     fx.ui.notifyAnswer = (_m, actions) => actions.find((a) => a === 'Open in browser');
     const other = fx.sim.state().workbooks[0];
     fx.sim.injectFault({
@@ -349,10 +336,7 @@ describe('Publish to Tableau (real extension host)', function () {
   });
 
   it('cancels an upload cleanly: nothing published, no error shown', async () => {
-    fx.ui.picks.set('Publish into which project?', 'Sales');
-    fx.ui.inputs.set('Name of the workbook on Tableau', 'Never Published');
-    fx.ui.picks.set('How to publish "Never Published"', 'Create new');
-    fx.ui.picks.set('Options', []);
+    answerNew({ project: 'Sales', name: 'Never Published' });
     fx.sim.injectFault({ match: { method: 'POST', pathPattern: '/workbooks$' }, action: { hang: true } });
     const { executePlans } = await import('../../src/vscode/publish/publishRunner');
     const { inspectPackage } = await import('../../src/core/package/inspect');

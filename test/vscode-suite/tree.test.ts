@@ -22,7 +22,7 @@ describe('Tableau content tree (real extension host)', function () {
 
   before(async () => {
     fx = await contentFixture(LABEL);
-    fx.ui.picks.set('choose a connection', LABEL);
+    fx.ui.picks.set('connection.forItem', LABEL);
   });
 
   after(async () => {
@@ -35,8 +35,8 @@ describe('Tableau content tree (real extension host)', function () {
   });
 
   const search = async (text: string, pick: string): Promise<SearchResult | undefined> => {
-    fx.ui.inputs.set('Part of the name to look for', text);
-    fx.ui.picks.set('Search Tableau content', pick);
+    fx.ui.inputs.set('content.search', text);
+    fx.ui.picks.set('content.item', pick);
     return vscode.commands.executeCommand<SearchResult | undefined>('tableau.searchContent');
   };
 
@@ -60,25 +60,26 @@ describe('Tableau content tree (real extension host)', function () {
   });
 
   it('copies the LUID and opens the web page of a found item', async () => {
-    fx.ui.inputs.set('Part of the name to look for', 'Campaign Results');
-    fx.ui.picks.set('Copy LUID', 'Campaign Results');
+    fx.ui.inputs.set('content.search', 'Campaign Results');
+    fx.ui.picks.set('content.item', 'Campaign Results');
     const copied = await vscode.commands.executeCommand<string>('tableau.copyLuid');
     const wb = fx.sim.state().workbooks.find((w) => w.name === 'Campaign Results');
     assert.ok(wb);
     assert.equal(copied, wb.id);
     assert.equal(await vscode.env.clipboard.readText(), wb.id);
 
-    fx.ui.picks.set('Open in browser', 'Campaign Results');
+    fx.ui.picks.set('content.item', 'Campaign Results');
     await vscode.commands.executeCommand('tableau.openInBrowser');
     assert.equal(fx.ui.opened.at(-1), `${fx.sim.url}/#/site/sales/workbooks/${wb.id}`);
   });
 
   it('creates a nested project, then reveals it', async () => {
-    fx.ui.picks.set('Create the project inside', 'Sales / EMEA');
-    fx.ui.inputs.set('Name of the new project in Sales / EMEA', 'Nordics');
+    fx.ui.picks.set('content.projectParent', 'Sales/EMEA');
+    fx.ui.inputs.set('publish.newProjectName', 'Nordics');
     const created = await vscode.commands.executeCommand<Project | undefined>('tableau.createProject');
     assert.deepEqual(fx.ui.errors(), []);
     assert.ok(created);
+    assert.ok(fx.ui.asked.some((a) => a.id === 'publish.newProjectName' && a.text.includes('Sales / EMEA')), 'the name prompt names the parent');
     const emea = fx.sim.state().projects.find((p) => p.name === 'EMEA');
     const stored = fx.sim.state().projects.find((p) => p.id === created.id);
     assert.equal(stored?.name, 'Nordics');
@@ -88,8 +89,8 @@ describe('Tableau content tree (real extension host)', function () {
   });
 
   it('downloads a workbook into the workspace, streamed to disk', async () => {
-    fx.ui.inputs.set('Part of the name to look for', 'Sales Overview');
-    fx.ui.picks.set('Download from Tableau', 'Sales Overview');
+    fx.ui.inputs.set('content.search', 'Sales Overview');
+    fx.ui.picks.set('content.item', 'Sales Overview');
     const saved = await vscode.commands.executeCommand<string | undefined>('tableau.download');
     assert.deepEqual(fx.ui.errors(), []);
     assert.ok(saved, 'a saved path');
@@ -115,8 +116,8 @@ describe('Tableau content tree (real extension host)', function () {
     try {
       // Chunked, so the size is only learnt while writing: some bytes reach the temporary file first.
       fx.sim.injectFault({ match: { method: 'GET', pathPattern: '/workbooks/[^/]+/content$' }, action: { bodyBytes: 3 * 1024 * 1024, chunked: true, contentType: 'application/octet-stream' } });
-      fx.ui.inputs.set('Part of the name to look for', 'Sales Overview');
-      fx.ui.picks.set('Download from Tableau', 'Sales Overview');
+      fx.ui.inputs.set('content.search', 'Sales Overview');
+      fx.ui.picks.set('content.item', 'Sales Overview');
       const saved = await vscode.commands.executeCommand<string | undefined>('tableau.download');
       assert.equal(saved, undefined);
       assert.ok(fx.ui.errors().some((m) => /larger than 1 MiB.*tableau\.maxDownloadMB/.test(m)), fx.ui.errors().join('\n'));
@@ -130,8 +131,8 @@ describe('Tableau content tree (real extension host)', function () {
   });
 
   it('refreshes an extract and waits for the job', async () => {
-    fx.ui.inputs.set('Part of the name to look for', 'Bookings Extract');
-    fx.ui.picks.set('Refresh the extract of which data source?', 'Bookings Extract');
+    fx.ui.inputs.set('content.search', 'Bookings Extract');
+    fx.ui.picks.set('content.item', 'Bookings Extract');
     const job = await vscode.commands.executeCommand<Job | undefined>('tableau.refreshExtract');
     assert.deepEqual(fx.ui.errors(), []);
     assert.ok(job);
@@ -141,8 +142,8 @@ describe('Tableau content tree (real extension host)', function () {
 
   it('shows the job\'s notes when an extract refresh fails on the server', async () => {
     fx.sim.injectFault({ match: { pathPattern: '/refresh$' }, action: { jobFinishCode: 1, jobNotes: 'Login failed for user.' } });
-    fx.ui.inputs.set('Part of the name to look for', 'Bookings Extract');
-    fx.ui.picks.set('Refresh the extract of which data source?', 'Bookings Extract');
+    fx.ui.inputs.set('content.search', 'Bookings Extract');
+    fx.ui.picks.set('content.item', 'Bookings Extract');
     const job = await vscode.commands.executeCommand<Job | undefined>('tableau.refreshExtract');
     assert.equal(job, undefined);
     const errors = fx.ui.errors();
@@ -153,8 +154,8 @@ describe('Tableau content tree (real extension host)', function () {
   it('deletes only after a confirmation that names the item and its project', async () => {
     const target = fx.sim.state().workbooks.find((w) => w.name === 'Americas Bookings 3');
     assert.ok(target);
-    fx.ui.inputs.set('Part of the name to look for', 'Americas Bookings 3');
-    fx.ui.picks.set('Delete which workbook or data source?', 'Americas Bookings 3');
+    fx.ui.inputs.set('content.search', 'Americas Bookings 3');
+    fx.ui.picks.set('content.item', 'Americas Bookings 3');
 
     fx.ui.confirmAnswer = false;
     assert.equal(await vscode.commands.executeCommand<boolean>('tableau.deleteContent'), false);
@@ -177,16 +178,16 @@ describe('Tableau content tree (real extension host)', function () {
   it('does not offer a read-only connection for mutating commands', async () => {
     await fx.api.services.connectionAdmin.setReadOnly(fx.profile.id, true);
     try {
-      fx.ui.inputs.set('Part of the name to look for', 'Campaign Results');
-      fx.ui.picks.set('Delete which workbook or data source?', 'Campaign Results');
+      fx.ui.inputs.set('content.search', 'Campaign Results');
+      fx.ui.picks.set('content.item', 'Campaign Results');
       const before = fx.sim.state().workbooks.length;
       // The connection pick lists writable connections only: nothing to choose here.
-      fx.ui.picks.set('choose a connection', undefined);
+      fx.ui.picks.set('connection.forItem', undefined);
       assert.equal(await vscode.commands.executeCommand<boolean>('tableau.deleteContent'), false);
       assert.equal(fx.sim.state().workbooks.length, before);
       assert.equal(fx.ui.confirms.length, 0, 'never asked to confirm');
     } finally {
-      fx.ui.picks.set('choose a connection', LABEL);
+      fx.ui.picks.set('connection.forItem', LABEL);
       await fx.api.services.connectionAdmin.setReadOnly(fx.profile.id, false);
     }
   });

@@ -24,7 +24,7 @@ export class TableauAuthenticationProvider implements vscode.AuthenticationProvi
 
   /** Asked for by the Accounts menu or another extension: pick (or add) a connection and sign in. */
   async createSession(_scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
-    const profile = await this.connections.pick({ placeHolder: vscode.l10n.t('Sign in to which Tableau connection?') });
+    const profile = await this.connections.pick({ prompt: 'connection.signInAccount', placeHolder: vscode.l10n.t('Sign in to which Tableau connection?') });
     if (!profile) throw new Error(vscode.l10n.t('Sign-in cancelled.'));
     try {
       await vscode.window.withProgress(

@@ -1,6 +1,7 @@
 import type { AccessPurpose } from '../../core/auth/jwt';
 import type * as vscode from 'vscode';
 import type { TableauClient } from '../../core/api/client';
+import type { PromptId } from '../services/ui';
 
 /** A saved connection. Never holds a secret: those live in SecretStorage (see credentialStore.ts). */
 export interface ConnectionProfile {
@@ -37,7 +38,7 @@ export interface ConnectionManager {
   getClient(id: string, opts?: { siteContentUrl?: string; actAsUserId?: string; purpose?: AccessPurpose; signal?: AbortSignal }): Promise<TableauClient>;
   isSignedIn(id: string): boolean;
   /** Quick pick of the saved connections; offers "Add connection..." too. */
-  pick(opts?: { placeHolder?: string; requireWritable?: boolean }): Promise<ConnectionProfile | undefined>;
+  pick(opts: { prompt: PromptId; placeHolder?: string; requireWritable?: boolean }): Promise<ConnectionProfile | undefined>;
   /** Throws TableauError reason 'readOnly' with a clear message. */
   assertWritable(profile: ConnectionProfile): void;
   isReadOnly(id: string): boolean;

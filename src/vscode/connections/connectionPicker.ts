@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Ui } from '../services/ui';
+import type { PromptId, Ui } from '../services/ui';
 import type { ConnectionManager, ConnectionProfile } from './connectionManager';
 
 /**
@@ -10,26 +10,28 @@ import type { ConnectionManager, ConnectionProfile } from './connectionManager';
 export async function pickConnection(
   connections: ConnectionManager,
   ui: Ui,
-  opts?: { placeHolder?: string; requireWritable?: boolean },
+  opts: { prompt: PromptId; placeHolder?: string; requireWritable?: boolean },
 ): Promise<ConnectionProfile | undefined> {
   const all = connections.list();
   const candidates = all.filter((p) => !opts?.requireWritable || !p.readOnly);
   if (candidates.length === 1 && all.length === 1) return candidates[0];
-  type Item = vscode.QuickPickItem & { id?: string };
+  // Item ids are the connection names (what tests know); the profile id picks the profile.
+  type Item = vscode.QuickPickItem & { id: string; profileId?: string };
   const activeId = connections.active()?.id;
   const items: Item[] = candidates.map((p) => ({
-    id: p.id,
+    id: p.label,
+    profileId: p.id,
     label: p.label,
     description: `${p.serverUrl}${p.siteContentUrl ? ` · ${p.siteContentUrl}` : ''}`,
     detail: [p.id === activeId ? vscode.l10n.t('active') : '', connections.isSignedIn(p.id) ? vscode.l10n.t('signed in') : '', p.readOnly ? vscode.l10n.t('read-only') : '']
       .filter(Boolean)
       .join(' · ') || undefined,
   }));
-  items.push({ label: `$(add) ${vscode.l10n.t('Add connection…')}`, alwaysShow: true });
+  items.push({ label: `$(add) ${vscode.l10n.t('Add connection…')}`, alwaysShow: true, id: 'add' });
   const placeHolder = opts?.placeHolder ?? vscode.l10n.t('Choose a Tableau connection');
-  const chosen = await ui.pick(items, { placeHolder });
+  const chosen = await ui.pick(opts.prompt, items, { placeHolder });
   if (!chosen) return undefined;
-  if (chosen.id) return connections.get(chosen.id);
+  if (chosen.profileId) return connections.get(chosen.profileId);
   const added = await vscode.commands.executeCommand<ConnectionProfile | undefined>('tableau.addConnection');
   if (added && opts?.requireWritable) connections.assertWritable(added);
   return added;

@@ -5,7 +5,7 @@ import type { Credential } from '../../core/auth/credentials';
 import { TableauError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { ServerInfo, SignInResult } from '../../core/models';
-import type { Ui } from '../services/ui';
+import type { PromptId, Ui } from '../services/ui';
 import { EXPIRED_TOKEN_MESSAGE, ExpiredTokenError, type ConnectionAdmin } from './connectionAdmin';
 import type { ConnectionProfile } from './connectionManager';
 import { pickConnection } from './connectionPicker';
@@ -80,7 +80,7 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
     return this.pool.isSignedIn(id);
   }
 
-  pick(opts?: { placeHolder?: string; requireWritable?: boolean }): Promise<ConnectionProfile | undefined> {
+  pick(opts: { prompt: PromptId; placeHolder?: string; requireWritable?: boolean }): Promise<ConnectionProfile | undefined> {
     return pickConnection(this, this.getUi(), opts);
   }
 

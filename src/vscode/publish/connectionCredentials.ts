@@ -82,6 +82,7 @@ async function load(services: Services, key: string): Promise<Stored | undefined
 async function ask(services: Services, c: PackageConnection): Promise<Stored | 'skip' | undefined> {
   const what = describeConnection(c);
   const how = await services.ui.pick(
+    'publish.dbCredentials',
     [
       { label: vscode.l10n.t('Enter credentials and embed them'), detail: vscode.l10n.t('Viewers are not asked to sign in to {0}.', what), id: 'embed' },
       { label: vscode.l10n.t('Enter credentials, do not embed'), detail: vscode.l10n.t('Used to check the connection; viewers are prompted.'), id: 'noEmbed' },
@@ -91,9 +92,9 @@ async function ask(services: Services, c: PackageConnection): Promise<Stored | '
   );
   if (!how) return undefined;
   if (how.id === 'skip') return 'skip';
-  const username = await services.ui.input({ prompt: vscode.l10n.t('Username for {0}', what), value: c.username ?? '' });
+  const username = await services.ui.input('publish.dbUsername', { prompt: vscode.l10n.t('Username for {0}', what), value: c.username ?? '' });
   if (username === undefined) return undefined;
-  const password = await services.ui.input({ prompt: vscode.l10n.t('Password for {0} on {1}', username, what), password: true });
+  const password = await services.ui.input('publish.dbPassword', { prompt: vscode.l10n.t('Password for {0} on {1}', username, what), password: true });
   if (password === undefined) return undefined;
   globalRedactor.addSecret(password);
   return { username, password, embed: how.id === 'embed' };

@@ -19,7 +19,8 @@ export async function filesFromArgs(services: Services, arg: unknown, args: unkn
     return [];
   }
   const chosen = await services.ui.pick(
-    found.map((u) => ({ label: path.basename(u.fsPath), description: vscode.workspace.asRelativePath(u, true), uri: u })),
+    'publish.file',
+    found.map((u) => ({ label: path.basename(u.fsPath), description: vscode.workspace.asRelativePath(u, true), uri: u, id: vscode.workspace.asRelativePath(u, false) })),
     { placeHolder: vscode.l10n.t('Publish which file?'), matchOnDescription: true },
   );
   return chosen ? [chosen.uri] : [];

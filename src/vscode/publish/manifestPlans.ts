@@ -26,6 +26,7 @@ export async function connectionForTarget(services: Services, t: FolderTarget, f
       throw new TableauError({ reason: 'notFound', message: `${manifestName} names the connection "${t.target.connection}", which is not one of your Tableau connections.` });
     }
     profile = await services.connections.pick({
+      prompt: 'connection.forManifest',
       placeHolder: vscode.l10n.t('{0} names the connection "{1}", which you do not have. Publish with which connection?', manifestName, t.target.connection),
       requireWritable: true,
     });
@@ -40,6 +41,7 @@ export async function connectionForTarget(services: Services, t: FolderTarget, f
     }
     // The full path: a name alone does not show which file on this machine would leave it.
     const ok = await services.ui.confirm(
+      'publish.manifestTarget',
       vscode.l10n.t('{0} asks to publish "{1}" to {2} (connection "{3}", project "{4}"). Publish there?', manifestName, file, hostOf(profile.serverUrl), profile.label, t.target.project),
       vscode.l10n.t('Publish'),
       { modal: true, detail: vscode.workspace.isTrusted ? undefined : vscode.l10n.t('This workspace is not trusted: check that this is where you mean to send the file.') },

@@ -5,6 +5,7 @@ import { PROJECT_PATH_SEPARATOR } from '../../core/display';
 import { findItemByName } from '../../core/publish/items';
 import { defaultName } from '../../core/publish/publisher';
 import type { Services } from '../services/services';
+import type { PromptId, PromptItem } from '../services/ui';
 import { describeItem } from '../tree/format';
 import { applicableOptions, publishOptionIds, type PublishOptionId } from './publishOptionIds';
 import type { PublishTarget } from './target';
@@ -26,8 +27,8 @@ export function parseTags(text: string): string[] {
 }
 
 /** Multi-select quick pick through the ui seam (tests answer `pick` with an array when canPickMany is set). */
-export async function pickMany<T extends vscode.QuickPickItem>(services: Services, items: readonly T[], opts: vscode.QuickPickOptions): Promise<T[] | undefined> {
-  const r = (await services.ui.pick(items, { ...opts, canPickMany: true })) as unknown as T[] | T | undefined;
+export async function pickMany<T extends PromptItem>(services: Services, prompt: PromptId, items: readonly T[], opts: vscode.QuickPickOptions): Promise<T[] | undefined> {
+  const r = (await services.ui.pick(prompt, items, { ...opts, canPickMany: true })) as unknown as T[] | T | undefined;
   return r === undefined ? undefined : Array.isArray(r) ? r : [r];
 }
 
@@ -40,7 +41,7 @@ const kindWord = (info: PackageInfo): string => (info.kind === 'workbook' ? vsco
 export async function askChoices(services: Services, info: PackageInfo, target: PublishTarget, askName: boolean): Promise<PublishChoices | undefined> {
   let name = defaultName(info.path);
   if (askName) {
-    const entered = await services.ui.input({
+    const entered = await services.ui.input('publish.name', {
       prompt: vscode.l10n.t('Name of the {0} on Tableau', kindWord(info)),
       value: name,
       validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Give it a name.')),
@@ -58,12 +59,12 @@ export async function askChoices(services: Services, info: PackageInfo, target: 
   if (!options) return undefined;
   let description: string | undefined;
   if (options.has('description')) {
-    description = await services.ui.input({ prompt: vscode.l10n.t('Description of "{0}" (optional)', name), value: existing?.description ?? '' });
+    description = await services.ui.input('publish.description', { prompt: vscode.l10n.t('Description of "{0}" (optional)', name), value: existing?.description ?? '' });
     if (description === undefined) return undefined;
   }
   let tags: string[] | undefined;
   if (options.has('tags')) {
-    const entered = await services.ui.input({
+    const entered = await services.ui.input('publish.tags', {
       prompt: vscode.l10n.t('Tags for "{0}", separated by commas (tags it already has stay)', name),
       value: '',
       validateInput: (v) => (parseTags(v).length ? undefined : vscode.l10n.t('Enter at least one tag, or press Escape.')),
@@ -90,23 +91,24 @@ async function askMode(
   existing: Workbook | DataSource | undefined,
 ): Promise<PublishMode | undefined> {
   const where = target.projectPath.join(PROJECT_PATH_SEPARATOR);
-  type ModeItem = vscode.QuickPickItem & { mode: PublishMode };
+  type ModeItem = vscode.QuickPickItem & { mode: PublishMode; id: PublishMode };
   const items: ModeItem[] = [
-    { label: vscode.l10n.t('Overwrite'), detail: existing ? vscode.l10n.t('Replace the {0} "{1}" in {2}', kindWord(info), name, where) : vscode.l10n.t('Create it, or replace it if it exists by then'), mode: 'overwrite' },
-    { label: vscode.l10n.t('Create new'), detail: existing ? vscode.l10n.t('Fails: "{0}" already exists in {1}', name, where) : vscode.l10n.t('Publish as a new {0}', kindWord(info)), mode: 'createnew' },
+    { label: vscode.l10n.t('Overwrite'), detail: existing ? vscode.l10n.t('Replace the {0} "{1}" in {2}', kindWord(info), name, where) : vscode.l10n.t('Create it, or replace it if it exists by then'), mode: 'overwrite', id: 'overwrite' },
+    { label: vscode.l10n.t('Create new'), detail: existing ? vscode.l10n.t('Fails: "{0}" already exists in {1}', name, where) : vscode.l10n.t('Publish as a new {0}', kindWord(info)), mode: 'createnew', id: 'createnew' },
   ];
   if (!existing) items.reverse();
   if (info.kind === 'datasource' && info.isExtract && existing) {
     items.push(
-      { label: vscode.l10n.t('Append'), detail: vscode.l10n.t('Add the rows of this extract to "{0}"', name), mode: 'append' },
-      { label: vscode.l10n.t('Replace data'), detail: vscode.l10n.t('Replace the data of "{0}" with this extract', name), mode: 'replace' },
+      { label: vscode.l10n.t('Append'), detail: vscode.l10n.t('Add the rows of this extract to "{0}"', name), mode: 'append', id: 'append' },
+      { label: vscode.l10n.t('Replace data'), detail: vscode.l10n.t('Replace the data of "{0}" with this extract', name), mode: 'replace', id: 'replace' },
     );
   }
-  const chosen = await services.ui.pick(items, { placeHolder: existing ? vscode.l10n.t('"{0}" already exists in {1}', name, where) : vscode.l10n.t('How to publish "{0}"', name) });
+  const chosen = await services.ui.pick('publish.mode', items, { placeHolder: existing ? vscode.l10n.t('"{0}" already exists in {1}', name, where) : vscode.l10n.t('How to publish "{0}"', name) });
   if (!chosen) return undefined;
   if (existing && chosen.mode !== 'createnew') {
     const what = chosen.mode === 'append' ? vscode.l10n.t('Append to') : vscode.l10n.t('Replace');
     const ok = await services.ui.confirm(
+      'publish.replace',
       vscode.l10n.t('{0} the {1} "{2}" in {3} on {4}?', what, kindWord(info), existing.name, where, target.profile.label),
       what,
       { modal: true, detail: describeItem(existing) || undefined },
@@ -126,6 +128,6 @@ async function askOptions(services: Services, info: PackageInfo): Promise<Set<Pu
     tags: () => ({ label: vscode.l10n.t('Add tags…'), detail: vscode.l10n.t('Tag the {0} once it is published', kindWord(info)), id: 'tags' }),
   };
   const items = publishOptionIds(info.kind).map((id) => item[id]());
-  const chosen = await pickMany(services, items, { placeHolder: vscode.l10n.t('Options (press Enter to continue)') });
+  const chosen = await pickMany(services, 'publish.options', items, { placeHolder: vscode.l10n.t('Options (press Enter to continue)') });
   return chosen && applicableOptions(info.kind, chosen.map((c) => c.id));
 }

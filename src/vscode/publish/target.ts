@@ -43,24 +43,26 @@ async function pickConnection(services: Services): Promise<ConnectionProfile | u
   const writable = services.connections.list().filter((p) => !p.readOnly);
   const lastProfile = last ? writable.find((p) => p.id === last.profileId) : undefined;
   if (writable.length === 0 || !lastProfile) {
-    return services.connections.pick({ placeHolder: vscode.l10n.t('Publish to which Tableau connection?'), requireWritable: true });
+    return services.connections.pick({ prompt: 'publish.connection', placeHolder: vscode.l10n.t('Publish to which Tableau connection?'), requireWritable: true });
   }
   const ordered = [lastProfile, ...writable.filter((p) => p !== lastProfile)];
-  const other = { label: `$(list-unordered) ${vscode.l10n.t('Other connection…')}`, profile: undefined };
+  const other = { label: `$(list-unordered) ${vscode.l10n.t('Other connection…')}`, profile: undefined, id: 'other' };
   const chosen = await services.ui.pick(
+    'publish.connection',
     [
       ...ordered.map((p) => ({
         label: p.label,
         description: p === lastProfile ? vscode.l10n.t('last used') : undefined,
         detail: `${p.serverUrl}${p.siteContentUrl ? ` · ${p.siteContentUrl}` : ''}`,
         profile: p as ConnectionProfile | undefined,
+        id: p.label,
       })),
       other,
     ],
     { placeHolder: vscode.l10n.t('Publish to which Tableau connection?') },
   );
   if (!chosen) return undefined;
-  return chosen.profile ?? services.connections.pick({ placeHolder: vscode.l10n.t('Publish to which Tableau connection?'), requireWritable: true });
+  return chosen.profile ?? services.connections.pick({ prompt: 'publish.connection', placeHolder: vscode.l10n.t('Publish to which Tableau connection?'), requireWritable: true });
 }
 
 /** Asks connection (last first), then project (nested paths, last first, or create one). */
@@ -74,7 +76,7 @@ export async function pickTarget(services: Services, preset?: PublishPreset): Pr
   const model = services.sites.model(profile, siteContentUrl);
   const hierarchy = await model.projects();
   const lastProjectId = services.context.globalState.get<string>(lastProjectKey(profile.id, siteContentUrl));
-  const choice = await pickProject(services, hierarchy, { placeHolder: vscode.l10n.t('Publish into which project?'), lastProjectId, allowCreate: true });
+  const choice = await pickProject(services, hierarchy, { prompt: 'publish.project', placeHolder: vscode.l10n.t('Publish into which project?'), lastProjectId, allowCreate: true });
   if (!choice || choice.kind === 'topLevel') return undefined;
   if (choice.kind === 'project') return { profile, siteContentUrl, projectId: choice.entry.project.id, projectPath: choice.entry.path };
   return createProjectForPublish(services, profile, siteContentUrl, model, hierarchy);
@@ -87,7 +89,7 @@ async function createProjectForPublish(
   model: SiteContentModel,
   hierarchy: ProjectHierarchy,
 ): Promise<PublishTarget | undefined> {
-  const parentChoice = await pickProject(services, hierarchy, { placeHolder: vscode.l10n.t('Create the new project inside'), allowTopLevel: true });
+  const parentChoice = await pickProject(services, hierarchy, { prompt: 'publish.newProjectParent', placeHolder: vscode.l10n.t('Create the new project inside'), allowTopLevel: true });
   if (!parentChoice || parentChoice.kind === 'create') return undefined;
   const parent = parentChoice.kind === 'project' ? parentChoice.entry : undefined;
   const siblings = (parent ? parent.children : hierarchy.roots).map((e) => e.project);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { type Locator } from 'playwright-core';
 import { type Workbench } from '../harness';
 import { type Scenario, type ScenarioContext } from '../scenario';
-import { acceptQuickPick, addDemoConnection, answerDialog, answerPublishTarget, shot, waitFor } from './steps';
+import { addDemoConnection, answerPublishTarget, shot, waitFor } from './steps';
 
 const FILE = 'Big Orders.hyper';
 const NAME = 'Big Orders';
@@ -48,14 +48,15 @@ function progressToast(wb: Workbench): Locator {
 async function startPublish(wb: Workbench, existing: boolean): Promise<void> {
   await wb.explorerContextMenu(FILE, 'Publish to Tableau…');
   await answerPublishTarget(wb, PROJECT);
-  await wb.typeInInputBox(NAME, { expectPrompt: 'Name of the data source on Tableau' });
+  await wb.answerInput('publish.name', NAME);
   if (existing) {
-    await wb.pickQuickItem('Overwrite');
-    await answerDialog(wb.page, `"${NAME}"`, 'Replace');
+    await wb.answerPick('publish.mode', 'overwrite');
+    const confirm = await wb.answerConfirm('publish.replace');
+    assert.ok(confirm.message?.includes(`"${NAME}"`), `the confirmation names what it replaces: ${confirm.message}`);
   } else {
-    await wb.pickQuickItem('Create new');
+    await wb.answerPick('publish.mode', 'createnew');
   }
-  await acceptQuickPick(wb.page, 'Options (press Enter to continue)');
+  await wb.acceptPick('publish.options');
 }
 
 export const bigHyper: Scenario = {

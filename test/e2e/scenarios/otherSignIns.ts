@@ -10,13 +10,13 @@ import { shot, statusBarItem } from './steps';
 const PASSWORD_USER = { name: 'bob', password: 'bob-password' };
 const APP_USER = 'alice';
 
-async function startAdding(ctx: ScenarioContext, label: string, site: string, kind: string): Promise<void> {
+async function startAdding(ctx: ScenarioContext, label: string, site: string, kind: 'password' | 'connectedApp'): Promise<void> {
   const wb = ctx.workbench;
   await wb.runCommand('Tableau: Add Connection…');
-  await wb.typeInInputBox(ctx.simulator.url, { expectPrompt: 'Tableau server address' });
-  await wb.typeInInputBox(site, { expectPrompt: 'Tableau site' });
-  await wb.typeInInputBox(label, { expectPrompt: 'Connection name' });
-  await wb.pickQuickItem(kind);
+  await wb.answerInput('connection.server', ctx.simulator.url);
+  await wb.answerInput('connection.site', site);
+  await wb.answerInput('connection.label', label);
+  await wb.answerPick('connection.authKind', kind);
 }
 
 async function added(ctx: ScenarioContext, label: string, site: string): Promise<void> {
@@ -37,19 +37,19 @@ export const otherSignIns: Scenario = {
 
     // Username and password (Tableau Server).
     const bobBefore = signIns(PASSWORD_USER.name);
-    await startAdding(ctx, 'Bob on Sales', 'sales', 'Username and password');
-    await wb.typeInInputBox(PASSWORD_USER.name, { expectPrompt: 'Tableau username' });
-    await wb.typeInInputBox(PASSWORD_USER.password, { password: true, expectPrompt: 'Password. Tableau Cloud with multi-factor' });
+    await startAdding(ctx, 'Bob on Sales', 'sales', 'password');
+    await wb.answerInput('connection.username', PASSWORD_USER.name);
+    await wb.answerInput('connection.password', PASSWORD_USER.password, { password: true });
     await added(ctx, 'Bob on Sales', 'sales');
     assert.ok(signIns(PASSWORD_USER.name) > bobBefore, 'no password sign-in as bob reached the simulator');
 
     // Connected App: client ID, secret ID, secret value, and the user it signs in as.
     const appBefore = signIns(DEMO_CONNECTED_APP.clientId);
-    await startAdding(ctx, 'App as Alice', 'finance', 'Connected App (JWT)');
-    await wb.typeInInputBox(DEMO_CONNECTED_APP.clientId, { expectPrompt: 'Client ID of the connected app' });
-    await wb.typeInInputBox(DEMO_CONNECTED_APP.secretId, { expectPrompt: 'Secret ID of the connected app' });
-    await wb.typeInInputBox(DEMO_CONNECTED_APP.secretValue, { password: true, expectPrompt: 'Secret value of the connected app' });
-    await wb.typeInInputBox(APP_USER, { expectPrompt: 'Tableau username the app signs in as' });
+    await startAdding(ctx, 'App as Alice', 'finance', 'connectedApp');
+    await wb.answerInput('connection.clientId', DEMO_CONNECTED_APP.clientId);
+    await wb.answerInput('connection.secretId', DEMO_CONNECTED_APP.secretId);
+    await wb.answerInput('connection.secretValue', DEMO_CONNECTED_APP.secretValue, { password: true });
+    await wb.answerInput('connection.appUser', APP_USER);
     await added(ctx, 'App as Alice', 'finance');
     assert.ok(signIns(DEMO_CONNECTED_APP.clientId) > appBefore, 'no Connected App (JWT) sign-in reached the simulator');
 

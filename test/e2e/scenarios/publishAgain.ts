@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Scenario, type ScenarioContext } from '../scenario';
 import { WORKBOOK_NAME, manifestFile, sha256File, simWorkbook } from './publishFromExplorer';
-import { DEMO_LABEL, addDemoConnection, embedDbCredentials, quickInput, shot, waitFor } from './steps';
+import { DEMO_LABEL, addDemoConnection, embedDbCredentials, shot, waitFor } from './steps';
 
 function publishRequests(ctx: ScenarioContext): number {
   const counts = ctx.simulator.state().counters.requests;
@@ -43,14 +43,14 @@ export const publishAgain: Scenario = {
     await waitFor(
       async () => {
         if (await done.isVisible().catch(() => false)) return true;
-        if (!(await quickInput(wb.page).isVisible().catch(() => false))) return false;
-        const text = `${await wb.page.locator('.quick-input-widget').innerText()} ${(await quickInput(wb.page).getAttribute('placeholder')) ?? ''}`;
-        if (/Database credentials for/.test(text)) {
-          asked.push('database credentials');
+        const prompt = wb.prompts.poll();
+        if (!prompt) return false;
+        if (prompt.id === 'publish.dbCredentials') {
+          asked.push(prompt.id);
           await embedDbCredentials(wb);
           return false;
         }
-        throw new Error(`Publish Again asked a question it should not: ${text.trim().slice(0, 200)}`);
+        throw new Error(`Publish Again asked a question it should not: "${prompt.id}"`);
       },
       60_000,
       `no "Published "${WORKBOOK_NAME}"" message after Publish Again`,

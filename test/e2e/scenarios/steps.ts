@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Locator, type Page } from 'playwright-core';
 import { type Workbench } from '../harness';
+import { type PromptEvent, type PromptId, waitForWidget } from '../prompts';
 import { artifactsDir, repoRoot } from '../processes';
 import { type ScenarioContext } from '../scenario';
 
@@ -12,32 +13,32 @@ import { type ScenarioContext } from '../scenario';
 export const DEMO_LABEL = 'Demo Sales';
 
 /**
- * "Tableau: Add Connection…" answered prompt by prompt: server, site, name, sign-in kind,
- * "Enter a token I have", token name, secret (checked to be a password box), expiry.
- * Resolves once the status bar shows the connection.
+ * "Tableau: Add Connection…" answered prompt by prompt (each found by its id): server, site,
+ * name, sign-in kind, "Enter a token I have", token name, secret (checked to be a password
+ * box), expiry. Resolves once the status bar shows the connection.
  */
 export async function addDemoConnection(ctx: ScenarioContext, label = DEMO_LABEL, opts: { secretShot?: { name: string; keepAs?: string } } = {}): Promise<void> {
   const { workbench: wb, simulator } = ctx;
   const pat = simulator.demoPat;
   if (!pat) throw new Error('the simulator has no demo PAT');
   await wb.runCommand('Tableau: Add Connection…');
-  await wb.typeInInputBox(simulator.url, { expectPrompt: 'Tableau server address' });
-  await wb.typeInInputBox(pat.site, { expectPrompt: 'Tableau site' });
-  await wb.typeInInputBox(label, { expectPrompt: 'Connection name' });
-  await wb.pickQuickItem('Personal access token');
-  await wb.pickQuickItem('Enter a token I have');
-  await wb.typeInInputBox(pat.name, { expectPrompt: 'Token name' });
+  await wb.answerInput('connection.server', simulator.url);
+  await wb.answerInput('connection.site', pat.site);
+  await wb.answerInput('connection.label', label);
+  await wb.answerPick('connection.authKind', 'pat');
+  await wb.answerPick('connection.patSource', 'have');
+  await wb.answerInput('connection.patName', pat.name);
   if (opts.secretShot) {
     // Shows the masked secret box: fill first, photograph, then accept.
-    await waitForPrompt(wb.page, 'Token secret');
+    await waitForPromptId(wb, 'connection.patSecret');
     await assertPasswordBox(wb.page);
     await quickInput(wb.page).fill(pat.secret);
     await shot(wb, opts.secretShot.name, opts.secretShot.keepAs);
     await quickInput(wb.page).press('Enter');
   } else {
-    await wb.typeInInputBox(pat.secret, { password: true, expectPrompt: 'Token secret' });
+    await wb.answerInput('connection.patSecret', pat.secret, { password: true });
   }
-  await wb.typeInInputBox('', { expectPrompt: 'Token expiry' });
+  await wb.answerInput('connection.patExpiry', '');
   await statusBarItem(wb.page, label).waitFor({ state: 'visible', timeout: 30_000 });
   await wb.waitForNotification(`Connection "${label}" added.`, 15_000);
 }
@@ -55,18 +56,11 @@ export function quickInput(page: Page): Locator {
   return page.locator('.quick-input-widget .quick-input-box input');
 }
 
-/** Waits until the open quick input shows `text` as its title, prompt or placeholder. */
-export async function waitForPrompt(page: Page, text: string, timeoutMs = 20_000): Promise<void> {
-  const widget = page.locator('.quick-input-widget');
-  await waitFor(
-    async () => {
-      if (!(await widget.isVisible().catch(() => false))) return false;
-      if ((await widget.innerText().catch(() => '')).includes(text)) return true;
-      return ((await quickInput(page).getAttribute('placeholder').catch(() => null)) ?? '').includes(text);
-    },
-    timeoutMs,
-    `no quick input showing "${text}"`,
-  );
+/** Waits until the extension's prompt `id` is open on screen (found by id, not by its text) and takes it. */
+export async function waitForPromptId(wb: Workbench, id: PromptId, timeoutMs = 20_000): Promise<PromptEvent> {
+  const e = await wb.prompts.next([id], timeoutMs);
+  await waitForWidget(wb.page, e, timeoutMs);
+  return e;
 }
 
 export async function assertPasswordBox(page: Page): Promise<void> {
@@ -76,26 +70,17 @@ export async function assertPasswordBox(page: Page): Promise<void> {
 
 /**
  * Answers "where to publish": the connection pick when the extension asks it (it does once
- * a last-used target exists), then the project pick.
+ * a last-used target exists), then the project pick (`project`: its path joined with "/").
  */
 export async function answerPublishTarget(wb: Workbench, project: string, shotName?: { name: string; keepAs?: string }): Promise<void> {
-  const page = wb.page;
-  let askedConnection = false;
-  await waitFor(
-    async () => {
-      const text = `${await page.locator('.quick-input-widget').innerText().catch(() => '')} ${(await quickInput(page).getAttribute('placeholder').catch(() => null)) ?? ''}`;
-      if (!askedConnection && text.includes('Publish to which Tableau connection?')) {
-        askedConnection = true;
-        await wb.pickQuickItem(DEMO_LABEL);
-        return false;
-      }
-      return text.includes('Publish into which project?');
-    },
-    20_000,
-    'no "Publish into which project?" pick',
-  );
+  let e = await wb.prompts.next(['publish.connection', 'publish.project']);
+  if (e.id === 'publish.connection') {
+    await wb.choosePromptItem(e, DEMO_LABEL);
+    e = await wb.prompts.next(['publish.project']);
+  }
+  await waitForWidget(wb.page, e);
   if (shotName) await shot(wb, shotName.name, shotName.keepAs);
-  await wb.pickQuickItem(project);
+  await wb.choosePromptItem(e, project);
 }
 
 /** The database password the scenarios embed for the samples' PostgreSQL connection (user "analyst"). */
@@ -106,29 +91,25 @@ export const DB_PASSWORD = 'e2e-db-password-4d1b';
  * Tableau, "Create new", the Options pick as it is, then the sample's database credentials.
  */
 export async function answerNewWorkbookPrompts(wb: Workbench, name: string): Promise<void> {
-  await wb.typeInInputBox(name, { expectPrompt: 'Name of the workbook on Tableau' });
-  await wb.pickQuickItem('Create new');
-  await acceptQuickPick(wb.page, 'Options (press Enter to continue)');
+  await wb.answerInput('publish.name', name);
+  await wb.answerPick('publish.mode', 'createnew');
+  await wb.acceptPick('publish.options');
   // The workbook's PostgreSQL connection needs database credentials: embed them.
   await embedDbCredentials(wb);
 }
 
 /**
- * Answers an open "Database credentials for …" pick: embeds "analyst" and DB_PASSWORD,
- * typed into a box checked to be a password box.
+ * Answers the "database credentials" pick: embeds "analyst" and DB_PASSWORD, typed into
+ * a box checked to be a password box.
  */
 export async function embedDbCredentials(wb: Workbench): Promise<void> {
-  await wb.pickQuickItem('Enter credentials and embed them');
-  await wb.typeInInputBox('analyst', { expectPrompt: 'Username for' });
-  await waitForPrompt(wb.page, 'Password for analyst');
+  await wb.answerPick('publish.dbCredentials', 'embed');
+  await wb.answerInput('publish.dbUsername', 'analyst');
+  const e = await waitForPromptId(wb, 'publish.dbPassword');
+  if (!e.prompt?.includes('analyst')) throw new Error(`the password prompt does not name the user: ${e.prompt}`);
   await assertPasswordBox(wb.page);
-  await wb.typeInInputBox(DB_PASSWORD, { password: true });
-}
-
-/** Accepts the open quick pick as it is (multi-select "Options" pick: Enter = OK). */
-export async function acceptQuickPick(page: Page, expectText?: string): Promise<void> {
-  if (expectText) await waitForPrompt(page, expectText);
-  await quickInput(page).press('Enter');
+  await quickInput(wb.page).fill(DB_PASSWORD);
+  await quickInput(wb.page).press('Enter');
 }
 
 /** The status bar entry whose text contains `text`. */

@@ -43,7 +43,7 @@ export const tree: Scenario = {
 
     // Filter by name: only "Pipeline" workbooks and the projects holding them remain.
     await wb.runCommand('Tableau: Filter by Name…');
-    await wb.typeInInputBox('Pipeline');
+    await wb.answerInput('content.filter', 'Pipeline');
     await waitFor(async () => (await treeRow(wb, 'Marketing', 3).count()) === 0, 20_000, 'the filter left the "Marketing" project in the tree');
     await wb.page.locator('[id="workbench.view.extension.tableau"]', { hasText: 'Showing names containing "Pipeline"' }).waitFor({ timeout: 10_000 });
     await expandRow(wb, 'Sales', 3);

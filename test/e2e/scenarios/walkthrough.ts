@@ -3,7 +3,7 @@
 // step's button runs the extension's command.
 import * as assert from 'node:assert/strict';
 import { type Scenario } from '../scenario';
-import { shot, waitForPrompt } from './steps';
+import { shot, waitForPromptId } from './steps';
 
 const STEPS = ['Connect to Tableau', 'Browse your content', 'Publish a file', 'Publish again in one step'];
 
@@ -27,7 +27,7 @@ export const walkthrough: Scenario = {
     await button.waitFor({ state: 'visible', timeout: 10_000 });
     await shot(wb, 'walkthrough', 'walkthrough');
     await button.click();
-    await waitForPrompt(wb.page, 'Tableau server address');
+    await waitForPromptId(wb, 'connection.server');
     await wb.page.keyboard.press('Escape');
   },
 };

@@ -31,11 +31,11 @@ export async function actAsUser(s: Services, arg: unknown): Promise<void> {
       }
     },
   );
-  type Item = vscode.QuickPickItem & { user?: { id: string; name: string } };
+  type Item = vscode.QuickPickItem & { id: string; user?: { id: string; name: string } };
   const items: Item[] = [];
-  if (acting) items.push({ label: `$(circle-slash) ${vscode.l10n.t('Stop acting as {0}', acting.name)}` });
-  for (const u of users) items.push({ label: u.name, description: [u.fullName, u.siteRole].filter(Boolean).join(' · '), user: { id: u.id, name: u.name } });
-  const chosen = await s.ui.pick(items, { title: vscode.l10n.t('Act as user on {0}', p.label), placeHolder: vscode.l10n.t('Choose the user to act as'), matchOnDescription: true });
+  if (acting) items.push({ label: `$(circle-slash) ${vscode.l10n.t('Stop acting as {0}', acting.name)}`, id: 'stop' });
+  for (const u of users) items.push({ id: u.name, label: u.name, description: [u.fullName, u.siteRole].filter(Boolean).join(' · '), user: { id: u.id, name: u.name } });
+  const chosen = await s.ui.pick('connection.actAs', items, { title: vscode.l10n.t('Act as user on {0}', p.label), placeHolder: vscode.l10n.t('Choose the user to act as'), matchOnDescription: true });
   if (!chosen) throw cancelled();
   if (!chosen.user) {
     await s.connectionAdmin.setActingUser(p.id, undefined);

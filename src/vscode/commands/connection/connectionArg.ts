@@ -13,7 +13,7 @@ export async function connectionFrom(
 ): Promise<ConnectionProfile> {
   const id = connectionIdOf(arg);
   const found = id ? s.connections.get(id) : undefined;
-  const profile = found ?? (await s.connections.pick(opts));
+  const profile = found ?? (await s.connections.pick({ prompt: 'connection.forCommand', ...opts }));
   if (!profile) throw cancelled();
   return profile;
 }

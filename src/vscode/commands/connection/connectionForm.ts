@@ -8,11 +8,12 @@ import { dropOtherAuthFields, expiryDateProblem, labelProblem, profileProblems, 
 import { toAbortSignal } from '../../services/cancellation';
 import { errorText } from '../../services/errors';
 import type { Services } from '../../services/services';
+import type { PromptId } from '../../services/ui';
 
 export { cancelled } from '../../../core/errors';
 
-async function input(s: Services, opts: vscode.InputBoxOptions): Promise<string> {
-  const v = await s.ui.input({ ignoreFocusOut: true, ...opts });
+async function input(s: Services, prompt: PromptId, opts: vscode.InputBoxOptions): Promise<string> {
+  const v = await s.ui.input(prompt, { ignoreFocusOut: true, ...opts });
   if (v === undefined) throw cancelled();
   return v.trim();
 }
@@ -29,7 +30,7 @@ function addressProblem(text: string): string | undefined {
 /** Server address; a pasted browser URL works and its site is returned too. Confirms plain http. */
 export async function askServer(s: Services, value?: string): Promise<ServerAddress> {
   for (;;) {
-    const text = await input(s, {
+    const text = await input(s, 'connection.server', {
       title: vscode.l10n.t('Tableau server address'),
       prompt: vscode.l10n.t('Address of Tableau Server or Tableau Cloud, e.g. https://tableau.example.com or https://10ay.online.tableau.com. A URL copied from the browser works too.'),
       value,
@@ -38,6 +39,7 @@ export async function askServer(s: Services, value?: string): Promise<ServerAddr
     const addr = parseServerAddress(text);
     if (!sendsSecretInClear(addr.serverUrl)) return addr;
     const ok = await s.ui.confirm(
+      'connection.plainHttp',
       vscode.l10n.t('{0} uses plain http://. Your token or password would cross the network unencrypted. Send it anyway?', addr.serverUrl),
       vscode.l10n.t('Use http://'),
       { detail: vscode.l10n.t('Use https:// unless this server is on a network you fully trust.') },
@@ -48,7 +50,7 @@ export async function askServer(s: Services, value?: string): Promise<ServerAddr
 }
 
 export async function askSite(s: Services, value: string): Promise<string> {
-  return input(s, {
+  return input(s, 'connection.site', {
     title: vscode.l10n.t('Tableau site'),
     prompt: vscode.l10n.t('Site content URL: the name after /site/ in the browser address. Leave empty for the default site (Tableau Cloud always has one).'),
     value,
@@ -58,7 +60,7 @@ export async function askSite(s: Services, value: string): Promise<string> {
 
 export async function askLabel(s: Services, value: string, selfId?: string): Promise<string> {
   const others = s.connections.list();
-  return input(s, {
+  return input(s, 'connection.label', {
     title: vscode.l10n.t('Connection name'),
     prompt: vscode.l10n.t('A name for this connection, shown in the status bar and the Tableau view.'),
     value,
@@ -73,7 +75,8 @@ export async function askAuthKind(s: Services, current?: AuthKind): Promise<Auth
     { kind2: 'connectedApp', label: vscode.l10n.t('Connected App (JWT)'), description: vscode.l10n.t('Client ID, secret ID and secret value of a direct-trust connected app') },
   ];
   const chosen = await s.ui.pick(
-    items.map((i) => ({ ...i, picked: i.kind2 === current })),
+    'connection.authKind',
+    items.map((i) => ({ ...i, id: i.kind2, picked: i.kind2 === current })),
     { title: vscode.l10n.t('How to sign in'), placeHolder: vscode.l10n.t('Choose how to sign in to Tableau') },
   );
   if (!chosen) throw cancelled();
@@ -99,14 +102,14 @@ export async function askCredentials(
     case 'pat': {
       const have = vscode.l10n.t('Enter a token I have');
       const create = vscode.l10n.t('Create a token… (opens Tableau in the browser)');
-      const how = await s.ui.pick([{ label: have }, { label: create, detail: vscode.l10n.t('Tokens are made under My Account Settings (profile menu, top right).') }], {
+      const how = await s.ui.pick('connection.patSource', [{ label: have, id: 'have' }, { label: create, id: 'create', detail: vscode.l10n.t('Tokens are made under My Account Settings (profile menu, top right).') }], {
         title: vscode.l10n.t('Personal access token'),
       });
       if (!how) throw cancelled();
       if (how.label === create) await s.ui.openExternal(tokenPageUrl(p.serverUrl, p.siteContentUrl));
-      p.patName = await input(s, { title: vscode.l10n.t('Token name'), prompt: vscode.l10n.t('Name of the personal access token'), value: p.patName, validateInput: nonEmpty });
-      secret = await input(s, { title: vscode.l10n.t('Token secret'), prompt: secretPrompt(vscode.l10n.t('Secret of the personal access token')), password: true, validateInput: required });
-      const exp = await input(s, {
+      p.patName = await input(s, 'connection.patName', { title: vscode.l10n.t('Token name'), prompt: vscode.l10n.t('Name of the personal access token'), value: p.patName, validateInput: nonEmpty });
+      secret = await input(s, 'connection.patSecret', { title: vscode.l10n.t('Token secret'), prompt: secretPrompt(vscode.l10n.t('Secret of the personal access token')), password: true, validateInput: required });
+      const exp = await input(s, 'connection.patExpiry', {
         title: vscode.l10n.t('Token expiry (optional)'),
         prompt: vscode.l10n.t('Expiry date YYYY-MM-DD, to be warned a week ahead. Leave empty if unknown.'),
         value: p.patExpiresOn,
@@ -116,8 +119,8 @@ export async function askCredentials(
       break;
     }
     case 'password':
-      p.username = await input(s, { title: vscode.l10n.t('Username'), prompt: vscode.l10n.t('Tableau username'), value: p.username, validateInput: nonEmpty });
-      secret = await input(s, {
+      p.username = await input(s, 'connection.username', { title: vscode.l10n.t('Username'), prompt: vscode.l10n.t('Tableau username'), value: p.username, validateInput: nonEmpty });
+      secret = await input(s, 'connection.password', {
         title: vscode.l10n.t('Password'),
         prompt: secretPrompt(vscode.l10n.t('Password. Tableau Cloud with multi-factor authentication refuses passwords here: use a personal access token.')),
         password: true,
@@ -125,10 +128,10 @@ export async function askCredentials(
       });
       break;
     case 'connectedApp':
-      p.clientId = await input(s, { title: vscode.l10n.t('Client ID'), prompt: vscode.l10n.t('Client ID of the connected app'), value: p.clientId, validateInput: nonEmpty });
-      p.secretId = await input(s, { title: vscode.l10n.t('Secret ID'), prompt: vscode.l10n.t('Secret ID of the connected app'), value: p.secretId, validateInput: nonEmpty });
-      secret = await input(s, { title: vscode.l10n.t('Secret value'), prompt: secretPrompt(vscode.l10n.t('Secret value of the connected app')), password: true, validateInput: required });
-      p.username = await input(s, { title: vscode.l10n.t('Tableau username'), prompt: vscode.l10n.t('Tableau username the app signs in as'), value: p.username, validateInput: nonEmpty });
+      p.clientId = await input(s, 'connection.clientId', { title: vscode.l10n.t('Client ID'), prompt: vscode.l10n.t('Client ID of the connected app'), value: p.clientId, validateInput: nonEmpty });
+      p.secretId = await input(s, 'connection.secretId', { title: vscode.l10n.t('Secret ID'), prompt: vscode.l10n.t('Secret ID of the connected app'), value: p.secretId, validateInput: nonEmpty });
+      secret = await input(s, 'connection.secretValue', { title: vscode.l10n.t('Secret value'), prompt: secretPrompt(vscode.l10n.t('Secret value of the connected app')), password: true, validateInput: required });
+      p.username = await input(s, 'connection.appUser', { title: vscode.l10n.t('Tableau username'), prompt: vscode.l10n.t('Tableau username the app signs in as'), value: p.username, validateInput: nonEmpty });
       break;
   }
   dropOtherAuthFields(p);

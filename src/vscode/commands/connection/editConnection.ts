@@ -18,13 +18,13 @@ export async function editConnection(s: Services, arg: unknown): Promise<void> {
   let part: Part = 'credentials';
   const secretOnly = !!arg && typeof arg === 'object' && (arg as { secretOnly?: unknown }).secretOnly === true;
   if (!secretOnly) {
-    const items: (vscode.QuickPickItem & { part: Part })[] = [
-      { part: 'credentials', label: vscode.l10n.t('Credentials'), description: vscode.l10n.t('token, password or connected app') },
-      { part: 'server', label: vscode.l10n.t('Server and site'), description: `${current.serverUrl} · ${current.siteContentUrl || vscode.l10n.t('default site')}` },
-      { part: 'label', label: vscode.l10n.t('Name'), description: current.label },
-      { part: 'caFile', label: vscode.l10n.t('CA certificate file'), description: current.caFile ?? vscode.l10n.t('none (system certificates)') },
+    const items: (vscode.QuickPickItem & { part: Part; id: Part })[] = [
+      { part: 'credentials', id: 'credentials', label: vscode.l10n.t('Credentials'), description: vscode.l10n.t('token, password or connected app') },
+      { part: 'server', id: 'server', label: vscode.l10n.t('Server and site'), description: `${current.serverUrl} · ${current.siteContentUrl || vscode.l10n.t('default site')}` },
+      { part: 'label', id: 'label', label: vscode.l10n.t('Name'), description: current.label },
+      { part: 'caFile', id: 'caFile', label: vscode.l10n.t('CA certificate file'), description: current.caFile ?? vscode.l10n.t('none (system certificates)') },
     ];
-    const chosen = await s.ui.pick(items, { title: vscode.l10n.t('Edit {0}', current.label), placeHolder: vscode.l10n.t('What to change') });
+    const chosen = await s.ui.pick('connection.editPart', items, { title: vscode.l10n.t('Edit {0}', current.label), placeHolder: vscode.l10n.t('What to change') });
     if (!chosen) throw cancelled();
     part = chosen.part;
   }
@@ -51,7 +51,7 @@ export async function editConnection(s: Services, arg: unknown): Promise<void> {
     case 'caFile': {
       const none = vscode.l10n.t('Use the system certificates only');
       const choose = vscode.l10n.t('Choose a PEM file…');
-      const how = await s.ui.pick([{ label: choose }, { label: none }], { title: vscode.l10n.t('CA certificate for {0}', current.serverUrl) });
+      const how = await s.ui.pick('connection.caFile', [{ label: choose, id: 'choose' }, { label: none, id: 'none' }], { title: vscode.l10n.t('CA certificate for {0}', current.serverUrl) });
       if (!how) throw cancelled();
       if (how.label === none) {
         delete draft.caFile;

@@ -8,6 +8,7 @@ export const REMOVE_CONNECTION = 'tableau.removeConnection';
 export async function removeConnection(s: Services, arg: unknown): Promise<boolean> {
   const p = await connectionFrom(s, arg, { placeHolder: vscode.l10n.t('Remove which connection?') });
   const ok = await s.ui.confirm(
+    'connection.remove',
     vscode.l10n.t('Remove the connection "{0}"?', p.label),
     vscode.l10n.t('Remove'),
     { modal: true, detail: vscode.l10n.t('This signs out and deletes its saved credentials from this machine. Nothing on {0} changes.', p.serverUrl) },

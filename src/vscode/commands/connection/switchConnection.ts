@@ -8,7 +8,7 @@ export const SWITCH_CONNECTION = 'tableau.switchConnection';
 
 /** The status bar click: pick the active connection, then its site. */
 export async function switchConnection(s: Services): Promise<void> {
-  const p = await s.connections.pick({ placeHolder: vscode.l10n.t('Make which connection active?') });
+  const p = await s.connections.pick({ prompt: 'connection.makeActive', placeHolder: vscode.l10n.t('Make which connection active?') });
   if (!p) throw cancelled();
   await s.connectionAdmin.setActive(p.id);
   await switchSite(s, p.id);

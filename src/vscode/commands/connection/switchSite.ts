@@ -41,8 +41,9 @@ export async function switchSite(s: Services, arg: unknown): Promise<void> {
       description: site.contentUrl || vscode.l10n.t('default site'),
       detail: site.contentUrl === p.siteContentUrl ? vscode.l10n.t('current') : undefined,
       contentUrl: site.contentUrl,
+      id: site.contentUrl,
     }));
-    const chosen = await s.ui.pick(items, { title: vscode.l10n.t('Switch site on {0}', p.label), placeHolder: vscode.l10n.t('Choose a site') });
+    const chosen = await s.ui.pick('connection.switchSite', items, { title: vscode.l10n.t('Switch site on {0}', p.label), placeHolder: vscode.l10n.t('Choose a site') });
     if (!chosen) throw cancelled();
     target = chosen.contentUrl;
   } else {

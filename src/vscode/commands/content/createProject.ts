@@ -16,7 +16,7 @@ export const command = defineCommand(ID, async (services, node?: unknown): Promi
     profile = node.scope.profile;
     siteContentUrl = node.scope.siteContentUrl;
   } else {
-    profile = await services.connections.pick({ placeHolder: vscode.l10n.t('Create a project on which connection?'), requireWritable: true });
+    profile = await services.connections.pick({ prompt: 'connection.forProject', placeHolder: vscode.l10n.t('Create a project on which connection?'), requireWritable: true });
     if (!profile) return undefined;
     siteContentUrl = profile.siteContentUrl;
   }
@@ -30,7 +30,7 @@ export const command = defineCommand(ID, async (services, node?: unknown): Promi
     parent = node.project;
     parentPath = node.path;
   } else if (!(node instanceof SiteNode)) {
-    const choice = await pickProject(services, hierarchy, { placeHolder: vscode.l10n.t('Create the project inside'), allowTopLevel: true });
+    const choice = await pickProject(services, hierarchy, { prompt: 'content.projectParent', placeHolder: vscode.l10n.t('Create the project inside'), allowTopLevel: true });
     if (!choice || choice.kind === 'create') return undefined;
     if (choice.kind === 'project') {
       parent = choice.entry.project;

@@ -17,7 +17,7 @@ export const command = defineCommand(ID, async (services, node?: unknown): Promi
     ? vscode.l10n.t('Delete {0} "{1}" from project "{2}" on {3}?', kindLabel(ref.kind), ref.name, where, ref.profile.label)
     : vscode.l10n.t('Delete {0} "{1}" on {2}?', kindLabel(ref.kind), ref.name, ref.profile.label);
   const action = vscode.l10n.t('Delete');
-  const ok = await services.ui.confirm(message, action, { modal: true, detail: vscode.l10n.t('This cannot be undone.') });
+  const ok = await services.ui.confirm('content.delete', message, action, { modal: true, detail: vscode.l10n.t('This cannot be undone.') });
   if (!ok) return false;
   const client = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl, purpose: 'delete' });
   if (ref.kind === 'workbook') await client.deleteWorkbook(ref.id);

@@ -39,7 +39,8 @@ async function targetFolder(services: Services): Promise<string | undefined> {
   }
   if (folders.length === 1) return folders[0].uri.fsPath;
   const chosen = await services.ui.pick(
-    folders.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f })),
+    'content.downloadFolder',
+    folders.map((f) => ({ id: f.name, label: f.name, description: f.uri.fsPath, folder: f })),
     { placeHolder: vscode.l10n.t('Save into which workspace folder?') },
   );
   return chosen?.folder.uri.fsPath;

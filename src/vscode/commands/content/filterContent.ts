@@ -11,7 +11,7 @@ export const command = defineCommand(ID, async (services, text?: unknown) => {
   const value =
     typeof text === 'string'
       ? text
-      : await services.ui.input({
+      : await services.ui.input('content.filter', {
           prompt: vscode.l10n.t('Show only workbooks, data sources and projects whose name contains'),
           value: tree.filter ?? '',
           placeHolder: vscode.l10n.t('e.g. sales (empty shows everything)'),

@@ -78,9 +78,9 @@ export async function pickItem(
 ): Promise<ItemRef | undefined> {
   const profile =
     opts.profile ??
-    (await services.connections.pick({ placeHolder: vscode.l10n.t('{0}: choose a connection', opts.placeHolder), requireWritable: opts.requireWritable }));
+    (await services.connections.pick({ prompt: 'connection.forItem', placeHolder: vscode.l10n.t('{0}: choose a connection', opts.placeHolder), requireWritable: opts.requireWritable }));
   if (!profile) return undefined;
-  const text = await services.ui.input({ prompt: vscode.l10n.t('Part of the name to look for'), placeHolder: opts.placeHolder });
+  const text = await services.ui.input('content.search', { prompt: vscode.l10n.t('Part of the name to look for'), placeHolder: opts.placeHolder });
   if (text === undefined) return undefined;
   const siteContentUrl = opts.siteContentUrl ?? profile.siteContentUrl;
   const model = services.sites.model(profile, siteContentUrl);
@@ -93,7 +93,8 @@ export async function pickItem(
     return undefined;
   }
   const chosen = await services.ui.pick(
-    refs.map((r) => ({ label: r.name, description: kindLabel(r.kind), detail: r.projectPath?.join(PROJECT_PATH_SEPARATOR), ref: r })),
+    'content.item',
+    refs.map((r) => ({ id: r.name, label: r.name, description: kindLabel(r.kind), detail: r.projectPath?.join(PROJECT_PATH_SEPARATOR), ref: r })),
     { placeHolder: opts.placeHolder, matchOnDescription: true, matchOnDetail: true },
   );
   return chosen?.ref;
