@@ -11,7 +11,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { TableauError } from '../core/errors';
 import { globalRedactor, type Logger } from '../core/logger';
-import type { PackageConnection } from '../core/package/inspect';
+import type { DataConnection } from '../core/package/inspect';
 import type { ConnectionCredentials } from '../core/publish/payload';
 
 interface DbLogin {
@@ -120,7 +120,7 @@ export function loadDbCredentials(env: NodeJS.ProcessEnv, file: string | undefin
 }
 
 /** Credentials for every connection of a file that needs them and has a login it may get; one per server and port. */
-export function credentialsFor(source: DbCredentialSource, connections: readonly PackageConnection[]): DbCredentialChoice {
+export function credentialsFor(source: DbCredentialSource, connections: readonly DataConnection[]): DbCredentialChoice {
   const out: DbCredentialChoice = { credentials: [], sentTo: [], withheld: [] };
   const needing = connections.filter((c) => c.needsCredentials);
   const hosts = new Set(needing.map((c) => (c.server ?? '').toLowerCase()));

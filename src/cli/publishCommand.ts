@@ -79,9 +79,9 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       const project = await projectFor(p.project);
       const o = p.target?.options ?? {};
       const info = await inspected;
-      const chosen = db ? credentialsFor(db, info.connections) : undefined;
+      const chosen = db ? credentialsFor(db, info.dataConnections) : undefined;
       const connectionCredentials = chosen?.credentials ?? [];
-      if (db && !info.connectionsParsed) out.logger.warn(`${label}: its connections could not be inspected, so no database credentials are embedded.`);
+      if (db && !info.dataConnectionsParsed) out.logger.warn(`${label}: its connections could not be inspected, so no database credentials are embedded.`);
       if (chosen?.withheld.length) {
         out.logger.warn(
           `${label}: the TABLEAU_DB_* login is not sent to ${chosen.withheld.join(', ')}: ` +

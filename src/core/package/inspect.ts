@@ -1,6 +1,6 @@
 /**
  * Looks at a file before anything is sent: is it something Tableau publishes, is it whole,
- * and which connections does it carry. Refusals are 'invalidFile' errors written for the user.
+ * and which data connections does it carry. Refusals are 'invalidFile' errors written for the user.
  */
 import { open, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { TableauError } from '../errors';
 import { PUBLISHABLE_EXTENSIONS, type ContentKind, type PublishableExtension } from '../models';
 import { readZipDirectory, readZipEntry, type ZipEntry } from './zip';
-import { decodeXmlBytes, parseConnections, sniffRootElement, type PackageConnection } from './tableauXml';
+import { decodeXmlBytes, parseDataConnections, sniffRootElement, type DataConnection } from './tableauXml';
 
-export type { PackageConnection } from './tableauXml';
+export type { DataConnection } from './tableauXml';
 
 export type PackageFileType = 'twb' | 'twbx' | 'tds' | 'tdsx' | 'hyper' | 'tde';
 
@@ -22,9 +22,10 @@ export interface PackageInfo {
   mtimeMs: number;
   /** A bare extract (.hyper / .tde): the only kind a data source can be appended with. */
   isExtract: boolean;
-  connections: PackageConnection[];
-  /** False when the document was too large to parse; `connections` is then empty. */
-  connectionsParsed: boolean;
+  /** The workbook's or data source's connections to its data (databases, files, extracts). */
+  dataConnections: DataConnection[];
+  /** False when the document was too large to parse; `dataConnections` is then empty. */
+  dataConnectionsParsed: boolean;
   /** The .twb / .tds inside a .twbx / .tdsx. */
   innerDocumentName?: string;
   /** Things worth telling the user that do not stop a publish. */
@@ -148,8 +149,8 @@ export async function inspectPackage(filePath: string): Promise<PackageInfo> {
     size: st.size,
     mtimeMs: st.mtimeMs,
     isExtract: fileType === 'hyper' || fileType === 'tde',
-    connections: [],
-    connectionsParsed: false,
+    dataConnections: [],
+    dataConnectionsParsed: false,
     warnings: [],
   };
 
@@ -163,8 +164,8 @@ export async function inspectPackage(filePath: string): Promise<PackageInfo> {
       }
       const text = decodeXmlBytes(await readHead(filePath, st.size));
       checkRoot(text, kind, label);
-      info.connections = parseConnections(text, false);
-      info.connectionsParsed = true;
+      info.dataConnections = parseDataConnections(text, false);
+      info.dataConnectionsParsed = true;
       break;
     }
     case 'twbx':
@@ -182,8 +183,8 @@ export async function inspectPackage(filePath: string): Promise<PackageInfo> {
       }
       const text = decodeXmlBytes(await readZipEntry(filePath, doc, MAX_DOCUMENT_BYTES, label));
       checkRoot(text, kind, `"${doc.name}" in ${label}`);
-      info.connections = parseConnections(text, true);
-      info.connectionsParsed = true;
+      info.dataConnections = parseDataConnections(text, true);
+      info.dataConnectionsParsed = true;
       break;
     }
     case 'hyper':

@@ -5,7 +5,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { TableauError } from '../errors';
 
-export interface PackageConnection {
+export interface DataConnection {
   /** Tableau's connection class, e.g. "postgres", "hyper", "excel-direct". */
   class: string;
   server?: string;
@@ -112,7 +112,7 @@ function children(node: XmlNode): [string, XmlNode][] {
  * federated connection and dropping duplicates. `packaged` says the extract data travels
  * with the file: then a data source whose extract is enabled needs no live credentials.
  */
-export function parseConnections(xml: string, packaged: boolean): PackageConnection[] {
+export function parseDataConnections(xml: string, packaged: boolean): DataConnection[] {
   let doc: XmlNode;
   try {
     const parser = new XMLParser({
@@ -129,7 +129,7 @@ export function parseConnections(xml: string, packaged: boolean): PackageConnect
   } catch (e) {
     throw new TableauError({ reason: 'invalidFile', message: 'The Tableau document is not well-formed XML.', cause: e });
   }
-  const found = new Map<string, PackageConnection>();
+  const found = new Map<string, DataConnection>();
   const walk = (name: string, node: XmlNode, extractBacked: boolean): void => {
     let backed = extractBacked;
     if (name === 'datasource') {
@@ -141,7 +141,7 @@ export function parseConnections(xml: string, packaged: boolean): PackageConnect
       if (cls && cls !== 'federated') {
         const authentication = attr(node, 'authentication');
         const isOAuth = /oauth/i.test(authentication ?? '') || attr(node, 'oauth-config-id') !== undefined;
-        const c: PackageConnection = {
+        const c: DataConnection = {
           class: cls,
           server: attr(node, 'server'),
           port: attr(node, 'port'),

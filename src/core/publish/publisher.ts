@@ -23,7 +23,7 @@ import { TableauError, throwIfAborted } from '../errors';
 import { nullLogger, type Logger } from '../logger';
 import type { ContentKind, DataSource, FileUpload, Job, PublishMode, Workbook } from '../models';
 import { inspectPackage, type PackageInfo } from '../package/inspect';
-import type { PackageConnection } from '../package/tableauXml';
+import type { DataConnection } from '../package/tableauXml';
 import { findItemByName, readJob, readPublishedItem, type ItemLookupClient } from './items';
 import { buildMultipart, type FileFingerprint, type MultipartMessage, type MultipartPart } from './multipart';
 import { dataSourcePayload, workbookPayload, type ConnectionCredentials } from './payload';
@@ -132,7 +132,7 @@ export interface PublishResult {
 }
 
 /** Distinct database hosts (host and port) among the connections that need credentials. */
-function hostsNeedingCredentials(connections: readonly PackageConnection[]): number {
+function hostsNeedingCredentials(connections: readonly DataConnection[]): number {
   return new Set(connections.filter((c) => c.needsCredentials && c.server).map((c) => `${c.server!.toLowerCase()}:${c.port ?? ''}`)).size;
 }
 
@@ -218,7 +218,7 @@ class PublishRun {
     this.payload =
       info.kind === 'workbook'
         ? workbookPayload({ ...common, showTabs: this.req.showTabs, hiddenViews: this.req.hiddenViews, connectionCredentials: this.req.connectionCredentials })
-        : dataSourcePayload({ ...common, connectionCredentials: this.req.connectionCredentials, hostsInFile: hostsNeedingCredentials(this.info.connections) });
+        : dataSourcePayload({ ...common, connectionCredentials: this.req.connectionCredentials, hostsInFile: hostsNeedingCredentials(this.info.dataConnections) });
     for (const w of info.warnings) this.log.warn(w);
 
     const whole = await this.message([

@@ -7,7 +7,7 @@ import { resolveProjectPath, splitProjectPath } from '../../core/publish/project
 import { assertInsideWorkspace } from '../../core/publish/workspacePath';
 import type { ConnectionProfile } from '../connections/connectionManager';
 import type { Services } from '../services/services';
-import { credentialsFor } from './connectionCredentials';
+import { credentialsFor } from './dataConnectionCredentials';
 import type { FolderTarget } from './manifestStore';
 import type { PublishPlan } from './publishRunner';
 
@@ -61,7 +61,7 @@ export async function planFromTarget(services: Services, t: FolderTarget, file: 
   const siteContentUrl = t.target.site;
   const client = await services.connections.getClient(profile.id, { siteContentUrl, purpose: 'publish', signal: opts.signal });
   const project = await resolveProjectPath(client, t.target.project, { signal: opts.signal });
-  const connectionCredentials = await credentialsFor(services, file, info.connections, { interactive: opts.interactive });
+  const connectionCredentials = await credentialsFor(services, file, info.dataConnections, { interactive: opts.interactive });
   if (!connectionCredentials) throw cancelled();
   const o = t.target.options ?? {};
   return {

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { type PackageInfo, inspectPackage } from '../../core/package/inspect';
 import { errorText } from '../services/errors';
 import type { Services } from '../services/services';
-import { credentialsFor } from './connectionCredentials';
+import { credentialsFor } from './dataConnectionCredentials';
 import { askChoices } from './publishOptions';
 import { type PublishOutcome, type PublishPlan, publishWithProgress } from './publishRunner';
 import { reportOutcomes } from './report';
@@ -51,7 +51,7 @@ export async function runPublish(services: Services, files: readonly vscode.Uri[
     for (const info of infos) {
       const choices = await askChoices(services, info, target, infos.length === 1);
       if (!choices) return undefined;
-      const connectionCredentials = await credentialsFor(services, info.path, info.connections, { interactive: true });
+      const connectionCredentials = await credentialsFor(services, info.path, info.dataConnections, { interactive: true });
       if (!connectionCredentials) return undefined;
       plans.push({
         info,

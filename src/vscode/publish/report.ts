@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PROJECT_PATH_SEPARATOR } from '../../core/display';
 import type { Services } from '../services/services';
-import { forgetCredentials } from './connectionCredentials';
+import { forgetCredentials } from './dataConnectionCredentials';
 import { findEntry, rememberInManifest } from './manifestStore';
 import type { PublishOutcome } from './publishRunner';
 
@@ -21,7 +21,7 @@ export async function reportOutcomes(services: Services, outcomes: PublishOutcom
     const file = path.basename(o.plan.info.path);
     const actions = [];
     if (o.plan.request.connectionCredentials?.length) {
-      actions.push({ title: vscode.l10n.t('Forget saved database credentials'), run: () => forgetCredentials(services, o.plan.info.path, o.plan.info.connections) });
+      actions.push({ title: vscode.l10n.t('Forget saved database credentials'), run: () => forgetCredentials(services, o.plan.info.path, o.plan.info.dataConnections) });
     }
     await services.errors.show(o.error, { prefix: vscode.l10n.t('Publishing "{0}" failed:', file), actions });
   }

@@ -4,10 +4,10 @@ import * as fs from 'node:fs';
 import { jsonLines, runCli as run, type Run } from '../../support/cliRunner';
 import { tempDir } from '../../support/files';
 import { PUB_PAT, PUB_SITE, startCliSimulator, type CliSimulator } from '../../support/simFixture';
-import { datasourceXml, POSTGRES, twbxBytes, type SampleConnection } from '../../fixtures/samples';
+import { datasourceXml, POSTGRES, twbxBytes, type SampleDataConnection } from '../../fixtures/samples';
 import { SentinelScanner, sentinel } from '../../support/sentinels';
 
-const WAREHOUSE: SampleConnection = { class: 'redshift', server: 'warehouse.example.com', port: '5439', dbname: 'dw', username: 'etl', authentication: 'username-password' };
+const WAREHOUSE: SampleDataConnection = { class: 'redshift', server: 'warehouse.example.com', port: '5439', dbname: 'dw', username: 'etl', authentication: 'username-password' };
 const ENV_PASSWORD = 'env-db-pass-Zq81!';
 const FILE_PASSWORD = 'file-db-pass-Kp27&';
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -98,7 +98,7 @@ describe('CLI publish options: tags, views, description, database credentials; l
   });
 
   describe('the TABLEAU_DB_* login goes only to hosts the user allows', () => {
-    const ATTACKER: SampleConnection = { class: 'postgres', server: 'attacker.example', port: '5432', dbname: 'x', username: 'u', authentication: 'username-password' };
+    const ATTACKER: SampleDataConnection = { class: 'postgres', server: 'attacker.example', port: '5432', dbname: 'x', username: 'u', authentication: 'username-password' };
     const secret = sentinel('dbpass', true);
     const scanner = new SentinelScanner([secret, { name: 'pat', value: PUB_PAT.secret }]);
     const envWith = (extra: Record<string, string> = {}): Record<string, string> => ({ ...cli.env, TABLEAU_DB_USERNAME: 'svc_ci', TABLEAU_DB_PASSWORD: secret.value, ...extra });
@@ -123,7 +123,7 @@ describe('CLI publish options: tags, views, description, database credentials; l
     });
 
     it('sends it only to the hosts TABLEAU_DB_HOSTS lists (names and *.domain), naming them', async () => {
-      const corp: SampleConnection = { ...WAREHOUSE, server: 'wh.corp.internal' };
+      const corp: SampleDataConnection = { ...WAREHOUSE, server: 'wh.corp.internal' };
       const f = cli.tmp.file('Allowed Hosts.twbx', twbxBytes([POSTGRES, ATTACKER, corp]));
       for (const json of [false, true]) {
         const r = await run(['publish', f, '--project', 'Publish', '--mode', 'overwrite', '--verbose', ...(json ? ['--json'] : [])], { env: envWith({ TABLEAU_DB_HOSTS: 'DB.example.com,*.corp.internal' }) });

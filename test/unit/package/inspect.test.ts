@@ -21,8 +21,8 @@ describe('inspectPackage', () => {
     assert.equal(info.size, fs.statSync(p).size);
     assert.equal(info.isExtract, false);
     assert.equal(info.innerDocumentName, 'Other name.twb');
-    assert.equal(info.connectionsParsed, true);
-    assert.deepEqual(info.connections, [
+    assert.equal(info.dataConnectionsParsed, true);
+    assert.deepEqual(info.dataConnections, [
       { ...POSTGRES, needsCredentials: true, isOAuth: false },
       { class: 'textscan', dbname: 'Data/orders.csv', server: undefined, port: undefined, username: undefined, authentication: undefined, needsCredentials: false, isOAuth: false },
     ]);
@@ -34,18 +34,18 @@ describe('inspectPackage', () => {
     const info = await inspectPackage(p);
     assert.equal(info.kind, 'datasource');
     assert.deepEqual(
-      info.connections.map((c) => [c.class, c.needsCredentials]),
+      info.dataConnections.map((c) => [c.class, c.needsCredentials]),
       [['postgres', false], ['hyper', false]],
     );
     const tds = await inspectPackage(tmp.file('o.tds', datasourceXml([oauth])));
-    assert.equal(tds.connections[0].isOAuth, true);
-    assert.equal(tds.connections[0].needsCredentials, true);
+    assert.equal(tds.dataConnections[0].isOAuth, true);
+    assert.equal(tds.dataConnections[0].needsCredentials, true);
   });
 
   it('reads a plain .twb with escaped attribute values', async () => {
     const p = tmp.file('s.twb', workbookXml([{ ...POSTGRES, username: `O'Brien & <co>` }]));
     const info = await inspectPackage(p);
-    assert.equal(info.connections[0].username, `O'Brien & <co>`);
+    assert.equal(info.dataConnections[0].username, `O'Brien & <co>`);
   });
 
   it('checks .hyper headers: accepts Hyper, refuses anything else', async () => {

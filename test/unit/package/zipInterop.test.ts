@@ -65,7 +65,7 @@ describe('zip reader: archives made by other tools', () => {
     for (const file of ['python-zip64.twbx', 'python-descriptors.twbx', 'sevenzip-style.twbx']) {
       const info = await inspectPackage(path.join(tmp.dir, file));
       assert.equal(info.fileType, 'twbx', file);
-      assert.ok(info.connectionsParsed, `${file}: the packaged .twb was read`);
+      assert.ok(info.dataConnectionsParsed, `${file}: the packaged .twb was read`);
     }
   });
 
@@ -84,7 +84,7 @@ describe('zip reader: archives made by other tools', () => {
     );
     assert.equal((await readZipEntry(twbx, dir.entries[2], 1024)).toString(), 'id,amount\n1,10\n2,20\n');
     assert.deepEqual(await readZipEntry(twbx, dir.entries[4], 4096), Buffer.from(Array.from({ length: 2048 }, (_, i) => i % 256)));
-    assert.ok((await inspectPackage(twbx)).connectionsParsed);
+    assert.ok((await inspectPackage(twbx)).dataConnectionsParsed);
 
     const piped = path.join(FIXTURES, 'infozip-stream-zip64.zip');
     const [entry] = (await readZipDirectory(piped)).entries;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { globalRedactor } from '../../core/logger';
-import type { PackageConnection } from '../../core/package/inspect';
+import type { DataConnection } from '../../core/package/inspect';
 import type { ConnectionCredentials } from '../../core/publish/payload';
 import type { Services } from '../services/services';
 
@@ -18,19 +18,19 @@ interface Stored {
 
 const KEY_PREFIX = 'tableau.publishCredentials.';
 
-/** The SecretStorage key for one connection of one file: a hash, so no path leaks into key names. */
-export function credentialKey(filePath: string, c: PackageConnection): string {
+/** The SecretStorage key for one data connection of one file: a hash, so no path leaks into key names. */
+export function credentialKey(filePath: string, c: DataConnection): string {
   const id = [filePath, c.class, c.server ?? '', c.port ?? '', c.dbname ?? ''].join('\u0000');
   return KEY_PREFIX + createHash('sha256').update(id).digest('hex').slice(0, 32);
 }
 
-export function describeConnection(c: PackageConnection): string {
+export function describeDataConnection(c: DataConnection): string {
   const where = [c.server, c.port].filter(Boolean).join(':');
   return [c.class, where, c.dbname ? `(${c.dbname})` : ''].filter(Boolean).join(' ');
 }
 
 /**
- * Credentials for every connection of the file that needs them: stored ones reused,
+ * Credentials for every data connection of the file that needs them: stored ones reused,
  * missing ones asked (username, password, embed or not). Undefined when the user cancels.
  * `interactive: false` (tasks, auto-publish) never asks: connections without stored
  * credentials are published without, and the server decides.
@@ -38,12 +38,12 @@ export function describeConnection(c: PackageConnection): string {
 export async function credentialsFor(
   services: Services,
   filePath: string,
-  connections: readonly PackageConnection[],
+  dataConnections: readonly DataConnection[],
   opts: { interactive: boolean },
 ): Promise<ConnectionCredentials[] | undefined> {
   const out: ConnectionCredentials[] = [];
   const seen = new Set<string>();
-  for (const c of connections) {
+  for (const c of dataConnections) {
     if (!c.needsCredentials) continue;
     const key = credentialKey(filePath, c);
     if (seen.has(key)) continue;
@@ -62,8 +62,8 @@ export async function credentialsFor(
 }
 
 /** Forgets the stored credentials of a file (after the server refused them). */
-export async function forgetCredentials(services: Services, filePath: string, connections: readonly PackageConnection[]): Promise<void> {
-  for (const c of connections) if (c.needsCredentials) await services.context.secrets.delete(credentialKey(filePath, c));
+export async function forgetCredentials(services: Services, filePath: string, dataConnections: readonly DataConnection[]): Promise<void> {
+  for (const c of dataConnections) if (c.needsCredentials) await services.context.secrets.delete(credentialKey(filePath, c));
 }
 
 async function load(services: Services, key: string): Promise<Stored | undefined> {
@@ -79,8 +79,8 @@ async function load(services: Services, key: string): Promise<Stored | undefined
   }
 }
 
-async function ask(services: Services, c: PackageConnection): Promise<Stored | 'skip' | undefined> {
-  const what = describeConnection(c);
+async function ask(services: Services, c: DataConnection): Promise<Stored | 'skip' | undefined> {
+  const what = describeDataConnection(c);
   const how = await services.ui.pick(
     'publish.dbCredentials',
     [
