@@ -6,11 +6,20 @@
  */
 import type * as Undici from 'undici';
 
-let loaded: typeof Undici | undefined;
+/**
+ * The members of undici the client uses. The production build ships only these (dist/undici.js
+ * is built from undici/lib, without fetch, WebSocket, caches and mocks: it loads in about half
+ * the time of the whole module, which every CLI run pays), and the type below makes the compiler
+ * refuse any other member, so the slim file cannot miss one. Add a member here and in esbuild.js.
+ */
+export const UNDICI_MEMBERS = ['Agent', 'EnvHttpProxyAgent', 'Pool', 'ProxyAgent'] as const;
+export type UndiciDispatchers = Pick<typeof Undici, (typeof UNDICI_MEMBERS)[number]>;
 
-export function undici(): typeof Undici {
+let loaded: UndiciDispatchers | undefined;
+
+export function undici(): UndiciDispatchers {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  loaded ??= require('undici') as typeof Undici;
+  loaded ??= require('undici') as UndiciDispatchers;
   return loaded;
 }
 

@@ -10,7 +10,7 @@ import Module from 'node:module';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { HttpClient } from '../../../src/core/http/httpClient';
-import { undiciLoaded } from '../../../src/core/http/undici';
+import { UNDICI_MEMBERS, undiciLoaded } from '../../../src/core/http/undici';
 
 // This file runs from out/test/unit/startup/.
 const root = path.resolve(__dirname, '..', '..', '..', '..');
@@ -56,9 +56,14 @@ describe('start-up: what activation loads, and lazy loading', () => {
     assert.equal(typeof undici.Agent, 'function');
     assert.equal(typeof undici.ProxyAgent, 'function');
     assert.equal(typeof (undici.Agent as { prototype: { request?: unknown } }).prototype.request, 'function', 'Dispatcher API methods missing');
-    // The core is typed against the whole 'undici' module: the shipped file must be all of it, not a
-    // subset that lacks what a later change starts to use (EnvHttpProxyAgent, say) in production only.
-    assert.deepEqual(Object.keys(undici).sort(), Object.keys(load('undici') as object).sort(), 'dist/undici.js is not the whole undici module');
+    // The core's type allows only UNDICI_MEMBERS; the shipped file must hold exactly those, each the real thing.
+    assert.deepEqual(Object.keys(undici).sort(), [...UNDICI_MEMBERS].sort(), 'dist/undici.js does not hold exactly the members the core may use');
+    for (const m of UNDICI_MEMBERS) {
+      const member = (undici as Record<string, { prototype?: { request?: unknown; dispatch?: unknown } }>)[m];
+      assert.equal(typeof member, 'function', `dist/undici.js ${m}`);
+      assert.equal(typeof member.prototype?.request, 'function', `dist/undici.js ${m} is not a dispatcher with the request API`);
+      assert.equal(typeof member.prototype?.dispatch, 'function', `dist/undici.js ${m} cannot dispatch`);
+    }
     delete require.cache[dist('undici.js')]; // the next test checks nothing else loads it
   });
 
