@@ -41,7 +41,8 @@ export interface PageLimits {
   what?: string;
 }
 
-function tooMany(what: string, detail: string, limitName: string): TableauError {
+/** A listing stopped at a cap: what was listed, where it stopped, and the setting or flag that raises the cap. */
+export function listingStopped(what: string, detail: string, limitName: string): TableauError {
   return new TableauError({ reason: 'responseTooLarge', message: `Listing ${what} stopped: ${detail}. If the site really has that many, raise ${limitName}.` });
 }
 
@@ -65,9 +66,9 @@ export async function fetchAllPages<T>(
   const size = first.pagination.pageSize > 0 ? first.pagination.pageSize : requested;
   const total = first.pagination.totalAvailable;
   if (first.items.length === 0 || total <= first.items.length) return first.items;
-  if (total > maxItems) throw tooMany(what, `the server reports ${total} of them, more than the ${maxItems} this client collects`, limitName);
+  if (total > maxItems) throw listingStopped(what, `the server reports ${total} of them, more than the ${maxItems} this client collects`, limitName);
   const pages = Math.ceil(total / size);
-  if (pages > maxPages) throw tooMany(what, `the server sends them ${size} per page, ${pages} pages, more than the ${maxPages} this client asks for`, limitName);
+  if (pages > maxPages) throw listingStopped(what, `the server sends them ${size} per page, ${pages} pages, more than the ${maxPages} this client asks for`, limitName);
   throwIfAborted(opts.signal);
 
   const results: { n: number; items: T[] }[] = [{ n: 1, items: first.items }];
@@ -89,7 +90,7 @@ export async function fetchAllPages<T>(
       count += page.items.length;
       if (count > maxItems) {
         stop = true;
-        throw tooMany(what, `the server sent more than ${maxItems}`, limitName);
+        throw listingStopped(what, `the server sent more than ${maxItems}`, limitName);
       }
       results.push({ n, items: page.items });
     }

@@ -4,7 +4,7 @@ import { proxyOptionsFromEnv, type HttpClientOptions } from '../../core/http/htt
 import type { LimitNames } from '../../core/limits';
 
 /** How a message that reports a limit names the setting that raises it. */
-export const SETTING_LIMIT_NAMES: LimitNames = {
+export const SETTING_LIMIT_NAMES: Required<LimitNames> = {
   requestTimeout: 'the setting tableau.requestTimeoutSeconds',
   transferTimeout: 'the setting tableau.transferTimeoutMinutes',
   maxDownload: 'the setting tableau.maxDownloadMB',

@@ -1,7 +1,8 @@
 import type { ListOptions } from '../../core/api/client';
 import type { DataSource, Page, Project, View, Workbook } from '../../core/models';
-import { TableauError } from '../../core/errors';
+import { listingStopped } from '../../core/api/pagination';
 import { DEFAULT_MAX_LIST_ITEMS } from '../../core/limits';
+import { SETTING_LIMIT_NAMES } from '../connections/httpOptions';
 import { compareNames } from './projectHierarchy';
 
 /** The listing options the tree uses: the core's own. */
@@ -45,7 +46,7 @@ export interface ProjectContentStrategy {
 }
 
 type Item = Workbook | DataSource;
-type Lister<T> = (opts: ContentListOptions) => Promise<Page<T>>;
+type Lister<T> = (client: ContentClient, opts: ContentListOptions) => Promise<Page<T>>;
 type AllLister<T> = (opts: ContentListOptions) => Promise<T[]>;
 
 const byName = (a: Item, b: Item): number => compareNames(a.name, b.name);
@@ -140,12 +141,12 @@ export class ProjectNameFilterStrategy implements ProjectContentStrategy {
 
   workbooks(project: Project, limit: number, signal?: AbortSignal): Promise<Slice<Workbook>> {
     if (!isFilterSafe(project.name)) return this.fallback.workbooks(project, limit, signal);
-    return this.fetch(this.wb, project, limit, (o) => this.client().then((c) => c.listWorkbooks(o)), signal);
+    return this.fetch(this.wb, project, limit, (c, o) => c.listWorkbooks(o), signal);
   }
 
   datasources(project: Project, limit: number, signal?: AbortSignal): Promise<Slice<DataSource>> {
     if (!isFilterSafe(project.name)) return this.fallback.datasources(project, limit, signal);
-    return this.fetch(this.ds, project, limit, (o) => this.client().then((c) => c.listDataSources(o)), signal);
+    return this.fetch(this.ds, project, limit, (c, o) => c.listDataSources(o), signal);
   }
 
   invalidate(): void {
@@ -172,7 +173,8 @@ export class ProjectNameFilterStrategy implements ProjectContentStrategy {
   }
 
   private async nextPage<T extends Item>(state: PagedState<T>, project: Project, list: Lister<T>, signal?: AbortSignal): Promise<void> {
-    const page = await list({
+    const client = await this.client();
+    const page = await list(client, {
       pageSize: this.pageSize,
       pageNumber: state.nextPage,
       filter: filterExpression(`projectName:eq:${project.name}`, this.filter),
@@ -186,14 +188,10 @@ export class ProjectNameFilterStrategy implements ProjectContentStrategy {
     const { pageSize, totalAvailable } = page.pagination;
     state.nextPage = asked + 1;
     state.done = page.items.length === 0 || asked * pageSize >= totalAvailable;
-    const limits = (await this.client()).listLimits;
-    const maxItems = limits?.maxItems ?? DEFAULT_MAX_LIST_ITEMS;
+    const maxItems = client.listLimits?.maxItems ?? DEFAULT_MAX_LIST_ITEMS;
     if (!state.done && asked >= Math.ceil(maxItems / this.pageSize)) {
       state.done = true;
-      throw new TableauError({
-        reason: 'responseTooLarge',
-        message: `Listing the content of "${project.name}" stopped after ${asked} pages (${maxItems} items at most). If the site really has that many, raise ${limits?.limitName ?? 'the setting tableau.maxListItems'}.`,
-      });
+      throw listingStopped(`the content of "${project.name}"`, `after ${asked} pages (${maxItems} items at most)`, client.listLimits?.limitName ?? SETTING_LIMIT_NAMES.maxListItems);
     }
   }
 }
