@@ -11,7 +11,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { TableauError } from '../core/errors';
 import { globalRedactor, type Logger } from '../core/logger';
-import type { DataConnection } from '../core/package/inspect';
+import { credentialHosts, type DataConnection } from '../core/package/inspect';
 import type { ConnectionCredentials } from '../core/publish/payload';
 
 interface DbLogin {
@@ -123,7 +123,7 @@ export function loadDbCredentials(env: NodeJS.ProcessEnv, file: string | undefin
 export function credentialsFor(source: DbCredentialSource, connections: readonly DataConnection[]): DbCredentialChoice {
   const out: DbCredentialChoice = { credentials: [], sentTo: [], withheld: [] };
   const needing = connections.filter((c) => c.needsCredentials);
-  const hosts = new Set(needing.map((c) => (c.server ?? '').toLowerCase()));
+  const hosts = credentialHosts(connections);
   const seen = new Set<string>();
   for (const c of needing) {
     const host = (c.server ?? '').toLowerCase();

@@ -11,6 +11,7 @@ import { readZipDirectory, readZipEntry, type ZipEntry } from './zip';
 import { decodeXmlBytes, parseDataConnections, sniffRootElement, type DataConnection } from './tableauXml';
 
 export type { DataConnection } from './tableauXml';
+export { credentialHosts } from './tableauXml';
 
 export type PackageFileType = 'twb' | 'twbx' | 'tds' | 'tdsx' | 'hyper' | 'tde';
 

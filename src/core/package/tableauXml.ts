@@ -29,6 +29,15 @@ const NO_CREDENTIAL_CLASSES = new Set([
 ]);
 
 /**
+ * The database hosts (lower case; "" for a connection that names none) of the data connections
+ * that need credentials: where an embedded login could go. One rule for the CLI's environment
+ * login and for whether the publisher ties a login to its host.
+ */
+export function credentialHosts(connections: readonly DataConnection[]): Set<string> {
+  return new Set(connections.filter((c) => c.needsCredentials).map((c) => (c.server ?? '').toLowerCase()));
+}
+
+/**
  * Returns the root element name of an XML document, allowing only an XML declaration,
  * processing instructions, comments and whitespace before it. A DOCTYPE is refused:
  * Tableau never writes one, and refusing it keeps entity declarations out entirely.

@@ -33,7 +33,7 @@ export interface DataSourcePayload {
   description?: string;
   connectionCredentials?: ConnectionCredentials[];
   /**
-   * How many database hosts the file's connections that need credentials name. With more than one, even a
+   * How many database hosts the file's connections that need credentials name (`credentialHosts`). With more than one, even a
    * single login is tied to its host, so that Tableau cannot apply it to the file's other hosts.
    */
   hostsInFile?: number;

@@ -22,8 +22,7 @@ import { withRetry, type RetryOptions } from '../api/retry';
 import { TableauError, throwIfAborted } from '../errors';
 import { nullLogger, type Logger } from '../logger';
 import type { ContentKind, DataSource, FileUpload, Job, PublishMode, Workbook } from '../models';
-import { inspectPackage, type PackageInfo } from '../package/inspect';
-import type { DataConnection } from '../package/tableauXml';
+import { credentialHosts, inspectPackage, type PackageInfo } from '../package/inspect';
 import { findItemByName, readJob, readPublishedItem, type ItemLookupClient } from './items';
 import { buildMultipart, type FileFingerprint, type MultipartMessage, type MultipartPart } from './multipart';
 import { dataSourcePayload, workbookPayload, type ConnectionCredentials } from './payload';
@@ -131,11 +130,6 @@ export interface PublishResult {
   mismatch?: string;
 }
 
-/** Distinct database hosts (host and port) among the connections that need credentials. */
-function hostsNeedingCredentials(connections: readonly DataConnection[]): number {
-  return new Set(connections.filter((c) => c.needsCredentials && c.server).map((c) => `${c.server!.toLowerCase()}:${c.port ?? ''}`)).size;
-}
-
 /** The name an item gets when none is given: the file's name without its extension. */
 export function defaultName(filePath: string): string {
   return path.basename(filePath, path.extname(filePath));
@@ -218,7 +212,7 @@ class PublishRun {
     this.payload =
       info.kind === 'workbook'
         ? workbookPayload({ ...common, showTabs: this.req.showTabs, hiddenViews: this.req.hiddenViews, connectionCredentials: this.req.connectionCredentials })
-        : dataSourcePayload({ ...common, connectionCredentials: this.req.connectionCredentials, hostsInFile: hostsNeedingCredentials(this.info.dataConnections) });
+        : dataSourcePayload({ ...common, connectionCredentials: this.req.connectionCredentials, hostsInFile: credentialHosts(this.info.dataConnections).size });
     for (const w of info.warnings) this.log.warn(w);
 
     const whole = await this.message([

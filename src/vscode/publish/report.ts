@@ -4,7 +4,7 @@ import { PROJECT_PATH_SEPARATOR } from '../../core/display';
 import type { Services } from '../services/services';
 import { forgetCredentials } from './dataConnectionCredentials';
 import { findEntry, rememberInManifest } from './manifestStore';
-import type { PublishOutcome } from './publishRunner';
+import type { PublishOutcome, PublishPlan } from './publishRunner';
 
 /**
  * Tells how a publish went: success with "Open in browser" / "Reveal in tree" (and an
@@ -30,16 +30,15 @@ export async function reportOutcomes(services: Services, outcomes: PublishOutcom
   // or opened as if it were the file just published.
   for (const o of outcomes) {
     if (!o.ok || !o.result.mismatch) continue;
-    const where = `${o.plan.target.profile.label} · ${o.plan.target.projectPath.join(PROJECT_PATH_SEPARATOR)}`;
     await services.ui.notify(
       'warning',
-      vscode.l10n.t('"{0}" was sent to {1}, but Tableau\'s answer is about another item; check the project on Tableau.', path.basename(o.plan.info.path), where),
+      vscode.l10n.t('"{0}" was sent to {1}, but Tableau\'s answer is about another item; check the project on Tableau.', path.basename(o.plan.info.path), whereTo(o.plan)),
     );
   }
   const trusted = ok.filter((o) => o.ok && !o.result.mismatch);
   if (trusted.length === 0) return;
   const first = trusted[0];
-  const where = `${first.plan.target.profile.label} · ${first.plan.target.projectPath.join(PROJECT_PATH_SEPARATOR)}`;
+  const where = whereTo(first.plan);
   const text =
     trusted.length === 1
       ? vscode.l10n.t('Published "{0}" to {1}.', first.result.item.name, where)
@@ -59,4 +58,9 @@ export async function reportOutcomes(services: Services, outcomes: PublishOutcom
   } else if (chosen === rememberAction) {
     for (const o of unremembered) await rememberInManifest(services, o.plan);
   }
+}
+
+/** Where a plan publishes, as the messages name it: "connection · project path". */
+function whereTo(plan: PublishPlan): string {
+  return `${plan.target.profile.label} · ${plan.target.projectPath.join(PROJECT_PATH_SEPARATOR)}`;
 }
