@@ -260,6 +260,41 @@ describe('Publish to Tableau (real extension host)', function () {
     }
   });
 
+  it('turning auto-publish off stops a publish under way: the file is not held, and nothing is shown as an error', async function () {
+    this.timeout(90_000);
+    const config = vscode.workspace.getConfiguration('tableau');
+    const updatedAt = (): string | undefined => fx.sim.state().workbooks.find((w) => w.name === 'Suite Superstore')!.updatedAt;
+    const fired = (): number => fx.sim.state().counters.faultsFired;
+    const until = async (done: () => boolean, what: string): Promise<void> => {
+      const deadline = Date.now() + 25_000;
+      while (!done()) {
+        if (Date.now() > deadline) assert.fail(`timed out waiting: ${what}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    await config.update('autoPublish', true, vscode.ConfigurationTarget.Workspace);
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      const before = updatedAt();
+      const firedBefore = fired();
+      // The first auto-publish reaches Tableau and is never answered.
+      fx.sim.injectFault({ match: { method: 'POST', pathPattern: '/workbooks$', nth: 1 }, action: { hang: true } });
+      fs.writeFileSync(samples.twbx, fs.readFileSync(samples.twbx));
+      await until(() => fired() > firedBefore, 'the auto-publish reached the server');
+      // Off stops it; on again, the next change publishes. A run left going would hold the file.
+      await config.update('autoPublish', false, vscode.ConfigurationTarget.Workspace);
+      await new Promise((r) => setTimeout(r, 500));
+      await config.update('autoPublish', true, vscode.ConfigurationTarget.Workspace);
+      await new Promise((r) => setTimeout(r, 500));
+      fs.writeFileSync(samples.twbx, fs.readFileSync(samples.twbx));
+      await until(() => updatedAt() !== before, 'published again after the stopped run');
+      assert.deepEqual(fx.ui.errors(), [], 'a stopped auto-publish is not a failure');
+    } finally {
+      fx.sim.clearFaults();
+      await config.update('autoPublish', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('asks, showing the host, before following a manifest that names a connection the user does not have', async () => {
     const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
     manifest.targets.push({ file: rel(samples.hyper), connection: 'Somebody Else', site: 'sales', project: 'Sales', mode: 'overwrite' });
