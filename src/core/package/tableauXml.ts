@@ -11,8 +11,13 @@ export interface DataConnection {
   server?: string;
   port?: string;
   dbname?: string;
+  /** Snowflake-style warehouse and the schema, where the connection names them. */
+  warehouse?: string;
+  schema?: string;
   username?: string;
   authentication?: string;
+  /** For a "sqlproxy" connection: the published data source it points at, by name (Tableau writes `server-ds-friendly-name`, else the content URL in `dbname`). */
+  publishedDataSource?: string;
   /** Whether publishing may need credentials for this connection (false for local files, extracts, published sources). */
   needsCredentials: boolean;
   isOAuth: boolean;
@@ -160,7 +165,14 @@ export function parseDataConnections(xml: string, packaged: boolean): DataConnec
           needsCredentials: !NO_CREDENTIAL_CLASSES.has(cls) && !backed && authentication !== 'none',
           isOAuth,
         };
-        const key = [c.class, c.server, c.port, c.dbname, c.username].join('\u0000');
+        // Set only where the document names them, so connections of other databases keep their shape.
+        const extra = {
+          warehouse: attr(node, 'warehouse'),
+          schema: attr(node, 'schema'),
+          publishedDataSource: cls === 'sqlproxy' ? (attr(node, 'server-ds-friendly-name') ?? attr(node, 'dbname')) : undefined,
+        };
+        for (const [k, v] of Object.entries(extra)) if (v !== undefined) c[k as keyof typeof extra] = v;
+        const key = [c.class, c.server, c.port, c.dbname, c.warehouse, c.schema, c.username].join('\u0000');
         const prev = found.get(key);
         // The same connection may appear under several data sources; it needs credentials if any use does.
         if (!prev) found.set(key, c);
