@@ -47,10 +47,23 @@ export interface EmbeddedCredentials {
   embed?: boolean;
 }
 
+/**
+ * How a change reaches the server. "file" (the default): the `<connection>` attributes are rewritten
+ * in the document before upload, so the published item never points at the old values. "rest": the
+ * file is uploaded as it is and the connection is updated after publish through Tableau's Update
+ * Workbook/Data Source Connection call, which can change only server address, port, username,
+ * password and embed; a rule asking that way for anything else is refused in the plan.
+ */
+export type ChangeRoute = 'file' | 'rest';
+
+/** The fields of a change Tableau's Update Connection call can set. */
+export const REST_CHANGEABLE: ReadonlySet<keyof ConnectionChange> = new Set(['server', 'port', 'username']);
+
 export interface DataConnectionRule {
   match: ConnectionMatch;
   set?: ConnectionChange;
   credentials?: EmbeddedCredentials;
+  via?: ChangeRoute;
 }
 
 /** The connections of a file a rule matched (indexes into the list it was given). */
