@@ -1,30 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli } from '../../support/cliRunner';
 import { tempDir } from '../../support/files';
-import { repoRoot, runNode, type NodeRun } from '../../support/release';
+import { repoRoot, runNode, runProgram, type NodeRun } from '../../support/release';
 import { startCliSimulator, type CliSimulator } from '../../support/simFixture';
 
-/** Runs a program of the machine (npm, npx, tar) with a time limit. */
+/** npm and tar, quiet and offline-friendly. */
 function runTool(cmd: string, args: string[], cwd: string): Promise<NodeRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-  });
+  return runProgram(cmd, args, { cwd, env: { ...process.env, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' } });
 }
 
 describe('the tableau-publish command (bin, --version, npx, npm pack)', function () {
