@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { tempDir } from '../../support/files';
 import { markdownRefs, openVsxIssues, readZip, repoRoot, runNode } from '../../support/release';
@@ -61,6 +62,18 @@ describe('release package (npm run release:package)', function () {
       assert.equal(r.code, 2, bad);
       assert.match(r.stderr, /--base-url/);
     }
+  });
+
+  it('normalizes the base URL and derives the README\'s link and image bases (GitHub, GitHub Enterprise, GitLab)', () => {
+    const m = createRequire(__filename)(script) as {
+      normalizeBaseUrl(raw: string): string;
+      readmeBaseUrls(base: string, ref: string): { content: string; images: string };
+    };
+    assert.equal(m.normalizeBaseUrl('https://github.com/o/r.git'), 'https://github.com/o/r');
+    assert.equal(m.normalizeBaseUrl('https://ghe.example.com/o/r/'), 'https://ghe.example.com/o/r');
+    assert.deepEqual(m.readmeBaseUrls('https://github.com/o/r', 'v1.2.3'), { content: 'https://github.com/o/r/blob/v1.2.3/', images: 'https://github.com/o/r/raw/v1.2.3/' });
+    assert.deepEqual(m.readmeBaseUrls('https://gitlab.com/g/r', 'main'), { content: 'https://gitlab.com/g/r/-/blob/main/', images: 'https://gitlab.com/g/r/-/raw/main/' });
+    assert.throws(() => m.readmeBaseUrls('https://github.com/o/r', '../x'), /--ref/);
   });
 
   it('holds only dist/, media/ (no screenshots), README, CHANGELOG, LICENSE, package.json and package.nls.json: no sources, no maps', () => {
