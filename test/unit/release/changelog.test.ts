@@ -4,11 +4,11 @@ import * as path from 'node:path';
 import { tempDir } from '../../support/files';
 import { repoRoot, runNode, type NodeRun } from '../../support/release';
 
-/** scripts/release/changelog.js, run as the release workflow and a maintainer run it. */
+/** .ci/release/changelog.js, run as the release workflow and a maintainer run it. */
 describe('CHANGELOG and package.json version (npm run release:changelog)', function () {
   this.timeout(60_000);
   const root = repoRoot();
-  const script = path.join(root, 'scripts', 'release', 'changelog.js');
+  const script = path.join(root, '.ci', 'release', 'changelog.js');
   let tmp: ReturnType<typeof tempDir>;
   beforeEach(() => (tmp = tempDir('tp-changelog-')));
   afterEach(() => tmp.cleanup());

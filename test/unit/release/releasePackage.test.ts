@@ -6,7 +6,7 @@ import { tempDir } from '../../support/files';
 import { markdownRefs, openVsxIssues, readZip, repoRoot, runNode } from '../../support/release';
 
 /**
- * The release package (scripts/release/package.js), as the Visual Studio Marketplace and Open VSX get it.
+ * The release package (.ci/release/package.js), as the Visual Studio Marketplace and Open VSX get it.
  * It packages the dist/ that `npm run build` left (--skip-build): that build has source maps beside the
  * bundles, so the content check also proves .vscodeignore keeps them out.
  */
@@ -38,7 +38,7 @@ function manifestFiles(manifest: Record<string, unknown>): string[] {
 describe('release package (npm run release:package)', function () {
   this.timeout(120_000);
   const root = repoRoot();
-  const script = path.join(root, 'scripts', 'release', 'package.js');
+  const script = path.join(root, '.ci', 'release', 'package.js');
   let tmp: ReturnType<typeof tempDir>;
   let entries: Map<string, Buffer>;
 

