@@ -305,6 +305,8 @@ export function contentRoutes(): Route[] {
         await readSmallBody(ctx.req);
         const d = findItem(ctx, 'datasource', ctx.params.id);
         requireModify(ctx, d, 'refresh');
+        // Choice (unverified): Tableau's exact answer for a data source without an extract is not documented.
+        if (!d.hasExtracts) throw errors.badRequest(`The data source '${d.name}' has no extract to refresh.`);
         const st = ctx.sim.store;
         const busy = [...st.jobs.values()].find((j) => j.datasourceId === d.id && j.type === 'RefreshExtract' && !st.jobProgress(j).done);
         if (busy) throw errors.conflict('409093', `A refresh job for data source '${d.name}' is already queued.`);
