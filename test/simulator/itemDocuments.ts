@@ -32,7 +32,19 @@ export async function connectionsOf(it: ItemRec): Promise<DataConnection[]> {
   return conns;
 }
 
+const isExtract = (c: DataConnection): boolean => c.class === 'hyper' || c.class === 'dataengine';
+
 /** Whether a workbook's file carries an extract (an extract connection in its document). */
 export async function workbookHasExtract(it: ItemRec): Promise<boolean> {
-  return (await connectionsOf(it)).some((c) => c.class === 'hyper' || c.class === 'dataengine');
+  return (await connectionsOf(it)).some(isExtract);
+}
+
+/** Whether a just-published .tds / .tdsx has an extract; undefined when it has no readable document. */
+export async function documentHasExtract(filePath: string, type: string): Promise<boolean | undefined> {
+  try {
+    const xml = await documentOfFile(filePath, type);
+    return xml === undefined ? undefined : parseDataConnections(xml, type.endsWith('x')).some(isExtract);
+  } catch {
+    return undefined;
+  }
 }
