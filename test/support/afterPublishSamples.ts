@@ -14,5 +14,6 @@ export function sheetsTwb(sheets: string[], conns: SampleDataConnection[] = [{ c
 
 /** A workbook's connection to a published data source, as Tableau writes it (class sqlproxy, the name in server-ds-friendly-name). */
 export function publishedSource(name: string, contentUrl = name.replace(/[^A-Za-z0-9]/g, '')): SampleDataConnection {
-  return { class: 'sqlproxy', server: 'localhost', dbname: contentUrl, ['server-ds-friendly-name' as 'class']: name } as SampleDataConnection;
+  // The sample writer prints every key as an attribute: this one is Tableau's, not a DataConnection field.
+  return Object.assign({ class: 'sqlproxy', server: 'localhost', dbname: contentUrl }, { 'server-ds-friendly-name': name }) as SampleDataConnection;
 }
