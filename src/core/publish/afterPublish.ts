@@ -60,8 +60,8 @@ export interface RenderedView {
 }
 
 /** The images of a workbook's views, a few at a time; a view that cannot render is reported, not thrown. */
-export async function renderViews(client: TableauClient, workbookId: string, opts: ViewImageOptions & { concurrency?: number } = {}): Promise<RenderedView[]> {
-  const views = await client.listWorkbookViews(workbookId, opts.signal);
+export async function renderViews(client: TableauClient, workbookId: string, opts: ViewImageOptions & { concurrency?: number; /** Render only the first this many views. */ maxViews?: number } = {}): Promise<RenderedView[]> {
+  const views = (await client.listWorkbookViews(workbookId, opts.signal)).slice(0, opts.maxViews);
   const out: RenderedView[] = new Array<RenderedView>(views.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -8,6 +8,7 @@ import { toAbortSignal } from '../services/cancellation';
 import type { Services } from '../services/services';
 import { jobTimeoutMs } from './jobSettings';
 import type { PublishTarget } from './target';
+import { showPublishedPanel } from './publishedPanel';
 
 /** One file ready to go: inspected, target and choices known, credentials attached. */
 export interface PublishPlan {
@@ -91,7 +92,13 @@ export function publishWithProgress(services: Services, plans: PublishPlan[]): T
     plans.length === 1
       ? vscode.l10n.t('Publishing "{0}" to {1}', plans[0].request.name ?? path.basename(plans[0].info.path), plans[0].target.profile.label)
       : vscode.l10n.t('Publishing {0} files', plans.length);
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
-    executePlans(services, plans, { report: (message, increment) => progress.report({ message, increment }) }, toAbortSignal(token)),
-  );
+  return vscode.window
+    .withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
+      executePlans(services, plans, { report: (message, increment) => progress.report({ message, increment }) }, toAbortSignal(token)),
+    )
+    .then((outcomes) => {
+      // The thumbnails come after the report: a slow render never holds the publish's result back.
+      showPublishedPanel(services, outcomes).catch((e: unknown) => services.logger.warn('The Published panel could not be shown:', e instanceof Error ? e.message : String(e)));
+      return outcomes;
+    });
 }
