@@ -98,7 +98,8 @@ export function publishWithProgress(services: Services, plans: PublishPlan[]): T
     )
     .then((outcomes) => {
       // The thumbnails come after the report: a slow render never holds the publish's result back.
-      showPublishedPanel(services, outcomes).catch((e: unknown) => services.logger.warn('The Published panel could not be shown:', e instanceof Error ? e.message : String(e)));
+      const published = outcomes.flatMap((o) => (o.ok ? [{ target: o.plan.target, result: o.result }] : []));
+      showPublishedPanel(services, published).catch((e: unknown) => services.logger.warn('The Published panel could not be shown:', e instanceof Error ? e.message : String(e)));
       return outcomes;
     });
 }

@@ -10,7 +10,8 @@ import { isCancellation } from '../../core/errors';
 import { renderViews, type RenderedView } from '../../core/publish/afterPublish';
 import { errorText } from '../services/errors';
 import type { Services } from '../services/services';
-import type { PublishOutcome } from './publishRunner';
+import type { PublishResult } from '../../core/publish/publisher';
+import type { PublishTarget } from './target';
 
 export const PUBLISHED_PANEL_VIEW_TYPE = 'tableau.published';
 /** A panel for a handful of workbooks: more views than this per workbook are not rendered. */
@@ -59,14 +60,13 @@ body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); 
 }
 
 /** Renders the views of the workbooks just published; undefined when there is nothing to show or the setting is off. */
-export async function showPublishedPanel(services: Services, outcomes: readonly PublishOutcome[], signal?: AbortSignal): Promise<vscode.WebviewPanel | undefined> {
+export async function showPublishedPanel(services: Services, outcomes: readonly { target: PublishTarget; result: PublishResult }[], signal?: AbortSignal): Promise<vscode.WebviewPanel | undefined> {
   if (!vscode.workspace.getConfiguration('tableau').get<boolean>('publish.showPublishedPanel', true)) return undefined;
-  const published = outcomes.filter((o) => o.ok && o.result.kind === 'workbook' && !o.result.mismatch);
+  const published = outcomes.filter((o) => o.result.kind === 'workbook' && !o.result.mismatch);
   if (!published.length) return undefined;
   const workbooks: PublishedWorkbook[] = [];
   for (const o of published) {
-    if (!o.ok) continue;
-    const { target } = o.plan;
+    const { target } = o;
     const where = `${target.profile.label} · ${target.projectPath.join(' / ')}`;
     try {
       const client = await services.connections.getClient(target.profile.id, { siteContentUrl: target.siteContentUrl, signal });
