@@ -10,7 +10,7 @@ import { workbookHasExtract } from './itemDocuments';
 import { jobEl } from './render';
 import { findItem, newJob, requireModify, siteCtx } from './routesContent';
 import type { Ctx, Route } from './server';
-import type { Store, WorkbookRec } from './store';
+import type { ItemRec, Store, WorkbookRec } from './store';
 import { errors, readSmallBody, send } from './wire';
 
 const READ = 'tableau:content:read';
@@ -61,24 +61,36 @@ function findView(ctx: Ctx, id: string): { wb: WorkbookRec; view: WorkbookRec['v
   throw errors.notFound('404011', `View '${id}' could not be found.`);
 }
 
+/**
+ * Update Workbook Now / Update Data Source Now: a RefreshExtract job naming the item. Choice (unverified):
+ * Tableau's exact answer for an item without an extract is not documented; here 400000.
+ */
+function refreshRoute(kind: ItemRec['kind']): Route {
+  const plural = kind === 'workbook' ? 'workbooks' : 'datasources';
+  const what = kind === 'workbook' ? 'workbook' : 'data source';
+  return {
+    method: 'POST', pattern: `/api/{v}/sites/{site}/${plural}/{id}/refresh`, auth: true,
+    handle: async (ctx) => {
+      requireScope(ctx.session, ['tableau:tasks:run', `tableau:${plural}:refresh`]);
+      await readSmallBody(ctx.req);
+      const it = findItem(ctx, kind, ctx.params.id);
+      requireModify(ctx, it, 'refresh');
+      const hasExtract = it.kind === 'workbook' ? await workbookHasExtract(it) : it.hasExtracts;
+      if (!hasExtract) throw errors.badRequest(`The ${what} '${it.name}' has no extract to refresh.`);
+      const st = ctx.sim.store;
+      const refs = it.kind === 'workbook' ? { workbookId: it.id } : { datasourceId: it.id };
+      const busy = [...st.jobs.values()].find((j) => (j.workbookId ?? j.datasourceId) === it.id && j.type === 'RefreshExtract' && !st.jobProgress(j).done);
+      if (busy) throw errors.conflict('409093', `A refresh job for ${what} '${it.name}' is already queued.`);
+      const job = newJob(ctx, 'RefreshExtract', { ...refs, itemName: it.name });
+      send(ctx.req, ctx.res, 202, [jobEl(st, job)]);
+    },
+  };
+}
+
 export function afterPublishRoutes(): Route[] {
   return [
-    {
-      method: 'POST', pattern: '/api/{v}/sites/{site}/workbooks/{id}/refresh', auth: true,
-      handle: async (ctx) => {
-        requireScope(ctx.session, ['tableau:tasks:run', 'tableau:workbooks:refresh']);
-        await readSmallBody(ctx.req);
-        const wb = findItem(ctx, 'workbook', ctx.params.id);
-        requireModify(ctx, wb, 'refresh');
-        // Choice (unverified): Tableau's exact answer for a workbook without extracts is not documented.
-        if (!(await workbookHasExtract(wb))) throw errors.badRequest(`The workbook '${wb.name}' has no extracts to refresh.`);
-        const st = ctx.sim.store;
-        const busy = [...st.jobs.values()].find((j) => j.workbookId === wb.id && j.type === 'RefreshExtract' && !st.jobProgress(j).done);
-        if (busy) throw errors.conflict('409093', `A refresh job for workbook '${wb.name}' is already queued.`);
-        const job = newJob(ctx, 'RefreshExtract', { workbookId: wb.id, itemName: wb.name });
-        send(ctx.req, ctx.res, 202, [jobEl(st, job)]);
-      },
-    },
+    refreshRoute('workbook'),
+    refreshRoute('datasource'),
     {
       method: 'GET', pattern: '/api/{v}/sites/{site}/views/{id}/image', auth: true,
       handle: (ctx) => {
