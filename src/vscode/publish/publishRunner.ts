@@ -9,12 +9,15 @@ import type { Services } from '../services/services';
 import { jobTimeoutMs } from './jobSettings';
 import type { PublishTarget } from './target';
 import { showPublishedPanel } from './publishedPanel';
+import { refreshAfterPublish } from './afterPublishRefresh';
 
 /** One file ready to go: inspected, target and choices known, credentials attached. */
 export interface PublishPlan {
   info: PackageInfo;
   target: PublishTarget;
   request: PublishRequest;
+  /** Refresh the extract right after the publish and wait (a manifest target's `refresh`). */
+  refresh?: boolean;
 }
 
 export type PublishOutcome =
@@ -68,6 +71,7 @@ export async function executePlans(services: Services, plans: PublishPlan[], sin
         },
       });
       services.logger.info(`Published ${path.basename(plan.info.path)} as ${result.kind} ${result.item.id} ("${result.item.name}") in ${result.durationMs} ms.`);
+      if (plan.refresh) await refreshAfterPublish(services, client, plan.info.path, result, (m) => sink.report(m), signal);
       outcomes.push({ plan, ok: true, result });
     } catch (e) {
       const cancelled = isCancellation(e) || signal.aborted;

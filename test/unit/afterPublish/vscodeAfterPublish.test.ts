@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import type * as PanelModule from '../../../src/vscode/publish/publishedPanel';
 import type * as ThumbsModule from '../../../src/vscode/tree/viewThumbnails';
 import type * as OptionsModule from '../../../src/vscode/publish/publishOptions';
+import type * as RunnerModule from '../../../src/vscode/publish/publishRunner';
 import type { ViewNode } from '../../../src/vscode/tree/nodes/viewNode';
 import type { Services } from '../../../src/vscode/services/services';
 import type { PublishTarget } from '../../../src/vscode/publish/target';
@@ -16,7 +17,7 @@ import { publish } from '../../../src/core/publish/publisher';
 import { installVscodeStub } from '../../support/vscodeStub';
 import { PUB_SITE, startPublishHarness, type Harness } from '../../support/simFixture';
 import { publishedSource, sheetsTwb } from '../../support/afterPublishSamples';
-import { datasourceXml, TEXTFILE } from '../../fixtures/samples';
+import { datasourceXml, TEXTFILE, tdsxBytes } from '../../fixtures/samples';
 
 class MarkdownString {
   constructor(public value = '', readonly supportThemeIcons = false) {}
@@ -33,6 +34,8 @@ describe('VS Code after publish: Published panel, view tooltips, overwrite impac
   let panel: typeof PanelModule;
   let thumbs: typeof ThumbsModule;
   let options: typeof OptionsModule;
+  let runner: typeof RunnerModule;
+  const notices: string[] = [];
   let h: Harness;
   let projectId = '';
   let services: Services;
@@ -47,17 +50,23 @@ describe('VS Code after publish: Published panel, view tooltips, overwrite impac
     panel = await import('../../../src/vscode/publish/publishedPanel');
     thumbs = await import('../../../src/vscode/tree/viewThumbnails');
     options = await import('../../../src/vscode/publish/publishOptions');
+    runner = await import('../../../src/vscode/publish/publishRunner');
     ({ h, projectId } = await startPublishHarness({ brokenViews: ['Broken'], indexLagMs: 0 }));
     const logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
     services = {
       logger,
       connections: { getClient: () => Promise.resolve(h.conn.client) },
+      sites: { siteChanged: () => undefined },
       ui: {
         confirm: (id: string, message: string, _action: string, opts?: { detail?: string }) => {
           confirms.push({ id, message, detail: opts?.detail });
           return Promise.resolve(true);
         },
         input: (id: string, o: { value?: string }) => Promise.resolve(answers[id] ?? o.value),
+        notify: (_kind: string, message: string) => {
+          notices.push(message);
+          return Promise.resolve(undefined);
+        },
         pick: (id: string, items: readonly { id?: string }[]) => Promise.resolve(id === 'publish.options' ? [] : items.find((i) => i.id === answers[id])),
       },
     } as unknown as Services;
@@ -120,5 +129,23 @@ describe('VS Code after publish: Published panel, view tooltips, overwrite impac
     } finally {
       await fetch(`${h.sim.url}/_sim/metadata-api`, { method: 'POST', body: JSON.stringify({ site: PUB_SITE, enabled: true }) });
     }
+  });
+
+  it("refreshes the extract after a publish when the manifest target asks (refresh), and a failed refresh leaves the publish a success", async () => {
+    const target = { profile: { id: 'p', label: 'Demo' }, siteContentUrl: PUB_SITE, projectId, projectPath: ['Publish'] } as unknown as PublishTarget;
+    const file = h.tmp.file('Manifest Refresh.tdsx', tdsxBytes(undefined, { extract: true }));
+    const plan = { info: await inspectPackage(file), target, request: { filePath: file, projectId, mode: 'overwrite' as const }, refresh: true };
+    const messages: string[] = [];
+    const [ok] = await runner.executePlans(services, [plan], { report: (m) => messages.push(m) }, new AbortController().signal);
+    assert.ok(ok.ok);
+    const job = h.sim.state().jobs.find((j) => j.type === 'RefreshExtract' && j.completedAt);
+    assert.ok(job, 'a refresh job ran to its end');
+    assert.ok(messages.some((m) => /refreshing the extract/.test(m)));
+
+    h.sim.injectFault({ match: { method: 'POST', pathPattern: '/datasources/[^/]+/refresh$' }, action: { jobFinishCode: 1, jobNotes: 'Login failed for user analyst.' } });
+    notices.length = 0;
+    const [again] = await runner.executePlans(services, [plan], { report: () => undefined }, new AbortController().signal);
+    assert.ok(again.ok, 'the publish itself succeeded');
+    assert.match(notices.join('\n'), /Published "Manifest Refresh", but the extract refresh failed: .*Login failed for user analyst\./);
   });
 });
