@@ -26,6 +26,12 @@ Publish options:
   --show-tabs              Workbooks: show views as tabs
   --hidden-views "A,B"     Workbooks: views (sheet names) to hide
   --db-credentials-file F  Database credentials to embed, from a JSON file (see below)
+  --refresh                Refresh the extract right after publishing and wait for the job
+                           (--job-timeout bounds the wait); a file without an extract is refused
+  --check-views            Workbooks: after publishing, render each view's image; a view that
+                           cannot render fails the step (exit code 7), naming the view
+  --fail-on-impact         Data sources: before an overwrite, refuse (exit code 8) when workbooks
+                           use the data source (Tableau's Metadata API; they are always listed)
   Flags override the manifest's options for the same file.
 
 List options:
@@ -61,7 +67,8 @@ Database credentials to embed (workbooks and data sources with live database con
   HTTPS_PROXY / HTTP_PROXY / NO_PROXY                      proxy
 
 Exit codes: 0 ok, 2 usage, 3 authentication, 4 not found / conflict,
-5 server / network, 6 invalid file, 130 cancelled.
+5 server / network, 6 invalid file, 7 published but an after-publish step failed
+(--refresh, --check-views), 8 overwrite refused by --fail-on-impact, 130 cancelled.
 `;
 
 export type LsWhat = 'projects' | 'workbooks' | 'datasources' | 'views';
@@ -96,6 +103,10 @@ export interface PublishArgs {
   showTabs?: boolean;
   hiddenViews?: string[];
   dbCredentialsFile?: string;
+  /** --refresh, --check-views, --fail-on-impact (false when not given: the manifest may still ask). */
+  refresh: boolean;
+  checkViews: boolean;
+  failOnImpact: boolean;
 }
 
 export type CliCommand =
@@ -135,6 +146,9 @@ const OPTIONS = {
   'request-timeout': { type: 'string' },
   'transfer-timeout': { type: 'string' },
   'max-items': { type: 'string' },
+  refresh: { type: 'boolean', default: false },
+  'check-views': { type: 'boolean', default: false },
+  'fail-on-impact': { type: 'boolean', default: false },
 } as const;
 
 const MODES = ['createnew', 'overwrite', 'append', 'replace'];
@@ -218,6 +232,9 @@ export function parseCli(argv: string[]): CliCommand {
         showTabs: v['show-tabs'],
         hiddenViews: commaList(v['hidden-views'], '--hidden-views'),
         dbCredentialsFile: v['db-credentials-file'],
+        refresh: v.refresh ?? false,
+        checkViews: v['check-views'] ?? false,
+        failOnImpact: v['fail-on-impact'] ?? false,
         ...common,
       };
     }

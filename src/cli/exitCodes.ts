@@ -9,6 +9,10 @@ export const EXIT = {
   notFoundOrConflict: 4,
   serverOrNetwork: 5,
   invalidFile: 6,
+  /** Published, but a step after it failed: the extract refresh, or a view that cannot render (--check-views). */
+  afterPublishFailed: 7,
+  /** --fail-on-impact: the overwrite was refused because workbooks use the data source. */
+  impactRefused: 8,
   cancelled: 130,
 } as const;
 
@@ -30,6 +34,8 @@ export function exitCodeFor(e: unknown): number {
     case 'connectionCheckFailed':
     case 'readOnly':
       return EXIT.notFoundOrConflict;
+    case 'impactRefused':
+      return EXIT.impactRefused;
     case 'invalidFile':
     case 'fileChanged':
     case 'appendNotSupported':

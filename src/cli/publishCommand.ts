@@ -14,6 +14,7 @@ import { credentialsFor, loadDbCredentials } from './dbCredentials';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { formatBytes } from '../core/display';
 import { line, type CliOutput } from './output';
+import { checkImpact, runAfterPublishSteps, stepsFor } from './afterPublishSteps';
 
 type PublishArgs = Extract<CliCommand, { command: 'publish' }>;
 
@@ -79,6 +80,8 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       const project = await projectFor(p.project);
       const o = p.target?.options ?? {};
       const info = await inspected;
+      const steps = stepsFor(args, o, info, label, out);
+      await checkImpact(conn.client, out, { info, name: p.name, projectId: project.id, project: p.project, mode: p.mode, label, steps, signal });
       const chosen = db ? credentialsFor(db, info.dataConnections) : undefined;
       const connectionCredentials = chosen?.credentials ?? [];
       if (db && !info.dataConnectionsParsed) out.logger.warn(`${label}: its connections could not be inspected, so no database credentials are embedded.`);
@@ -158,6 +161,8 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
         credentialHosts: sentTo,
         warnings: r.warnings,
       });
+      const stepCode = await runAfterPublishSteps(conn.client, out, { result: r, file: p.file, label, steps, jobTimeoutMs: args.jobTimeoutMs, signal });
+      if (stepCode) codes.push(stepCode);
     } catch (e) {
       const code = exitCodeFor(e);
       codes.push(code);

@@ -35,6 +35,7 @@ export type TableauErrorReason =
   | 'jobFailed'
   | 'jobCancelled'
   | 'jobTimeout' // gave up waiting; the job may still finish on the server
+  | 'impactRefused' // an overwrite refused because workbooks use the data source (--fail-on-impact)
   | 'readOnly';
 
 export interface TableauErrorInit {

@@ -153,6 +153,10 @@ export interface SimConfig {
   maxFileChunkCount?: number;
   /** Largest body of a single publish request or upload chunk (default 64 MiB). */
   maxRequestBytes?: number;
+  /** Views (by name or id) whose image cannot render: Query View Image answers 400074 (also `POST /_sim/broken-views`). */
+  brokenViews?: string[];
+  /** Site contentUrls whose Metadata API is off: it answers FEATURE_DISABLED (also `POST /_sim/metadata-api`). */
+  metadataApiOff?: string[];
 }
 
 export interface FaultMatch {

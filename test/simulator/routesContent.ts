@@ -298,20 +298,7 @@ export function contentRoutes(): Route[] {
     { method: 'GET', pattern: '/api/{v}/sites/{site}/datasources/{id}', auth: true, handle: (ctx) => getItem(ctx, 'datasource') },
     { method: 'DELETE', pattern: '/api/{v}/sites/{site}/datasources/{id}', auth: true, handle: (ctx) => deleteItem(ctx, 'datasource') },
     { method: 'GET', pattern: '/api/{v}/sites/{site}/datasources/{id}/content', auth: true, handle: (ctx) => download(ctx, 'datasource') },
-    {
-      method: 'POST', pattern: '/api/{v}/sites/{site}/datasources/{id}/refresh', auth: true,
-      handle: async (ctx) => {
-        requireScope(ctx.session, ['tableau:tasks:run', 'tableau:datasources:refresh']);
-        await readSmallBody(ctx.req);
-        const d = findItem(ctx, 'datasource', ctx.params.id);
-        requireModify(ctx, d, 'refresh');
-        const st = ctx.sim.store;
-        const busy = [...st.jobs.values()].find((j) => j.datasourceId === d.id && j.type === 'RefreshExtract' && !st.jobProgress(j).done);
-        if (busy) throw errors.conflict('409093', `A refresh job for data source '${d.name}' is already queued.`);
-        const job = newJob(ctx, 'RefreshExtract', { datasourceId: d.id, itemName: d.name });
-        send(ctx.req, ctx.res, 202, [jobEl(st, job)]);
-      },
-    },
+    // Refresh (workbooks and data sources): routesAfterPublish.ts.
     {
       method: 'GET', pattern: '/api/{v}/sites/{site}/jobs/{id}', auth: true,
       handle: (ctx) => {

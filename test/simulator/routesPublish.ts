@@ -9,6 +9,7 @@ import { requireScope } from './auth';
 import { type FilePart, parseMultipart } from './multipart';
 import { datasourceEl, jobEl, sizeMb, workbookEl } from './render';
 import { sheetNamesOfFile } from './sheets';
+import { documentHasExtract } from './itemDocuments';
 import { actingRole, newJob, requireModify, siteCtx } from './routesContent';
 import type { Ctx, Route } from './server';
 import { canPublish, type DataSourceRec, isoNow, type ItemRec, luid, type ProjectRec, type StoredBlob, type UploadRec, type WorkbookRec } from './store';
@@ -55,6 +56,8 @@ interface Target {
   project: ProjectRec; name: string; description: string; showTabs: boolean; views: string[]; hiddenViews: string[]; connections: string[]; credentials: Credential[];
   /** Sheets read from the published workbook file, when it could be read. */
   fileSheets?: string[];
+  /** Data sources: whether the file's document has an extract (undefined: no readable document). */
+  fileHasExtract?: boolean;
 }
 
 function credentialOf(c: unknown, conn?: unknown): Credential | undefined {
@@ -160,6 +163,7 @@ async function publish(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
     await fs.promises.rename(source, blob.filePath!);
     file = undefined;
     if (isWb) t.fileSheets = await sheetNamesOfFile(blob.filePath!, type);
+    else t.fileHasExtract = await documentHasExtract(blob.filePath!, type);
     if (upload) upload.consumed = true;
     const id = existing?.id ?? luid();
     const commit = (): ItemRec => commitItem(ctx, kind, id, t, type, mode, blob, existing);
@@ -205,7 +209,7 @@ function commitItem(ctx: Ctx, kind: ItemRec['kind'], id: string, t: Target, type
     };
   } else {
     const extract = type === 'hyper' || type === 'tde';
-    rec = { ...base, kind, type: extract ? 'hyper' : type === 'parquet' ? 'parquet' : ((current as DataSourceRec | undefined)?.type ?? 'federated'), hasExtracts: extract || ((current as DataSourceRec | undefined)?.hasExtracts ?? false) };
+    rec = { ...base, kind, type: extract ? 'hyper' : type === 'parquet' ? 'parquet' : ((current as DataSourceRec | undefined)?.type ?? 'federated'), hasExtracts: extract || (t.fileHasExtract ?? (current as DataSourceRec | undefined)?.hasExtracts ?? false) };
     void mode; // append/replace/overwrite all keep the item and take the new file as its content
   }
   c.addItem(rec);

@@ -14,6 +14,8 @@ import { Faults, LOGIN_PAGE_HTML } from './faults';
 import { contentRoutes } from './routesContent';
 import { authRoutes } from './routesAuth';
 import { publishRoutes } from './routesPublish';
+import { afterPublishRoutes, setBrokenViews } from './routesAfterPublish';
+import { handleMetadata, setMetadataApi } from './metadataApi';
 import { markFaulted } from './schemaTap';
 import { buildStore } from './seed';
 import type { ItemRec, Store } from './store';
@@ -66,7 +68,7 @@ export class SimServer {
     this.auth = new Auth(this.store);
     this.dataDir = opts.dataDir;
     for (const d of ['uploads', 'items', 'sink']) fs.mkdirSync(path.join(this.dataDir, d), { recursive: true });
-    this.routes = [...authRoutes(), ...contentRoutes(), ...publishRoutes()].map((route) => ({ route, segs: route.pattern.split('/').filter(Boolean) }));
+    this.routes = [...authRoutes(), ...contentRoutes(), ...publishRoutes(), ...afterPublishRoutes()].map((route) => ({ route, segs: route.pattern.split('/').filter(Boolean) }));
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       this.handle(req, res).catch((e: unknown) => this.fail(req, res, e));
     };
@@ -176,6 +178,7 @@ export class SimServer {
     if (fault?.trickleMs !== undefined) trickle(res, fault.trickleMs, (ms, fn) => this.later(ms, fn));
     if (req.socket.destroyed) return; // the client gave up during a delay
 
+    if (url.pathname.replace(/\/+$/, '') === '/api/metadata/graphql') return handleMetadata(this.store, this.auth, req, res);
     const m = /^\/api\/([^/]+)(\/.*)?$/.exec(url.pathname);
     if (!m) throw errors.notFound('404003', `Unknown resource '${url.pathname}' specified in URI.`);
     const v = m[1];
@@ -308,6 +311,8 @@ export class SimServer {
       case 'POST /_sim/expire-sessions': this.auth.expireAll(); return json(200, { ok: true });
       case 'POST /_sim/remove-site': this.removeSite(String((await bodyJson()).contentUrl ?? '')); return json(200, { ok: true });
       case 'POST /_sim/sink': return json(200, await this.sink(req));
+      case 'POST /_sim/broken-views': setBrokenViews(this.store, await bodyJson()); return json(200, { ok: true });
+      case 'POST /_sim/metadata-api': setMetadataApi(this.store, await bodyJson()); return json(200, { ok: true });
       default: throw errors.notFound('404003', `Unknown simulator route ${key}.`);
     }
   }

@@ -45,11 +45,12 @@ export function sheetNamesInTwb(xml: string): string[] {
  * share the client's zip code (a bug there would pass unnoticed) and reads what Tableau would
  * (ZIP64, data descriptors). Entries are walked one at a time; the .twb is read up to MAX_TWB_BYTES.
  */
-async function twbFromZip(filePath: string): Promise<string | undefined> {
+async function documentFromZip(filePath: string, ext: 'twb' | 'tds'): Promise<string | undefined> {
+  const top = new RegExp(`^[^/\\\\]+\\.${ext}$`, 'i');
   const zip = await yauzl.openPromise(filePath, { lazyEntries: true, autoClose: false });
   try {
     const found = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
-      zip.on('entry', (e: yauzl.Entry) => (/^[^/\\]+\.twb$/i.test(e.fileName) ? resolve(e) : zip.readEntry()));
+      zip.on('entry', (e: yauzl.Entry) => (top.test(e.fileName) ? resolve(e) : zip.readEntry()));
       zip.on('end', () => resolve(undefined));
       zip.on('error', reject);
       zip.readEntry();
@@ -63,13 +64,19 @@ async function twbFromZip(filePath: string): Promise<string | undefined> {
   }
 }
 
+/** The .twb / .tds document of a published file (read directly, or from the top level of a .twbx / .tdsx); undefined for other types. */
+export async function documentOfFile(filePath: string, type: string): Promise<string | undefined> {
+  if (type === 'twb' || type === 'tds') {
+    if (fs.statSync(filePath).size > MAX_TWB_BYTES) return undefined;
+    return fs.readFileSync(filePath, 'utf8');
+  }
+  if (type === 'twbx' || type === 'tdsx') return documentFromZip(filePath, type === 'twbx' ? 'twb' : 'tds');
+  return undefined;
+}
+
 export async function sheetNamesOfFile(filePath: string, type: string): Promise<string[] | undefined> {
   try {
-    let xml: string | undefined;
-    if (type === 'twb') {
-      if (fs.statSync(filePath).size > MAX_TWB_BYTES) return undefined;
-      xml = fs.readFileSync(filePath, 'utf8');
-    } else if (type === 'twbx') xml = await twbFromZip(filePath);
+    const xml = type === 'twb' || type === 'twbx' ? await documentOfFile(filePath, type) : undefined;
     const names = xml === undefined ? [] : sheetNamesInTwb(xml);
     return names.length ? names : undefined;
   } catch {

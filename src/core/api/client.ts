@@ -241,14 +241,23 @@ export class TableauClient {
     );
   }
 
-  async refreshDataSource(id: string, signal?: AbortSignal): Promise<Job> {
+  refreshDataSource(id: string, signal?: AbortSignal): Promise<Job> {
+    return this.refresh('datasources', id, 'refresh the data source', signal);
+  }
+
+  /** Update Workbook Now: refreshes the workbook's extracts (`POST .../workbooks/{id}/refresh`). */
+  refreshWorkbook(id: string, signal?: AbortSignal): Promise<Job> {
+    return this.refresh('workbooks', id, 'refresh the workbook', signal);
+  }
+
+  private async refresh(collection: 'workbooks' | 'datasources', id: string, action: string, signal?: AbortSignal): Promise<Job> {
     const ts = await this.request({
       method: 'POST',
-      path: `sites/{siteId}/datasources/${encodeURIComponent(id)}/refresh`,
+      path: `sites/{siteId}/${collection}/${encodeURIComponent(id)}/refresh`,
       body: tsRequest(''),
       contentType: 'text/xml',
       signal,
-      action: 'refresh the data source',
+      action,
       // A 401 means Tableau did not act on it; repeating once cannot queue two refreshes.
       replaySafe: true,
     });

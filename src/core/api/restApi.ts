@@ -36,6 +36,8 @@ export interface ApiRequest {
   format?: 'xml' | 'json';
   /** Which whole-time limit applies (see HttpRequest.timeouts). */
   timeouts?: HttpRequest['timeouts'];
+  /** `path` is relative to the server, not to /api/{v}/ (the Metadata API: `api/metadata/graphql`). */
+  fromServerRoot?: boolean;
 }
 
 /** Used when the server does not answer serverInfo (very old servers, or a path a proxy blocks). */
@@ -222,7 +224,7 @@ export class TableauRestApi {
   /** Authenticated call. Returns the decoded tsResponse object ({} for an empty or streamed answer). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async send(token: string, req: ApiRequest): Promise<any> {
-    let url = await this.url(req.path, req.query, req.signal, this.serverOf(token));
+    let url = req.fromServerRoot ? `${this.serverOf(token)}/${req.path.replace(/^\/+/, '')}${buildQuery(req.query)}` : await this.url(req.path, req.query, req.signal, this.serverOf(token));
     const origin = new URL(url).origin;
     for (let hops = 0; ; hops++) {
       // A download answers with the file itself; only ask for a format when the answer is a tsResponse.

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { cancelled, TableauError } from '../../core/errors';
 import { hostOf } from '../../core/http/serverAddress';
 import { inspectPackage } from '../../core/package/inspect';
+import { assertRefreshable } from '../../core/publish/afterPublish';
 import { resolveProjectPath, splitProjectPath } from '../../core/publish/projectPath';
 import { assertInsideWorkspace } from '../../core/publish/workspacePath';
 import type { ConnectionProfile } from '../connections/connectionManager';
@@ -57,6 +58,8 @@ export async function planFromTarget(services: Services, t: FolderTarget, file: 
   // A manifest or glob picked this file, not the user: it must not lead out of the workspace.
   await assertInsideWorkspace(t.folder.uri.fsPath, file);
   const info = await inspectPackage(file);
+  // Before any prompt or request: a refresh of a file with no extract is a mistake in the manifest.
+  if (t.target.options?.refresh) assertRefreshable(info);
   const profile = await connectionForTarget(services, t, file, opts.interactive);
   const siteContentUrl = t.target.site;
   const client = await services.connections.getClient(profile.id, { siteContentUrl, purpose: 'publish', signal: opts.signal });
@@ -81,5 +84,6 @@ export async function planFromTarget(services: Services, t: FolderTarget, file: 
       asJob: o.asJob,
       connectionCredentials: connectionCredentials.length ? connectionCredentials : undefined,
     },
+    refresh: o.refresh,
   };
 }

@@ -7,6 +7,8 @@ import { defaultName } from '../../core/publish/publisher';
 import type { Services } from '../services/services';
 import type { PromptId, PromptItem } from '../services/ui';
 import { describeItem } from '../tree/format';
+import type { TableauClient } from '../../core/api/client';
+import { describeImpact, downstreamWorkbooks } from '../../core/api/metadata';
 import { applicableOptions, publishOptionIds, type PublishOptionId } from './publishOptionIds';
 import type { PublishTarget } from './target';
 
@@ -52,7 +54,7 @@ export async function askChoices(services: Services, info: PackageInfo, target: 
 
   const client = await services.connections.getClient(target.profile.id, { siteContentUrl: target.siteContentUrl });
   const existing = await findItemByName(client, info.kind, name, target.projectId);
-  const mode = await askMode(services, info, name, target, existing);
+  const mode = await askMode(services, info, name, target, existing, client);
   if (!mode) return undefined;
 
   const options = await askOptions(services, info);
@@ -89,6 +91,7 @@ async function askMode(
   name: string,
   target: PublishTarget,
   existing: Workbook | DataSource | undefined,
+  client: TableauClient,
 ): Promise<PublishMode | undefined> {
   const where = target.projectPath.join(PROJECT_PATH_SEPARATOR);
   type ModeItem = vscode.QuickPickItem & { mode: PublishMode; id: PublishMode };
@@ -107,12 +110,15 @@ async function askMode(
   if (!chosen) return undefined;
   if (existing && chosen.mode !== 'createnew') {
     const what = chosen.mode === 'append' ? vscode.l10n.t('Append to') : vscode.l10n.t('Replace');
-    const ok = await services.ui.confirm(
-      'publish.replace',
-      vscode.l10n.t('{0} the {1} "{2}" in {3} on {4}?', what, kindWord(info), existing.name, where, target.profile.label),
-      what,
-      { modal: true, detail: describeItem(existing) || undefined },
-    );
+    const question = vscode.l10n.t('{0} the {1} "{2}" in {3} on {4}?', what, kindWord(info), existing.name, where, target.profile.label);
+    // Before a data source's content is replaced: the workbooks that use it (Tableau's Metadata API).
+    const impact = info.kind === 'datasource' && chosen.mode !== 'append' ? await downstreamWorkbooks(client, existing.id) : undefined;
+    if (impact && !impact.available) services.logger.warn(`${existing.name}: ${describeImpact(impact)}`);
+    const used = impact?.available && impact.total > 0;
+    const detail = [describeItem(existing), impact && !used ? describeImpact(impact) : ''].filter(Boolean).join('\n\n');
+    const ok = used
+      ? await services.ui.confirm('publish.overwriteImpact', `${question} ${describeImpact(impact)}`, what, { modal: true, detail: describeItem(existing) || undefined })
+      : await services.ui.confirm('publish.replace', question, what, { modal: true, detail: detail || undefined });
     if (!ok) return undefined;
   }
   return chosen.mode;

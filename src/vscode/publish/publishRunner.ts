@@ -8,12 +8,16 @@ import { toAbortSignal } from '../services/cancellation';
 import type { Services } from '../services/services';
 import { jobTimeoutMs } from './jobSettings';
 import type { PublishTarget } from './target';
+import { showPublishedPanel } from './publishedPanel';
+import { refreshAfterPublish } from './afterPublishRefresh';
 
 /** One file ready to go: inspected, target and choices known, credentials attached. */
 export interface PublishPlan {
   info: PackageInfo;
   target: PublishTarget;
   request: PublishRequest;
+  /** Refresh the extract right after the publish and wait (a manifest target's `refresh`). */
+  refresh?: boolean;
 }
 
 export type PublishOutcome =
@@ -67,6 +71,7 @@ export async function executePlans(services: Services, plans: PublishPlan[], sin
         },
       });
       services.logger.info(`Published ${path.basename(plan.info.path)} as ${result.kind} ${result.item.id} ("${result.item.name}") in ${result.durationMs} ms.`);
+      if (plan.refresh) await refreshAfterPublish(services, client, plan.info.path, result, (m) => sink.report(m), signal);
       outcomes.push({ plan, ok: true, result });
     } catch (e) {
       const cancelled = isCancellation(e) || signal.aborted;
@@ -91,7 +96,14 @@ export function publishWithProgress(services: Services, plans: PublishPlan[]): T
     plans.length === 1
       ? vscode.l10n.t('Publishing "{0}" to {1}', plans[0].request.name ?? path.basename(plans[0].info.path), plans[0].target.profile.label)
       : vscode.l10n.t('Publishing {0} files', plans.length);
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
-    executePlans(services, plans, { report: (message, increment) => progress.report({ message, increment }) }, toAbortSignal(token)),
-  );
+  return vscode.window
+    .withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
+      executePlans(services, plans, { report: (message, increment) => progress.report({ message, increment }) }, toAbortSignal(token)),
+    )
+    .then((outcomes) => {
+      // The thumbnails come after the report: a slow render never holds the publish's result back.
+      const published = outcomes.flatMap((o) => (o.ok ? [{ target: o.plan.target, result: o.result }] : []));
+      showPublishedPanel(services, published).catch((e: unknown) => services.logger.warn('The Published panel could not be shown:', e instanceof Error ? e.message : String(e)));
+      return outcomes;
+    });
 }

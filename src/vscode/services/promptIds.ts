@@ -62,6 +62,7 @@ export const PROMPT_IDS = {
   'publish.dbUsername': { about: 'input: database username' },
   'publish.dbPassword': { about: 'input (password): database password' },
   'publish.manifestTarget': { about: 'confirm: publish where a manifest target says (untrusted workspace or unknown connection)' },
+  'publish.overwriteImpact': { about: 'confirm: overwrite / replace a data source that workbooks use (the message names them, from the Metadata API)' },
   // Content
   'content.filter': { about: 'input: filter the tree by name' },
   'content.search': { about: 'input: part of the name to look for' },

@@ -9,6 +9,9 @@ import { ConnectionNode } from './nodes/connectionNode';
 import { ProjectNode } from './nodes/projectNode';
 import { SiteNode } from './nodes/siteNode';
 import { ContentDragAndDrop } from './dragAndDrop';
+import { ViewNode } from './nodes/viewNode';
+import { ViewThumbnails } from './viewThumbnails';
+import { toAbortSignal } from '../services/cancellation';
 
 /** Gives the TreeView this tree feeds: the one the start-up shell registered (src/vscode/shell). */
 export type ContentViewFactory = (provider: ContentTree, dnd: ContentDragAndDrop) => vscode.TreeView<ContentNode>;
@@ -19,10 +22,12 @@ export class ContentTree extends Disposable implements vscode.TreeDataProvider<C
   private lastConnectionsKey = '';
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly nodes = new Map<string, ContentNode>();
+  private readonly thumbnails: ViewThumbnails;
   readonly view: vscode.TreeView<ContentNode>;
 
   constructor(readonly services: Services, createView: ContentViewFactory) {
     super();
+    this.thumbnails = new ViewThumbnails(services);
     this.view = this.register(createView(this, new ContentDragAndDrop(services)));
     this.register(services.connections.onDidChange(() => this.connectionsChanged()));
     this.register(services.sites.onDidChangeSite((site) => this.siteChanged(site)));
@@ -64,6 +69,11 @@ export class ContentTree extends Disposable implements vscode.TreeDataProvider<C
 
   getTreeItem(node: ContentNode): vscode.TreeItem {
     return node.getTreeItem();
+  }
+
+  /** A view's tooltip gets its image when VS Code first shows it (never during a listing). */
+  resolveTreeItem(item: vscode.TreeItem, node: ContentNode, token: vscode.CancellationToken): vscode.ProviderResult<vscode.TreeItem> {
+    return node instanceof ViewNode ? this.thumbnails.resolve(item, node, toAbortSignal(token)) : item;
   }
 
   async getChildren(node?: ContentNode): Promise<ContentNode[]> {

@@ -195,7 +195,8 @@ describe('core REST layer against the simulator: TableauClient', function () {
     await assert.rejects(s.client.waitForJob(cancelled.id, { initialDelayMs: 20, maxDelayMs: 60 }), (e) => TableauError.is(e, 'jobCancelled'));
 
     const ac = new AbortController();
-    const slow = await s.client.refreshDataSource(sim.state().datasources.find((d) => d.name === 'Salesforce Opportunities')!.id);
+    // The jobs above have ended, so the same extract may be refreshed again (a live data source has nothing to refresh).
+    const slow = await s.client.refreshDataSource(ds.id);
     setTimeout(() => ac.abort(), 30);
     await assert.rejects(s.client.waitForJob(slow.id, { initialDelayMs: 1000, signal: ac.signal }), (e) => TableauError.is(e, 'cancelled'));
   });
