@@ -35,6 +35,8 @@ export interface ZipEntry {
   flags: number;
   isDirectory: boolean;
   isEncrypted: boolean;
+  /** Where the entry's central directory record lies, relative to the directory's start (for a writer copying it). */
+  centralRecord: { offset: number; length: number };
 }
 
 export interface ZipDirectory {
@@ -42,6 +44,8 @@ export interface ZipDirectory {
   zip64: boolean;
   /** Total size of the archive file. */
   size: number;
+  /** Where the central directory lies in the file. */
+  centralDirectory: { offset: number; size: number };
 }
 
 function invalid(message: string, cause?: unknown): TableauError {
@@ -161,6 +165,7 @@ function parseCentralDirectory(cd: Buffer, expected: number, label: string): Zip
       flags,
       isDirectory: name.endsWith('/'),
       isEncrypted: (flags & 0x1) !== 0,
+      centralRecord: { offset: p, length: end - p },
     });
     p = end;
   }
@@ -185,7 +190,7 @@ export async function readZipDirectory(path: string, label = 'The file'): Promis
     for (const e of entries) {
       if (e.localHeaderOffset + 30 + e.compressedSize > size) throw invalid(`${label} is truncated or damaged: entry "${e.name}" lies past the end.`);
     }
-    return { entries, zip64: eocd.zip64, size };
+    return { entries, zip64: eocd.zip64, size, centralDirectory: { offset: eocd.cdOffset, size: eocd.cdSize } };
   } finally {
     await fh.close();
   }
