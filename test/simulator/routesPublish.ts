@@ -9,6 +9,7 @@ import { requireScope } from './auth';
 import { type FilePart, parseMultipart } from './multipart';
 import { datasourceEl, jobEl, sizeMb, workbookEl } from './render';
 import { sheetNamesOfFile } from './sheets';
+import { connectionsOfUpload } from './routesConnections';
 import { actingRole, newJob, requireModify, siteCtx } from './routesContent';
 import type { Ctx, Route } from './server';
 import { canPublish, type DataSourceRec, isoNow, type ItemRec, luid, type ProjectRec, type StoredBlob, type UploadRec, type WorkbookRec } from './store';
@@ -55,6 +56,8 @@ interface Target {
   project: ProjectRec; name: string; description: string; showTabs: boolean; views: string[]; hiddenViews: string[]; connections: string[]; credentials: Credential[];
   /** Sheets read from the published workbook file, when it could be read. */
   fileSheets?: string[];
+  /** Data connections read from the published file, when it could be read. */
+  dataConnections?: ItemRec['connections'];
 }
 
 function credentialOf(c: unknown, conn?: unknown): Credential | undefined {
@@ -151,6 +154,7 @@ async function publish(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
 
     // Move the bytes to their final place now; the record is written at commit.
     const source = upload ? upload.filePath : file!.path;
+    t.dataConnections = await connectionsOfUpload(ctx, kind, source, type, t.credentials, isWb && flag(ctx, 'skipConnectionCheck'));
     const blob: StoredBlob = {
       size: upload ? upload.size : file!.size,
       sha256: (upload ? upload.hash : file!.hash).digest('hex'),
@@ -193,6 +197,7 @@ function commitItem(ctx: Ctx, kind: ItemRec['kind'], id: string, t: Target, type
     id, siteId: ctx.session.siteId, projectId: t.project.id, ownerId: current?.ownerId ?? ctx.session.userId, name: t.name,
     contentUrl: current?.contentUrl ?? c.uniqueContentUrl(kind, t.name), description: t.description || current?.description || '',
     blob, createdAt: current?.createdAt ?? now, updatedAt: now, tags: current?.tags, credentials: t.credentials,
+    ...(t.dataConnections ? { connections: t.dataConnections } : {}),
   };
   let rec: ItemRec;
   if (kind === 'workbook') {
