@@ -5,6 +5,7 @@
  * changes are made after the publish with Tableau's Update Connection call.
  */
 import { readFile } from 'node:fs/promises';
+import { findAfterWrite, type LookupRetryOptions } from '../api/afterWrite';
 import { queryConnections, updateConnection, type ConnectionsClient, type PublishedConnection } from '../api/connections';
 import { TableauError } from '../errors';
 import { globalRedactor } from '../logger';
@@ -59,13 +60,20 @@ function filterValue(v: string): string {
   return v.replace(/[,:\\]/g, (c) => `\\${c}`);
 }
 
-async function resolvePublishedDataSources(client: DataSourceLookupClient, rules: readonly DataConnectionRule[], signal?: AbortSignal): Promise<Map<string, PublishedDataSourceRef>> {
+/**
+ * The published data sources the rules point at, found by name on the target site. "Not there" is
+ * concluded only after a bounded retry: one published moments ago (a promotion publishes data
+ * sources first) may not be in Tableau's search index yet.
+ */
+async function resolvePublishedDataSources(client: DataSourceLookupClient, rules: readonly DataConnectionRule[], lookupRetry: LookupRetryOptions | undefined, signal?: AbortSignal): Promise<Map<string, PublishedDataSourceRef>> {
   const out = new Map<string, PublishedDataSourceRef>();
   for (const [i, r] of rules.entries()) {
     const name = r.set?.publishedDataSource;
     if (name === undefined || out.has(name)) continue;
-    const page = await client.listDataSources({ filter: `name:eq:${filterValue(name)}`, pageSize: 10, signal });
-    const found = page.items.find((d) => d.name === name);
+    const found = await findAfterWrite(async () => {
+      const page = await client.listDataSources({ filter: `name:eq:${filterValue(name)}`, pageSize: 10, signal });
+      return page.items.find((d) => d.name === name && d.contentUrl);
+    }, { ...lookupRetry, signal });
     if (!found?.contentUrl) {
       throw ruleError(`Data connection rule ${i + 1} points at the published data source "${name}", which does not exist on the target site; nothing was published.`, 'notFound');
     }
@@ -83,7 +91,7 @@ export async function prepareConnectionRules(
   info: PackageInfo,
   rules: readonly DataConnectionRule[],
   passwords: ReadonlyMap<number, string> = new Map(),
-  signal?: AbortSignal,
+  opts: { signal?: AbortSignal; lookupRetry?: LookupRetryOptions } = {},
 ): Promise<PreparedRules> {
   const label = `"${info.path.split(/[\\/]/).pop()}"`;
   if (info.fileType === 'hyper' || info.fileType === 'tde') throw ruleError(`${label} is an extract: it has no data connections for rules to change.`);
@@ -104,16 +112,16 @@ export async function prepareConnectionRules(
       globalRedactor.addSecret(pw);
     }
   }
-  const publishedDataSources = await resolvePublishedDataSources(client, rules, signal);
-  const opts = { label, publishedDataSources };
+  const publishedDataSources = await resolvePublishedDataSources(client, rules, opts.lookupRetry, opts.signal);
+  const rewriteOpts = { label, publishedDataSources };
   const packaged = info.fileType === 'twbx' || info.fileType === 'tdsx';
   let rewritten: { source: ByteSource; changes: AppliedConnectionChange[] };
   if (packaged) {
-    const pkg = await rewritePackage(info.path, info.innerDocumentName!, rules, { ...opts, maxDocumentBytes: MAX_REWRITE_DOCUMENT_BYTES });
+    const pkg = await rewritePackage(info.path, info.innerDocumentName!, rules, { ...rewriteOpts, maxDocumentBytes: MAX_REWRITE_DOCUMENT_BYTES });
     rewritten = { source: pkg, changes: pkg.changes };
   } else {
     const original = await readFile(info.path);
-    const r = rewriteDocument(original, rules, opts);
+    const r = rewriteDocument(original, rules, rewriteOpts);
     rewritten = { source: documentSource(r.bytes), changes: r.changes };
   }
   const inFile = rewritten.changes.some((c) => c.route === 'file' && c.changes.length > 0);

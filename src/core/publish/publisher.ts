@@ -222,7 +222,7 @@ class PublishRun {
     this.uploadSize = info.size;
     let connectionCredentials = this.req.connectionCredentials;
     if (this.req.dataConnectionRules?.length) {
-      this.rules = await prepareConnectionRules(this.client, info, this.req.dataConnectionRules, this.req.dataConnectionPasswords, this.signal);
+      this.rules = await prepareConnectionRules(this.client, info, this.req.dataConnectionRules, this.req.dataConnectionPasswords, { signal: this.signal, lookupRetry: this.opts.lookupRetry });
       if (this.rules.source) this.uploadSize = this.rules.source.size;
       if (this.rules.credentials.length) connectionCredentials = [...(connectionCredentials ?? []), ...this.rules.credentials];
       for (const c of this.rules.changes) this.log.info(`Data connection rule ${c.ruleIndex + 1}: ${c.connection.class} ${c.connection.server ?? c.connection.publishedDataSource ?? ''} ${c.changes.map((x) => `${x.field} ${x.from ?? '(none)'} → ${x.to}`).join(', ') || 'unchanged'} (${c.route === 'rest' ? 'after publish, through Update Connection' : 'in the file'}).`);
