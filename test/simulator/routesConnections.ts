@@ -8,9 +8,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { SaxesParser } from 'saxes';
-import * as yauzl from 'yauzl';
 import { requireScope } from './auth';
 import { findItem, requireModify, siteCtx } from './routesContent';
+import { documentFromZip } from './sheets';
 import type { Ctx, Route } from './server';
 import { luid, type ItemRec, type SimConnection } from './store';
 import { attr, child, el, errors, list, parseTsRequest, readSmallBody, send } from './wire';
@@ -20,29 +20,10 @@ const READ = 'tableau:content:read';
 /** Classes whose data travels with the file or lives on the server: no login to embed. */
 const NO_LOGIN = new Set(['hyper', 'dataengine', 'textscan', 'excel-direct', 'ogrdirect', 'sqlproxy']);
 
-async function documentFromZip(filePath: string, ext: string): Promise<string | undefined> {
-  const zip = await yauzl.openPromise(filePath, { lazyEntries: true, autoClose: false });
-  try {
-    const re = new RegExp(`^[^/\\\\]+\\.${ext}$`, 'i');
-    const found = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
-      zip.on('entry', (e: yauzl.Entry) => (re.test(e.fileName) ? resolve(e) : zip.readEntry()));
-      zip.on('end', () => resolve(undefined));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-    if (!found || found.uncompressedSize > MAX_DOCUMENT_BYTES) return undefined;
-    const chunks: Buffer[] = [];
-    for await (const chunk of await zip.openReadStreamPromise(found)) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  } finally {
-    zip.close();
-  }
-}
-
 /** The uploaded document's text, or undefined when the file is not one (test bytes, extracts). */
 async function documentOf(filePath: string, type: string): Promise<string | undefined> {
   if (type === 'twb' || type === 'tds') return fs.statSync(filePath).size > MAX_DOCUMENT_BYTES ? undefined : fs.readFileSync(filePath, 'utf8');
-  if (type === 'twbx' || type === 'tdsx') return documentFromZip(filePath, type.slice(0, 3));
+  if (type === 'twbx' || type === 'tdsx') return documentFromZip(filePath, type === 'twbx' ? 'twb' : 'tds');
   return undefined;
 }
 

@@ -41,15 +41,16 @@ export function sheetNamesInTwb(xml: string): string[] {
 }
 
 /**
- * The top-level .twb of a zip, read with yauzl: a reader of its own, so that the simulator does not
- * share the client's zip code (a bug there would pass unnoticed) and reads what Tableau would
- * (ZIP64, data descriptors). Entries are walked one at a time; the .twb is read up to MAX_TWB_BYTES.
+ * The top-level .twb (or .tds: `ext`) of a zip, read with yauzl: a reader of its own, so that the
+ * simulator does not share the client's zip code (a bug there would pass unnoticed) and reads what
+ * Tableau would (ZIP64, data descriptors). Entries are walked one at a time; the document is read up to MAX_TWB_BYTES.
  */
-async function twbFromZip(filePath: string): Promise<string | undefined> {
+export async function documentFromZip(filePath: string, ext: 'twb' | 'tds' = 'twb'): Promise<string | undefined> {
   const zip = await yauzl.openPromise(filePath, { lazyEntries: true, autoClose: false });
+  const top = new RegExp(`^[^/\\\\]+\\.${ext}$`, 'i');
   try {
     const found = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
-      zip.on('entry', (e: yauzl.Entry) => (/^[^/\\]+\.twb$/i.test(e.fileName) ? resolve(e) : zip.readEntry()));
+      zip.on('entry', (e: yauzl.Entry) => (top.test(e.fileName) ? resolve(e) : zip.readEntry()));
       zip.on('end', () => resolve(undefined));
       zip.on('error', reject);
       zip.readEntry();
@@ -69,7 +70,7 @@ export async function sheetNamesOfFile(filePath: string, type: string): Promise<
     if (type === 'twb') {
       if (fs.statSync(filePath).size > MAX_TWB_BYTES) return undefined;
       xml = fs.readFileSync(filePath, 'utf8');
-    } else if (type === 'twbx') xml = await twbFromZip(filePath);
+    } else if (type === 'twbx') xml = await documentFromZip(filePath);
     const names = xml === undefined ? [] : sheetNamesInTwb(xml);
     return names.length ? names : undefined;
   } catch {

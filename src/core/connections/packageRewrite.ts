@@ -8,17 +8,12 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { TableauError, throwIfAborted } from '../errors';
-import { readZipDirectory, readZipEntry, type ZipEntry } from '../package/zip';
+import { readAt, readZipDirectory, readZipEntry, SIG_CENTRAL, SIG_EOCD, SIG_LOCAL, SIG_ZIP64_EOCD, SIG_ZIP64_LOCATOR, type ZipEntry } from '../package/zip';
 import type { ByteSource, ByteStreamOptions } from '../publish/multipart';
 import { rewriteDocument, type AppliedConnectionChange, type RewriteOptions } from './rewrite';
 import type { DataConnectionRule } from './rules';
 
-const SIG_LOCAL = 0x04034b50;
-const SIG_CENTRAL = 0x02014b50;
 const SIG_DESCRIPTOR = 0x08074b50;
-const SIG_EOCD = 0x06054b50;
-const SIG_ZIP64_EOCD = 0x06064b50;
-const SIG_ZIP64_LOCATOR = 0x07064b50;
 const MAX32 = 0xffffffff;
 const FLAG_DESCRIPTOR = 0x0008;
 const FLAG_UTF8 = 0x0800;
@@ -36,12 +31,6 @@ export interface RewrittenFile extends ByteSource {
 
 function fileChanged(filePath: string): TableauError {
   return new TableauError({ reason: 'fileChanged', message: `"${filePath}" changed while it was being uploaded; nothing was published. Save it, then publish again.` });
-}
-
-async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.alloc(length);
-  const { bytesRead } = await fh.read(buf, 0, length, position);
-  return buf.subarray(0, bytesRead);
 }
 
 /** The ZIP64 extra field (id 1) holding those of the values that do not fit in 32 bits, in the order the format lays them out. */

@@ -10,11 +10,11 @@ import { TableauError } from '../errors';
 
 const inflateRawAsync = promisify(inflateRaw);
 
-const SIG_EOCD = 0x06054b50;
-const SIG_ZIP64_LOCATOR = 0x07064b50;
-const SIG_ZIP64_EOCD = 0x06064b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_LOCAL = 0x04034b50;
+export const SIG_EOCD = 0x06054b50;
+export const SIG_ZIP64_LOCATOR = 0x07064b50;
+export const SIG_ZIP64_EOCD = 0x06064b50;
+export const SIG_CENTRAL = 0x02014b50;
+export const SIG_LOCAL = 0x04034b50;
 const EOCD_MIN = 22;
 /** The EOCD sits in the last 22 bytes plus a comment of at most 65535 bytes. */
 const EOCD_SEARCH = EOCD_MIN + 0xffff;
@@ -52,7 +52,8 @@ function invalid(message: string, cause?: unknown): TableauError {
   return new TableauError({ reason: 'invalidFile', message, cause });
 }
 
-async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
+/** Reads `length` bytes at `position` (fewer at the end of the file). */
+export async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
   const buf = Buffer.alloc(length);
   let done = 0;
   while (done < length) {

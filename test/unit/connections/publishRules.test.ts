@@ -9,6 +9,7 @@ import { publish, type PublishRequest } from '../../../src/core/publish/publishe
 import { datasourceXml, hyperBytes, POSTGRES, workbookXml } from '../../fixtures/samples';
 import { buildZip } from '../../fixtures/zipWriter';
 import { sha256File, startPublishHarness, type Harness } from '../../support/simFixture';
+import { zipEntries } from '../../support/unzip';
 
 const fast = { retry: { baseDelayMs: 10, maxDelayMs: 50 }, lookupRetry: { attempts: 8, initialDelayMs: 20, maxDelayMs: 100 } };
 const PASSWORD = 'prod-db-password-7f3a91';
@@ -24,22 +25,7 @@ function sqlproxyWorkbook(name: string, contentUrl: string): string {
 
 /** Each entry's uncompressed bytes, read with yauzl. */
 async function unzip(path: string): Promise<Map<string, Buffer>> {
-  const zip = await yauzl.openPromise(path, { lazyEntries: true });
-  const out = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (e: yauzl.Entry) => {
-      void (async () => {
-        const chunks: Buffer[] = [];
-        for await (const c of await zip.openReadStreamPromise(e)) chunks.push(c as Buffer);
-        out.set(e.fileName, Buffer.concat(chunks));
-        zip.readEntry();
-      })().catch(reject);
-    });
-    zip.on('end', resolve);
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-  return out;
+  return new Map((await zipEntries(await yauzl.openPromise(path, { lazyEntries: true }))).map((e) => [e.entry.fileName, e.data]));
 }
 
 describe('publish with data connection rules (simulator)', function () {

@@ -11,6 +11,7 @@ import type { ByteSource } from '../../../src/core/publish/multipart';
 import { hyperBytes, POSTGRES, workbookXml } from '../../fixtures/samples';
 import { buildZip, type TestZipOptions } from '../../fixtures/zipWriter';
 import { tempDir } from '../../support/files';
+import { zipEntries } from '../../support/unzip';
 
 const toProd: DataConnectionRule[] = [{ match: { server: 'db.example.com' }, set: { server: 'db.prod.example.com', warehouse: 'WH "1" & <co>' } }];
 
@@ -30,24 +31,10 @@ interface RawEntry {
 
 /** Every entry of a zip as yauzl (an independent reader) sees it. */
 async function entriesOf(zipBytes: Buffer): Promise<RawEntry[]> {
-  const zip = await yauzl.fromBufferPromise(zipBytes, { lazyEntries: true });
-  const out: RawEntry[] = [];
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (e: yauzl.Entry) => {
-      void (async () => {
-        const chunks: Buffer[] = [];
-        for await (const c of await zip.openReadStreamPromise(e)) chunks.push(c as Buffer);
-        const headLen = 30 + zipBytes.readUInt16LE(e.relativeOffsetOfLocalHeader + 26) + zipBytes.readUInt16LE(e.relativeOffsetOfLocalHeader + 28);
-        const raw = zipBytes.subarray(e.relativeOffsetOfLocalHeader, e.relativeOffsetOfLocalHeader + headLen + e.compressedSize);
-        out.push({ name: e.fileName, crc32: e.crc32, raw, data: Buffer.concat(chunks) });
-        zip.readEntry();
-      })().catch(reject);
-    });
-    zip.on('end', resolve);
-    zip.on('error', reject);
-    zip.readEntry();
+  return (await zipEntries(await yauzl.fromBufferPromise(zipBytes, { lazyEntries: true }))).map(({ entry: e, data }) => {
+    const headLen = 30 + zipBytes.readUInt16LE(e.relativeOffsetOfLocalHeader + 26) + zipBytes.readUInt16LE(e.relativeOffsetOfLocalHeader + 28);
+    return { name: e.fileName, crc32: e.crc32, raw: zipBytes.subarray(e.relativeOffsetOfLocalHeader, e.relativeOffsetOfLocalHeader + headLen + e.compressedSize), data };
   });
-  return out;
 }
 
 describe('connection rewrite: the document', () => {
