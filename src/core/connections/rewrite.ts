@@ -234,6 +234,28 @@ function sameConnection(a: DataConnection, b: DataConnection): boolean {
 }
 
 /**
+ * A server the rules move connections away from must not stay in the file through another
+ * connection no rule matched: the published item would still reach into the source environment.
+ */
+function checkNoneLeftBehind(connections: readonly StartTag[], changes: readonly AppliedConnectionChange[], label: string): void {
+  const movedFrom = new Map<string, number>();
+  for (const c of changes) {
+    const from = c.changes.find((x) => x.field === 'server')?.from;
+    if (from) movedFrom.set(from.toLowerCase(), c.ruleIndex);
+  }
+  if (movedFrom.size === 0) return;
+  for (const st of connections) {
+    const c = st.connection!;
+    const rule = movedFrom.get((c.server ?? '').toLowerCase());
+    if (rule === undefined || changes.some((x) => sameConnection(x.connection, c))) continue;
+    throw new TableauError({
+      reason: 'invalidArgument',
+      message: `${label}: data connection rule ${rule + 1} moves connections off ${c.server}, but another ${c.class} connection to ${c.server}${c.dbname ? ` (database ${c.dbname})` : ''} matches no rule and would still point there; add a rule for it. Nothing was published.`,
+    });
+  }
+}
+
+/**
  * Applies the rules to the document. Rules going `via: 'rest'` leave the document alone and are
  * reported with that route; the caller has already refused rules that match nothing (matchConnectionRules).
  */
@@ -264,6 +286,7 @@ export function rewriteDocument(bytes: Buffer, rules: readonly DataConnectionRul
       }
     }
   }
+  checkNoneLeftBehind(connections, changes, label);
   if (edits.length === 0) return { bytes, changes };
   edits.sort((a, b) => a.start - b.start);
   let out = '';

@@ -80,6 +80,31 @@ describe('publish with data connection rules (simulator)', function () {
     });
   }
 
+  it('reports progress over the rewritten bytes and stops on cancel, nothing published', async () => {
+    const { path } = twbx('Cancelled.twbx');
+    const ac = new AbortController();
+    const seen: number[] = [];
+    const n = workbooks().length;
+    await assert.rejects(
+      run(
+        { filePath: path, dataConnectionRules: [prodRule], dataConnectionPasswords: new Map([[0, PASSWORD]]) },
+        {
+          singleRequestLimit: 64 * 1024,
+          chunkSize: 50 * 1024,
+          signal: ac.signal,
+          onProgress: (p: { phase: string; bytesSent: number; totalBytes: number }) => {
+            if (p.phase !== 'upload') return;
+            seen.push(p.totalBytes);
+            if (p.bytesSent >= 50 * 1024) ac.abort();
+          },
+        },
+      ),
+      (e: unknown) => TableauError.is(e, 'cancelled'),
+    );
+    assert.ok(seen.length > 0 && seen.every((t) => t !== fs.statSync(path).size && t > 200_000), 'progress counts the rewritten package, whose size differs from the file');
+    assert.equal(workbooks().length, n);
+  });
+
   it('refuses a rule that matches no connection, or a login without its password, with nothing sent', async () => {
     const { path } = twbx('Refused.twbx');
     const count = h.requestCount();

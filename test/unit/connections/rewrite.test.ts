@@ -52,6 +52,18 @@ describe('connection rewrite: the document', () => {
     ]);
   });
 
+  it('refuses a rewrite that would leave another connection on the host the rules move away from', () => {
+    const other = { ...POSTGRES, dbname: 'finance' };
+    const bytes = Buffer.from(workbookXml([POSTGRES, other]));
+    assert.throws(
+      () => rewriteDocument(bytes, [{ match: { server: 'db.example.com', dbname: 'sales' }, set: { server: 'db.prod.example.com' } }]),
+      (e: unknown) => TableauError.is(e, 'invalidArgument') && /another postgres connection to db.example.com \(database finance\) matches no rule/.test(e.message),
+    );
+    // With a rule for each, both move.
+    const r = rewriteDocument(bytes, [{ match: { dbname: 'sales' }, set: { server: 'db.prod.example.com' } }, { match: { dbname: 'finance' }, set: { server: 'db.prod.example.com' } }]);
+    assert.equal(r.changes.length, 2);
+  });
+
   it('leaves the document alone for a rule going through the REST API, and reports it with that route', () => {
     const bytes = Buffer.from(workbookXml([POSTGRES]));
     const r = rewriteDocument(bytes, [{ match: { server: 'db.example.com' }, set: { server: 'db.prod' }, via: 'rest' }]);
