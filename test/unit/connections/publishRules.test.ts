@@ -57,10 +57,14 @@ describe('publish with data connection rules (simulator)', function () {
       const name = `Rewritten${chunked ? ' Chunked' : ''}.twbx`;
       const { path, extract } = twbx(name);
       const before = sha256File(path);
+      const lines: string[] = [];
+      const logger = { trace: (m: string) => lines.push(m), debug: (m: string) => lines.push(m), info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string | Error) => lines.push(String(m)) };
       const r = await run(
         { filePath: path, dataConnectionRules: [prodRule], dataConnectionPasswords: new Map([[0, PASSWORD]]) },
-        chunked ? { singleRequestLimit: 64 * 1024, chunkSize: 50 * 1024 } : {},
+        { logger, ...(chunked ? { singleRequestLimit: 64 * 1024, chunkSize: 50 * 1024 } : {}) },
       );
+      assert.ok(lines.some((l) => /Data connection rule 1: postgres db.example.com server db.example.com → db.prod.example.com/.test(l)), 'the log says what changed');
+      assert.ok(!lines.join('\n').includes(PASSWORD), 'the password is nowhere in the log');
       if (chunked) assert.ok(r.chunks > 1);
       assert.equal(sha256File(path), before, 'the source file is untouched');
       const item = stored(r.item.id);
