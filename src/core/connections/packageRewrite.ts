@@ -78,7 +78,10 @@ function centralRecord(src: Buffer, e: ZipEntry, offset: number, doc?: { flags: 
     fixed.writeUInt16LE(8, 10);
     fixed.writeUInt32LE(doc.crc, 16);
   }
-  const extra = Buffer.concat([zip64Extra([e.uncompressedSize, compressedSize, offset]), withoutZip64(src.subarray(46 + nameLen, 46 + nameLen + extraLen))]);
+  const z64 = zip64Extra([e.uncompressedSize, compressedSize, offset]);
+  const extra = Buffer.concat([z64, withoutZip64(src.subarray(46 + nameLen, 46 + nameLen + extraLen))]);
+  // ZIP64 fields need a reader of version 4.5.
+  if (z64.length > 0 && fixed.readUInt16LE(6) < 45) fixed.writeUInt16LE(45, 6);
   fixed.writeUInt32LE(sat(compressedSize), 20);
   fixed.writeUInt32LE(sat(e.uncompressedSize), 24);
   fixed.writeUInt16LE(extra.length, 30);

@@ -4,7 +4,7 @@
  * source missing on the target site, a damaged document: nothing is published); `via: 'rest'`
  * changes are made after the publish with Tableau's Update Connection call.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { findAfterWrite, type LookupRetryOptions } from '../api/afterWrite';
 import { queryConnections, updateConnection, type ConnectionsClient, type PublishedConnection } from '../api/connections';
 import { TableauError } from '../errors';
@@ -111,6 +111,11 @@ export async function prepareConnectionRules(
       }
       globalRedactor.addSecret(pw);
     }
+  }
+  // The rewrite reads the file again: it must still be the file that was inspected.
+  const now = await stat(info.path);
+  if (now.size !== info.size || now.mtimeMs !== info.mtimeMs) {
+    throw new TableauError({ reason: 'fileChanged', message: `${label} changed after it was inspected; nothing was published. Save it, then publish again.` });
   }
   const publishedDataSources = await resolvePublishedDataSources(client, rules, opts.lookupRetry, opts.signal);
   const rewriteOpts = { label, publishedDataSources };
