@@ -9,8 +9,9 @@ import { benchChunkSizes, benchMemory, benchThroughput, type ChunkSizeResult, ty
 import { benchSessions, type SessionsResult } from './sessionsBench';
 import { benchStartup, type StartupResult } from './startupBench';
 import { benchTree, type TreeResult } from './treeBench';
+import { benchRewrite, type RewriteResult } from './rewriteBench';
 
-export const SECTIONS = ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup'] as const;
+export const SECTIONS = ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'rewrite'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchPlan {
@@ -27,6 +28,8 @@ export interface BenchPlan {
   /** Rounds of the real VS Code harness for the activation time (0: not measured). */
   activationRounds: number;
   cpuProfDir?: string;
+  /** Extract size of the .twbx whose data connections are rewritten on publish. */
+  rewriteBytes: number;
 }
 
 export function fullPlan(): BenchPlan {
@@ -41,11 +44,12 @@ export function fullPlan(): BenchPlan {
     sessionCalls: 200,
     runPackage: true,
     activationRounds: 5,
+    rewriteBytes: 2048 * MiB,
   };
 }
 
 export function quickPlan(): BenchPlan {
-  return { ...fullPlan(), publishBytes: 256 * MiB, memoryBytes: [64 * MiB, 256 * MiB], chunkRuns: 1, tree: { projects: 1000, workbooks: 10_000, runs: 1, latencyMs: 50 }, runPackage: false, activationRounds: 0 };
+  return { ...fullPlan(), publishBytes: 256 * MiB, memoryBytes: [64 * MiB, 256 * MiB], chunkRuns: 1, tree: { projects: 1000, workbooks: 10_000, runs: 1, latencyMs: 50 }, runPackage: false, activationRounds: 0, rewriteBytes: 256 * MiB };
 }
 
 export interface BenchResults {
@@ -57,6 +61,7 @@ export interface BenchResults {
   tree?: TreeResult;
   sessions?: SessionsResult;
   startup?: StartupResult;
+  rewrite?: RewriteResult;
   /** Sections that threw, with the message: reported, never hidden. */
   errors: Partial<Record<Section, string>>;
 }
@@ -82,7 +87,7 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
   };
   if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
 
-  if (has('publish') || has('memory') || has('chunks')) {
+  if (has('publish') || has('memory') || has('chunks') || has('rewrite')) {
     const seed = benchSeed();
     let sim: SimProcess | undefined;
     let file: TempFile | undefined;
@@ -97,8 +102,10 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
       await guard('publish', async () => void (results.throughput = await benchThroughput(env, file!, plan.pairs)));
       await guard('memory', async () => void (results.memory = await benchMemory(env, plan.memoryBytes)));
       await guard('chunks', async () => void (results.chunks = await benchChunkSizes(env, file!, plan.chunkSizesMb, plan.chunkRuns)));
+      const s = sim;
+      await guard('rewrite', async () => void (results.rewrite = await benchRewrite(s, seed, plan.rewriteBytes, plan.pairs, log)));
     } catch (e) {
-      failAll(['publish', 'memory', 'chunks'], e);
+      failAll(['publish', 'memory', 'chunks', 'rewrite'], e);
     } finally {
       file?.remove();
       await sim?.close();

@@ -30,6 +30,12 @@ export function summaryRows(r: BenchResults): Row[] {
     for (const run of m.runs) rows.push([`Peak RSS of the CLI, ${run.fileBytes / MiB} MiB file`, `${mb(run.maxRssBytes)} (${run.rssSource})`, '< 150 MB', ok((run.maxRssBytes ?? Infinity) < 150 * MiB)]);
     rows.push(['Peak RSS difference', mb(m.differenceBytes), '< 16 MB', ok(m.pass)]);
   }
+  const rw = r.rewrite;
+  if (rw) {
+    rows.push([`Publish a ${round(rw.fileBytes / MiB)} MiB .twbx, data connections rewritten, vs unmodified (median of ${rw.runs.length / 2} each)`, `${round(rw.medianRewriteMs)} ms vs ${round(rw.medianPlainMs)} ms: ${round(rw.ratio, 2)}x`, '<= 1.2x', ok(rw.ratio <= 1.2)]);
+    rows.push(['Peak RSS of the rewriting publish', mb(rw.maxRewriteRssBytes), '< 150 MB', ok((rw.maxRewriteRssBytes ?? Infinity) < 150 * MiB)]);
+    rows.push(['Extract on the server identical to the source (sha256)', rw.runs.every((x) => x.extractSha256Matches) ? 'yes, every run' : 'NO', 'identical', ok(rw.runs.every((x) => x.extractSha256Matches))]);
+  }
   const c = r.chunks;
   if (c) {
     rows.push([`Chunk size, ${c.fileBytes / MiB} MiB publish`, c.rows.map((x) => `${x.chunkMb} MB: ${round(x.medianMbps)} MB/s`).join('; '), '', '']);

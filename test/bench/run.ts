@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: node out/test/bench/run.js [--quick] [--only publish,memory,chunks,tree,sessions,startup]
- *   [--pairs N] [--size-mb N] [--no-package] [--activation-rounds N] [--cpu-prof]
+ *   [--pairs N] [--size-mb N] [--rewrite-size-mb N] [--no-package] [--activation-rounds N] [--cpu-prof]
  * Prints a table, writes .bench/results.json, and test/bench/RESULTS.md after a full run.
  */
 import * as path from 'node:path';
@@ -10,7 +10,7 @@ import { MiB } from './lib/stats';
 import { formatTable, writeResults } from './report';
 
 function usage(msg: string): never {
-  process.stderr.write(`${msg}\nusage: run.js [--quick] [--only ${SECTIONS.join(',')}] [--pairs N] [--size-mb N] [--no-package] [--activation-rounds N] [--cpu-prof]\n`);
+  process.stderr.write(`${msg}\nusage: run.js [--quick] [--only ${SECTIONS.join(',')}] [--pairs N] [--size-mb N] [--rewrite-size-mb N] [--no-package] [--activation-rounds N] [--cpu-prof]\n`);
   process.exit(2);
 }
 
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
       }
       case '--pairs': plan.pairs = positive(value()); partial = true; break;
       case '--size-mb': plan.publishBytes = positive(value()) * MiB; partial = true; break;
+      case '--rewrite-size-mb': plan.rewriteBytes = positive(value()) * MiB; partial = true; break;
       case '--no-package': plan.runPackage = false; break;
       case '--activation-rounds': plan.activationRounds = Number(value()); if (!Number.isInteger(plan.activationRounds) || plan.activationRounds < 0) usage(`${a} needs a whole number >= 0`); partial = true; break;
       case '--cpu-prof': plan.cpuProfDir = path.join(benchDir(), 'prof'); break;

@@ -147,6 +147,8 @@ export interface SimConfig {
   pathPrefix?: string;
   /** true: every publish (workbooks: without skipConnectionCheck) fails the connection check; a list: only payload connections to those serverAddress values. */
   failConnectionCheck?: boolean | string[];
+  /** Database hosts the server cannot reach: a publish whose file connects to one fails the connection check (403132), workbooks unless skipConnectionCheck. */
+  unreachableHosts?: string[];
   /** The error of a failed connection check: 403132 (default) or 403007 "<name> failed to establish a connection to your datasource." (TSC #337, #641). */
   connectionCheckError?: '403132' | '403007';
   /** Blocks one file upload may have (Append to File Upload: 1000); also sent as the fileUpload's maxFileChunkCount when set here. */
@@ -236,6 +238,8 @@ export interface SimItemState {
   tags: string[];
   /** Connection credentials the last publish embedded (the password only as a SHA-256, so state never holds it). */
   credentials: SimCredentialState[];
+  /** The data connections read from the uploaded document (password as SHA-256 only). */
+  connections?: { id: string; type: string; serverAddress?: string; serverPort?: string; userName?: string; dbname?: string; publishedDataSource?: string; embedPassword: boolean; passwordSha256?: string }[];
 }
 
 export interface SimCredentialState {

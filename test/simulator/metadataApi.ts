@@ -76,13 +76,13 @@ class SiteGraph {
     const out: WorkbookRec[] = [];
     for (const w of this.c.itemList.workbook) {
       const conns = await connectionsOf(w);
-      if (conns.some((x) => x.class === 'sqlproxy' && (x.publishedDataSource === d.name || x.dbname === d.contentUrl))) out.push(w);
+      if (conns.some((x) => x.type === 'sqlproxy' && (x.publishedDataSource === d.name || x.dbname === d.contentUrl))) out.push(w);
     }
     return out;
   }
 
   private async usedBy(w: WorkbookRec): Promise<DataSourceRec[]> {
-    const conns = (await connectionsOf(w)).filter((x) => x.class === 'sqlproxy');
+    const conns = (await connectionsOf(w)).filter((x) => x.type === 'sqlproxy');
     return this.c.itemList.datasource.filter((d) => conns.some((x) => x.publishedDataSource === d.name || x.dbname === d.contentUrl));
   }
 

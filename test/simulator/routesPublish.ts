@@ -9,7 +9,8 @@ import { requireScope } from './auth';
 import { type FilePart, parseMultipart } from './multipart';
 import { datasourceEl, jobEl, sizeMb, workbookEl } from './render';
 import { sheetNamesOfFile } from './sheets';
-import { documentHasExtract } from './itemDocuments';
+import { hasExtractConnection } from './itemDocuments';
+import { connectionsOfUpload } from './routesConnections';
 import { actingRole, newJob, requireModify, siteCtx } from './routesContent';
 import type { Ctx, Route } from './server';
 import { canPublish, type DataSourceRec, isoNow, type ItemRec, luid, type ProjectRec, type StoredBlob, type UploadRec, type WorkbookRec } from './store';
@@ -56,8 +57,8 @@ interface Target {
   project: ProjectRec; name: string; description: string; showTabs: boolean; views: string[]; hiddenViews: string[]; connections: string[]; credentials: Credential[];
   /** Sheets read from the published workbook file, when it could be read. */
   fileSheets?: string[];
-  /** Data sources: whether the file's document has an extract (undefined: no readable document). */
-  fileHasExtract?: boolean;
+  /** Data connections read from the published file, when it could be read. */
+  dataConnections?: ItemRec['connections'];
 }
 
 function credentialOf(c: unknown, conn?: unknown): Credential | undefined {
@@ -154,6 +155,7 @@ async function publish(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
 
     // Move the bytes to their final place now; the record is written at commit.
     const source = upload ? upload.filePath : file!.path;
+    t.dataConnections = await connectionsOfUpload(ctx, kind, source, type, t.credentials, isWb && flag(ctx, 'skipConnectionCheck'));
     const blob: StoredBlob = {
       size: upload ? upload.size : file!.size,
       sha256: (upload ? upload.hash : file!.hash).digest('hex'),
@@ -163,7 +165,6 @@ async function publish(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
     await fs.promises.rename(source, blob.filePath!);
     file = undefined;
     if (isWb) t.fileSheets = await sheetNamesOfFile(blob.filePath!, type);
-    else t.fileHasExtract = await documentHasExtract(blob.filePath!, type);
     if (upload) upload.consumed = true;
     const id = existing?.id ?? luid();
     const commit = (): ItemRec => commitItem(ctx, kind, id, t, type, mode, blob, existing);
@@ -197,6 +198,7 @@ function commitItem(ctx: Ctx, kind: ItemRec['kind'], id: string, t: Target, type
     id, siteId: ctx.session.siteId, projectId: t.project.id, ownerId: current?.ownerId ?? ctx.session.userId, name: t.name,
     contentUrl: current?.contentUrl ?? c.uniqueContentUrl(kind, t.name), description: t.description || current?.description || '',
     blob, createdAt: current?.createdAt ?? now, updatedAt: now, tags: current?.tags, credentials: t.credentials,
+    ...(t.dataConnections ? { connections: t.dataConnections } : {}),
   };
   let rec: ItemRec;
   if (kind === 'workbook') {
@@ -209,7 +211,7 @@ function commitItem(ctx: Ctx, kind: ItemRec['kind'], id: string, t: Target, type
     };
   } else {
     const extract = type === 'hyper' || type === 'tde';
-    rec = { ...base, kind, type: extract ? 'hyper' : type === 'parquet' ? 'parquet' : ((current as DataSourceRec | undefined)?.type ?? 'federated'), hasExtracts: extract || (t.fileHasExtract ?? (current as DataSourceRec | undefined)?.hasExtracts ?? false) };
+    rec = { ...base, kind, type: extract ? 'hyper' : type === 'parquet' ? 'parquet' : ((current as DataSourceRec | undefined)?.type ?? 'federated'), hasExtracts: extract || ((t.dataConnections ? hasExtractConnection(t.dataConnections) : undefined) ?? (current as DataSourceRec | undefined)?.hasExtracts ?? false) };
     void mode; // append/replace/overwrite all keep the item and take the new file as its content
   }
   c.addItem(rec);

@@ -16,6 +16,7 @@ import { authRoutes } from './routesAuth';
 import { publishRoutes } from './routesPublish';
 import { afterPublishRoutes, setBrokenViews } from './routesAfterPublish';
 import { handleMetadata, setMetadataApi } from './metadataApi';
+import { connectionRoutes } from './routesConnections';
 import { markFaulted } from './schemaTap';
 import { buildStore } from './seed';
 import type { ItemRec, Store } from './store';
@@ -68,7 +69,7 @@ export class SimServer {
     this.auth = new Auth(this.store);
     this.dataDir = opts.dataDir;
     for (const d of ['uploads', 'items', 'sink']) fs.mkdirSync(path.join(this.dataDir, d), { recursive: true });
-    this.routes = [...authRoutes(), ...contentRoutes(), ...publishRoutes(), ...afterPublishRoutes()].map((route) => ({ route, segs: route.pattern.split('/').filter(Boolean) }));
+    this.routes = [...authRoutes(), ...contentRoutes(), ...publishRoutes(), ...afterPublishRoutes(), ...connectionRoutes()].map((route) => ({ route, segs: route.pattern.split('/').filter(Boolean) }));
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       this.handle(req, res).catch((e: unknown) => this.fail(req, res, e));
     };
@@ -124,6 +125,7 @@ export class SimServer {
       id: i.id, name: i.name, siteId: i.siteId, projectId: i.projectId, ownerId: i.ownerId, contentUrl: i.contentUrl, size: i.blob.size,
       sha256: i.blob.sha256, createdAt: i.createdAt, updatedAt: i.updatedAt, fileName: i.blob.fileName, filePath: i.blob.filePath,
       description: i.description, tags: [...(i.tags ?? [])], credentials: (i.credentials ?? []).map((c) => ({ ...c })),
+      ...(i.connections ? { connections: i.connections.map((c) => ({ ...c })) } : {}),
     });
     const now = Date.now();
     return {

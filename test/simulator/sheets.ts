@@ -41,13 +41,13 @@ export function sheetNamesInTwb(xml: string): string[] {
 }
 
 /**
- * The top-level .twb of a zip, read with yauzl: a reader of its own, so that the simulator does not
- * share the client's zip code (a bug there would pass unnoticed) and reads what Tableau would
- * (ZIP64, data descriptors). Entries are walked one at a time; the .twb is read up to MAX_TWB_BYTES.
+ * The top-level .twb (or .tds: `ext`) of a zip, read with yauzl: a reader of its own, so that the
+ * simulator does not share the client's zip code (a bug there would pass unnoticed) and reads what
+ * Tableau would (ZIP64, data descriptors). Entries are walked one at a time; the document is read up to MAX_TWB_BYTES.
  */
 async function documentFromZip(filePath: string, ext: 'twb' | 'tds'): Promise<string | undefined> {
-  const top = new RegExp(`^[^/\\\\]+\\.${ext}$`, 'i');
   const zip = await yauzl.openPromise(filePath, { lazyEntries: true, autoClose: false });
+  const top = new RegExp(`^[^/\\\\]+\\.${ext}$`, 'i');
   try {
     const found = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
       zip.on('entry', (e: yauzl.Entry) => (top.test(e.fileName) ? resolve(e) : zip.readEntry()));

@@ -35,12 +35,21 @@ export interface ProjectRec {
   leaderIds?: string[];
 }
 export interface ViewRec { id: string; name: string; contentUrl: string }
+/** A data connection of a published item, read from its uploaded document (password as SHA-256 only). */
+export interface SimConnection {
+  id: string; type: string; serverAddress?: string; serverPort?: string; userName?: string; dbname?: string;
+  /** For a sqlproxy connection: the published data source it names. */
+  publishedDataSource?: string;
+  embedPassword: boolean; passwordSha256?: string;
+}
 interface ItemBase {
   id: string; siteId: string; projectId: string; ownerId: string; name: string; contentUrl: string;
   description: string; blob: StoredBlob; createdAt: string; updatedAt: string;
   tags?: string[];
   /** Embedded connection credentials of the last publish (password as SHA-256 only). */
   credentials?: { serverAddress?: string; serverPort?: string; username: string; embed: boolean; passwordSha256: string }[];
+  /** The data connections of the uploaded document (absent when it could not be read as one). */
+  connections?: SimConnection[];
 }
 export interface WorkbookRec extends ItemBase { kind: 'workbook'; showTabs: boolean; views: ViewRec[]; hiddenViews?: string[] }
 export interface DataSourceRec extends ItemBase { kind: 'datasource'; type: string; hasExtracts: boolean }

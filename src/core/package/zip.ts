@@ -10,11 +10,11 @@ import { TableauError } from '../errors';
 
 const inflateRawAsync = promisify(inflateRaw);
 
-const SIG_EOCD = 0x06054b50;
-const SIG_ZIP64_LOCATOR = 0x07064b50;
-const SIG_ZIP64_EOCD = 0x06064b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_LOCAL = 0x04034b50;
+export const SIG_EOCD = 0x06054b50;
+export const SIG_ZIP64_LOCATOR = 0x07064b50;
+export const SIG_ZIP64_EOCD = 0x06064b50;
+export const SIG_CENTRAL = 0x02014b50;
+export const SIG_LOCAL = 0x04034b50;
 const EOCD_MIN = 22;
 /** The EOCD sits in the last 22 bytes plus a comment of at most 65535 bytes. */
 const EOCD_SEARCH = EOCD_MIN + 0xffff;
@@ -35,6 +35,8 @@ export interface ZipEntry {
   flags: number;
   isDirectory: boolean;
   isEncrypted: boolean;
+  /** Where the entry's central directory record lies, relative to the directory's start (for a writer copying it). */
+  centralRecord: { offset: number; length: number };
 }
 
 export interface ZipDirectory {
@@ -42,13 +44,16 @@ export interface ZipDirectory {
   zip64: boolean;
   /** Total size of the archive file. */
   size: number;
+  /** Where the central directory lies in the file. */
+  centralDirectory: { offset: number; size: number };
 }
 
 function invalid(message: string, cause?: unknown): TableauError {
   return new TableauError({ reason: 'invalidFile', message, cause });
 }
 
-async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
+/** Reads `length` bytes at `position` (fewer at the end of the file). */
+export async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
   const buf = Buffer.alloc(length);
   let done = 0;
   while (done < length) {
@@ -161,6 +166,7 @@ function parseCentralDirectory(cd: Buffer, expected: number, label: string): Zip
       flags,
       isDirectory: name.endsWith('/'),
       isEncrypted: (flags & 0x1) !== 0,
+      centralRecord: { offset: p, length: end - p },
     });
     p = end;
   }
@@ -185,7 +191,7 @@ export async function readZipDirectory(path: string, label = 'The file'): Promis
     for (const e of entries) {
       if (e.localHeaderOffset + 30 + e.compressedSize > size) throw invalid(`${label} is truncated or damaged: entry "${e.name}" lies past the end.`);
     }
-    return { entries, zip64: eocd.zip64, size };
+    return { entries, zip64: eocd.zip64, size, centralDirectory: { offset: eocd.cdOffset, size: eocd.cdSize } };
   } finally {
     await fh.close();
   }

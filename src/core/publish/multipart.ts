@@ -15,11 +15,32 @@ export interface FileRange {
   end?: number;
 }
 
+export interface ByteStreamOptions {
+  readSize: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Bytes made on the fly (a package with a rewritten document), of a length known in advance;
+ * `stream(start, end)` gives the range afresh each time, so a replayed or chunked upload works.
+ */
+export interface ByteSource {
+  readonly size: number;
+  stream(start: number, end: number, opts: ByteStreamOptions): AsyncIterable<Uint8Array>;
+}
+
+/** A byte range of a ByteSource; `end` is exclusive and defaults to its size. */
+export interface SourceRange {
+  source: ByteSource;
+  start?: number;
+  end?: number;
+}
+
 export interface MultipartPart {
   name: string;
   filename?: string;
   contentType: string;
-  body: string | Uint8Array | FileRange;
+  body: string | Uint8Array | FileRange | SourceRange;
 }
 
 /** What the file looked like when the publish began; any difference means it changed. */
@@ -56,7 +77,11 @@ export const DEFAULT_READ_SIZE = 1024 * 1024;
 const CRLF = '\r\n';
 
 function isFileRange(b: MultipartPart['body']): b is FileRange {
-  return typeof b === 'object' && !(b instanceof Uint8Array);
+  return typeof b === 'object' && !(b instanceof Uint8Array) && 'path' in b;
+}
+
+function isSourceRange(b: MultipartPart['body']): b is SourceRange {
+  return typeof b === 'object' && !(b instanceof Uint8Array) && 'source' in b;
 }
 
 // RFC 5987 attr-char: alnum and !#$&+-.^_`|~ ; everything else percent-encoded.
@@ -89,13 +114,14 @@ function fileChanged(path: string): TableauError {
 interface PreparedPart {
   head: Buffer;
   data?: Buffer;
+  source?: { source: ByteSource; start: number; end: number };
   file?: { path: string; start: number; end: number; fingerprint: FileFingerprint };
   length: number;
 }
 
 export async function buildMultipart(parts: MultipartPart[], opts: MultipartOptions = {}): Promise<MultipartMessage> {
   const readSize = Math.max(1, opts.readSize ?? DEFAULT_READ_SIZE);
-  const inline = parts.filter((p) => !isFileRange(p.body)).map((p) => Buffer.from(p.body as string | Uint8Array));
+  const inline = parts.filter((p) => !isFileRange(p.body) && !isSourceRange(p.body)).map((p) => Buffer.from(p.body as string | Uint8Array));
   let boundary = '';
   // 192 random bits cannot collide with file bytes in practice; still, never pick one found in an inline part.
   do boundary = `TableauPublisher${randomBytes(24).toString('hex')}`;
@@ -118,6 +144,14 @@ export async function buildMultipart(parts: MultipartPart[], opts: MultipartOpti
         throw new TableauError({ reason: 'invalidArgument', message: `Byte range ${start}-${end} lies outside "${p.body.path}".` });
       }
       prepared.push({ head, file: { path: p.body.path, start, end, fingerprint }, length: head.length + end - start });
+    } else if (isSourceRange(p.body)) {
+      const { source } = p.body;
+      const start = p.body.start ?? 0;
+      const end = p.body.end ?? source.size;
+      if (start < 0 || end < start || end > source.size) {
+        throw new TableauError({ reason: 'invalidArgument', message: `Byte range ${start}-${end} lies outside the ${source.size} bytes to upload.` });
+      }
+      prepared.push({ head, source: { source, start, end }, length: head.length + end - start });
     } else {
       const data = Buffer.from(p.body);
       prepared.push({ head, data, length: head.length + data.length });
@@ -125,7 +159,7 @@ export async function buildMultipart(parts: MultipartPart[], opts: MultipartOpti
   }
   const tail = Buffer.from(`${CRLF}--${boundary}--${CRLF}`);
   const contentLength = prepared.reduce((n, p) => n + p.length, tail.length);
-  const fileTotal = prepared.reduce((n, p) => n + (p.file ? p.file.end - p.file.start : 0), 0);
+  const fileTotal = prepared.reduce((n, p) => n + (p.file ? p.file.end - p.file.start : 0) + (p.source ? p.source.end - p.source.start : 0), 0);
   const signal = opts.signal;
   const onFileBytes = opts.onFileBytes;
 
@@ -147,6 +181,15 @@ export async function buildMultipart(parts: MultipartPart[], opts: MultipartOpti
       yield p.head;
       if (p.data) {
         if (p.data.length > 0) yield p.data;
+        continue;
+      }
+      if (p.source) {
+        for await (const block of p.source.source.stream(p.source.start, p.source.end, { readSize, signal })) {
+          throwIfAborted(signal);
+          fileSoFar += block.length;
+          yield block;
+          onFileBytes?.(fileSoFar, fileTotal);
+        }
         continue;
       }
       const f = p.file!;

@@ -27,6 +27,8 @@ import { findItemByName, readJob, readPublishedItem, type ItemLookupClient } fro
 import { buildMultipart, type FileFingerprint, type MultipartMessage, type MultipartPart } from './multipart';
 import { dataSourcePayload, workbookPayload, type ConnectionCredentials } from './payload';
 import { classifyFailure, DEFAULT_RETRY_LIMITS, retryOptions, type RetryLimits } from './failurePolicy';
+import { applyRestUpdates, prepareConnectionRules, type ConnectionChangeReport, type DataSourceLookupClient, type PreparedRules } from '../connections/publishRules';
+import type { DataConnectionRule } from '../connections/rules';
 
 export const DEFAULT_CHUNK_SIZE = 50 * 1024 * 1024;
 /** Tableau's limit for one request: a bigger file goes through fileUploads. */
@@ -52,7 +54,7 @@ export function chunkSizeFor(fileSize: number, requested: number = DEFAULT_CHUNK
 }
 
 /** What the publisher needs of TableauClient (it satisfies this structurally). */
-export interface PublishClient extends ItemLookupClient {
+export interface PublishClient extends ItemLookupClient, DataSourceLookupClient {
   request(req: ApiRequest & { replaySafe: boolean }): Promise<unknown>;
   initiateFileUpload(signal?: AbortSignal): Promise<FileUpload>;
   waitForJob(id: string, opts?: WaitForJobOptions): Promise<Job>;
@@ -75,6 +77,10 @@ export interface PublishRequest {
   connectionCredentials?: ConnectionCredentials[];
   /** Added to the item once it is published (tags it already has stay). */
   tags?: string[];
+  /** Changes to the file's data connections on the way to the server (checked before anything is uploaded). */
+  dataConnectionRules?: readonly DataConnectionRule[];
+  /** The passwords the rules' credentials refer to, by rule index, resolved by the caller. Never logged or returned. */
+  dataConnectionPasswords?: ReadonlyMap<number, string>;
 }
 
 export type PublishPhase = 'inspect' | 'upload' | 'commit' | 'job';
@@ -123,6 +129,8 @@ export interface PublishResult {
   warnings: string[];
   /** The item's tags after the requested ones were added (only when tags were requested and added). */
   tags?: string[];
+  /** Every data connection change the rules made, with its route (only when rules were given). */
+  connectionChanges?: ConnectionChangeReport[];
   /**
    * Set when Tableau's answer names another item than the one published (another name or
    * project): `item` is then what the answer said, unconfirmed, and was not tagged.
@@ -185,6 +193,9 @@ class PublishRun {
   private fingerprint!: FileFingerprint;
   private name = '';
   private payload = '';
+  private rules?: PreparedRules;
+  /** Bytes uploaded: the file's size, or the rewritten file's. */
+  private uploadSize = 0;
 
   constructor(
     private readonly client: PublishClient,
@@ -197,7 +208,7 @@ class PublishRun {
   }
 
   private progress(phase: PublishPhase, bytesSent: number, jobProgress?: number): void {
-    this.opts.onProgress?.({ phase, bytesSent, totalBytes: this.info?.size ?? 0, jobProgress });
+    this.opts.onProgress?.({ phase, bytesSent, totalBytes: this.uploadSize, jobProgress });
   }
 
   async run(): Promise<PublishResult> {
@@ -208,19 +219,27 @@ class PublishRun {
     this.fingerprint = { size: info.size, mtimeMs: info.mtimeMs };
     checkMode(info, this.req.mode);
     this.name = this.req.name ?? defaultName(this.req.filePath);
+    this.uploadSize = info.size;
+    let connectionCredentials = this.req.connectionCredentials;
+    if (this.req.dataConnectionRules?.length) {
+      this.rules = await prepareConnectionRules(this.client, info, this.req.dataConnectionRules, this.req.dataConnectionPasswords, { signal: this.signal, lookupRetry: this.opts.lookupRetry });
+      if (this.rules.source) this.uploadSize = this.rules.source.size;
+      if (this.rules.credentials.length) connectionCredentials = [...(connectionCredentials ?? []), ...this.rules.credentials];
+      for (const c of this.rules.changes) this.log.info(`Data connection rule ${c.ruleIndex + 1}: ${c.connection.class} ${c.connection.server ?? c.connection.publishedDataSource ?? ''} ${c.changes.map((x) => `${x.field} ${x.from ?? '(none)'} → ${x.to}`).join(', ') || 'unchanged'} (${c.route === 'rest' ? 'after publish, through Update Connection' : 'in the file'}).`);
+    }
     const common = { name: this.name, projectId: this.req.projectId, description: this.req.description };
     this.payload =
       info.kind === 'workbook'
-        ? workbookPayload({ ...common, showTabs: this.req.showTabs, hiddenViews: this.req.hiddenViews, connectionCredentials: this.req.connectionCredentials })
-        : dataSourcePayload({ ...common, connectionCredentials: this.req.connectionCredentials, hostsInFile: credentialHosts(this.info.dataConnections).size });
+        ? workbookPayload({ ...common, showTabs: this.req.showTabs, hiddenViews: this.req.hiddenViews, connectionCredentials })
+        : dataSourcePayload({ ...common, connectionCredentials, hostsInFile: credentialHosts(this.info.dataConnections).size });
     for (const w of info.warnings) this.log.warn(w);
 
     const whole = await this.message([
       this.payloadPart(),
-      { name: info.kind === 'workbook' ? 'tableau_workbook' : 'tableau_datasource', filename: path.basename(this.req.filePath), contentType: 'application/octet-stream', body: { path: this.req.filePath } },
+      { name: info.kind === 'workbook' ? 'tableau_workbook' : 'tableau_datasource', filename: path.basename(this.req.filePath), contentType: 'application/octet-stream', body: this.fileBody() },
     ], 0);
     const limit = this.opts.singleRequestLimit ?? SINGLE_REQUEST_LIMIT;
-    this.log.info(`Publishing "${this.name}" (${info.size} bytes, ${info.fileType}) as ${this.req.mode}${whole.contentLength > limit ? ', in chunks' : ''}.`);
+    this.log.info(`Publishing "${this.name}" (${this.uploadSize} bytes, ${info.fileType}) as ${this.req.mode}${whole.contentLength > limit ? ', in chunks' : ''}.`);
 
     let answer: unknown;
     if (whole.contentLength <= limit) {
@@ -234,6 +253,12 @@ class PublishRun {
     }
     if (!this.req.asJob) return this.finish(readPublishedItem(answer, info.kind));
     return this.followJob(readJob(answer));
+  }
+
+  /** The file's bytes to upload (a range of them for a chunk): the file itself, or its rewritten form. */
+  private fileBody(start?: number, end?: number): MultipartPart['body'] {
+    const source = this.rules?.source;
+    return source ? { source, start, end } : { path: this.req.filePath, start, end };
   }
 
   private payloadPart(body = this.payload): MultipartPart {
@@ -304,7 +329,7 @@ class PublishRun {
     return withRetry(async () => {
       try {
         const answer = await this.send('POST', this.publishPath(), msg, publishQuery(this.info, this.req));
-        this.progress('commit', this.info.size);
+        this.progress('commit', this.uploadSize);
         return { answer };
       } catch (e) {
         if (recovers && ambiguousBefore && TableauError.is(e, 'alreadyExists')) {
@@ -333,7 +358,7 @@ class PublishRun {
    * chunk failure the whole upload starts over in a fresh upload session (bounded by maxRestarts).
    */
   private uploadChunks(): Promise<string> {
-    const size = this.info.size;
+    const size = this.uploadSize;
     const requested = this.opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
     chunkSizeFor(size, requested); // a file no upload can hold fails before anything is sent
     const restartable = new WeakSet<object>();
@@ -355,11 +380,11 @@ class PublishRun {
   }
 
   private async sendChunks(uploadSessionId: string, chunkSize: number): Promise<void> {
-    const size = this.info.size;
+    const size = this.uploadSize;
     for (let start = 0; start < size; start += chunkSize) {
       const end = Math.min(size, start + chunkSize);
       const msg = await this.message(
-        [this.payloadPart(''), { name: 'tableau_file', filename: 'file', contentType: 'application/octet-stream', body: { path: this.req.filePath, start, end } }],
+        [this.payloadPart(''), { name: 'tableau_file', filename: 'file', contentType: 'application/octet-stream', body: this.fileBody(start, end) }],
         start,
       );
       await withRetry(
@@ -379,7 +404,7 @@ class PublishRun {
   }
 
   private async commit(uploadSessionId: string): Promise<unknown> {
-    this.progress('commit', this.info.size);
+    this.progress('commit', this.uploadSize);
     const msg = await this.message([this.payloadPart()], 0);
     return withRetry(
       () =>
@@ -391,11 +416,11 @@ class PublishRun {
   }
 
   private async followJob(job: Job): Promise<PublishResult> {
-    this.progress('job', this.info.size, 0); // the first answer's finishCode/progress mean nothing yet
+    this.progress('job', this.uploadSize, 0); // the first answer's finishCode/progress mean nothing yet
     const done = await this.client.waitForJob(job.id, {
       ...this.opts.job,
       signal: this.signal,
-      onProgress: (j) => this.progress('job', this.info.size, j.progress),
+      onProgress: (j) => this.progress('job', this.uploadSize, j.progress),
     });
     const kind = this.info.kind;
     // A publish job names no item (schema jobType); use an id if the server gave one anyway.
@@ -426,6 +451,11 @@ class PublishRun {
     let tags: string[] | undefined;
     const warnings: string[] = [];
     const mismatch = this.notWhatWasPublished(item);
+    if (this.rules?.restUpdates.length) {
+      if (mismatch) throw new TableauError({ reason: 'malformedResponse', message: `${mismatch} Its data connections were not updated; check the project on Tableau.` });
+      await applyRestUpdates(this.client, this.info.kind, item.id, item.name, this.rules.restUpdates, this.signal);
+      this.requests += 1 + this.rules.restUpdates.reduce((n, u) => n + (u.report.updatedConnectionIds?.length ?? 0), 0);
+    }
     if (mismatch) {
       const w = `${mismatch}${wanted.length ? ' Its tags were not added.' : ''} Check the project on Tableau.`;
       this.log.warn(w);
@@ -443,6 +473,7 @@ class PublishRun {
     const r = this.result(item, jobId, warnings);
     if (tags) r.tags = tags;
     if (mismatch) r.mismatch = mismatch;
+    if (this.rules) r.connectionChanges = this.rules.changes;
     return r;
   }
 
@@ -461,7 +492,7 @@ class PublishRun {
   }
 
   private result(item: Workbook | DataSource, jobId?: string, extraWarnings: string[] = []): PublishResult {
-    this.progress(jobId ? 'job' : 'commit', this.info.size, jobId ? 100 : undefined);
+    this.progress(jobId ? 'job' : 'commit', this.uploadSize, jobId ? 100 : undefined);
     const r: PublishResult = {
       kind: this.info.kind,
       item,

@@ -27,6 +27,8 @@ describe('impact before overwrite: the Metadata API', function () {
     await publish(h.conn.client, { filePath: h.tmp.file('Sales Board.twb', sheetsTwb(['Overview'], [publishedSource('Orders')])), projectId, mode: 'createnew' }, fast);
     // By content URL only (an older workbook that names no friendly name).
     await publish(h.conn.client, { filePath: h.tmp.file('Ops.twb', sheetsTwb(['Ops'], [{ class: 'sqlproxy', server: 'localhost', dbname: 'Orders' }])), projectId, mode: 'createnew' }, fast);
+    // A published data source reference must resolve on the site (the server refuses one that doesn't).
+    await publish(h.conn.client, { filePath: h.tmp.file('Returns.tds', datasourceXml([POSTGRES])), projectId, mode: 'createnew' }, fast);
     await publish(h.conn.client, { filePath: h.tmp.file('Unrelated.twb', sheetsTwb(['Other'], [publishedSource('Returns')])), projectId, mode: 'createnew' }, fast);
   });
   after(() => h.close());

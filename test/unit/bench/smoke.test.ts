@@ -17,7 +17,7 @@ describe('benchmark smoke run (tiny sizes)', function () {
 
   before(async () => {
     const plan: BenchPlan = {
-      sections: ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup'],
+      sections: ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'rewrite'],
       publishBytes: 8 * MiB,
       pairs: 1,
       memoryBytes: [8 * MiB, 16 * MiB],
@@ -27,6 +27,7 @@ describe('benchmark smoke run (tiny sizes)', function () {
       sessionCalls: 40,
       runPackage: false,
       activationRounds: 0,
+      rewriteBytes: 8 * MiB,
     };
     r = await runBenchmarks(plan);
   });
@@ -57,6 +58,16 @@ describe('benchmark smoke run (tiny sizes)', function () {
       assert.notEqual(run.rssSource, 'none');
     }
     assert.equal(m.differenceBytes, Math.abs(m.runs[1].maxRssBytes! - m.runs[0].maxRssBytes!));
+  });
+
+  it('publishes a .twbx with its connections rewritten next to the unmodified one, the extract identical on the server', () => {
+    const w = r.rewrite!;
+    assert.deepEqual(w.runs.map((x) => x.rewrite).sort(), [false, true]);
+    assert.ok(w.runs.every((x) => x.extractSha256Matches), 'extract bytes identical');
+    positive(w.medianPlainMs, 'plain publish ms');
+    positive(w.medianRewriteMs, 'rewrite publish ms');
+    assert.equal(w.ratio, w.medianRewriteMs / w.medianPlainMs);
+    assert.ok(w.maxRewriteRssBytes! > 20 * MiB && w.maxRewriteRssBytes! < 1024 * MiB, `peak RSS ${w.maxRewriteRssBytes}`);
   });
 
   it('times each chunk size and recommends one', () => {

@@ -1,0 +1,182 @@
+/**
+ * Data connection rules on the way to the server: everything is checked and the upload prepared
+ * before the first byte is sent (a rule matching nothing, a missing password, a published data
+ * source missing on the target site, a damaged document: nothing is published); `via: 'rest'`
+ * changes are made after the publish with Tableau's Update Connection call.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { findAfterWrite, type LookupRetryOptions } from '../api/afterWrite';
+import { queryConnections, updateConnection, type ConnectionsClient, type PublishedConnection } from '../api/connections';
+import { TableauError } from '../errors';
+import { globalRedactor } from '../logger';
+import type { ContentKind, DataSource, Page } from '../models';
+import type { PackageInfo } from '../package/inspect';
+import type { ByteSource } from '../publish/multipart';
+import type { ConnectionCredentials } from '../publish/payload';
+import { documentSource, rewritePackage } from './packageRewrite';
+import { rewriteDocument, type AppliedConnectionChange, type PublishedDataSourceRef } from './rewrite';
+import { describeMatch, matchConnectionRules, REST_CHANGEABLE, type ConnectionChange, type DataConnectionRule } from './rules';
+
+/** Documents read into memory for a rewrite; the same bound the inspection parses up to. */
+export const MAX_REWRITE_DOCUMENT_BYTES = 32 * 1024 * 1024;
+
+/** What the publisher needs to find a published data source by name on the target site. */
+export interface DataSourceLookupClient {
+  listDataSources(opts?: { filter?: string; pageSize?: number; signal?: AbortSignal }): Promise<Page<DataSource>>;
+}
+
+/** A change applied to a data connection, with the way it went: in the uploaded file, or by Update Connection after publish. */
+export interface ConnectionChangeReport extends AppliedConnectionChange {
+  /** The login embedded for this connection (never the password). */
+  embeddedUsername?: string;
+  /** For `route: 'rest'`: the ids of the published item's connections that were updated. */
+  updatedConnectionIds?: string[];
+}
+
+export interface PreparedRules {
+  /** What to upload instead of the file, when a rule changed it. */
+  source?: ByteSource;
+  /** Credentials for the publish payload. */
+  credentials: ConnectionCredentials[];
+  changes: ConnectionChangeReport[];
+  /** The updates to make after publish (`via: 'rest'`). */
+  restUpdates: RestUpdate[];
+}
+
+interface RestUpdate {
+  report: ConnectionChangeReport;
+  set: ConnectionChange;
+  username?: string;
+  password?: string;
+  embed?: boolean;
+}
+
+function ruleError(message: string, reason: 'invalidArgument' | 'notFound' = 'invalidArgument'): TableauError {
+  return new TableauError({ reason, message });
+}
+
+/** Escapes a value for Tableau's filter syntax (`,` and `:` separate terms). */
+function filterValue(v: string): string {
+  return v.replace(/[,:\\]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The published data sources the rules point at, found by name on the target site. "Not there" is
+ * concluded only after a bounded retry: one published moments ago (a promotion publishes data
+ * sources first) may not be in Tableau's search index yet.
+ */
+async function resolvePublishedDataSources(client: DataSourceLookupClient, rules: readonly DataConnectionRule[], lookupRetry: LookupRetryOptions | undefined, signal?: AbortSignal): Promise<Map<string, PublishedDataSourceRef>> {
+  const out = new Map<string, PublishedDataSourceRef>();
+  for (const [i, r] of rules.entries()) {
+    const name = r.set?.publishedDataSource;
+    if (name === undefined || out.has(name)) continue;
+    const found = await findAfterWrite(async () => {
+      const page = await client.listDataSources({ filter: `name:eq:${filterValue(name)}`, pageSize: 10, signal });
+      return page.items.find((d) => d.name === name && d.contentUrl);
+    }, { ...lookupRetry, signal });
+    if (!found?.contentUrl) {
+      throw ruleError(`Data connection rule ${i + 1} points at the published data source "${name}", which does not exist on the target site; nothing was published.`, 'notFound');
+    }
+    out.set(name, { name, contentUrl: found.contentUrl });
+  }
+  return out;
+}
+
+/**
+ * Checks the rules against the file and prepares the upload. `passwords` maps a rule's index to
+ * the password its credentials refer to, resolved by the caller.
+ */
+export async function prepareConnectionRules(
+  client: DataSourceLookupClient,
+  info: PackageInfo,
+  rules: readonly DataConnectionRule[],
+  passwords: ReadonlyMap<number, string> = new Map(),
+  opts: { signal?: AbortSignal; lookupRetry?: LookupRetryOptions } = {},
+): Promise<PreparedRules> {
+  const label = `"${info.path.split(/[\\/]/).pop()}"`;
+  if (info.fileType === 'hyper' || info.fileType === 'tde') throw ruleError(`${label} is an extract: it has no data connections for rules to change.`);
+  if (!info.dataConnectionsParsed) throw ruleError(`${label} is too large to read its data connections, so its data connection rules cannot be applied.`);
+  const matches = matchConnectionRules(info.dataConnections, rules);
+  for (const [i, r] of rules.entries()) {
+    const via = r.via ?? 'file';
+    if (via === 'rest') {
+      const other = Object.keys(r.set ?? {}).filter((k) => !REST_CHANGEABLE.has(k as keyof ConnectionChange));
+      if (other.length) throw ruleError(`Data connection rule ${i + 1} (${describeMatch(r.match)}) goes through Update Connection, which cannot change ${other.join(', ')}; let it change the file instead (via "file").`);
+    }
+    if (r.credentials) {
+      const pw = passwords.get(i);
+      if (pw === undefined) {
+        const where = r.credentials.password.env ? `environment variable ${r.credentials.password.env}` : r.credentials.password.secret ? `secret "${r.credentials.password.secret}"` : 'its password reference';
+        throw ruleError(`Data connection rule ${i + 1} (${describeMatch(r.match)}) embeds a login for "${r.credentials.username}", but no password was found (${where}); nothing was published.`);
+      }
+      globalRedactor.addSecret(pw);
+    }
+  }
+  // The rewrite reads the file again: it must still be the file that was inspected.
+  const now = await stat(info.path);
+  if (now.size !== info.size || now.mtimeMs !== info.mtimeMs) {
+    throw new TableauError({ reason: 'fileChanged', message: `${label} changed after it was inspected; nothing was published. Save it, then publish again.` });
+  }
+  const publishedDataSources = await resolvePublishedDataSources(client, rules, opts.lookupRetry, opts.signal);
+  const rewriteOpts = { label, publishedDataSources };
+  const packaged = info.fileType === 'twbx' || info.fileType === 'tdsx';
+  let rewritten: { source: ByteSource; changes: AppliedConnectionChange[] };
+  if (packaged) {
+    const pkg = await rewritePackage(info.path, info.innerDocumentName!, rules, { ...rewriteOpts, maxDocumentBytes: MAX_REWRITE_DOCUMENT_BYTES });
+    rewritten = { source: pkg, changes: pkg.changes };
+  } else {
+    const original = await readFile(info.path);
+    const r = rewriteDocument(original, rules, rewriteOpts);
+    rewritten = { source: documentSource(r.bytes), changes: r.changes };
+  }
+  const inFile = rewritten.changes.some((c) => c.route === 'file' && c.changes.length > 0);
+
+  const credentials: ConnectionCredentials[] = [];
+  const restUpdates: RestUpdate[] = [];
+  const changes: ConnectionChangeReport[] = rewritten.changes.map((c) => ({ ...c }));
+  for (const m of matches) {
+    const r = m.rule;
+    for (const report of changes.filter((c) => c.ruleIndex === m.ruleIndex)) {
+      const cred = r.credentials;
+      if (cred) report.embeddedUsername = cred.username;
+      if (report.route === 'rest') {
+        restUpdates.push({ report, set: r.set ?? {}, username: cred?.username, password: cred ? passwords.get(m.ruleIndex) : undefined, embed: cred ? (cred.embed ?? true) : undefined });
+      } else if (cred) {
+        // Tied to the connection as it will be on the server: after the rewrite.
+        const at = (f: 'server' | 'port'): string | undefined => report.changes.find((x) => x.field === f)?.to ?? report.connection[f];
+        credentials.push({ serverAddress: at('server'), serverPort: at('port'), username: cred.username, password: passwords.get(m.ruleIndex)!, embed: cred.embed ?? true });
+      }
+    }
+  }
+  return { source: inFile ? rewritten.source : undefined, credentials, changes, restUpdates };
+}
+
+function sameHost(a: string | undefined, b: string | undefined): boolean {
+  return (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+}
+
+/**
+ * Makes the `via: 'rest'` changes on the published item: each file connection a rule matched is
+ * found among the item's connections by its server address and port (and login, when the file
+ * names one), then updated. A connection not found is an error: the item was published, but
+ * does not point where the rule says.
+ */
+export async function applyRestUpdates(client: ConnectionsClient, kind: ContentKind, itemId: string, itemName: string, updates: readonly RestUpdate[], signal?: AbortSignal): Promise<void> {
+  if (updates.length === 0) return;
+  const published = await queryConnections(client, kind, itemId, signal);
+  for (const u of updates) {
+    const c = u.report.connection;
+    const targets = published.filter((p: PublishedConnection) => sameHost(p.serverAddress, c.server) && (c.port === undefined || p.serverPort === undefined || p.serverPort === c.port));
+    if (targets.length === 0) {
+      throw new TableauError({
+        reason: 'notFound',
+        message: `"${itemName}" was published, but Tableau lists no data connection to ${c.server ?? '(no server)'}${c.port ? `:${c.port}` : ''}, so data connection rule ${u.report.ruleIndex + 1} could not update it; its connections still point where the file said.`,
+      });
+    }
+    u.report.updatedConnectionIds = [];
+    for (const t of targets) {
+      await updateConnection(client, kind, itemId, t.id, { serverAddress: u.set.server, serverPort: u.set.port, userName: u.set.username ?? u.username, password: u.password, embedPassword: u.embed }, signal);
+      u.report.updatedConnectionIds.push(t.id);
+    }
+  }
+}
