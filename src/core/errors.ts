@@ -35,7 +35,8 @@ export type TableauErrorReason =
   | 'jobFailed'
   | 'jobCancelled'
   | 'jobTimeout' // gave up waiting; the job may still finish on the server
-  | 'readOnly';
+  | 'readOnly'
+  | 'settingsNotApplied'; // published, but a settings or permissions step after it failed
 
 export interface TableauErrorInit {
   reason: TableauErrorReason;

@@ -42,7 +42,14 @@ interface ItemBase {
   /** Embedded connection credentials of the last publish (password as SHA-256 only). */
   credentials?: { serverAddress?: string; serverPort?: string; username: string; embed: boolean; passwordSha256: string }[];
 }
-export interface WorkbookRec extends ItemBase { kind: 'workbook'; showTabs: boolean; views: ViewRec[]; hiddenViews?: string[] }
+export interface WorkbookRec extends ItemBase {
+  kind: 'workbook'; showTabs: boolean; views: ViewRec[]; hiddenViews?: string[];
+  /** The user or group whose access renders the thumbnails (Publish Workbook payload). */
+  thumbnailsUserId?: string; thumbnailsGroupId?: string;
+}
+export interface GroupRec { id: string; siteId: string; name: string }
+/** Permission rules of one thing: grantee (`group:{id}` / `user:{id}`) → capability → mode. */
+export type CapabilityRules = Map<string, Map<string, 'Allow' | 'Deny'>>;
 export interface DataSourceRec extends ItemBase { kind: 'datasource'; type: string; hasExtracts: boolean }
 export type ItemRec = WorkbookRec | DataSourceRec;
 export interface JobRec {
@@ -188,6 +195,9 @@ export class Store {
   readonly content = new Map<string, SiteContent>();
   readonly users = new Map<string, UserRec>();
   readonly userByName = new Map<string, UserRec>();
+  readonly groups = new Map<string, GroupRec>();
+  /** Explicit permission rules by what they are on: an item id, or `{projectId}/{workbooks|datasources}` for a project's defaults. */
+  readonly permissions = new Map<string, CapabilityRules>();
   readonly jobs = new Map<string, JobRec>();
   readonly uploads = new Map<string, UploadRec>();
   readonly pendingJobs = new Set<JobRec>();
