@@ -26,6 +26,12 @@ Publish options:
   --show-tabs              Workbooks: show views as tabs
   --hidden-views "A,B"     Workbooks: views (sheet names) to hide
   --db-credentials-file F  Database credentials to embed, from a JSON file (see below)
+  --owner USERNAME         Make this user the owner of the published item
+  --thumbnails-user NAME   Workbooks: render thumbnails as this user (or --thumbnails-group NAME)
+  --remove-other-tags      With --tags: remove the item's tags that are not listed
+  --dry-run                List the settings and permission changes a publish would make; send nothing
+                           (permission rules come from the manifest; exit code 7: published, but a
+                           settings or permissions step after the publish failed)
   Flags override the manifest's options for the same file.
 
 List options:
@@ -96,6 +102,11 @@ export interface PublishArgs {
   showTabs?: boolean;
   hiddenViews?: string[];
   dbCredentialsFile?: string;
+  owner?: string;
+  thumbnailsUser?: string;
+  thumbnailsGroup?: string;
+  removeOtherTags?: boolean;
+  dryRun?: boolean;
 }
 
 export type CliCommand =
@@ -135,6 +146,11 @@ const OPTIONS = {
   'request-timeout': { type: 'string' },
   'transfer-timeout': { type: 'string' },
   'max-items': { type: 'string' },
+  owner: { type: 'string' },
+  'thumbnails-user': { type: 'string' },
+  'thumbnails-group': { type: 'string' },
+  'remove-other-tags': { type: 'boolean' },
+  'dry-run': { type: 'boolean', default: false },
 } as const;
 
 const MODES = ['createnew', 'overwrite', 'append', 'replace'];
@@ -218,6 +234,11 @@ export function parseCli(argv: string[]): CliCommand {
         showTabs: v['show-tabs'],
         hiddenViews: commaList(v['hidden-views'], '--hidden-views'),
         dbCredentialsFile: v['db-credentials-file'],
+        owner: v.owner,
+        thumbnailsUser: v['thumbnails-user'],
+        thumbnailsGroup: v['thumbnails-group'],
+        removeOtherTags: v['remove-other-tags'],
+        dryRun: v['dry-run'],
         ...common,
       };
     }

@@ -9,6 +9,8 @@ export const EXIT = {
   notFoundOrConflict: 4,
   serverOrNetwork: 5,
   invalidFile: 6,
+  /** The item was published, but a settings or permissions step after the publish failed. */
+  settingsNotApplied: 7,
   cancelled: 130,
 } as const;
 
@@ -30,6 +32,8 @@ export function exitCodeFor(e: unknown): number {
     case 'connectionCheckFailed':
     case 'readOnly':
       return EXIT.notFoundOrConflict;
+    case 'settingsNotApplied':
+      return EXIT.settingsNotApplied;
     case 'invalidFile':
     case 'fileChanged':
     case 'appendNotSupported':

@@ -14,6 +14,8 @@ import { credentialsFor, loadDbCredentials } from './dbCredentials';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { formatBytes } from '../core/display';
 import { line, type CliOutput } from './output';
+import { dryRunOne, targetSettingsFor } from './publishSettings';
+import { applyTargetSettings, resolveTargetSettings, SettingsStepError, type AppliedSettings } from '../core/publish/settings';
 
 type PublishArgs = Extract<CliCommand, { command: 'publish' }>;
 
@@ -76,9 +78,16 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       // The file is inspected while sign-in and the project lookup are on the wire, not after.
       const inspected = inspectPackage(p.file);
       inspected.catch(() => undefined); // awaited below; a failed lookup must not leave it unhandled
-      const project = await projectFor(p.project);
       const o = p.target?.options ?? {};
+      const settings = targetSettingsFor(args, o);
+      if (args.dryRun) {
+        await dryRunOne(conn.client, await inspected, { ...p, hiddenViews: args.hiddenViews ?? o.hiddenViews }, settings, out, signal);
+        return;
+      }
+      const project = await projectFor(p.project);
       const info = await inspected;
+      // Every name and rule is checked before the upload: a typo publishes nothing.
+      const resolved = await resolveTargetSettings(conn.client, info.kind, settings, { signal });
       const chosen = db ? credentialsFor(db, info.dataConnections) : undefined;
       const connectionCredentials = chosen?.credentials ?? [];
       if (db && !info.dataConnectionsParsed) out.logger.warn(`${label}: its connections could not be inspected, so no database credentials are embedded.`);
@@ -106,7 +115,8 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
           showTabs: args.showTabs ?? o.showTabs,
           hiddenViews: args.hiddenViews ?? o.hiddenViews,
           description: args.description ?? o.description,
-          tags: args.tags ?? o.tags,
+          thumbnailsUserId: resolved.thumbnailsUserId,
+          thumbnailsGroupId: resolved.thumbnailsGroupId,
           connectionCredentials: connectionCredentials.length ? connectionCredentials : undefined,
         },
         {
@@ -122,6 +132,17 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
         },
       );
       done++;
+      // Owner, tags and permissions go on after the publish; a failure there is reported with the publish's success.
+      let applied: AppliedSettings | undefined;
+      let stepError: SettingsStepError | undefined;
+      if (!r.mismatch) {
+        try {
+          applied = await applyTargetSettings(conn.client, resolved, r.item, project.id, { signal });
+        } catch (e) {
+          if (!(e instanceof SettingsStepError)) throw e;
+          stepError = e;
+        }
+      }
       const what = r.kind === 'workbook' ? 'workbook' : 'data source';
       const sentTo = chosen?.sentTo.map((s) => s.host) ?? [];
       const creds = sentTo.length ? `; database credentials for ${sentTo.join(', ')}` : '';
@@ -153,11 +174,18 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
         retries: r.retries,
         durationMs: r.durationMs,
         jobId: r.jobId,
-        tags: r.tags,
+        tags: applied?.tags,
+        settingsChanges: applied?.changes,
+        ...(stepError ? { settingsFailedStep: stepError.step } : {}),
         credentialsEmbedded: connectionCredentials.length,
         credentialHosts: sentTo,
         warnings: r.warnings,
       });
+      for (const c of applied?.changes ?? []) out.logger.info(`${label}: ${c}`);
+      if (stepError) {
+        codes.push(EXIT.settingsNotApplied);
+        out.failure(`${label}: ${stepError.message}`, { event: 'settingsFailed', file: p.file, step: stepError.step, reason: stepError.reason, message: stepError.message, exitCode: EXIT.settingsNotApplied });
+      }
     } catch (e) {
       const code = exitCodeFor(e);
       codes.push(code);

@@ -9,10 +9,11 @@ import picomatch from 'picomatch';
 import { TableauError } from '../errors';
 import type { PublishMode } from '../models';
 import { assertInsideWorkspace, isBelow, relativePathProblem } from './workspacePath';
+import { SETTINGS_OPTION_KEYS, validateSettingsOptions, type ManifestSettingsOptions } from './manifestSettings';
 
 export const MANIFEST_PATH = '.vscode/tableau-publish.json';
 
-export interface ManifestOptions {
+export interface ManifestOptions extends ManifestSettingsOptions {
   showTabs?: boolean;
   hiddenViews?: string[];
   description?: string;
@@ -45,7 +46,7 @@ const MAX_MANIFEST_BYTES = 1024 * 1024;
 const MODES: PublishMode[] = ['createnew', 'overwrite', 'append', 'replace'];
 const SECRET_KEY = /pass(word)?|secret|token|jwt|credential|api[-_]?key/i;
 const TARGET_KEYS = ['file', 'connection', 'site', 'project', 'name', 'mode', 'options'];
-const OPTION_KEYS = ['showTabs', 'hiddenViews', 'description', 'tags', 'skipConnectionCheck', 'asJob'];
+const OPTION_KEYS = ['showTabs', 'hiddenViews', 'description', 'tags', 'skipConnectionCheck', 'asJob', ...SETTINGS_OPTION_KEYS];
 
 function bad(where: string, problem: string): TableauError {
   return new TableauError({ reason: 'invalidArgument', message: `${MANIFEST_PATH}: ${where} ${problem}` });
@@ -120,6 +121,7 @@ function validateTarget(t: unknown, at: string): ManifestTarget {
       tags: strList(o, 'tags', oat),
       skipConnectionCheck: bool(o, 'skipConnectionCheck', oat),
       asJob: bool(o, 'asJob', oat),
+      ...validateSettingsOptions(MANIFEST_PATH, o, oat),
     };
     for (const k of Object.keys(options) as (keyof ManifestOptions)[]) if (options[k] === undefined) delete options[k];
     out.options = options;

@@ -223,6 +223,8 @@ export interface AppliedSettings {
   changes: string[];
   /** Requests sent to apply the plan (reads not counted). */
   writes: number;
+  /** When tags are declared: the item's tags once applied. */
+  tags?: string[];
 }
 
 /**
@@ -238,9 +240,11 @@ export async function applyTargetSettings(
 ): Promise<AppliedSettings> {
   let plan: PlannedSettings;
   const item = published;
+  let tags: string[] | undefined;
   try {
     // The publish answer need not carry the owner and tags an overwritten item already had: read them.
     const now = r.owner || r.tags ? await (r.kind === 'workbook' ? client.getWorkbook(item.id, opts.signal) : client.getDataSource(item.id, opts.signal)) : item;
+    if (r.tags) tags = now.tags ?? [];
     plan = await planTargetSettings(client, r, now, projectId, opts);
   } catch (e) {
     throw new SettingsStepError(r.rules.length ? 'permissions' : 'tags', item.name, e);
@@ -264,11 +268,12 @@ export async function applyTargetSettings(
     await step('tags', async () => {
       if (plan.tagsToAdd.length) {
         writes++;
-        await client.addTags(r.kind, item.id, plan.tagsToAdd, opts.signal);
+        tags = await client.addTags(r.kind, item.id, plan.tagsToAdd, opts.signal);
       }
       for (const t of plan.tagsToRemove) {
         writes++;
         await deleteTag(client, r.kind, item.id, t, opts);
+        tags = tags?.filter((x) => x !== t);
       }
     });
   }
@@ -286,7 +291,9 @@ export async function applyTargetSettings(
       }
     });
   }
-  return { plan, changes: describePlan(plan), writes };
+  const out: AppliedSettings = { plan, changes: describePlan(plan), writes };
+  if (tags) out.tags = tags;
+  return out;
 }
 
 /**
