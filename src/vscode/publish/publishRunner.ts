@@ -7,6 +7,8 @@ import { type PublishRequest, type PublishResult, publish } from '../../core/pub
 import { toAbortSignal } from '../services/cancellation';
 import type { Services } from '../services/services';
 import { jobTimeoutMs } from './jobSettings';
+import type { AppliedSettings, SettingsStepError, TargetSettings } from '../../core/publish/settings';
+import { applyPlanSettings, resolvePlanSettings } from './targetSettings';
 import type { PublishTarget } from './target';
 
 /** One file ready to go: inspected, target and choices known, credentials attached. */
@@ -14,10 +16,12 @@ export interface PublishPlan {
   info: PackageInfo;
   target: PublishTarget;
   request: PublishRequest;
+  /** Settings and permissions as code (from the manifest), applied around the publish. */
+  settings?: TargetSettings;
 }
 
 export type PublishOutcome =
-  | { plan: PublishPlan; ok: true; result: PublishResult }
+  | { plan: PublishPlan; ok: true; result: PublishResult; settings?: AppliedSettings; settingsError?: SettingsStepError }
   | { plan: PublishPlan; ok: false; cancelled: boolean; error: unknown };
 
 /** Where progress goes: a notification, a task terminal, or nowhere. */
@@ -44,7 +48,8 @@ export async function executePlans(services: Services, plans: PublishPlan[], sin
     let sent = 0;
     try {
       const client = await services.connections.getClient(plan.target.profile.id, { siteContentUrl: plan.target.siteContentUrl, purpose: 'publish', signal });
-      const result = await publish(client, plan.request, {
+      const { resolved, request } = await resolvePlanSettings(client, plan, signal);
+      const result = await publish(client, request, {
         signal,
         logger: services.logger,
         inspection: plan.info,
@@ -67,7 +72,7 @@ export async function executePlans(services: Services, plans: PublishPlan[], sin
         },
       });
       services.logger.info(`Published ${path.basename(plan.info.path)} as ${result.kind} ${result.item.id} ("${result.item.name}") in ${result.durationMs} ms.`);
-      outcomes.push({ plan, ok: true, result });
+      outcomes.push({ plan, ok: true, result, ...(await applyPlanSettings(client, resolved, result, plan, signal)) });
     } catch (e) {
       const cancelled = isCancellation(e) || signal.aborted;
       if (!cancelled) services.logger.error(`Publishing ${path.basename(plan.info.path)} failed:`, e instanceof Error ? e.message : String(e));

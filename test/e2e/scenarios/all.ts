@@ -9,9 +9,10 @@ import { otherSignIns } from './otherSignIns';
 import { dragToPublish } from './dragToPublish';
 import { publishAgain } from './publishAgain';
 import { publishFromExplorer } from './publishFromExplorer';
+import { publishSettings } from './publishSettings';
 import { readOnly } from './readOnly';
 import { tree } from './tree';
 import { walkthrough } from './walkthrough';
 import { workbenchLoads } from './workbenchLoads';
 
-export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish];
+export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish, publishSettings];
