@@ -15,7 +15,7 @@ import { EXIT, exitCodeFor } from './exitCodes';
 import { formatBytes } from '../core/display';
 import { line, type CliOutput } from './output';
 import { dryRunOne, targetSettingsFor } from './publishSettings';
-import { applyTargetSettings, resolveTargetSettings, SettingsStepError, type AppliedSettings } from '../core/publish/settings';
+import { applyTargetSettings, hasAfterPublishSettings, resolveTargetSettings, SettingsStepError, type AppliedSettings } from '../core/publish/settings';
 
 type PublishArgs = Extract<CliCommand, { command: 'publish' }>;
 
@@ -135,7 +135,9 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       // Owner, tags and permissions go on after the publish; a failure there is reported with the publish's success.
       let applied: AppliedSettings | undefined;
       let stepError: SettingsStepError | undefined;
-      if (!r.mismatch) {
+      if (r.mismatch && hasAfterPublishSettings(settings)) {
+        out.logger.warn(`${label}: its settings were not applied to the item Tableau's answer names (tags were not added, nor owner or permissions set).`);
+      } else if (!r.mismatch) {
         try {
           applied = await applyTargetSettings(conn.client, resolved, r.item, project.id, { signal });
         } catch (e) {
