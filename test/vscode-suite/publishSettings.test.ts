@@ -7,33 +7,27 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PublishOutcome } from '../../src/vscode/publish/publishRunner';
 import { twbxBytes } from '../fixtures/samples';
-import { type ContentFixture, contentFixture } from './contentHarness';
+import { type ContentFixture, contentFixture, workspaceScratch } from './contentHarness';
 
 describe('Publish settings and permissions from the manifest (real extension host)', function () {
   this.timeout(60_000);
   let fx: ContentFixture;
-  let folder: string;
-  let dir: string;
-  let file: string;
-  let manifestPath: string;
-  let manifestBefore: string | undefined;
+  let scratch: ReturnType<typeof workspaceScratch> | undefined;
+  let folder = '';
+  let file = '';
+  let manifestPath = '';
   const LABEL = 'Settings Suite';
 
   before(async () => {
     fx = await contentFixture(LABEL, { groups: [{ name: 'Marketing Team', site: 'sales' }] });
-    folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
-    dir = path.join(folder, `settings-suite-${process.pid}`);
-    fs.mkdirSync(dir, { recursive: true });
-    file = path.join(dir, 'Campaign Board.twbx');
+    scratch = workspaceScratch('settings-suite');
+    ({ folder, manifestPath } = scratch);
+    file = path.join(scratch.dir, 'Campaign Board.twbx');
     fs.writeFileSync(file, twbxBytes(undefined, { sheets: ['Funnel', 'Spend', 'Scratch'] }));
-    manifestPath = path.join(folder, '.vscode', 'tableau-publish.json');
-    manifestBefore = fs.existsSync(manifestPath) ? fs.readFileSync(manifestPath, 'utf8') : undefined;
   });
 
   after(async () => {
-    if (manifestBefore === undefined) fs.rmSync(manifestPath, { force: true });
-    else if (manifestPath) fs.writeFileSync(manifestPath, manifestBefore);
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    scratch?.restore();
     await fx?.close();
   });
 

@@ -120,9 +120,8 @@ export function hasAfterPublishSettings(s: TargetSettings): boolean {
  * upload (Tableau would publish and silently hide nothing). Skipped when the sheets could not be read.
  */
 export function checkHiddenViews(info: PackageInfo, hiddenViews: readonly string[] | undefined): void {
-  if (!hiddenViews?.length) return;
-  if (info.kind !== 'workbook') throw bad('Hidden views apply to workbooks only; this file is a data source.');
-  if (!info.sheets) return;
+  // A data source has no views: the publisher does not send them for one (the CLI says so).
+  if (!hiddenViews?.length || info.kind !== 'workbook' || !info.sheets) return;
   const unknown = hiddenViews.filter((v) => !info.sheets!.includes(v));
   if (unknown.length) {
     throw bad(`The workbook has no sheet named ${unknown.map((v) => `"${v}"`).join(', ')} to hide (its sheets: ${info.sheets.map((s) => `"${s}"`).join(', ') || 'none'}).`);
@@ -144,7 +143,6 @@ export async function resolveTargetSettings(client: SettingsClient, kind: Conten
     return g;
   };
   if (s.thumbnailsUser && s.thumbnailsGroup) throw bad('Thumbnails are rendered as a user or as a group, not both: give thumbnailsUser or thumbnailsGroup.');
-  if ((s.thumbnailsUser || s.thumbnailsGroup) && kind !== 'workbook') throw bad('Thumbnails apply to workbooks only; this file is a data source.');
   // Static checks first: a bad capability fails without a request.
   const content: PermissionContent = kind;
   const itemRules = (s.permissions ?? []).map((r, i) => ({ r, caps: ruleCapabilities(content, r, `permissions[${i}]`) }));
@@ -154,8 +152,9 @@ export async function resolveTargetSettings(client: SettingsClient, kind: Conten
   });
   const out: ResolvedSettings = { kind, removeOtherTags: !!s.removeOtherTags, rules: [], names, tags: cleanTags(s.tags) };
   if (s.owner) out.owner = await find('user', s.owner, 'The owner');
-  if (s.thumbnailsUser) out.thumbnailsUserId = (await find('user', s.thumbnailsUser, 'The thumbnails user')).id;
-  if (s.thumbnailsGroup) out.thumbnailsGroupId = (await find('group', s.thumbnailsGroup, 'The thumbnails group')).id;
+  // Thumbnails are a workbook's: a target whose glob also matches data sources sets them on its workbooks only.
+  if (s.thumbnailsUser && kind === 'workbook') out.thumbnailsUserId = (await find('user', s.thumbnailsUser, 'The thumbnails user')).id;
+  if (s.thumbnailsGroup && kind === 'workbook') out.thumbnailsGroupId = (await find('group', s.thumbnailsGroup, 'The thumbnails group')).id;
   const desired = async (rules: { r: PermissionRule; caps: Map<string, 'Allow' | 'Deny'> }[], where: string): Promise<GranteeCapabilities[]> => {
     const byGrantee = new Map<string, GranteeCapabilities>();
     for (const { r, caps } of rules) {

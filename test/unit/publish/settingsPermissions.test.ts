@@ -87,11 +87,13 @@ describe('publish: settings and permissions as code', function () {
 
   it("sets a project's default permissions and a data source's rules; a group name with a comma is found", async () => {
     const f = h.tmp.file('Orders.hyper', hyperBytes(4096));
+    // A target whose glob matches workbooks and data sources: views and thumbnails are a workbook's, ignored here.
     const s: TargetSettings = {
+      thumbnailsUser: 'render-bot',
       permissions: [{ group: 'Finance, EMEA', template: 'Interactor' }],
       projectDefaultPermissions: { workbooks: [{ group: 'Sales', template: 'Viewer' }], datasources: [{ group: 'Sales', capabilities: { Connect: 'Allow' } }] },
     };
-    const { r } = await publishWith(f, s, { mode: 'createnew' });
+    const { r } = await publishWith(f, s, { mode: 'createnew', hiddenViews: ['Sheet 1'] });
     const perms = state().permissions;
     assert.deepEqual(perms.find((p) => p.on === r.item.id)!.capabilities, { Read: 'Allow', Connect: 'Allow', ExportXml: 'Allow' });
     assert.equal(perms.find((p) => p.on === `${projectId}/workbooks`)!.capabilities.Filter, 'Allow');
