@@ -30,6 +30,22 @@ describe('CLI publish: settings and permissions as code, --dry-run, exit code 7'
     return ws;
   }
 
+  it('documents the settings flags and exit code 7 in --help', async () => {
+    const h = await run(['--help']);
+    for (const s of ['--owner', '--thumbnails-user', '--thumbnails-group', '--remove-other-tags', '--dry-run', 'exit code 7']) assert.ok(h.stdout.includes(s), s);
+  });
+
+  it('applies --owner and --tags --remove-other-tags from the command line', async () => {
+    const f = cli.tmp.file('Flags Book.twbx', twbxBytes(undefined, { sheets: SHEETS }));
+    assert.equal((await run(['publish', f, '--project', 'Publish', '--tags', 'a,b'], { env: cli.env })).code, 0);
+    const r = await run(['publish', f, '--project', 'Publish', '--mode', 'overwrite', '--owner', 'alice', '--tags', 'b,c', '--remove-other-tags', '--json'], { env: cli.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(jsonLines(r.stdout)[0].settingsChanges, ['owner: set to "alice"', 'tags: add "c"', 'tags: remove "a"']);
+    const wb = state().workbooks.find((w) => w.name === 'Flags Book')!;
+    assert.deepEqual(wb.tags, ['b', 'c']);
+    assert.equal(wb.ownerId, state().users.find((u) => u.name === 'alice')!.id);
+  });
+
   it('applies the manifest settings and rules, lists the changes, and sends nothing the second time', async () => {
     const ws = workspace({ hiddenViews: ['Scratch'], tags: ['board'], owner: 'alice', permissions: [{ group: 'Sales', template: 'Viewer' }] });
     try {

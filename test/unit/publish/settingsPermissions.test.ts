@@ -100,6 +100,19 @@ describe('publish: settings and permissions as code', function () {
     assert.deepEqual(perms.find((p) => p.on === `${projectId}/datasources`)!.capabilities, { Connect: 'Allow' });
   });
 
+  it('renders thumbnails as a group, and changes a data source\'s owner (Update Data Source)', async () => {
+    const f = h.tmp.file('Grouped.twbx', twbxBytes(undefined, { sheets: SHEETS }));
+    const { r } = await publishWith(f, { thumbnailsGroup: 'Sales' }, { mode: 'createnew' });
+    const wb = state().workbooks.find((w) => w.id === r.item.id)!;
+    assert.equal(wb.thumbnailsGroupId, groupId('Sales'));
+    assert.equal(wb.thumbnailsUserId, undefined);
+    const d = h.tmp.file('Owned.hyper', hyperBytes(4096));
+    const ds = await publishWith(d, { owner: 'alice' }, { mode: 'createnew' });
+    assert.equal(state().datasources.find((x) => x.id === ds.r.item.id)!.ownerId, userId('alice'));
+    assert.deepEqual(ds.applied.changes, ['owner: set to "alice"']);
+    assert.equal(state().counters.requests['PUT /api/{v}/sites/{site}/datasources/{id}'], 1);
+  });
+
   it('refuses bad input before anything is published', async () => {
     const f = h.tmp.file('Bad.twbx', twbxBytes(undefined, { sheets: SHEETS }));
     const publishes = () => state().counters.requests['POST /api/{v}/sites/{site}/workbooks'] ?? 0;
