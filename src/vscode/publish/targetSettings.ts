@@ -3,11 +3,11 @@
  * the plan's settings; before the upload every name and rule is checked (a typo publishes nothing);
  * after it, only the differences are sent, and a failed step is reported with the publish's success.
  */
-import type { PublishResult } from '../../core/publish/publisher';
+import type { ContentKind } from '../../core/models';
+import type { PublishRequest, PublishResult } from '../../core/publish/publisher';
 import type { ManifestOptions } from '../../core/publish/manifest';
 import { applyTargetSettings, hasAfterPublishSettings, resolveTargetSettings, SettingsStepError, type AppliedSettings, type ResolvedSettings, type TargetSettings } from '../../core/publish/settings';
 import type { TableauClient } from '../../core/api/client';
-import type { PublishPlan } from './publishRunner';
 
 /** The settings a manifest target declares, or undefined when it declares none. */
 export function settingsFromManifest(o: ManifestOptions): TargetSettings | undefined {
@@ -24,7 +24,11 @@ export function settingsFromManifest(o: ManifestOptions): TargetSettings | undef
 }
 
 /** Before the upload: names to LUIDs, rules checked; the request gains the thumbnails user or group. */
-export async function resolvePlanSettings(client: TableauClient, plan: PublishPlan, signal: AbortSignal): Promise<{ resolved?: ResolvedSettings; request: PublishPlan['request'] }> {
+export async function resolvePlanSettings(
+  client: TableauClient,
+  plan: { info: { kind: ContentKind }; request: PublishRequest; settings?: TargetSettings },
+  signal: AbortSignal,
+): Promise<{ resolved?: ResolvedSettings; request: PublishRequest }> {
   if (!plan.settings) return { request: plan.request };
   const resolved = await resolveTargetSettings(client, plan.info.kind, plan.settings, { signal });
   return { resolved, request: { ...plan.request, thumbnailsUserId: resolved.thumbnailsUserId, thumbnailsGroupId: resolved.thumbnailsGroupId } };
@@ -35,7 +39,7 @@ export async function applyPlanSettings(
   client: TableauClient,
   resolved: ResolvedSettings | undefined,
   result: PublishResult,
-  plan: PublishPlan,
+  plan: { target: { projectId: string } },
   signal: AbortSignal,
 ): Promise<{ settings?: AppliedSettings; settingsError?: SettingsStepError }> {
   if (!resolved || result.mismatch) return {};
