@@ -32,6 +32,12 @@ Publish options:
                            cannot render fails the step (exit code 7), naming the view
   --fail-on-impact         Data sources: before an overwrite, refuse (exit code 8) when workbooks
                            use the data source (Tableau's Metadata API; they are always listed)
+  --owner USERNAME         Make this user the owner of the published item
+  --thumbnails-user NAME   Workbooks: render thumbnails as this user (or --thumbnails-group NAME)
+  --remove-other-tags      With --tags: remove the item's tags that are not listed
+  --dry-run                List the settings and permission changes a publish would make; send nothing
+                           (permission rules come from the manifest; exit code 7: published, but a
+                           settings or permissions step after the publish failed)
   Flags override the manifest's options for the same file.
 
 List options:
@@ -107,6 +113,11 @@ export interface PublishArgs {
   refresh: boolean;
   checkViews: boolean;
   failOnImpact: boolean;
+  owner?: string;
+  thumbnailsUser?: string;
+  thumbnailsGroup?: string;
+  removeOtherTags?: boolean;
+  dryRun?: boolean;
 }
 
 export type CliCommand =
@@ -149,6 +160,11 @@ const OPTIONS = {
   refresh: { type: 'boolean', default: false },
   'check-views': { type: 'boolean', default: false },
   'fail-on-impact': { type: 'boolean', default: false },
+  owner: { type: 'string' },
+  'thumbnails-user': { type: 'string' },
+  'thumbnails-group': { type: 'string' },
+  'remove-other-tags': { type: 'boolean' },
+  'dry-run': { type: 'boolean', default: false },
 } as const;
 
 const MODES = ['createnew', 'overwrite', 'append', 'replace'];
@@ -235,6 +251,11 @@ export function parseCli(argv: string[]): CliCommand {
         refresh: v.refresh ?? false,
         checkViews: v['check-views'] ?? false,
         failOnImpact: v['fail-on-impact'] ?? false,
+        owner: v.owner,
+        thumbnailsUser: v['thumbnails-user'],
+        thumbnailsGroup: v['thumbnails-group'],
+        removeOtherTags: v['remove-other-tags'],
+        dryRun: v['dry-run'],
         ...common,
       };
     }

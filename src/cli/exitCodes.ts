@@ -9,7 +9,10 @@ export const EXIT = {
   notFoundOrConflict: 4,
   serverOrNetwork: 5,
   invalidFile: 6,
-  /** Published, but a step after it failed: the extract refresh, or a view that cannot render (--check-views). */
+  /**
+   * Published, but a step after it failed: a settings or permissions step, the extract refresh,
+   * or a view that cannot render (--check-views).
+   */
   afterPublishFailed: 7,
   /** --fail-on-impact: the overwrite was refused because workbooks use the data source. */
   impactRefused: 8,
@@ -36,6 +39,8 @@ export function exitCodeFor(e: unknown): number {
       return EXIT.notFoundOrConflict;
     case 'impactRefused':
       return EXIT.impactRefused;
+    case 'settingsNotApplied':
+      return EXIT.afterPublishFailed;
     case 'invalidFile':
     case 'fileChanged':
     case 'appendNotSupported':

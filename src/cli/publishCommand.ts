@@ -15,6 +15,8 @@ import { EXIT, exitCodeFor } from './exitCodes';
 import { formatBytes } from '../core/display';
 import { line, type CliOutput } from './output';
 import { checkImpact, runAfterPublishSteps, stepsFor } from './afterPublishSteps';
+import { dryRunOne, targetSettingsFor } from './publishSettings';
+import { applyTargetSettings, hasAfterPublishSettings, resolveTargetSettings, SettingsStepError, type AppliedSettings } from '../core/publish/settings';
 
 type PublishArgs = Extract<CliCommand, { command: 'publish' }>;
 
@@ -77,11 +79,18 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       // The file is inspected while sign-in and the project lookup are on the wire, not after.
       const inspected = inspectPackage(p.file);
       inspected.catch(() => undefined); // awaited below; a failed lookup must not leave it unhandled
-      const project = await projectFor(p.project);
       const o = p.target?.options ?? {};
+      const settings = targetSettingsFor(args, o);
+      if (args.dryRun) {
+        await dryRunOne(conn.client, await inspected, { ...p, hiddenViews: args.hiddenViews ?? o.hiddenViews }, settings, out, signal);
+        return;
+      }
+      const project = await projectFor(p.project);
       const info = await inspected;
       const steps = stepsFor(args, o, info, label, out);
       await checkImpact(conn.client, out, { info, name: p.name, projectId: project.id, project: p.project, mode: p.mode, label, steps, signal });
+      // Every name and rule is checked before the upload: a typo publishes nothing.
+      const resolved = await resolveTargetSettings(conn.client, info.kind, settings, { signal });
       const chosen = db ? credentialsFor(db, info.dataConnections) : undefined;
       const connectionCredentials = chosen?.credentials ?? [];
       if (db && !info.dataConnectionsParsed) out.logger.warn(`${label}: its connections could not be inspected, so no database credentials are embedded.`);
@@ -109,7 +118,8 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
           showTabs: args.showTabs ?? o.showTabs,
           hiddenViews: args.hiddenViews ?? o.hiddenViews,
           description: args.description ?? o.description,
-          tags: args.tags ?? o.tags,
+          thumbnailsUserId: resolved.thumbnailsUserId,
+          thumbnailsGroupId: resolved.thumbnailsGroupId,
           connectionCredentials: connectionCredentials.length ? connectionCredentials : undefined,
         },
         {
@@ -125,6 +135,19 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
         },
       );
       done++;
+      // Owner, tags and permissions go on after the publish; a failure there is reported with the publish's success.
+      let applied: AppliedSettings | undefined;
+      let stepError: SettingsStepError | undefined;
+      if (r.mismatch && hasAfterPublishSettings(settings)) {
+        out.logger.warn(`${label}: its settings were not applied to the item Tableau's answer names (tags were not added, nor owner or permissions set).`);
+      } else if (!r.mismatch) {
+        try {
+          applied = await applyTargetSettings(conn.client, resolved, r.item, project.id, { signal });
+        } catch (e) {
+          if (!(e instanceof SettingsStepError)) throw e;
+          stepError = e;
+        }
+      }
       const what = r.kind === 'workbook' ? 'workbook' : 'data source';
       const sentTo = chosen?.sentTo.map((s) => s.host) ?? [];
       const creds = sentTo.length ? `; database credentials for ${sentTo.join(', ')}` : '';
@@ -156,13 +179,20 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
         retries: r.retries,
         durationMs: r.durationMs,
         jobId: r.jobId,
-        tags: r.tags,
+        tags: applied?.tags,
+        settingsChanges: applied?.changes,
+        ...(stepError ? { settingsFailedStep: stepError.step } : {}),
         credentialsEmbedded: connectionCredentials.length,
         credentialHosts: sentTo,
         warnings: r.warnings,
       });
       const stepCode = await runAfterPublishSteps(conn.client, out, { result: r, file: p.file, label, steps, jobTimeoutMs: args.jobTimeoutMs, signal });
       if (stepCode) codes.push(stepCode);
+      for (const c of applied?.changes ?? []) out.logger.info(`${label}: ${c}`);
+      if (stepError) {
+        codes.push(EXIT.afterPublishFailed);
+        out.failure(`${label}: ${stepError.message}`, { event: 'settingsFailed', file: p.file, step: stepError.step, reason: stepError.reason, message: stepError.message, exitCode: EXIT.afterPublishFailed });
+      }
     } catch (e) {
       const code = exitCodeFor(e);
       codes.push(code);

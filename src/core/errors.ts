@@ -36,7 +36,8 @@ export type TableauErrorReason =
   | 'jobCancelled'
   | 'jobTimeout' // gave up waiting; the job may still finish on the server
   | 'impactRefused' // an overwrite refused because workbooks use the data source (--fail-on-impact)
-  | 'readOnly';
+  | 'readOnly'
+  | 'settingsNotApplied'; // published, but a settings or permissions step after it failed
 
 export interface TableauErrorInit {
   reason: TableauErrorReason;

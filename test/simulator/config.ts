@@ -119,6 +119,8 @@ export interface SimConfig {
   build?: string;
   sites?: SimSiteConfig[];
   users?: SimUserConfig[];
+  /** Groups (every site also has "All Users"). */
+  groups?: { name: string; site?: string; id?: string }[];
   pats?: SimPatConfig[];
   connectedApps?: SimConnectedAppConfig[];
   projects?: SimProjectConfig[];
@@ -254,10 +256,13 @@ export interface SimState {
   sites: { id: string; name: string; contentUrl: string }[];
   users: { id: string; name: string; isServerAdmin: boolean; siteRoles: Record<string, SiteRole> }[];
   projects: { id: string; name: string; siteId: string; parentProjectId?: string; ownerId: string }[];
-  workbooks: (SimItemState & { views: { id: string; name: string }[]; showTabs: boolean; hiddenViews: string[] })[];
+  workbooks: (SimItemState & { views: { id: string; name: string }[]; showTabs: boolean; hiddenViews: string[]; thumbnailsUserId?: string; thumbnailsGroupId?: string })[];
   datasources: (SimItemState & { type: string; hasExtracts: boolean })[];
   jobs: { id: string; type: string; siteId: string; progress: number; createdAt: string; completedAt?: string; finishCode?: number }[];
   uploads: { id: string; siteId: string; size: number; chunks: number; consumed: boolean }[];
+  groups: { id: string; siteId: string; name: string }[];
+  /** Effective explicit rules: `on` is an item id or `{projectId}/{workbooks|datasources}` (default permissions). */
+  permissions: { on: string; grantee: string; capabilities: Record<string, 'Allow' | 'Deny'> }[];
   counters: {
     /** By credential name: PAT name, username, or connected app clientId. */
     signIns: Record<string, number>;

@@ -49,6 +49,7 @@ export function workbookEl(store: Store, c: SiteContent, site: SiteRec, base: st
   return el('workbook', {
     id: w.id, name: w.name, description: w.description, contentUrl: w.contentUrl, webpageUrl: webUrl(base, site, 'workbooks', w.id),
     showTabs: w.showTabs, size: sizeMb(w.blob.size), createdAt: w.createdAt, updatedAt: w.updatedAt, encryptExtracts: false,
+    thumbnailsUserId: w.thumbnailsUserId, thumbnailsGroupId: w.thumbnailsGroupId,
   }, kids);
 }
 

@@ -54,7 +54,7 @@ function takeUpload(ctx: Ctx, id: string): UploadRec {
 
 type Credential = NonNullable<ItemRec['credentials']>[number];
 interface Target {
-  project: ProjectRec; name: string; description: string; showTabs: boolean; views: string[]; hiddenViews: string[]; connections: string[]; credentials: Credential[];
+  project: ProjectRec; name: string; description: string; showTabs: boolean; thumbnailsUserId?: string; thumbnailsGroupId?: string; views: string[]; hiddenViews: string[]; connections: string[]; credentials: Credential[];
   /** Sheets read from the published workbook file, when it could be read. */
   fileSheets?: string[];
   /** Data connections read from the published file, when it could be read. */
@@ -93,6 +93,7 @@ function readPayload(ctx: Ctx, kind: ItemRec['kind'], text: string, contentType:
   const viewEls = children(child(item, 'views'), 'view');
   return {
     project, name, description: attr(item, 'description') ?? '', showTabs: attr(item, 'showTabs') !== 'false',
+    thumbnailsUserId: attr(item, 'thumbnailsUserId'), thumbnailsGroupId: attr(item, 'thumbnailsGroupId'),
     views: viewEls.filter((v) => attr(v, 'hidden') !== 'true').map((v) => attr(v, 'name') ?? '').filter(Boolean),
     hiddenViews: viewEls.filter((v) => attr(v, 'hidden') === 'true').map((v) => attr(v, 'name') ?? '').filter(Boolean),
     connections: connEls.map((x) => attr(x, 'serverAddress') ?? '').filter(Boolean),
@@ -207,6 +208,8 @@ function commitItem(ctx: Ctx, kind: ItemRec['kind'], id: string, t: Target, type
       ?? (t.views.length ? t.views : (current as WorkbookRec | undefined)?.views.map((v) => v.name) ?? ['Sheet 1']);
     rec = {
       ...base, kind, showTabs: t.showTabs, hiddenViews: t.hiddenViews,
+      thumbnailsUserId: t.thumbnailsUserId ?? (t.thumbnailsGroupId ? undefined : (current as WorkbookRec | undefined)?.thumbnailsUserId),
+      thumbnailsGroupId: t.thumbnailsGroupId ?? (t.thumbnailsUserId ? undefined : (current as WorkbookRec | undefined)?.thumbnailsGroupId),
       views: names.map((n) => ({ id: luid(`view:${id}:${n}`), name: n, contentUrl: `${base.contentUrl}/sheets/${n.replace(/[^A-Za-z0-9]/g, '')}` })),
     };
   } else {

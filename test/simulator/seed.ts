@@ -38,6 +38,13 @@ export function buildStore(config: SimConfig): Store {
     }
     store.addUser({ id: u.id ?? luid(`user:${u.name}`), name: u.name, password: u.password, isServerAdmin: !!u.isServerAdmin, siteRoles: roles, fullName: u.fullName, email: u.email });
   }
+  for (const site of store.sites.values()) store.groups.set(luid(`group:${site.contentUrl}:All Users`), { id: luid(`group:${site.contentUrl}:All Users`), siteId: site.id, name: 'All Users' });
+  for (const g of config.groups ?? []) {
+    const site = store.siteByContentUrl.get(g.site ?? [...store.siteByContentUrl.keys()][0]);
+    if (!site) throw new Error(`simulator config: group ${g.name} names unknown site "${g.site}"`);
+    const id = g.id ?? luid(`group:${site.contentUrl}:${g.name}`);
+    store.groups.set(id, { id, siteId: site.id, name: g.name });
+  }
   const firstUser = [...store.users.values()][0];
   const ownerOf = (name: string | undefined): UserRec => {
     if (name === undefined) return firstUser;

@@ -17,6 +17,7 @@ import { publishRoutes } from './routesPublish';
 import { afterPublishRoutes, setBrokenViews } from './routesAfterPublish';
 import { handleMetadata, setMetadataApi } from './metadataApi';
 import { connectionRoutes } from './routesConnections';
+import { permissionsState, settingsRoutes } from './routesSettings';
 import { markFaulted } from './schemaTap';
 import { buildStore } from './seed';
 import type { ItemRec, Store } from './store';
@@ -69,7 +70,7 @@ export class SimServer {
     this.auth = new Auth(this.store);
     this.dataDir = opts.dataDir;
     for (const d of ['uploads', 'items', 'sink']) fs.mkdirSync(path.join(this.dataDir, d), { recursive: true });
-    this.routes = [...authRoutes(), ...contentRoutes(), ...publishRoutes(), ...afterPublishRoutes(), ...connectionRoutes()].map((route) => ({ route, segs: route.pattern.split('/').filter(Boolean) }));
+    this.routes = [...authRoutes(), ...contentRoutes(), ...publishRoutes(), ...afterPublishRoutes(), ...connectionRoutes(), ...settingsRoutes()].map((route) => ({ route, segs: route.pattern.split('/').filter(Boolean) }));
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       this.handle(req, res).catch((e: unknown) => this.fail(req, res, e));
     };
@@ -135,13 +136,15 @@ export class SimServer {
         siteRoles: Object.fromEntries([...u.siteRoles].map(([sid, r]) => [s.sites.get(sid)?.contentUrl ?? sid, r])),
       })),
       projects: contents.flatMap((c) => c.projectList.map((p) => ({ id: p.id, name: p.name, siteId: p.siteId, parentProjectId: p.parentId, ownerId: p.ownerId }))),
-      workbooks: contents.flatMap((c) => c.itemList.workbook.map((w) => ({ ...item(w), views: w.views.map((v) => ({ id: v.id, name: v.name })), showTabs: w.showTabs, hiddenViews: [...(w.hiddenViews ?? [])] }))),
+      workbooks: contents.flatMap((c) => c.itemList.workbook.map((w) => ({ ...item(w), views: w.views.map((v) => ({ id: v.id, name: v.name })), showTabs: w.showTabs, hiddenViews: [...(w.hiddenViews ?? [])], thumbnailsUserId: w.thumbnailsUserId, thumbnailsGroupId: w.thumbnailsGroupId }))),
       datasources: contents.flatMap((c) => c.itemList.datasource.map((d) => ({ ...item(d), type: d.type, hasExtracts: d.hasExtracts }))),
       jobs: [...s.jobs.values()].map((j) => {
         const p = s.jobProgress(j, now);
         return { id: j.id, type: j.type, siteId: j.siteId, progress: p.progress, createdAt: new Date(j.createdAt).toISOString(), completedAt: p.done ? new Date(j.createdAt + j.durationMs).toISOString() : undefined, finishCode: p.done ? j.finishCode : undefined };
       }),
       uploads: [...s.uploads.values()].map((u) => ({ id: u.id, siteId: u.siteId, size: u.size, chunks: u.chunks, consumed: u.consumed })),
+      groups: [...s.groups.values()].map((g) => ({ ...g })),
+      permissions: permissionsState(s),
       counters: this.counters(),
     };
   }

@@ -51,7 +51,14 @@ interface ItemBase {
   /** The data connections of the uploaded document (absent when it could not be read as one). */
   connections?: SimConnection[];
 }
-export interface WorkbookRec extends ItemBase { kind: 'workbook'; showTabs: boolean; views: ViewRec[]; hiddenViews?: string[] }
+export interface WorkbookRec extends ItemBase {
+  kind: 'workbook'; showTabs: boolean; views: ViewRec[]; hiddenViews?: string[];
+  /** The user or group whose access renders the thumbnails (Publish Workbook payload). */
+  thumbnailsUserId?: string; thumbnailsGroupId?: string;
+}
+export interface GroupRec { id: string; siteId: string; name: string }
+/** Permission rules of one thing: grantee (`group:{id}` / `user:{id}`) → capability → mode. */
+export type CapabilityRules = Map<string, Map<string, 'Allow' | 'Deny'>>;
 export interface DataSourceRec extends ItemBase { kind: 'datasource'; type: string; hasExtracts: boolean }
 export type ItemRec = WorkbookRec | DataSourceRec;
 export interface JobRec {
@@ -197,6 +204,9 @@ export class Store {
   readonly content = new Map<string, SiteContent>();
   readonly users = new Map<string, UserRec>();
   readonly userByName = new Map<string, UserRec>();
+  readonly groups = new Map<string, GroupRec>();
+  /** Explicit permission rules by what they are on: an item id, or `{projectId}/{workbooks|datasources}` for a project's defaults. */
+  readonly permissions = new Map<string, CapabilityRules>();
   readonly jobs = new Map<string, JobRec>();
   readonly uploads = new Map<string, UploadRec>();
   readonly pendingJobs = new Set<JobRec>();

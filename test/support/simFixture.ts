@@ -299,9 +299,9 @@ export interface CliSimulator {
 }
 
 /** Fails first when dist/cli.js has not been built; `tmpPrefix` names the scratch folder. */
-export async function startCliSimulator(tmpPrefix: string): Promise<CliSimulator> {
+export async function startCliSimulator(tmpPrefix: string, extra: SimConfig = {}): Promise<CliSimulator> {
   assert.ok(fs.existsSync(CLI), `${CLI} is missing: run "npm run build" first`);
-  const sim = await startSimulator({ config: publishConfig() });
+  const sim = await startSimulator({ config: publishConfig(extra) });
   const tmp = tempDir(tmpPrefix);
   return {
     sim,

@@ -2,6 +2,8 @@
 // from activate()), a scripted ui seam, and a demo simulator with a saved PAT connection.
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../src/vscode/connections/connectionManager';
 import type { ExtensionTestApi } from '../../src/vscode/services/services';
@@ -42,6 +44,25 @@ export async function contentFixture(label: string, extra: SimConfig = {}): Prom
       await api.services.connectionAdmin.remove(profile.id).catch(() => undefined);
       api.services.ui = originalUi;
       await sim.close();
+    },
+  };
+}
+
+/** The workspace's manifest as a suite found it, and a scratch folder in the workspace: `restore()` puts both back. */
+export function workspaceScratch(prefix: string): { folder: string; dir: string; manifestPath: string; restore(): void } {
+  const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+  const dir = path.join(folder, `${prefix}-${process.pid}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const manifestPath = path.join(folder, '.vscode', 'tableau-publish.json');
+  const before = fs.existsSync(manifestPath) ? fs.readFileSync(manifestPath, 'utf8') : undefined;
+  return {
+    folder,
+    dir,
+    manifestPath,
+    restore() {
+      if (before === undefined) fs.rmSync(manifestPath, { force: true });
+      else fs.writeFileSync(manifestPath, before);
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { PublishOutcome } from '../../src/vscode/publish/publishRunner';
 import { datasourceXml, hyperBytes, POSTGRES, workbookXml } from '../fixtures/samples';
 import { makeSamples, type SampleFiles } from '../sandbox/makeSamples';
-import { type ContentFixture, contentFixture } from './contentHarness';
+import { type ContentFixture, contentFixture, workspaceScratch } from './contentHarness';
 
 const DB_PASSWORD = 'db-password-for-suite-3b9d';
 
@@ -21,23 +21,19 @@ describe('Publish to Tableau (real extension host)', function () {
   let dir: string;
   let samples: SampleFiles;
   let manifestPath: string;
-  let manifestBefore: string | undefined;
   const LABEL = 'Publish Suite';
+
+  let scratch: ReturnType<typeof workspaceScratch> | undefined;
 
   before(async () => {
     fx = await contentFixture(LABEL);
-    folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
-    dir = path.join(folder, `publish-suite-${process.pid}`);
-    fs.mkdirSync(dir, { recursive: true });
+    scratch = workspaceScratch('publish-suite');
+    ({ folder, dir, manifestPath } = scratch);
     samples = await makeSamples(dir);
-    manifestPath = path.join(folder, '.vscode', 'tableau-publish.json');
-    manifestBefore = fs.existsSync(manifestPath) ? fs.readFileSync(manifestPath, 'utf8') : undefined;
   });
 
   after(async () => {
-    if (manifestBefore === undefined) fs.rmSync(manifestPath, { force: true });
-    else if (manifestPath) fs.writeFileSync(manifestPath, manifestBefore);
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    scratch?.restore();
     await fx?.close();
   });
 

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { TableauError } from '../errors';
 import { PUBLISHABLE_EXTENSIONS, type ContentKind, type PublishableExtension } from '../models';
 import { readZipDirectory, readZipEntry, type ZipEntry } from './zip';
+import { workbookSheetNames } from './sheets';
 import { decodeXmlBytes, parseDataConnections, sniffRootElement, type DataConnection } from './tableauXml';
 
 export type { DataConnection } from './tableauXml';
@@ -31,6 +32,8 @@ export interface PackageInfo {
   innerDocumentName?: string;
   /** Things worth telling the user that do not stop a publish. */
   warnings: string[];
+  /** Workbooks: the sheets that become views (undefined when the document could not be read for them). */
+  sheets?: string[];
 }
 
 // Keyed by the one list: a type missing here, or one that is not in it, does not compile.
@@ -167,6 +170,7 @@ export async function inspectPackage(filePath: string): Promise<PackageInfo> {
       checkRoot(text, kind, label);
       info.dataConnections = parseDataConnections(text, false);
       info.dataConnectionsParsed = true;
+      if (kind === 'workbook') info.sheets = workbookSheetNames(text);
       break;
     }
     case 'twbx':
@@ -186,6 +190,7 @@ export async function inspectPackage(filePath: string): Promise<PackageInfo> {
       checkRoot(text, kind, `"${doc.name}" in ${label}`);
       info.dataConnections = parseDataConnections(text, true);
       info.dataConnectionsParsed = true;
+      if (kind === 'workbook') info.sheets = workbookSheetNames(text);
       break;
     }
     case 'hyper':

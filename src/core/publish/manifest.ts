@@ -9,11 +9,12 @@ import picomatch from 'picomatch';
 import { TableauError } from '../errors';
 import type { PublishMode } from '../models';
 import { assertInsideWorkspace, isBelow, relativePathProblem } from './workspacePath';
+import { SETTINGS_OPTION_KEYS, validateSettingsOptions, type ManifestSettingsOptions } from './manifestSettings';
 import { AFTER_PUBLISH_OPTION_KEYS, afterPublishOptions, type AfterPublishManifestOptions } from './manifestAfterPublish';
 
 export const MANIFEST_PATH = '.vscode/tableau-publish.json';
 
-export interface ManifestOptions extends AfterPublishManifestOptions {
+export interface ManifestOptions extends AfterPublishManifestOptions, ManifestSettingsOptions {
   showTabs?: boolean;
   hiddenViews?: string[];
   description?: string;
@@ -46,7 +47,7 @@ const MAX_MANIFEST_BYTES = 1024 * 1024;
 const MODES: PublishMode[] = ['createnew', 'overwrite', 'append', 'replace'];
 const SECRET_KEY = /pass(word)?|secret|token|jwt|credential|api[-_]?key/i;
 const TARGET_KEYS = ['file', 'connection', 'site', 'project', 'name', 'mode', 'options'];
-const OPTION_KEYS = ['showTabs', 'hiddenViews', 'description', 'tags', 'skipConnectionCheck', 'asJob', ...AFTER_PUBLISH_OPTION_KEYS];
+const OPTION_KEYS = ['showTabs', 'hiddenViews', 'description', 'tags', 'skipConnectionCheck', 'asJob', ...AFTER_PUBLISH_OPTION_KEYS, ...SETTINGS_OPTION_KEYS];
 
 function bad(where: string, problem: string): TableauError {
   return new TableauError({ reason: 'invalidArgument', message: `${MANIFEST_PATH}: ${where} ${problem}` });
@@ -122,6 +123,7 @@ function validateTarget(t: unknown, at: string): ManifestTarget {
       skipConnectionCheck: bool(o, 'skipConnectionCheck', oat),
       asJob: bool(o, 'asJob', oat),
       ...afterPublishOptions(o, oat, MANIFEST_PATH),
+      ...validateSettingsOptions(MANIFEST_PATH, o, oat),
     };
     for (const k of Object.keys(options) as (keyof ManifestOptions)[]) if (options[k] === undefined) delete options[k];
     out.options = options;

@@ -24,6 +24,9 @@ export interface WorkbookPayload {
   showTabs?: boolean;
   description?: string;
   hiddenViews?: string[];
+  /** LUID of the user, or of the group, whose access renders the thumbnails (Publish Workbook takes one of them; TSC publish_req). */
+  thumbnailsUserId?: string;
+  thumbnailsGroupId?: string;
   connectionCredentials?: ConnectionCredentials[];
 }
 
@@ -121,6 +124,8 @@ export function workbookPayload(p: WorkbookPayload): string {
       ['name', p.name],
       ['showTabs', p.showTabs],
       ['description', p.description],
+      ['thumbnailsUserId', p.thumbnailsUserId],
+      ['thumbnailsGroupId', p.thumbnailsUserId ? undefined : p.thumbnailsGroupId],
     ],
     'The workbook',
   );

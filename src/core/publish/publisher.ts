@@ -26,6 +26,7 @@ import { credentialHosts, inspectPackage, type PackageInfo } from '../package/in
 import { findItemByName, readJob, readPublishedItem, type ItemLookupClient } from './items';
 import { buildMultipart, type FileFingerprint, type MultipartMessage, type MultipartPart } from './multipart';
 import { dataSourcePayload, workbookPayload, type ConnectionCredentials } from './payload';
+import { checkHiddenViews } from './settings';
 import { classifyFailure, DEFAULT_RETRY_LIMITS, retryOptions, type RetryLimits } from './failurePolicy';
 import { applyRestUpdates, prepareConnectionRules, type ConnectionChangeReport, type DataSourceLookupClient, type PreparedRules } from '../connections/publishRules';
 import type { DataConnectionRule } from '../connections/rules';
@@ -73,6 +74,9 @@ export interface PublishRequest {
   showTabs?: boolean;
   description?: string;
   hiddenViews?: string[];
+  /** Workbooks: LUID of the user or group that renders the thumbnails (see resolveTargetSettings). */
+  thumbnailsUserId?: string;
+  thumbnailsGroupId?: string;
   /** Workbooks: one per connection; data sources: the first is used. */
   connectionCredentials?: ConnectionCredentials[];
   /** Added to the item once it is published (tags it already has stay). */
@@ -218,6 +222,7 @@ class PublishRun {
     this.info = info;
     this.fingerprint = { size: info.size, mtimeMs: info.mtimeMs };
     checkMode(info, this.req.mode);
+    checkHiddenViews(info, this.req.hiddenViews);
     this.name = this.req.name ?? defaultName(this.req.filePath);
     this.uploadSize = info.size;
     let connectionCredentials = this.req.connectionCredentials;
@@ -230,7 +235,7 @@ class PublishRun {
     const common = { name: this.name, projectId: this.req.projectId, description: this.req.description };
     this.payload =
       info.kind === 'workbook'
-        ? workbookPayload({ ...common, showTabs: this.req.showTabs, hiddenViews: this.req.hiddenViews, connectionCredentials })
+        ? workbookPayload({ ...common, showTabs: this.req.showTabs, hiddenViews: this.req.hiddenViews, thumbnailsUserId: this.req.thumbnailsUserId, thumbnailsGroupId: this.req.thumbnailsGroupId, connectionCredentials })
         : dataSourcePayload({ ...common, connectionCredentials, hostsInFile: credentialHosts(this.info.dataConnections).size });
     for (const w of info.warnings) this.log.warn(w);
 

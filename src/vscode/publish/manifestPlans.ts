@@ -11,6 +11,7 @@ import type { Services } from '../services/services';
 import { credentialsFor } from './dataConnectionCredentials';
 import type { FolderTarget } from './manifestStore';
 import type { PublishPlan } from './publishRunner';
+import { settingsFromManifest } from './targetSettings';
 
 
 /**
@@ -78,12 +79,14 @@ export async function planFromTarget(services: Services, t: FolderTarget, file: 
       showTabs: o.showTabs,
       hiddenViews: o.hiddenViews,
       description: o.description,
-      tags: o.tags,
+      // Tags go on with the other settings after the publish (only the missing ones are sent).
+      tags: settingsFromManifest(o) ? undefined : o.tags,
       // A Publish Workbook parameter only: a data source's target may name it, but it is not sent.
       skipConnectionCheck: info.kind === 'workbook' ? o.skipConnectionCheck : undefined,
       asJob: o.asJob,
       connectionCredentials: connectionCredentials.length ? connectionCredentials : undefined,
     },
     refresh: o.refresh,
+    settings: settingsFromManifest(o),
   };
 }

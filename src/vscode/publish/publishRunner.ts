@@ -7,6 +7,8 @@ import { type PublishRequest, type PublishResult, publish } from '../../core/pub
 import { toAbortSignal } from '../services/cancellation';
 import type { Services } from '../services/services';
 import { jobTimeoutMs } from './jobSettings';
+import type { AppliedSettings, SettingsStepError, TargetSettings } from '../../core/publish/settings';
+import { applyPlanSettings, resolvePlanSettings } from './targetSettings';
 import type { PublishTarget } from './target';
 import { showPublishedPanel } from './publishedPanel';
 import { refreshAfterPublish } from './afterPublishRefresh';
@@ -18,10 +20,12 @@ export interface PublishPlan {
   request: PublishRequest;
   /** Refresh the extract right after the publish and wait (a manifest target's `refresh`). */
   refresh?: boolean;
+  /** Settings and permissions as code (from the manifest), applied around the publish. */
+  settings?: TargetSettings;
 }
 
 export type PublishOutcome =
-  | { plan: PublishPlan; ok: true; result: PublishResult }
+  | { plan: PublishPlan; ok: true; result: PublishResult; settings?: AppliedSettings; settingsError?: SettingsStepError }
   | { plan: PublishPlan; ok: false; cancelled: boolean; error: unknown };
 
 /** Where progress goes: a notification, a task terminal, or nowhere. */
@@ -48,7 +52,8 @@ export async function executePlans(services: Services, plans: PublishPlan[], sin
     let sent = 0;
     try {
       const client = await services.connections.getClient(plan.target.profile.id, { siteContentUrl: plan.target.siteContentUrl, purpose: 'publish', signal });
-      const result = await publish(client, plan.request, {
+      const { resolved, request } = await resolvePlanSettings(client, plan, signal);
+      const result = await publish(client, request, {
         signal,
         logger: services.logger,
         inspection: plan.info,
@@ -71,8 +76,9 @@ export async function executePlans(services: Services, plans: PublishPlan[], sin
         },
       });
       services.logger.info(`Published ${path.basename(plan.info.path)} as ${result.kind} ${result.item.id} ("${result.item.name}") in ${result.durationMs} ms.`);
+      const settings = await applyPlanSettings(client, resolved, result, plan, signal);
       if (plan.refresh) await refreshAfterPublish(services, client, plan.info.path, result, (m) => sink.report(m), signal);
-      outcomes.push({ plan, ok: true, result });
+      outcomes.push({ plan, ok: true, result, ...settings });
     } catch (e) {
       const cancelled = isCancellation(e) || signal.aborted;
       if (!cancelled) services.logger.error(`Publishing ${path.basename(plan.info.path)} failed:`, e instanceof Error ? e.message : String(e));

@@ -35,14 +35,22 @@ export async function reportOutcomes(services: Services, outcomes: PublishOutcom
       vscode.l10n.t('"{0}" was sent to {1}, but Tableau\'s answer is about another item; check the project on Tableau.', path.basename(o.plan.info.path), whereTo(o.plan)),
     );
   }
+  // Settings and permissions: every change in the log; a step that failed after a successful publish, in a warning.
+  for (const o of outcomes) {
+    if (!o.ok) continue;
+    for (const c of o.settings?.changes ?? []) services.logger.info(`${path.basename(o.plan.info.path)}: ${c}`);
+    if (o.settingsError) await services.ui.notify('warning', o.settingsError.message);
+  }
   const trusted = ok.filter((o) => o.ok && !o.result.mismatch);
   if (trusted.length === 0) return;
   const first = trusted[0];
   const where = whereTo(first.plan);
-  const text =
+  const changes = trusted.reduce((n, o) => n + (o.ok ? (o.settings?.changes.length ?? 0) : 0), 0);
+  const published =
     trusted.length === 1
       ? vscode.l10n.t('Published "{0}" to {1}.', first.result.item.name, where)
       : vscode.l10n.t('Published {0} files to {1}.', trusted.length, where);
+  const text = changes ? `${published} ${vscode.l10n.t('{0} settings and permission change(s) applied (see the log).', changes)}` : published;
   const openAction = vscode.l10n.t('Open in browser');
   const revealAction = vscode.l10n.t('Reveal in tree');
   const rememberAction = vscode.l10n.t('Remember for Publish Again');

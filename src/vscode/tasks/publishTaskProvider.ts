@@ -125,7 +125,14 @@ class PublishTerminal implements vscode.Pseudoterminal {
             },
           }, signal);
           if (outcome.ok && outcome.result.mismatch) this.line(vscode.l10n.t('Sent, but Tableau\'s answer is about another item; check the project on Tableau.'));
-          else if (outcome.ok) this.line(vscode.l10n.t('Done: "{0}" ({1}).', outcome.result.item.name, outcome.result.item.id));
+          else if (outcome.ok) {
+            this.line(vscode.l10n.t('Done: "{0}" ({1}).', outcome.result.item.name, outcome.result.item.id));
+            for (const c of outcome.settings?.changes ?? []) this.line(`  ${c}`);
+            if (outcome.settingsError) {
+              failures++;
+              this.line(vscode.l10n.t('Failed: {0}', outcome.settingsError.message));
+            }
+          }
           else if (outcome.cancelled) {
             this.line(vscode.l10n.t('Cancelled.'));
             return 130;

@@ -9,10 +9,11 @@ import { otherSignIns } from './otherSignIns';
 import { dragToPublish } from './dragToPublish';
 import { publishAgain } from './publishAgain';
 import { publishFromExplorer } from './publishFromExplorer';
+import { publishSettings } from './publishSettings';
 import { readOnly } from './readOnly';
 import { tree } from './tree';
 import { walkthrough } from './walkthrough';
 import { workbenchLoads } from './workbenchLoads';
 import { publishedPanelImpact } from './publishedPanelImpact';
 
-export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish, publishedPanelImpact];
+export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish, publishedPanelImpact, publishSettings];

@@ -28,7 +28,7 @@ describe('CLI publish options: tags, views, description, database credentials; l
   });
 
   it('applies --tags, --hidden-views, --show-tabs and --description', async () => {
-    const f = cli.tmp.file('Options Book.twbx', twbxBytes());
+    const f = cli.tmp.file('Options Book.twbx', twbxBytes(undefined, { sheets: ['Sheet 1', 'Sheet 2', 'Scratch'] }));
     const r = await run(['publish', f, '--project', 'Publish', '--json', '--tags', 'finance, q3,,finance', '--hidden-views', 'Sheet 2, Scratch', '--show-tabs', '--description', 'Board pack & "final"'], { env: cli.env });
     assert.equal(r.code, 0, r.stderr);
     const [line] = jsonLines(r.stdout);

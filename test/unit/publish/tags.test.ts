@@ -79,7 +79,7 @@ describe('publish: tags, views, description and embedded credentials', function 
   });
 
   it('carries hidden views, showTabs, description and connection credentials to the server', async () => {
-    const p = h.tmp.file('Options.twbx', twbxBytes([POSTGRES]));
+    const p = h.tmp.file('Options.twbx', twbxBytes([POSTGRES], { sheets: ['Sheet 1', 'Sheet 2', 'Scratch'] }));
     const r = await publish(h.conn.client, {
       filePath: p, projectId, mode: 'createnew', showTabs: false, description: 'Quarterly & "final"', hiddenViews: ['Sheet 2', 'Scratch'],
       connectionCredentials: [{ serverAddress: 'db.example.com', serverPort: '5432', username: 'analyst', password: 'pg-pass-123', embed: false }],

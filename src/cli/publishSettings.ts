@@ -1,0 +1,64 @@
+/** The settings and permissions of one CLI publish: flags over the manifest's options, and the dry run. */
+import * as path from 'node:path';
+import type { TableauClient } from '../core/api/client';
+import { TableauError } from '../core/errors';
+import type { ManifestOptions } from '../core/publish/manifest';
+import { defaultName } from '../core/publish/publisher';
+import { resolveProjectPath } from '../core/publish/projectPath';
+import { checkHiddenViews, previewTargetSettings, type TargetSettings } from '../core/publish/settings';
+import type { PackageInfo } from '../core/package/inspect';
+import type { CliCommand } from './args';
+import { line, type CliOutput } from './output';
+
+type PublishArgs = Extract<CliCommand, { command: 'publish' }>;
+
+/** Flags win over the manifest; a thumbnails flag replaces the manifest's choice of user or group. */
+export function targetSettingsFor(args: PublishArgs, o: ManifestOptions): TargetSettings {
+  const thumbFlag = args.thumbnailsUser !== undefined || args.thumbnailsGroup !== undefined;
+  return {
+    owner: args.owner ?? o.owner,
+    thumbnailsUser: thumbFlag ? args.thumbnailsUser : o.thumbnailsUser,
+    thumbnailsGroup: thumbFlag ? args.thumbnailsGroup : o.thumbnailsGroup,
+    tags: args.tags ?? o.tags,
+    removeOtherTags: args.removeOtherTags ?? o.removeOtherTags,
+    permissions: o.permissions,
+    projectDefaultPermissions: o.projectDefaultPermissions,
+  };
+}
+
+/**
+ * `--dry-run`: every check a publish makes before the upload (names, capabilities, hidden views),
+ * then the changes the settings steps would send, printed; nothing is written (a missing project
+ * is not created: its item is then new and every setting a change).
+ */
+export async function dryRunOne(
+  client: TableauClient,
+  info: PackageInfo,
+  p: { file: string; project: string; name?: string; hiddenViews?: string[] },
+  settings: TargetSettings,
+  out: CliOutput,
+  signal: AbortSignal,
+): Promise<void> {
+  checkHiddenViews(info, p.hiddenViews);
+  const name = p.name ?? defaultName(p.file);
+  const project = await resolveProjectPath(client, p.project, { create: false, signal }).catch((e: unknown) => {
+    if (TableauError.is(e, 'notFound')) return undefined;
+    throw e;
+  });
+  const preview = project
+    ? await previewTargetSettings(client, info.kind, settings, { name, projectId: project.id }, { signal })
+    : await previewTargetSettings(client, info.kind, { ...settings, projectDefaultPermissions: undefined }, { name, projectId: '' }, { signal });
+  const what = info.kind === 'workbook' ? 'workbook' : 'data source';
+  const changes = preview.changes.length ? preview.changes.join('; ') : 'no settings or permission changes';
+  out.result(line`Dry run: ${what} "${name}" in "${p.project}"${preview.exists ? '' : ' (new)'}${project ? '' : ' (the project does not exist yet)'}: ${changes}`, {
+    event: 'planned',
+    file: p.file,
+    label: path.basename(p.file),
+    kind: info.kind,
+    name,
+    project: p.project,
+    projectExists: !!project,
+    exists: preview.exists,
+    changes: preview.changes,
+  });
+}
