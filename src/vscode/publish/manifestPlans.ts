@@ -19,15 +19,19 @@ import type { PublishPlan } from './publishRunner';
  */
 export async function connectionForTarget(services: Services, t: FolderTarget, file: string, interactive: boolean): Promise<ConnectionProfile> {
   const manifestName = path.relative(t.folder.uri.fsPath, t.manifestPath);
-  let profile = services.connections.findByLabel(t.target.connection);
+  const label = t.target.connection;
+  if (label === undefined) {
+    throw new TableauError({ reason: 'invalidArgument', message: `${manifestName}: "${t.target.file}" is published through environments and names no connection of its own; publish it with the CLI: tableau-publish publish --env NAME.` });
+  }
+  let profile = services.connections.findByLabel(label);
   let needsConfirm = !vscode.workspace.isTrusted;
   if (!profile) {
     if (!interactive) {
-      throw new TableauError({ reason: 'notFound', message: `${manifestName} names the connection "${t.target.connection}", which is not one of your Tableau connections.` });
+      throw new TableauError({ reason: 'notFound', message: `${manifestName} names the connection "${label}", which is not one of your Tableau connections.` });
     }
     profile = await services.connections.pick({
       prompt: 'connection.forManifest',
-      placeHolder: vscode.l10n.t('{0} names the connection "{1}", which you do not have. Publish with which connection?', manifestName, t.target.connection),
+      placeHolder: vscode.l10n.t('{0} names the connection "{1}", which you do not have. Publish with which connection?', manifestName, label),
       requireWritable: true,
     });
     if (!profile) throw cancelled();
@@ -58,7 +62,7 @@ export async function planFromTarget(services: Services, t: FolderTarget, file: 
   await assertInsideWorkspace(t.folder.uri.fsPath, file);
   const info = await inspectPackage(file);
   const profile = await connectionForTarget(services, t, file, opts.interactive);
-  const siteContentUrl = t.target.site;
+  const siteContentUrl = t.target.site ?? '';
   const client = await services.connections.getClient(profile.id, { siteContentUrl, purpose: 'publish', signal: opts.signal });
   const project = await resolveProjectPath(client, t.target.project, { signal: opts.signal });
   const connectionCredentials = await credentialsFor(services, file, info.dataConnections, { interactive: opts.interactive });
