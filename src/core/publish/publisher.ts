@@ -14,6 +14,7 @@
  * - The commit is sent again only when it provably did not reach the server; otherwise the
  *   error says that the outcome is unknown.
  */
+import type { DataConnectionRule } from '../connections/rules';
 import * as path from 'node:path';
 import { findAfterWrite, type LookupRetryOptions } from '../api/afterWrite';
 import type { WaitForJobOptions } from '../api/client';
@@ -75,6 +76,10 @@ export interface PublishRequest {
   connectionCredentials?: ConnectionCredentials[];
   /** Added to the item once it is published (tags it already has stay). */
   tags?: string[];
+  /** Data connection rules to apply to the file's connections (in the file before upload, or by REST after publish, as each rule's route says). */
+  dataConnectionRules?: readonly DataConnectionRule[];
+  /** The password of each rule with credentials, by rule index into dataConnectionRules; never logged. */
+  dataConnectionPasswords?: ReadonlyMap<number, string>;
 }
 
 export type PublishPhase = 'inspect' | 'upload' | 'commit' | 'job';
