@@ -6,6 +6,7 @@ import { inspectPackage } from '../../core/package/inspect';
 import { resolveProjectPath, splitProjectPath } from '../../core/publish/projectPath';
 import { assertInsideWorkspace } from '../../core/publish/workspacePath';
 import type { ConnectionProfile } from '../connections/connectionManager';
+import { environmentFor, planForEnvironment, publishPlanFor } from '../environments/environmentPlan';
 import type { Services } from '../services/services';
 import { credentialsFor } from './dataConnectionCredentials';
 import type { FolderTarget } from './manifestStore';
@@ -60,6 +61,9 @@ export async function connectionForTarget(services: Services, t: FolderTarget, f
 export async function planFromTarget(services: Services, t: FolderTarget, file: string, opts: { interactive: boolean; signal?: AbortSignal }): Promise<PublishPlan> {
   // A manifest or glob picked this file, not the user: it must not lead out of the workspace.
   await assertInsideWorkspace(t.folder.uri.fsPath, file);
+  // Through an environment: the same plan the preview and the CLI show, confirmed where the environment asks.
+  const environment = await environmentFor(services, t, opts.interactive);
+  if (environment) return publishPlanFor(services, await planForEnvironment(services, t, file, environment, opts.signal), opts.interactive, opts.signal);
   const info = await inspectPackage(file);
   const profile = await connectionForTarget(services, t, file, opts.interactive);
   const siteContentUrl = t.target.site ?? '';
