@@ -3,21 +3,18 @@
  * `--all`): each item is downloaded from the source environment (streamed to a temp file), planned
  * against the target environment with its rules, and published there only when every item can go.
  * One sign-in per environment for the whole batch. Promoted items are tagged
- * "promoted-from-<source>": a tag adds to what the item has (a description would replace the
- * author's), survives later publishes, and the tree and Tableau's search both show it.
+ * "promoted-from-<source>" (see core/environments/promotion.ts for why a tag).
  */
-import { createWriteStream, mkdtempSync, openSync, readSync, closeSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { finished } from 'node:stream/promises';
 import type { TableauClient } from '../core/api/client';
 import { clientLookup } from '../core/environments/lookup';
-import { environmentOf, hostsOf, relativeToRoot, resolveTarget, underRoot, type ResolvedTarget } from '../core/environments/resolve';
+import { downloadItem, goesTo, promotedTag, promotionTarget, targetOf, type SourceItem } from '../core/environments/promotion';
+import { environmentOf, hostsOf, resolveTarget } from '../core/environments/resolve';
 import { TableauError } from '../core/errors';
-import { safeFileName } from '../core/fileNames';
-import type { ContentKind } from '../core/models';
 import { fileTypeOf } from '../core/package/inspect';
-import { isGlob, type ManifestEnvironment, type ManifestTarget, type PublishManifest } from '../core/publish/manifest';
+import { isGlob, type PublishManifest } from '../core/publish/manifest';
 import { projectPaths, splitProjectPath, formatProjectPath } from '../core/publish/projectPath';
 import type { CliCommand } from './args';
 import type { CliConnection } from './connection';
@@ -28,24 +25,7 @@ import { loadCliManifest } from './publishCommand';
 
 type PromoteArgs = Extract<CliCommand, { command: 'promote' }>;
 
-/** The tag a promoted item carries. */
-export function promotedTag(fromEnvironment: string): string {
-  return `promoted-from-${fromEnvironment}`;
-}
-
-interface SourceItem {
-  kind: ContentKind;
-  id: string;
-  name: string;
-  projectPath: string;
-  target?: ManifestTarget;
-}
-
 const LUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function forEnvironment(t: ManifestTarget, env: string): boolean {
-  return t.environments?.[env] !== undefined || t.connection === undefined;
-}
 
 async function sourceItems(args: PromoteArgs, manifest: PublishManifest, client: TableauClient, signal: AbortSignal): Promise<SourceItem[]> {
   const paths = projectPaths(await client.allProjects({ signal }));
@@ -58,7 +38,7 @@ async function sourceItems(args: PromoteArgs, manifest: PublishManifest, client:
   const notFound = (what: string): TableauError => new TableauError({ reason: 'notFound', message: `${what} is not on the source environment "${args.from}".` });
   if (args.all) {
     return manifest.targets
-      .filter((t) => forEnvironment(t, args.from) && forEnvironment(t, args.to))
+      .filter((t) => goesTo(t, args.from) && goesTo(t, args.to))
       .map((t) => {
         const r = resolveTarget(manifest, args.from, t);
         if (!r.name && isGlob(t.file)) throw new TableauError({ reason: 'invalidArgument', message: `The target "${t.file}" is a glob without a "name": promote its items by name.` });
@@ -91,49 +71,6 @@ async function sourceItems(args: PromoteArgs, manifest: PublishManifest, client:
   });
 }
 
-/** The manifest target an item came from, when one resolves to its project and name in the source environment. */
-function targetOf(manifest: PublishManifest, from: string, item: SourceItem): ManifestTarget | undefined {
-  return item.target ?? manifest.targets.find((t) => {
-    if (!forEnvironment(t, from) || isGlob(t.file)) return false;
-    const r = resolveTarget(manifest, from, t);
-    return (r.name ?? path.basename(t.file, path.extname(t.file))) === item.name && r.projectPath.toLowerCase() === item.projectPath.toLowerCase();
-  });
-}
-
-function targetResolution(manifest: PublishManifest, args: PromoteArgs, fromEnv: ManifestEnvironment, toEnv: ManifestEnvironment, item: SourceItem, t: ManifestTarget | undefined): ResolvedTarget {
-  if (t) return { ...resolveTarget(manifest, args.to, t), name: item.name };
-  // Not a manifest target: same project path relative to the roots, the target environment's rules.
-  const rel = relativeToRoot(fromEnv.projectRoot, item.projectPath) ?? item.projectPath;
-  return { environment: args.to, env: toEnv, projectPath: underRoot(toEnv.projectRoot, rel), name: item.name, mode: 'overwrite', options: { ...toEnv.options }, rules: [], sharedRules: toEnv.dataConnections ?? [] };
-}
-
-/** Streams the item to a file in `dir`, named after it, with the extension its bytes call for. */
-async function download(client: TableauClient, item: SourceItem, dir: string, includeExtract: boolean, signal: AbortSignal): Promise<string> {
-  const partial = path.join(dir, safeFileName(item.id, '.part'));
-  const sink = createWriteStream(partial);
-  try {
-    if (item.kind === 'workbook') await client.downloadWorkbook(item.id, sink, { signal });
-    else await client.downloadDataSource(item.id, sink, { signal, includeExtract });
-  } finally {
-    // Closed whether or not the core ended it, so the bytes are all there (or the folder can go).
-    if (!sink.writableEnded) sink.end();
-    await finished(sink).catch(() => undefined);
-  }
-  // A packaged file is a zip (PK): .twbx / .tdsx; else the bare XML document.
-  const head = Buffer.alloc(2);
-  const fd = openSync(partial, 'r');
-  try {
-    readSync(fd, head, 0, 2, 0);
-  } finally {
-    closeSync(fd);
-  }
-  const zip = head.toString('latin1') === 'PK';
-  const ext = item.kind === 'workbook' ? (zip ? '.twbx' : '.twb') : zip ? '.tdsx' : '.tds';
-  const file = path.join(dir, safeFileName(item.name, ext));
-  renameSync(partial, file);
-  return file;
-}
-
 export async function runPromote(args: PromoteArgs, out: CliOutput, vars: NodeJS.ProcessEnv, signal: AbortSignal, cwd: string): Promise<number> {
   const { manifest } = await loadCliManifest(args.manifest, cwd);
   if (!manifest) throw new TableauError({ reason: 'invalidArgument', message: 'promote needs a manifest with environments (.vscode/tableau-publish.json, version 2).' });
@@ -151,8 +88,8 @@ export async function runPromote(args: PromoteArgs, out: CliOutput, vars: NodeJS
     for (const item of items) {
       const t = targetOf(manifest, args.from, item);
       const sourceHosts = hostsOf([...(fromEnv.dataConnections ?? []), ...(t ? resolveTarget(manifest, args.from, t).rules : [])]);
-      const file = await download(src.client, item, dir, args.includeExtract, signal);
-      const r = targetResolution(manifest, args, fromEnv, toEnv, item, t);
+      const file = await downloadItem(src.client, item, dir, { includeExtract: args.includeExtract, signal });
+      const r = promotionTarget(manifest, args.to, fromEnv, item, t);
       planned.push({ ...(await planFile(file, r, dst, lookup, vars, { sourceHosts, tags: [promotedTag(args.from)], signal })), sourceId: item.id });
     }
     const ok = printPlan(planned.map((p) => p.item), out, args.json);

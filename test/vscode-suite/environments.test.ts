@@ -10,6 +10,7 @@ import type { PlanItem } from '../../src/core/environments/plan';
 import { dataConnectionSecretKey } from '../../src/vscode/environments/environmentPlan';
 import type { PublishOutcome } from '../../src/vscode/publish/publishRunner';
 import { workbookXml } from '../fixtures/samples';
+import { describeItem } from '../../src/vscode/tree/format';
 import { type ContentFixture, contentFixture } from './contentHarness';
 
 const DB_PASSWORD = 'env-suite-db-password-51c0';
@@ -105,5 +106,28 @@ describe('Environments (real extension host)', function () {
     const again = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publishAgain', vscode.Uri.file(file));
     assert.ok(again?.[0].ok);
     assert.equal(onSite('finance', 'Pipeline').length, 1, 'overwritten, not duplicated');
+  });
+
+  it('promotes a workbook from the tree to another environment: the plan in a modal, published there, tagged and marked', async () => {
+    // The item published to dev (sales), as a tree node hands it over.
+    await fx.api.services.environments.setActive('dev');
+    const dev = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.publishAgain', vscode.Uri.file(file));
+    assert.ok(dev?.[0].ok, 'published to dev');
+    assert.equal(onSite('sales', 'Pipeline').length, 1);
+    // From the palette: the same item search the tree's other item commands use when no node is given.
+    fx.ui.picks.set('connection.forItem', LABEL);
+    fx.ui.inputs.set('content.search', 'Pipeline');
+    fx.ui.picks.set('content.item', 'Pipeline');
+    fx.ui.confirms.length = 0;
+    fx.ui.picks.set('environment.promoteTarget', 'prod');
+    fx.ui.confirmAnswer = true;
+    const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.promote');
+    assert.deepEqual(fx.ui.errors(), []);
+    assert.ok(outcomes?.[0].ok, 'promoted');
+    const confirm = fx.ui.confirms.find((c) => c.id === 'promote.confirm');
+    assert.ok(confirm?.detail && /\[prod\]/.test(confirm.detail) && /db\.prod\.example/.test(confirm.detail), 'the plan, with prod\'s rule applied to the downloaded copy');
+    const [copy] = onSite('finance', 'Pipeline');
+    assert.ok(copy.tags.includes('promoted-from-dev'));
+    assert.equal(describeItem({ id: copy.id, name: copy.name, tags: copy.tags } as never).includes('promoted from dev'), true, 'the tree marks it');
   });
 });

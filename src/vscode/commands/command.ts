@@ -38,7 +38,8 @@ export type CommandId =
   | 'tableau.publishAgain'
   | 'tableau.publishAll'
   | 'tableau.switchEnvironment'
-  | 'tableau.previewPublish';
+  | 'tableau.previewPublish'
+  | 'tableau.promote';
 
 /** How a command's failure reads and what it returns then; the defaults suit most commands. */
 export interface CommandOptions<R> {

@@ -8,6 +8,7 @@ import type { Services } from '../services/services';
 import type { Command, CommandId } from './command';
 import * as actAsUser from './connection/actAsUser';
 import * as previewPublish from './environments/previewPublish';
+import * as promote from './environments/promote';
 import * as switchEnvironment from './environments/switchEnvironment';
 import * as addConnection from './connection/addConnection';
 import * as editConnection from './connection/editConnection';
@@ -74,6 +75,7 @@ const COMMANDS: { readonly [Id in CommandId]: Command<Id> } = {
   // environments
   'tableau.switchEnvironment': switchEnvironment.command,
   'tableau.previewPublish': previewPublish.command,
+  'tableau.promote': promote.command,
 };
 
 export function registerCommands(s: Services): vscode.Disposable[] {

@@ -27,7 +27,7 @@ export function dataConnectionSecretKey(id: string): string {
   return `tableau.dataConnectionSecret.${id}`;
 }
 
-const vscodeSecrets: SecretSource = {
+export const vscodeSecrets: SecretSource = {
   describe: (ref) => (ref.secret ? `VS Code secret "${ref.secret}"` : `environment variable ${ref.env} (CLI only)`),
   // Asked at publish when not stored yet: only a rule without a VS Code secret id cannot go from here.
   missing: (ref) => (ref.secret ? undefined : 'the rule names no VS Code secret ("secret"), only an environment variable for the CLI'),
@@ -91,14 +91,14 @@ async function passwordOf(services: Services, ref: SecretReference, username: st
 }
 
 /** Turns a plan that can go into a publish plan: asks before overwriting where the environment says so, gets the passwords. */
-export async function publishPlanFor(services: Services, ep: EnvironmentPlan, interactive: boolean, signal?: AbortSignal): Promise<PublishPlan> {
+export async function publishPlanFor(services: Services, ep: EnvironmentPlan, interactive: boolean, signal?: AbortSignal, opts: { confirmed?: boolean } = {}): Promise<PublishPlan> {
   const { item, profile, manifest } = ep;
   if (item.problems.length) {
     throw new TableauError({ reason: 'invalidArgument', message: `${path.basename(item.file)} cannot go to "${item.environment}": ${item.problems.map((p) => p.message).join(' ')}` });
   }
   const env = manifest.environments![item.environment];
   // An untrusted workspace's manifest chose this place: the user sees the plan first, as for any manifest target there.
-  if ((item.exists && needsConfirm(item.environment, env)) || !vscode.workspace.isTrusted) {
+  if (!opts.confirmed && ((item.exists && needsConfirm(item.environment, env)) || !vscode.workspace.isTrusted)) {
     if (!interactive) throw new TableauError({ reason: 'forbidden', message: `Environment "${item.environment}" asks before overwriting: publish ${path.basename(item.file)} from the editor.` });
     const ok = await services.ui.confirm(
       'publish.environmentPlan',
