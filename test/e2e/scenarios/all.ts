@@ -7,6 +7,7 @@ import { bigHyper } from './bigHyper';
 import { download } from './download';
 import { otherSignIns } from './otherSignIns';
 import { dragToPublish } from './dragToPublish';
+import { environments } from './environments';
 import { publishAgain } from './publishAgain';
 import { publishFromExplorer } from './publishFromExplorer';
 import { readOnly } from './readOnly';
@@ -14,4 +15,4 @@ import { tree } from './tree';
 import { walkthrough } from './walkthrough';
 import { workbenchLoads } from './workbenchLoads';
 
-export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish];
+export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish, environments];
