@@ -9,8 +9,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { workbookXml } from '../../fixtures/samples';
+import { waitForWidget } from '../prompts';
 import { type Scenario, type ScenarioContext } from '../scenario';
-import { DEMO_LABEL, addDemoConnection, answerDialog, assertPasswordBox, expandOwnSite, quickInput, scrollTreeTo, shot, statusBarItem, treeContextMenu, treeRow, waitForPromptId } from './steps';
+import { DEMO_LABEL, addDemoConnection, answerDialog, assertPasswordBox, expandOwnSite, expandRow, openTableauView, quickInput, scrollTreeTo, shot, statusBarItem, treeContextMenu, treeRow, waitForPromptId } from './steps';
 
 const NAME = 'Env Pipeline';
 const DB_PASSWORD = 'e2e-env-db-password-2c7e';
@@ -74,7 +75,13 @@ export const environments: Scenario = {
       // Publish Again to prod: a new item, so no confirmation; the rule's password is asked once, in a password box.
       await wb.clickTreeItem(`${NAME}.twb`);
       await wb.runCommand('Tableau: Publish Again');
-      await waitForPromptId(wb, 'publish.environmentSecret');
+      // (A retried run finds the item from the first attempt: then prod asks with the plan first.)
+      let asked = await wb.prompts.next(['publish.environmentSecret', 'publish.environmentPlan'], 30_000);
+      if (asked.id === 'publish.environmentPlan') {
+        await answerDialog(wb.page, /Overwrite/, 'Publish');
+        asked = await wb.prompts.next(['publish.environmentSecret'], 30_000);
+      }
+      await waitForWidget(wb.page, asked);
       await assertPasswordBox(wb.page);
       await quickInput(wb.page).fill(DB_PASSWORD);
       await quickInput(wb.page).press('Enter');
@@ -83,7 +90,8 @@ export const environments: Scenario = {
 
       // Again: it exists now, and prod confirms before overwriting, showing the plan.
       await wb.runCommand('Tableau: Publish Again');
-      await waitForPromptId(wb, 'publish.environmentPlan', 30_000);
+      // A confirmation is a modal dialog, not a quick input: found by id in the prompt log, answered on screen.
+      await wb.prompts.next(['publish.environmentPlan'], 30_000);
       await shot(wb, 'environments-confirm');
       await answerDialog(wb.page, /Overwrite/, 'Publish');
       await wb.waitForNotification(`Published "${NAME}"`, 60_000);
@@ -92,16 +100,18 @@ export const environments: Scenario = {
       // published workbook names db.prod.example (its effective data connections).
 
       // Promote from the tree to "dr" (the finance site).
+      await openTableauView(wb);
+      await expandRow(wb, DEMO_LABEL, 1);
       await expandOwnSite(wb);
-      const row = treeRow(wb, NAME);
-      await scrollTreeTo(wb, row, NAME).catch(async () => {
-        await wb.runCommand('Tableau: Refresh');
-        await scrollTreeTo(wb, row, NAME);
-      });
+      const project = treeRow(wb, 'Environments', 3);
+      await scrollTreeTo(wb, project, 'the project "Environments"');
+      await expandRow(wb, 'Environments', 3);
+      const row = treeRow(wb, NAME, 4);
+      await scrollTreeTo(wb, row, NAME);
       await treeContextMenu(wb, row, 'Promote to…');
       const target = await waitForPromptId(wb, 'environment.promoteTarget');
       await wb.choosePromptItem(target, 'dr');
-      await waitForPromptId(wb, 'promote.confirm', 60_000);
+      await wb.prompts.next(['promote.confirm'], 60_000);
       await shot(wb, 'environments-promote');
       await answerDialog(wb.page, /Promote/, 'Promote');
       await wb.waitForNotification(`Published "${NAME}"`, 60_000);
