@@ -9,6 +9,11 @@ Commands:
   publish <files...>     Publish workbooks (.twb, .twbx) and data sources (.tds, .tdsx, .hyper, .tde)
   ls <what>              List projects | workbooks | datasources | views
   signin --check         Sign in, report who you are, sign out
+  plan --env NAME [files...]
+                         Show what publish --env would do (targets, create or overwrite, data
+                         connection changes, embedded logins, what would fail); exit 2 if anything can't go
+  promote --from A --to B ["Project / Name" | LUID ...] | --project "P" | --all
+                         Download from environment A, apply B's rules, plan, publish to B
 
 Publish options:
   --project "A / B"        Target project path (default "Default"; "//" for a "/" in a name)
@@ -39,6 +44,16 @@ Publish options:
                            (permission rules come from the manifest; exit code 7: published, but a
                            settings or permissions step after the publish failed)
   Flags override the manifest's options for the same file.
+  --env NAME               Publish to a manifest environment (version 2): its server, site, project
+                           root, data connection rules and credential variables; without files, every
+                           target of that environment. Nothing is published unless the whole plan can go.
+
+Promote options:
+  --from NAME --to NAME    Source and target environments of the manifest
+  --project "A / B"        Every workbook and data source of this source project
+  --all                    Every target of the manifest that both environments take
+  --no-extract             Data sources: download without the extract
+  Promoted items get the tag "promoted-from-<source environment>".
 
 List options:
   --project "A / B"        Only items in this project (ls workbooks | datasources | views)
@@ -118,6 +133,8 @@ export interface PublishArgs {
   thumbnailsGroup?: string;
   removeOtherTags?: boolean;
   dryRun?: boolean;
+  /** --env: publish to this manifest environment. */
+  env?: string;
 }
 
 export type CliCommand =
@@ -125,7 +142,9 @@ export type CliCommand =
   | { command: 'version' }
   | ({ command: 'publish' } & PublishArgs & CommonArgs)
   | ({ command: 'ls'; what: LsWhat; project?: string } & CommonArgs)
-  | ({ command: 'signin'; check: boolean } & CommonArgs);
+  | ({ command: 'signin'; check: boolean } & CommonArgs)
+  | ({ command: 'plan'; env: string; files: string[]; manifest?: string } & CommonArgs)
+  | ({ command: 'promote'; from: string; to: string; items: string[]; project?: string; all: boolean; includeExtract: boolean; manifest?: string } & CommonArgs);
 
 // Anything that looks like a secret is refused as a flag, before parsing, whatever the command.
 const SECRET_FLAG = /pass(word|wd)?\b|secret|token|jwt|credential/i;
@@ -165,6 +184,11 @@ const OPTIONS = {
   'thumbnails-group': { type: 'string' },
   'remove-other-tags': { type: 'boolean' },
   'dry-run': { type: 'boolean', default: false },
+  env: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  all: { type: 'boolean', default: false },
+  'no-extract': { type: 'boolean', default: false },
 } as const;
 
 const MODES = ['createnew', 'overwrite', 'append', 'replace'];
@@ -228,7 +252,8 @@ export function parseCli(argv: string[]): CliCommand {
   };
   switch (command) {
     case 'publish': {
-      if (rest.length === 0) throw usageError('publish needs at least one file.');
+      if (rest.length === 0 && v.env === undefined) throw usageError('publish needs at least one file (or --env NAME for every target of an environment).');
+      if (v.env !== undefined && (v.server !== undefined || v.site !== undefined || v.project !== undefined)) throw usageError('--env takes the server, site and project from the manifest: drop --server, --site and --project.');
       if (v.name !== undefined && rest.length > 1) throw usageError('--name can only be used with one file.');
       if (v.mode !== undefined && !MODES.includes(v.mode)) throw usageError(`--mode must be one of ${MODES.join(', ')}.`);
       return {
@@ -256,8 +281,19 @@ export function parseCli(argv: string[]): CliCommand {
         thumbnailsGroup: v['thumbnails-group'],
         removeOtherTags: v['remove-other-tags'],
         dryRun: v['dry-run'],
+        env: v.env,
         ...common,
       };
+    }
+    case 'plan':
+      if (v.env === undefined) throw usageError('plan needs --env NAME (an environment of the manifest).');
+      return { command: 'plan', env: v.env, files: rest, manifest: v.manifest, ...common };
+    case 'promote': {
+      if (v.from === undefined || v.to === undefined) throw usageError('promote needs --from NAME and --to NAME (environments of the manifest).');
+      if (v.from === v.to) throw usageError('--from and --to name the same environment.');
+      const ways = [rest.length > 0, v.project !== undefined, v.all ?? false].filter(Boolean).length;
+      if (ways !== 1) throw usageError('promote needs exactly one of: items ("Project / Name" or a LUID), --project "P", --all.');
+      return { command: 'promote', from: v.from, to: v.to, items: rest, project: v.project, all: v.all ?? false, includeExtract: !(v['no-extract'] ?? false), manifest: v.manifest, ...common };
     }
     case 'ls': {
       const what = rest[0];

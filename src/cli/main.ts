@@ -8,6 +8,8 @@ import { EXIT, exitCodeFor } from './exitCodes';
 import { runList } from './listCommand';
 import { CliOutput, line, writeError } from './output';
 import { runPublish } from './publishCommand';
+import { runEnvPublish } from './envCommand';
+import { runPromote } from './promoteCommand';
 
 export { writeError } from './output';
 
@@ -47,6 +49,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let conn: CliConnection | undefined;
   try {
     throwIfAborted(io.signal); // Ctrl+C while starting up: nothing has been sent yet
+    // Environments sign in where the manifest says, each with its own connection.
+    if (cmd.command === 'plan' || (cmd.command === 'publish' && cmd.env !== undefined)) {
+      return await runEnvPublish({ ...cmd, env: cmd.env! }, cmd.command === 'publish', out, io.env, io.signal, io.cwd ?? process.cwd());
+    }
+    if (cmd.command === 'promote') return await runPromote(cmd, out, io.env, io.signal, io.cwd ?? process.cwd());
     conn = openConnection(cmd, io.env, out.logger);
     switch (cmd.command) {
       case 'publish':

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { TableauError } from '../core/errors';
 import type { Project, PublishMode } from '../core/models';
-import { findTargets, loadManifest, MANIFEST_PATH, type ManifestTarget } from '../core/publish/manifest';
+import { findTargets, loadManifest, MANIFEST_PATH, type ManifestTarget, type PublishManifest } from '../core/publish/manifest';
 import { inspectPackage } from '../core/package/inspect';
 import { publish, type PublishResult } from '../core/publish/publisher';
 import { resolveProjectPath } from '../core/publish/projectPath';
@@ -28,17 +28,24 @@ interface Plan {
   target?: ManifestTarget;
 }
 
-async function plan(args: PublishArgs, site: string, cwd: string): Promise<Plan[]> {
-  const manifestFile = args.manifest ? path.resolve(cwd, args.manifest) : path.join(cwd, MANIFEST_PATH);
+/** The manifest `--manifest` names (or the workspace's), and the workspace root its targets are relative to. */
+export async function loadCliManifest(manifestArg: string | undefined, cwd: string): Promise<{ manifest: PublishManifest | undefined; root: string }> {
+  const manifestFile = manifestArg ? path.resolve(cwd, manifestArg) : path.join(cwd, MANIFEST_PATH);
   // Targets are relative to the workspace: the folder holding .vscode/, else the manifest's folder.
   const dir = path.dirname(manifestFile);
   const root = path.basename(dir) === '.vscode' ? path.dirname(dir) : dir;
   const manifest = await loadManifest(manifestFile, { workspaceRoot: root });
-  if (args.manifest && !manifest) throw new TableauError({ reason: 'invalidFile', message: `The manifest "${args.manifest}" does not exist.` });
+  if (manifestArg && !manifest) throw new TableauError({ reason: 'invalidFile', message: `The manifest "${manifestArg}" does not exist.` });
+  return { manifest, root };
+}
+
+async function plan(args: PublishArgs, site: string, cwd: string): Promise<Plan[]> {
+  const { manifest, root } = await loadCliManifest(args.manifest, cwd);
   const plans: Plan[] = [];
   for (const f of args.files) {
     const file = path.resolve(cwd, f);
-    const targets = manifest ? findTargets(manifest, path.relative(root, file)) : [];
+    // Targets published through environments (no site of their own) are for --env.
+    const targets = manifest ? findTargets(manifest, path.relative(root, file)).filter((t) => t.site !== undefined) : [];
     const target = targets.find((t) => t.site === site);
     if (!target && targets.length) {
       throw new TableauError({ reason: 'invalidArgument', message: `The manifest targets "${f}" at site "${targets[0].site}", not "${site}"; run with --site ${targets[0].site || '""'}.` });
@@ -184,6 +191,7 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
         ...(stepError ? { settingsFailedStep: stepError.step } : {}),
         credentialsEmbedded: connectionCredentials.length,
         credentialHosts: sentTo,
+        connectionChanges: r.connectionChanges,
         warnings: r.warnings,
       });
       const stepCode = await runAfterPublishSteps(conn.client, out, { result: r, file: p.file, label, steps, jobTimeoutMs: args.jobTimeoutMs, signal });

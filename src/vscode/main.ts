@@ -12,6 +12,7 @@ import { SecretStorageCredentialStore } from './connections/credentialStore';
 import { ExtensionConnectionManager } from './connections/extensionConnectionManager';
 import { checkPatExpiry, tokenActions } from './connections/patLifecycle';
 import { Disposable } from './disposable';
+import { EnvironmentState } from './environments/environmentState';
 import { ErrorReporter } from './services/errors';
 import { createLogger } from './services/logger';
 import type { Services } from './services/services';
@@ -42,6 +43,7 @@ export function start(context: vscode.ExtensionContext, shell: ShellHandoff, rea
     sites: owned.register(new SiteContent(admin)),
     showLog: log.show,
     confirmedTargets: new Set(),
+    environments: owned.register(new EnvironmentState(context.workspaceState)),
   };
 
   const authProvider = owned.register(new TableauAuthenticationProvider(admin));

@@ -6,13 +6,17 @@
 import { mkdir, open, rename, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
+import type { DataConnectionRule } from '../connections/rules';
+import { validateEnvironments, validateMode, validateOverrides, type EnvironmentDefinition, type TargetOverrides } from '../environments/definitions';
+import { isSecretReferenceKey, validateRules } from '../environments/ruleValidation';
 import { TableauError } from '../errors';
 import type { PublishMode } from '../models';
+import { bad, bool, checkKeys, compact, isObj, MANIFEST_PATH, str, strList } from './manifestValues';
 import { assertInsideWorkspace, isBelow, relativePathProblem } from './workspacePath';
 import { SETTINGS_OPTION_KEYS, validateSettingsOptions, type ManifestSettingsOptions } from './manifestSettings';
 import { AFTER_PUBLISH_OPTION_KEYS, afterPublishOptions, type AfterPublishManifestOptions } from './manifestAfterPublish';
 
-export const MANIFEST_PATH = '.vscode/tableau-publish.json';
+export { MANIFEST_PATH } from './manifestValues';
 
 export interface ManifestOptions extends AfterPublishManifestOptions, ManifestSettingsOptions {
   showTabs?: boolean;
@@ -23,110 +27,108 @@ export interface ManifestOptions extends AfterPublishManifestOptions, ManifestSe
   asJob?: boolean;
 }
 
+export type ManifestEnvironment = EnvironmentDefinition<ManifestOptions>;
+export type ManifestTargetOverrides = TargetOverrides<ManifestOptions>;
+
 export interface ManifestTarget {
   /** Workspace-relative path or glob (`*`, `**`, `?`), with forward slashes. */
   file: string;
-  /** Name of a saved connection (its credentials live in the OS keychain, never here). */
-  connection: string;
-  /** Site content URL ("" for the default site). */
-  site: string;
-  /** Project path, levels separated by " / " (a "/" inside a name is written "//"). */
+  /** Name of a saved connection (its credentials live in the OS keychain, never here). Version 2: optional when the target is published through environments. */
+  connection?: string;
+  /** Site content URL ("" for the default site). Version 2: optional, as `connection`. */
+  site?: string;
+  /** Project path, levels separated by " / " (a "/" inside a name is written "//"); relative to an environment's projectRoot. */
   project: string;
   name?: string;
   mode: PublishMode;
   options?: ManifestOptions;
+  /** Version 2: rules for this file's data connections in every environment (an environment's own list for the target replaces it). */
+  dataConnections?: DataConnectionRule[];
+  /** Version 2: what changes per environment. */
+  environments?: Record<string, ManifestTargetOverrides>;
+  /** Version 2: the environment this target was last published to (Publish Again uses it). */
+  environment?: string;
 }
 
+/**
+ * Version 1 files are read as they are; a file is written as version 2 when it is saved
+ * (version 2 is a superset: environments, per-environment overrides, data connection rules).
+ */
 export interface PublishManifest {
-  version: 1;
+  version: 1 | 2;
+  environments?: Record<string, ManifestEnvironment>;
   targets: ManifestTarget[];
 }
 
 /** A manifest lists a few targets; anything this large is not one. */
 const MAX_MANIFEST_BYTES = 1024 * 1024;
-const MODES: PublishMode[] = ['createnew', 'overwrite', 'append', 'replace'];
 const SECRET_KEY = /pass(word)?|secret|token|jwt|credential|api[-_]?key/i;
 const TARGET_KEYS = ['file', 'connection', 'site', 'project', 'name', 'mode', 'options'];
+const V2_TARGET_KEYS = [...TARGET_KEYS, 'dataConnections', 'environments', 'environment'];
 const OPTION_KEYS = ['showTabs', 'hiddenViews', 'description', 'tags', 'skipConnectionCheck', 'asJob', ...AFTER_PUBLISH_OPTION_KEYS, ...SETTINGS_OPTION_KEYS];
-
-function bad(where: string, problem: string): TableauError {
-  return new TableauError({ reason: 'invalidArgument', message: `${MANIFEST_PATH}: ${where} ${problem}` });
-}
 
 function refuseSecrets(v: unknown, at: string): void {
   if (Array.isArray(v)) v.forEach((x, i) => refuseSecrets(x, `${at}[${i}]`));
   else if (v && typeof v === 'object') {
     for (const [k, x] of Object.entries(v)) {
       const p = `${at}.${k}`;
-      if (SECRET_KEY.test(k)) throw bad(p, 'looks like a secret. Secrets are never stored in this file (it is meant to be committed); they stay in the credential store.');
+      // A rule's credentials name where the password is (a VS Code secret id, a variable name), never the password.
+      if (SECRET_KEY.test(k) && !isSecretReferenceKey(at, k, x)) {
+        throw bad(p, 'looks like a secret. Secrets are never stored in this file (it is meant to be committed); they stay in the credential store.');
+      }
       refuseSecrets(x, p);
     }
   }
 }
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
+function validateOptions(o: unknown, oat: string): ManifestOptions {
+  if (!isObj(o)) throw bad(oat, 'must be an object.');
+  checkKeys(o, OPTION_KEYS, oat);
+  const options: ManifestOptions = {
+    showTabs: bool(o, 'showTabs', oat),
+    hiddenViews: strList(o, 'hiddenViews', oat),
+    description: str(o, 'description', oat, false, true),
+    tags: strList(o, 'tags', oat),
+    skipConnectionCheck: bool(o, 'skipConnectionCheck', oat),
+    asJob: bool(o, 'asJob', oat),
+    ...afterPublishOptions(o, oat, MANIFEST_PATH),
+    ...validateSettingsOptions(MANIFEST_PATH, o, oat),
+  };
+  for (const k of Object.keys(options) as (keyof ManifestOptions)[]) if (options[k] === undefined) delete options[k];
+  return options;
 }
 
-function checkKeys(o: Record<string, unknown>, allowed: string[], at: string): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw bad(`${at}.${k}`, `is not a known setting (known: ${allowed.join(', ')}).`);
-}
-
-function str(o: Record<string, unknown>, k: string, at: string, required: boolean, allowEmpty = false): string | undefined {
-  const v = o[k];
-  if (v === undefined && !required) return undefined;
-  if (typeof v !== 'string') throw bad(`${at}.${k}`, v === undefined ? 'is missing.' : 'must be a string.');
-  if (!allowEmpty && v.trim() === '') throw bad(`${at}.${k}`, 'is empty.');
-  return v;
-}
-
-function strList(o: Record<string, unknown>, k: string, at: string): string[] | undefined {
-  const v = o[k];
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw bad(`${at}.${k}`, 'must be a list of strings.');
-  return v as string[];
-}
-
-function bool(o: Record<string, unknown>, k: string, at: string): boolean | undefined {
-  const v = o[k];
-  if (v !== undefined && typeof v !== 'boolean') throw bad(`${at}.${k}`, 'must be true or false.');
-  return v as boolean | undefined;
-}
-
-function validateTarget(t: unknown, at: string): ManifestTarget {
+function validateTarget(t: unknown, at: string, version: 1 | 2, environments: Record<string, ManifestEnvironment>): ManifestTarget {
   if (!isObj(t)) throw bad(at, 'must be an object.');
-  checkKeys(t, TARGET_KEYS, at);
-  const mode = str(t, 'mode', at, true) as PublishMode;
-  if (!MODES.includes(mode)) throw bad(`${at}.mode`, `must be one of ${MODES.join(', ')}.`);
+  checkKeys(t, version === 1 ? TARGET_KEYS : V2_TARGET_KEYS, at);
+  const mode = validateMode(t, at, true)!;
   const file = str(t, 'file', at, true)!;
   const problem = relativePathProblem(file);
   if (problem) throw bad(`${at}.file`, problem);
+  // Version 2: a target published through environments takes its connection and site from them.
+  const direct = version === 1 || t.environments === undefined;
   const out: ManifestTarget = {
     file,
-    connection: str(t, 'connection', at, true)!,
-    site: str(t, 'site', at, true, true)!,
+    connection: str(t, 'connection', at, direct),
+    site: str(t, 'site', at, direct, true),
     project: str(t, 'project', at, true)!,
     mode,
   };
+  compact(out);
   const name = str(t, 'name', at, false);
   if (name !== undefined) out.name = name;
-  if (t.options !== undefined) {
-    const o = t.options;
-    const oat = `${at}.options`;
-    if (!isObj(o)) throw bad(oat, 'must be an object.');
-    checkKeys(o, OPTION_KEYS, oat);
-    const options: ManifestOptions = {
-      showTabs: bool(o, 'showTabs', oat),
-      hiddenViews: strList(o, 'hiddenViews', oat),
-      description: str(o, 'description', oat, false, true),
-      tags: strList(o, 'tags', oat),
-      skipConnectionCheck: bool(o, 'skipConnectionCheck', oat),
-      asJob: bool(o, 'asJob', oat),
-      ...afterPublishOptions(o, oat, MANIFEST_PATH),
-      ...validateSettingsOptions(MANIFEST_PATH, o, oat),
-    };
-    for (const k of Object.keys(options) as (keyof ManifestOptions)[]) if (options[k] === undefined) delete options[k];
-    out.options = options;
+  if (t.options !== undefined) out.options = validateOptions(t.options, `${at}.options`);
+  if (t.dataConnections !== undefined) out.dataConnections = validateRules(t.dataConnections, `${at}.dataConnections`);
+  if (t.environments !== undefined) {
+    out.environments = validateOverrides(t.environments, `${at}.environments`, validateOptions);
+    for (const env of Object.keys(out.environments)) {
+      if (!environments[env]) throw bad(`${at}.environments.${env}`, `is not one of the manifest's environments (${Object.keys(environments).join(', ') || 'none'}).`);
+    }
+  }
+  const env = str(t, 'environment', at, false);
+  if (env !== undefined) {
+    if (!environments[env]) throw bad(`${at}.environment`, `is not one of the manifest's environments (${Object.keys(environments).join(', ') || 'none'}).`);
+    out.environment = env;
   }
   return out;
 }
@@ -135,10 +137,13 @@ function validateTarget(t: unknown, at: string): ManifestTarget {
 export function validateManifest(doc: unknown): PublishManifest {
   refuseSecrets(doc, '$');
   if (!isObj(doc)) throw bad('$', 'must be a JSON object.');
-  checkKeys(doc, ['version', 'targets', '$schema'], '$');
-  if (doc.version !== 1) throw bad('$.version', 'must be 1.');
+  if (doc.version !== 1 && doc.version !== 2) throw bad('$.version', 'must be 1 or 2.');
+  const version = doc.version;
+  checkKeys(doc, version === 1 ? ['version', 'targets', '$schema'] : ['version', 'targets', 'environments', '$schema'], '$');
+  const environments = doc.environments === undefined ? {} : validateEnvironments(doc.environments, '$.environments', validateOptions);
   if (!Array.isArray(doc.targets)) throw bad('$.targets', 'must be a list.');
-  return { version: 1, targets: doc.targets.map((t, i) => validateTarget(t, `$.targets[${i}]`)) };
+  const targets = doc.targets.map((t, i) => validateTarget(t, `$.targets[${i}]`, version, environments));
+  return version === 1 ? { version, targets } : { version, ...(doc.environments !== undefined ? { environments } : {}), targets };
 }
 
 export function parseManifest(text: string): PublishManifest {
@@ -197,7 +202,8 @@ export async function loadManifest(file: string, opts: { workspaceRoot?: string 
 
 /** Validates, then writes atomically (temp file + rename) so an editor never sees half a file. */
 export async function saveManifest(file: string, manifest: PublishManifest): Promise<void> {
-  const valid = validateManifest(manifest);
+  // Saving writes version 2 (a superset of 1): a version 1 file is upgraded only here, when the user saves.
+  const valid = validateManifest({ ...manifest, version: 2 });
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(valid, null, 2) + '\n', 'utf8');
@@ -249,5 +255,5 @@ export function upsertTarget(manifest: PublishManifest, target: ManifestTarget):
   const targets = [...manifest.targets];
   if (i >= 0) targets[i] = target;
   else targets.push(target);
-  return { version: 1, targets };
+  return { ...manifest, targets };
 }

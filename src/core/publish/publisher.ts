@@ -14,6 +14,7 @@
  * - The commit is sent again only when it provably did not reach the server; otherwise the
  *   error says that the outcome is unknown.
  */
+import type { DataConnectionRule } from '../connections/rules';
 import * as path from 'node:path';
 import { findAfterWrite, type LookupRetryOptions } from '../api/afterWrite';
 import type { WaitForJobOptions } from '../api/client';
@@ -29,7 +30,6 @@ import { dataSourcePayload, workbookPayload, type ConnectionCredentials } from '
 import { checkHiddenViews } from './settings';
 import { classifyFailure, DEFAULT_RETRY_LIMITS, retryOptions, type RetryLimits } from './failurePolicy';
 import { applyRestUpdates, prepareConnectionRules, type ConnectionChangeReport, type DataSourceLookupClient, type PreparedRules } from '../connections/publishRules';
-import type { DataConnectionRule } from '../connections/rules';
 
 export const DEFAULT_CHUNK_SIZE = 50 * 1024 * 1024;
 /** Tableau's limit for one request: a bigger file goes through fileUploads. */

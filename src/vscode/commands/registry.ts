@@ -7,6 +7,9 @@ import type { ErrorAction } from '../services/errors';
 import type { Services } from '../services/services';
 import type { Command, CommandId } from './command';
 import * as actAsUser from './connection/actAsUser';
+import * as previewPublish from './environments/previewPublish';
+import * as promote from './environments/promote';
+import * as switchEnvironment from './environments/switchEnvironment';
 import * as addConnection from './connection/addConnection';
 import * as editConnection from './connection/editConnection';
 import * as removeConnection from './connection/removeConnection';
@@ -69,6 +72,10 @@ const COMMANDS: { readonly [Id in CommandId]: Command<Id> } = {
   'tableau.publish': publish.command,
   'tableau.publishAgain': publishAgain.command,
   'tableau.publishAll': publishAll.command,
+  // environments
+  'tableau.switchEnvironment': switchEnvironment.command,
+  'tableau.previewPublish': previewPublish.command,
+  'tableau.promote': promote.command,
 };
 
 export function registerCommands(s: Services): vscode.Disposable[] {

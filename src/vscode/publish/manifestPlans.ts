@@ -7,6 +7,7 @@ import { assertRefreshable } from '../../core/publish/afterPublish';
 import { resolveProjectPath, splitProjectPath } from '../../core/publish/projectPath';
 import { assertInsideWorkspace } from '../../core/publish/workspacePath';
 import type { ConnectionProfile } from '../connections/connectionManager';
+import { environmentFor, planForEnvironment, publishPlanFor } from '../environments/environmentPlan';
 import type { Services } from '../services/services';
 import { credentialsFor } from './dataConnectionCredentials';
 import type { FolderTarget } from './manifestStore';
@@ -21,15 +22,19 @@ import { settingsFromManifest } from './targetSettings';
  */
 export async function connectionForTarget(services: Services, t: FolderTarget, file: string, interactive: boolean): Promise<ConnectionProfile> {
   const manifestName = path.relative(t.folder.uri.fsPath, t.manifestPath);
-  let profile = services.connections.findByLabel(t.target.connection);
+  const label = t.target.connection;
+  if (label === undefined) {
+    throw new TableauError({ reason: 'invalidArgument', message: `${manifestName}: "${t.target.file}" is published through environments and names no connection of its own; publish it with the CLI: tableau-publish publish --env NAME.` });
+  }
+  let profile = services.connections.findByLabel(label);
   let needsConfirm = !vscode.workspace.isTrusted;
   if (!profile) {
     if (!interactive) {
-      throw new TableauError({ reason: 'notFound', message: `${manifestName} names the connection "${t.target.connection}", which is not one of your Tableau connections.` });
+      throw new TableauError({ reason: 'notFound', message: `${manifestName} names the connection "${label}", which is not one of your Tableau connections.` });
     }
     profile = await services.connections.pick({
       prompt: 'connection.forManifest',
-      placeHolder: vscode.l10n.t('{0} names the connection "{1}", which you do not have. Publish with which connection?', manifestName, t.target.connection),
+      placeHolder: vscode.l10n.t('{0} names the connection "{1}", which you do not have. Publish with which connection?', manifestName, label),
       requireWritable: true,
     });
     if (!profile) throw cancelled();
@@ -58,11 +63,14 @@ export async function connectionForTarget(services: Services, t: FolderTarget, f
 export async function planFromTarget(services: Services, t: FolderTarget, file: string, opts: { interactive: boolean; signal?: AbortSignal }): Promise<PublishPlan> {
   // A manifest or glob picked this file, not the user: it must not lead out of the workspace.
   await assertInsideWorkspace(t.folder.uri.fsPath, file);
+  // Through an environment: the same plan the preview and the CLI show, confirmed where the environment asks.
+  const environment = await environmentFor(services, t, opts.interactive);
+  if (environment) return publishPlanFor(services, await planForEnvironment(services, t, file, environment, opts.signal), opts.interactive, opts.signal);
   const info = await inspectPackage(file);
   // Before any prompt or request: a refresh of a file with no extract is a mistake in the manifest.
   if (t.target.options?.refresh) assertRefreshable(info);
   const profile = await connectionForTarget(services, t, file, opts.interactive);
-  const siteContentUrl = t.target.site;
+  const siteContentUrl = t.target.site ?? '';
   const client = await services.connections.getClient(profile.id, { siteContentUrl, purpose: 'publish', signal: opts.signal });
   const project = await resolveProjectPath(client, t.target.project, { signal: opts.signal });
   const connectionCredentials = await credentialsFor(services, file, info.dataConnections, { interactive: opts.interactive });

@@ -113,6 +113,9 @@ export async function rememberInManifest(services: Services, plan: PublishPlan):
   if (Object.keys(options).length) entry.options = options;
   const manifestPath = manifestPathOf(where.folder);
   const current: PublishManifest = (await loadManifest(manifestPath, { workspaceRoot: where.folder.uri.fsPath })) ??  { version: 1, targets: [] };
+  // Remembered with the active environment when the manifest has it: Publish Again goes there too.
+  const environment = services.environments.active();
+  if (environment && current.environments?.[environment]) entry.environment = environment;
   await saveManifest(manifestPath, upsertTarget(current, entry));
   services.logger.info(`Remembered ${where.relative} -> ${entry.connection} / ${entry.project} in ${MANIFEST_PATH}.`);
   return manifestPath;

@@ -70,6 +70,13 @@ export const PROMPT_IDS = {
   'content.downloadFolder': { about: 'pick: save into which workspace folder; items: the folder name' },
   'content.delete': { about: 'confirm: delete a workbook or data source' },
   'content.projectParent': { about: "pick: Create Project's parent; items: project paths, 'topLevel'" },
+  // Environments (manifest version 2)
+  'environment.switch': { about: 'pick: the active environment (status bar); items: the environment name, or \'none\'' },
+  'environment.forTarget': { about: 'pick: publish a target that goes through environments to which one; items: the environment name' },
+  'publish.environmentPlan': { about: 'confirm: overwrite in an environment that asks first ("confirm"); the plan is the detail' },
+  'publish.environmentSecret': { about: 'input (password): a data connection password a rule names by VS Code secret id (asked once)' },
+  'environment.promoteTarget': { about: 'pick: Promote to which environment; items: the environment name' },
+  'promote.confirm': { about: 'confirm: promote an item to another environment; the plan is the detail' },
 } as const satisfies Record<string, PromptIdInfo>;
 
 export type PromptId = keyof typeof PROMPT_IDS;

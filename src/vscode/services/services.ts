@@ -3,6 +3,7 @@ import type { Logger } from '../../core/logger';
 import type { TableauAuthenticationProvider } from '../auth/authProvider';
 import type { ConnectionManager } from '../connections/connectionManager';
 import type { ConnectionAdmin } from '../connections/connectionAdmin';
+import type { EnvironmentState } from '../environments/environmentState';
 import type { ErrorReporter } from './errors';
 import type { SiteContent } from './siteContent';
 import type { Ui } from './ui';
@@ -28,6 +29,8 @@ export interface Services {
    * workspace or a connection name they do not have asks once per window, not per publish.
    */
   readonly confirmedTargets: Set<string>;
+  /** The workspace's active environment (manifest version 2), its status bar item and plan documents. */
+  readonly environments: EnvironmentState;
 }
 
 /** What `activate` returns in extension test mode only, for test/vscode-suite. */

@@ -111,7 +111,7 @@ class PublishTerminal implements vscode.Pseudoterminal {
       let failures = 0;
       for (const t of targets) {
         for (const file of await filesOf(t)) {
-          this.line(vscode.l10n.t('Publishing {0} to {1} / {2} ...', path.basename(file), t.target.connection, t.target.project));
+          this.line(vscode.l10n.t('Publishing {0} to {1} / {2} ...', path.basename(file), t.target.connection ?? '', t.target.project));
           const plan = await planFromTarget(this.services, t, file, { interactive: false, signal });
           let lastPct = -1;
           const [outcome] = await executePlans(this.services, [plan], {

@@ -1,4 +1,5 @@
 /** Plain-text descriptions and tooltip lines for tree items (no vscode: unit-tested). */
+import { promotedFrom } from '../../core/environments/promotion';
 import { PROJECT_PATH_SEPARATOR, formatBytes } from '../../core/display';
 import type { DataSource, Project, View, Workbook } from '../../core/models';
 
@@ -19,6 +20,9 @@ export function describeItem(item: Item): string {
   if (updated) parts.push(`updated ${updated}`);
   const size = formatBytes(item.size);
   if (size) parts.push(size);
+  // Promoted copies say where they came from (their promoted-from-<environment> tag).
+  const from = promotedFrom(item.tags);
+  if (from) parts.push(`promoted from ${from}`);
   return parts.join(' · ');
 }
 

@@ -7,6 +7,7 @@ import { bigHyper } from './bigHyper';
 import { download } from './download';
 import { otherSignIns } from './otherSignIns';
 import { dragToPublish } from './dragToPublish';
+import { environments } from './environments';
 import { publishAgain } from './publishAgain';
 import { publishFromExplorer } from './publishFromExplorer';
 import { publishSettings } from './publishSettings';
@@ -16,4 +17,4 @@ import { walkthrough } from './walkthrough';
 import { workbenchLoads } from './workbenchLoads';
 import { publishedPanelImpact } from './publishedPanelImpact';
 
-export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish, publishedPanelImpact, publishSettings];
+export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish, publishedPanelImpact, publishSettings, environments];

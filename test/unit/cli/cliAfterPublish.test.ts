@@ -92,6 +92,9 @@ describe('CLI: after publish (--refresh, --check-views) and impact before overwr
   it('says the Metadata API is off and overwrites anyway', async () => {
     const ds = cli.tmp.file('Quiet Orders.tds', datasourceXml([POSTGRES]));
     assert.equal((await run(['publish', ds, '--project', 'Publish'], { env: cli.env })).code, 0);
+    // The overwrite's lookup is a filtered listing: wait out the simulator's search-index lag (200 ms), or
+    // the data source just published is not found yet and there is nothing to check (as on Tableau).
+    await new Promise((resolve) => setTimeout(resolve, 400));
     await fetch(`${cli.sim.url}/_sim/metadata-api`, { method: 'POST', body: JSON.stringify({ site: PUB_SITE, enabled: false }) });
     try {
       const r = await run(['publish', ds, '--project', 'Publish', '--mode', 'overwrite', '--fail-on-impact'], { env: cli.env });

@@ -193,7 +193,7 @@ describe('hardening: hostile input from the user and the workspace', function ()
     const BROKEN: { name: string; text: string; says: RegExp }[] = [
       { name: 'not JSON', text: '{ "version": 1, "targets": [ {', says: /not valid JSON/ },
       { name: 'a JSON array', text: '[]', says: /must be a JSON object/ },
-      { name: 'wrong version', text: '{"version":2,"targets":[]}', says: /version/ },
+      { name: 'wrong version', text: '{"version":3,"targets":[]}', says: /version/ },
       { name: 'a target without a file', text: '{"version":1,"targets":[{"connection":"c","site":"","project":"Default","mode":"createnew"}]}', says: /targets\[0\]\.file.*missing/ },
       { name: 'an unknown mode', text: '{"version":1,"targets":[{"file":"a.twbx","connection":"c","site":"","project":"Default","mode":"yolo"}]}', says: /mode/ },
       { name: 'a secret in it', text: '{"version":1,"targets":[{"file":"a.twbx","connection":"c","site":"","project":"Default","mode":"createnew","options":{"password":"hunter2hunter2"}}]}', says: /looks like a secret/ },

@@ -23,7 +23,7 @@ describe('publish manifest', () => {
     m = upsertTarget(m, { ...target, mode: 'createnew' }); // same file+connection+site: replaced
     await saveManifest(file, m);
     const back = await loadManifest(file);
-    assert.deepEqual(back, m);
+    assert.deepEqual(back, { ...m, version: 2 }, 'saving writes version 2, the targets unchanged');
     assert.equal(back!.targets.length, 2);
     assert.equal(findTargets(back!, 'reports/Sales.twbx')[0].mode, 'createnew');
     assert.equal(findTargets(back!, 'extracts/2024/q1/orders.hyper')[0].project, 'Data');
@@ -71,7 +71,7 @@ describe('publish manifest', () => {
 
   it('names the JSON path of what is wrong', () => {
     assert.throws(() => parseManifest('{'), rejectsAt(/\$ is not valid JSON/));
-    assert.throws(() => parseManifest('{"version":2,"targets":[]}'), rejectsAt(/\$\.version/));
+    assert.throws(() => parseManifest('{"version":3,"targets":[]}'), rejectsAt(/\$\.version/));
     assert.throws(() => parseManifest(JSON.stringify({ version: 1, targets: [target, { ...target, mode: 'sideways' }] })), rejectsAt(/\$\.targets\[1\]\.mode/));
     assert.throws(() => parseManifest(JSON.stringify({ version: 1, targets: [{ ...target, project: undefined }] })), rejectsAt(/\$\.targets\[0\]\.project is missing/));
     assert.throws(() => parseManifest(JSON.stringify({ version: 1, targets: [{ ...target, options: { showTabs: 'yes' } }] })), rejectsAt(/\$\.targets\[0\]\.options\.showTabs/));

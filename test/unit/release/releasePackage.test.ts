@@ -20,6 +20,7 @@ const ALLOWED = [
   /^extension\/(package\.json|package\.nls\.json|readme\.md|changelog\.md|LICENSE\.txt)$/,
   /^extension\/dist\/(extension|main|cli|undici)\.js$/,
   /^extension\/media\/(?!screenshots\/)[\w./-]+\.(svg|png|md)$/,
+  /^extension\/media\/schemas\/[\w.-]+\.schema\.json$/, // jsonValidation: VS Code reads the schema from the installed extension
 ];
 const REQUIRED = ['extension/package.json', 'extension/package.nls.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/main.js', 'extension/dist/cli.js', 'extension/dist/undici.js'];
 

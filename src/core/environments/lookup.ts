@@ -1,0 +1,43 @@
+/** The plan's questions to a target site, answered with a TableauClient (projects listed once). */
+import type { TableauClient } from '../api/client';
+import { TableauError } from '../errors';
+import type { ContentKind, Project } from '../models';
+import { resolveProjectPath } from '../publish/projectPath';
+import type { PlanLookup } from './plan';
+
+/** Tableau's filter syntax has no escaping for ',' or ':'; such names are found in the full listing. */
+function nameFilter(name: string): string | undefined {
+  return /[,:]/.test(name) ? undefined : `name:eq:${name}`;
+}
+
+export function clientLookup(client: TableauClient): PlanLookup & { project(path: string, signal?: AbortSignal): Promise<Project | undefined> } {
+  let projects: Promise<Project[]> | undefined;
+  const listed = {
+    allProjects: (o?: { signal?: AbortSignal }) => (projects ??= client.allProjects({ signal: o?.signal })).then((p) => [...p]),
+    createProject: () => Promise.reject(new Error('a plan creates nothing')),
+  };
+  const project = async (path: string, signal?: AbortSignal): Promise<Project | undefined> => {
+    try {
+      return await resolveProjectPath(listed, path, { signal });
+    } catch (e) {
+      if (TableauError.is(e, 'notFound')) return undefined;
+      throw e;
+    }
+  };
+  return {
+    project,
+    async projectExists(path, signal) {
+      return (await project(path, signal)) !== undefined;
+    },
+    async itemExists(kind: ContentKind, path, name, signal) {
+      const p = await project(path, signal);
+      if (!p) return false;
+      const opts = { filter: nameFilter(name), signal };
+      const all = kind === 'workbook' ? await client.allWorkbooks(opts) : await client.allDataSources(opts);
+      return all.some((x) => x.project?.id === p.id && x.name === name);
+    },
+    async dataSourceExists(name, signal) {
+      return (await client.allDataSources({ filter: nameFilter(name), signal })).some((d) => d.name === name);
+    },
+  };
+}
