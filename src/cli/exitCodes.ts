@@ -29,6 +29,8 @@ export function exitCodeFor(e: unknown): number {
     case 'busy':
     case 'connectionCheckFailed':
     case 'readOnly':
+    case 'notUpdatable':
+    case 'requestIdReused':
       return EXIT.notFoundOrConflict;
     case 'invalidFile':
     case 'fileChanged':

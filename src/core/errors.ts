@@ -35,7 +35,10 @@ export type TableauErrorReason =
   | 'jobFailed'
   | 'jobCancelled'
   | 'jobTimeout' // gave up waiting; the job may still finish on the server
-  | 'readOnly';
+  | 'readOnly'
+  | 'apiVersionTooLow' // the server's REST API is older than the call needs
+  | 'notUpdatable' // a data source Tableau's incremental update does not take
+  | 'requestIdReused'; // a RequestID Tableau already ran, now with other content
 
 export interface TableauErrorInit {
   reason: TableauErrorReason;

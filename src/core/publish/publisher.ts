@@ -173,6 +173,21 @@ export async function publish(client: PublishClient, request: PublishRequest, op
   return new PublishRun(client, request, opts).run();
 }
 
+export interface UploadOutcome {
+  uploadSessionId: string;
+  chunks: number;
+  requests: number;
+  retries: number;
+}
+
+/**
+ * A file into a `fileUploads` session only, through the same chunked, restartable path as a
+ * publish (an incremental data update or a flow publish then commits it with its own call).
+ */
+export async function uploadFile(client: PublishClient, filePath: string, opts: PublishOptions = {}): Promise<UploadOutcome> {
+  return new PublishRun(client, { filePath, projectId: '', mode: 'createnew' }, opts).uploadOnly();
+}
+
 class PublishRun {
   private readonly started = Date.now();
   private readonly log: Logger;
@@ -234,6 +249,14 @@ class PublishRun {
     }
     if (!this.req.asJob) return this.finish(readPublishedItem(answer, info.kind));
     return this.followJob(readJob(answer));
+  }
+
+  async uploadOnly(): Promise<UploadOutcome> {
+    throwIfAborted(this.signal);
+    this.info = this.opts.inspection ?? (await inspectPackage(this.req.filePath));
+    this.fingerprint = { size: this.info.size, mtimeMs: this.info.mtimeMs };
+    const uploadSessionId = await this.uploadChunks();
+    return { uploadSessionId, chunks: this.chunks, requests: this.requests, retries: this.retries };
   }
 
   private payloadPart(body = this.payload): MultipartPart {
