@@ -76,6 +76,13 @@ export function jobEl(store: Store, j: JobRec, now = Date.now()): El {
   if (j.type === 'RefreshExtract') {
     const item = j.workbookId ? el('workbook', { id: j.workbookId, name: j.itemName }) : el('datasource', { id: j.datasourceId, name: j.itemName });
     kids.push(el('extractRefreshJob', {}, [{ tag: 'notes', text: reason }, item]));
+  } else if (j.type === 'UpdateUploadedFile') {
+    // TSC's recorded datasource_data_update.xml; the schema's updateUploadedFileJobType also wants <notes>.
+    kids.push(el('updateUploadedFileJob', {}, [
+      el('datasource', { id: j.datasourceId, name: j.itemName }),
+      { tag: 'connectionLuid', text: j.connectionId ?? '' },
+      { tag: 'notes', text: failed ? reason : p.done ? (j.doneNotes ?? '') : '' },
+    ]));
   } else if (publish && failed) {
     // Unverified: the schema gives a publish job no child of its own; the reason goes in the one
     // child that carries notes and an item, named here without an id (nothing was published).

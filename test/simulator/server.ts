@@ -14,6 +14,7 @@ import { Faults, LOGIN_PAGE_HTML } from './faults';
 import { contentRoutes } from './routesContent';
 import { authRoutes } from './routesAuth';
 import { publishRoutes } from './routesPublish';
+import { dataUpdateRoutes, dataUpdatesState } from './routesDataUpdate';
 import { markFaulted } from './schemaTap';
 import { buildStore } from './seed';
 import type { ItemRec, Store } from './store';
@@ -66,7 +67,7 @@ export class SimServer {
     this.auth = new Auth(this.store);
     this.dataDir = opts.dataDir;
     for (const d of ['uploads', 'items', 'sink']) fs.mkdirSync(path.join(this.dataDir, d), { recursive: true });
-    this.routes = [...authRoutes(), ...contentRoutes(), ...publishRoutes()].map((route) => ({ route, segs: route.pattern.split('/').filter(Boolean) }));
+    this.routes = [...authRoutes(), ...contentRoutes(), ...publishRoutes(), ...dataUpdateRoutes()].map((route) => ({ route, segs: route.pattern.split('/').filter(Boolean) }));
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       this.handle(req, res).catch((e: unknown) => this.fail(req, res, e));
     };
@@ -139,6 +140,7 @@ export class SimServer {
       }),
       uploads: [...s.uploads.values()].map((u) => ({ id: u.id, siteId: u.siteId, size: u.size, chunks: u.chunks, consumed: u.consumed })),
       counters: this.counters(),
+      dataUpdates: dataUpdatesState(s),
     };
   }
 
@@ -203,6 +205,7 @@ export class SimServer {
           throw errors.forbidden('403000', `The session is not signed in to site '${site}'.`);
         }
       }
+      if (fault?.dropAnswer) dropAnswer(req, res);
       await route.handle(ctx);
       return;
     }
@@ -447,4 +450,14 @@ function trickle(res: http.ServerResponse, ms: number, later: (ms: number, fn: (
     return res;
   }) as typeof res.end;
   later(ms, tick);
+}
+
+/** The request is handled (its effects stay) but its answer never leaves: the connection is dropped instead. */
+function dropAnswer(req: http.IncomingMessage, res: http.ServerResponse): void {
+  markFaulted(res);
+  res.writeHead = (() => res) as unknown as typeof res.writeHead;
+  res.end = (() => {
+    req.socket.destroy();
+    return res;
+  }) as unknown as typeof res.end;
 }

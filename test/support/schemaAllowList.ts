@@ -42,4 +42,11 @@ export const SCHEMA_DEVIATIONS: readonly SchemaDeviation[] = [
     message: /'\{http:\/\/tableau\.com\/api\}connections': This element is not expected\./,
     evidence: 'TSC tableauserverclient/server/request_factory.py, DatasourceRequest._generate_xml: publish(..., connections=[...]) adds <connections><connection serverAddress serverPort><connectionCredentials/></connection></connections> after <project>',
   },
+  {
+    id: 'job type UpdateUploadedFile (Update Data in Hyper Data Source)',
+    // jobType's type enumeration lacks the type Tableau gives the job of an incremental data update.
+    path: /^tsResponse\/job$/,
+    message: /attribute 'type': \[facet 'enumeration'\] The value 'UpdateUploadedFile' is not an element of the set/,
+    evidence: 'TSC test/assets/datasource_data_update.xml: <job id=... mode="Asynchronous" type="UpdateUploadedFile" createdAt=...><updateUploadedFileJob><datasource id name/><connectionLuid>...</connectionLuid></updateUploadedFileJob></job>',
+  },
 ];
