@@ -9,6 +9,9 @@ Commands:
   publish <files...>     Publish workbooks (.twb, .twbx) and data sources (.tds, .tdsx, .hyper, .tde)
   ls <what>              List projects | workbooks | datasources | views
   signin --check         Sign in, report who you are, sign out
+  update-data <changes.hyper> --datasource "Project / Name"
+                         Insert, update, upsert, replace or delete rows of a published
+                         live-to-Hyper data source from a .hyper (REST API 3.12+)
 
 Publish options:
   --project "A / B"        Target project path (default "Default"; "//" for a "/" in a name)
@@ -27,6 +30,17 @@ Publish options:
   --hidden-views "A,B"     Workbooks: views (sheet names) to hide
   --db-credentials-file F  Database credentials to embed, from a JSON file (see below)
   Flags override the manifest's options for the same file.
+
+Update-data options:
+  --datasource REF         The data source: "Project / Name", a name only one data source has, or its LUID
+  --actions FILE           Tableau's update actions (JSON: {"actions": [...]}, or the bare list)
+  --insert TABLE           Shortcut: insert every row of TABLE ("Extract.Extract", or a table name)
+  --upsert TABLE --on KEY  Shortcut: rows of TABLE replace rows with the same KEY (comma-separated
+                           columns), the others are inserted
+  --connection ID          For a data source with several connections: the one to update
+  --request-id ID          Tableau's RequestID (default a new UUID): run the same update again with the
+                           same id and Tableau applies it only once
+  --chunk-size MB, --job-timeout TIME as for publish
 
 List options:
   --project "A / B"        Only items in this project (ls workbooks | datasources | views)
@@ -103,7 +117,21 @@ export type CliCommand =
   | { command: 'version' }
   | ({ command: 'publish' } & PublishArgs & CommonArgs)
   | ({ command: 'ls'; what: LsWhat; project?: string } & CommonArgs)
-  | ({ command: 'signin'; check: boolean } & CommonArgs);
+  | ({ command: 'signin'; check: boolean } & CommonArgs)
+  | ({ command: 'update-data' } & UpdateDataArgs & CommonArgs);
+
+export interface UpdateDataArgs {
+  file: string;
+  datasource: string;
+  actionsFile?: string;
+  insert?: string;
+  upsert?: string;
+  on?: string[];
+  connection?: string;
+  requestId?: string;
+  chunkSizeMb?: number;
+  jobTimeoutMs?: number;
+}
 
 // Anything that looks like a secret is refused as a flag, before parsing, whatever the command.
 const SECRET_FLAG = /pass(word|wd)?\b|secret|token|jwt|credential/i;
@@ -135,6 +163,13 @@ const OPTIONS = {
   'request-timeout': { type: 'string' },
   'transfer-timeout': { type: 'string' },
   'max-items': { type: 'string' },
+  datasource: { type: 'string' },
+  actions: { type: 'string' },
+  insert: { type: 'string' },
+  upsert: { type: 'string' },
+  on: { type: 'string' },
+  connection: { type: 'string' },
+  'request-id': { type: 'string' },
 } as const;
 
 const MODES = ['createnew', 'overwrite', 'append', 'replace'];
@@ -231,6 +266,24 @@ export function parseCli(argv: string[]): CliCommand {
     case 'signin':
       if (rest.length) throw usageError(`Unexpected argument "${rest[0]}".`);
       return { command: 'signin', check: v.check ?? false, ...common };
+    case 'update-data': {
+      if (rest.length !== 1) throw usageError('update-data needs one .hyper file of changes.');
+      if (!v.datasource?.trim()) throw usageError('update-data needs --datasource "Project / Name".');
+      return {
+        command: 'update-data',
+        file: rest[0],
+        datasource: v.datasource,
+        actionsFile: v.actions,
+        insert: v.insert,
+        upsert: v.upsert,
+        on: commaList(v.on, '--on'),
+        connection: v.connection,
+        requestId: v['request-id'],
+        chunkSizeMb: positiveInt(v['chunk-size'], '--chunk-size', 64),
+        jobTimeoutMs: parseDuration(v['job-timeout'], '--job-timeout'),
+        ...common,
+      };
+    }
     case undefined:
       return { command: 'help' };
     default:

@@ -18,6 +18,7 @@ import type { DataSource, Job } from '../models';
 import { inspectPackage } from '../package/inspect';
 import { classifyFailure, DEFAULT_RETRY_LIMITS, retryOptions, type RetryLimits } from './failurePolicy';
 import { readJob } from './items';
+import { formatProjectPath, resolveProjectPath, splitProjectPath, type ProjectPathClient } from './projectPath';
 import { uploadFile, type PublishClient, type PublishOptions } from './publisher';
 import { checkUpdateActions, type UpdateActions } from './updateActions';
 
@@ -174,4 +175,29 @@ function refusal(e: unknown, requestId: string): unknown {
     reason: 'requestIdReused', status: e.status, code: e.code, summary: e.summary, detail: e.detail, cause: e,
     message: `Tableau already ran an update with RequestID ${requestId}, with other content; nothing was applied again. Use a new RequestID for a different update.`,
   });
+}
+
+const LUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The data source a user names: its LUID, "Project / Sub / Name", or a bare name that only one
+ * data source on the site has.
+ */
+export async function resolveDataSource(
+  client: ProjectPathClient & { allDataSources(opts?: { filter?: string; signal?: AbortSignal }): Promise<DataSource[]>; getDataSource(id: string, signal?: AbortSignal): Promise<DataSource> },
+  ref: string,
+  signal?: AbortSignal,
+): Promise<DataSource> {
+  const trimmed = ref.trim();
+  if (LUID.test(trimmed)) return client.getDataSource(trimmed, signal);
+  const parts = splitProjectPath(trimmed);
+  const name = parts[parts.length - 1];
+  const project = parts.length > 1 ? await resolveProjectPath(client, formatProjectPath(parts.slice(0, -1)), { signal }) : undefined;
+  const filter = /[,:]/.test(name) ? undefined : `name:eq:${name}`;
+  const found = (await client.allDataSources({ filter, signal })).filter((d) => d.name === name && (!project || d.project?.id === project.id));
+  if (found.length === 1) return found[0];
+  if (!found.length) {
+    throw new TableauError({ reason: 'notFound', message: `No data source "${name}"${project ? ` in project "${formatProjectPath(parts.slice(0, -1))}"` : ''} on this site.` });
+  }
+  throw new TableauError({ reason: 'invalidArgument', message: `${found.length} data sources are named "${name}" on this site; name its project too ("Project / ${name}").` });
 }
