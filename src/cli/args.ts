@@ -33,6 +33,7 @@ Publish options:
 
 Update-data options:
   --datasource REF         The data source: "Project / Name", a name only one data source has, or its LUID
+                           (default: the manifest's "mode": "update" target for the file, with its actions)
   --actions FILE           Tableau's update actions (JSON: {"actions": [...]}, or the bare list)
   --insert TABLE           Shortcut: insert every row of TABLE ("Extract.Extract", or a table name)
   --upsert TABLE --on KEY  Shortcut: rows of TABLE replace rows with the same KEY (comma-separated
@@ -122,7 +123,9 @@ export type CliCommand =
 
 export interface UpdateDataArgs {
   file: string;
-  datasource: string;
+  /** Default: the manifest's "mode": "update" target for the file. */
+  datasource?: string;
+  manifest?: string;
   actionsFile?: string;
   insert?: string;
   upsert?: string;
@@ -268,11 +271,12 @@ export function parseCli(argv: string[]): CliCommand {
       return { command: 'signin', check: v.check ?? false, ...common };
     case 'update-data': {
       if (rest.length !== 1) throw usageError('update-data needs one .hyper file of changes.');
-      if (!v.datasource?.trim()) throw usageError('update-data needs --datasource "Project / Name".');
+      if (v.datasource !== undefined && !v.datasource.trim()) throw usageError('--datasource needs "Project / Name".');
       return {
         command: 'update-data',
         file: rest[0],
         datasource: v.datasource,
+        manifest: v.manifest,
         actionsFile: v.actions,
         insert: v.insert,
         upsert: v.upsert,

@@ -3,7 +3,10 @@ import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { TableauError } from '../core/errors';
 import { formatBytes } from '../core/display';
+import { loadManifest, MANIFEST_PATH, matchesGlob } from '../core/publish/manifest';
+import { actionsOfTarget, type ManifestUpdateTarget } from '../core/publish/manifestUpdate';
 import { insertActions, parseUpdateActions, upsertActions, type UpdateActions } from '../core/publish/updateActions';
+import { assertInsideWorkspace } from '../core/publish/workspacePath';
 import { resolveDataSource, updateData } from '../core/publish/updateData';
 import type { CliCommand } from './args';
 import type { CliConnection } from './connection';
@@ -37,14 +40,36 @@ export async function actionsFrom(args: Pick<UpdateDataArgs, 'actionsFile' | 'in
   return parseUpdateActions(await readFile(file, 'utf8'), label);
 }
 
+/** The manifest's update target for the file on this site, if the command line does not name the data source. */
+async function manifestTarget(args: UpdateDataArgs, file: string, site: string, cwd: string): Promise<ManifestUpdateTarget | undefined> {
+  if (args.datasource !== undefined) return undefined;
+  const manifestFile = args.manifest ? path.resolve(cwd, args.manifest) : path.join(cwd, MANIFEST_PATH);
+  const dir = path.dirname(manifestFile);
+  const root = path.basename(dir) === '.vscode' ? path.dirname(dir) : dir;
+  const manifest = await loadManifest(manifestFile, { workspaceRoot: root });
+  const rel = path.relative(root, file).split(path.sep).join('/');
+  const targets = (manifest?.updates ?? []).filter((t) => matchesGlob(t.file, rel));
+  const target = targets.find((t) => t.site === site);
+  if (!target) {
+    throw usageError(targets.length
+      ? `The manifest's update target for "${args.file}" is on site "${targets[0].site}", not "${site}"; run with --site ${targets[0].site || '""'}.`
+      : `update-data needs --datasource "Project / Name", or a "mode": "update" target for "${args.file}" in ${args.manifest ?? MANIFEST_PATH}.`);
+  }
+  await assertInsideWorkspace(root, file);
+  return target;
+}
+
 export async function runUpdateData(args: UpdateDataArgs, conn: CliConnection, out: CliOutput, signal: AbortSignal, cwd = process.cwd()): Promise<number> {
-  const actions = await actionsFrom(args, cwd);
   const file = path.resolve(cwd, args.file);
   const label = path.basename(file);
-  const ds = await resolveDataSource(conn.client, args.datasource, signal);
+  const target = await manifestTarget(args, file, conn.site, cwd);
+  const flagged = args.actionsFile !== undefined || args.insert !== undefined || args.upsert !== undefined;
+  const actions = target && !flagged ? actionsOfTarget(target) : await actionsFrom(args, cwd);
+  const ref = args.datasource ?? `${target!.project} / ${target!.name.replace(/\//g, '//')}`;
+  const ds = await resolveDataSource(conn.client, ref, signal);
   const r = await updateData(
     conn.client,
-    { filePath: file, datasourceId: ds.id, connectionId: args.connection, actions, requestId: args.requestId },
+    { filePath: file, datasourceId: ds.id, connectionId: args.connection ?? target?.connectionId, actions, requestId: args.requestId },
     {
       signal,
       logger: out.logger,

@@ -9,6 +9,7 @@ import picomatch from 'picomatch';
 import { TableauError } from '../errors';
 import type { PublishMode } from '../models';
 import { assertInsideWorkspace, isBelow, relativePathProblem } from './workspacePath';
+import { isUpdateTarget, validateUpdateTarget, type ManifestUpdateTarget } from './manifestUpdate';
 
 export const MANIFEST_PATH = '.vscode/tableau-publish.json';
 
@@ -38,6 +39,8 @@ export interface ManifestTarget {
 export interface PublishManifest {
   version: 1;
   targets: ManifestTarget[];
+  /** Targets with "mode": "update" (incremental data updates, manifestUpdate.ts), written back among `targets`. */
+  updates?: ManifestUpdateTarget[];
 }
 
 /** A manifest lists a few targets; anything this large is not one. */
@@ -134,7 +137,10 @@ export function validateManifest(doc: unknown): PublishManifest {
   checkKeys(doc, ['version', 'targets', '$schema'], '$');
   if (doc.version !== 1) throw bad('$.version', 'must be 1.');
   if (!Array.isArray(doc.targets)) throw bad('$.targets', 'must be a list.');
-  return { version: 1, targets: doc.targets.map((t, i) => validateTarget(t, `$.targets[${i}]`)) };
+  const targets: ManifestTarget[] = [];
+  const updates: ManifestUpdateTarget[] = [];
+  doc.targets.forEach((t, i) => (isUpdateTarget(t) ? updates.push(validateUpdateTarget(t, `$.targets[${i}]`)) : targets.push(validateTarget(t, `$.targets[${i}]`))));
+  return updates.length ? { version: 1, targets, updates } : { version: 1, targets };
 }
 
 export function parseManifest(text: string): PublishManifest {
@@ -193,10 +199,11 @@ export async function loadManifest(file: string, opts: { workspaceRoot?: string 
 
 /** Validates, then writes atomically (temp file + rename) so an editor never sees half a file. */
 export async function saveManifest(file: string, manifest: PublishManifest): Promise<void> {
-  const valid = validateManifest(manifest);
+  // Update targets go back among the targets, where the file keeps them.
+  const valid = validateManifest({ version: manifest.version, targets: [...manifest.targets, ...(manifest.updates ?? [])] });
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(valid, null, 2) + '\n', 'utf8');
+  await writeFile(tmp, JSON.stringify({ version: valid.version, targets: [...valid.targets, ...(valid.updates ?? [])] }, null, 2) + '\n', 'utf8');
   await rename(tmp, file);
 }
 
@@ -245,5 +252,5 @@ export function upsertTarget(manifest: PublishManifest, target: ManifestTarget):
   const targets = [...manifest.targets];
   if (i >= 0) targets[i] = target;
   else targets.push(target);
-  return { version: 1, targets };
+  return { ...manifest, version: 1, targets };
 }

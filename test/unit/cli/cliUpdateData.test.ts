@@ -1,5 +1,7 @@
 /** `tableau-publish update-data`: the common cases, an actions file, and the refusals, against the simulator. */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { jsonLines, runCli as run } from '../../support/cliRunner';
 import { startCliSimulator, type CliSimulator } from '../../support/simFixture';
 import { hyperBytes, tdsxBytes } from '../../fixtures/samples';
@@ -49,6 +51,28 @@ describe('CLI: update-data (incremental update of a published Hyper data source)
     const r2 = await run(['update-data', file, '--datasource', 'Publish / Orders', '--actions', actions, '--json'], { env: cli.env });
     assert.equal(r2.code, 0, r2.stderr);
     assert.equal(applied().find((u) => u.requestId === jsonLines(r2.stdout)[0].requestId)?.actions.length, 1);
+  });
+
+  it('takes the data source and actions from a "mode": "update" manifest target', async () => {
+    const root = cli.tmp.dir;
+    const file = cli.tmp.file('orders-delta.hyper', hyperBytes(5_000, 5));
+    fs.mkdirSync(path.join(root, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(root, '.vscode', 'tableau-publish.json'), JSON.stringify({
+      version: 1,
+      targets: [
+        { file: '*.twbx', connection: 'Sim', site: 'pub', project: 'Publish', mode: 'overwrite' },
+        { file: 'orders-*.hyper', connection: 'Sim', site: 'pub', project: 'Publish', name: 'Orders', mode: 'update', upsert: { table: 'Extract.Extract', on: ['id', 'day'] } },
+      ],
+    }));
+    const r = await run(['update-data', file, '--json'], { env: cli.env, cwd: root });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const rec = applied().find((u) => u.requestId === jsonLines(r.stdout)[0].requestId);
+    assert.deepEqual((rec?.actions[0] as { condition: unknown }).condition, {
+      op: 'and', args: [{ op: 'eq', 'target-col': 'id', 'source-col': 'id' }, { op: 'eq', 'target-col': 'day', 'source-col': 'day' }],
+    });
+    const other = await run(['update-data', cli.tmp.file('else.hyper', hyperBytes(1_000, 6)), '--json'], { env: cli.env, cwd: root });
+    assert.equal(other.code, 2);
+    assert.match(String(jsonLines(other.stdout)[0].message), /needs --datasource "Project \/ Name", or a "mode": "update" target/);
   });
 
   it('refuses what cannot work before sending it', async () => {
