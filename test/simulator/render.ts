@@ -83,6 +83,9 @@ export function jobEl(store: Store, j: JobRec, now = Date.now()): El {
       { tag: 'connectionLuid', text: j.connectionId ?? '' },
       { tag: 'notes', text: failed ? reason : p.done ? (j.doneNotes ?? '') : '' },
     ]));
+  } else if (j.type === 'RunFlow') {
+    // TSC's recorded flow_refresh.xml; the schema's runFlowJobType also wants <notes> (before <flow>).
+    kids.push(el('runFlowJobType', { flowRunId: j.flowRunId }, [{ tag: 'notes', text: reason }, el('flow', { id: j.flowId, name: j.itemName })]));
   } else if (publish && failed) {
     // Unverified: the schema gives a publish job no child of its own; the reason goes in the one
     // child that carries notes and an item, named here without an id (nothing was published).

@@ -15,6 +15,7 @@ import { contentRoutes } from './routesContent';
 import { authRoutes } from './routesAuth';
 import { publishRoutes } from './routesPublish';
 import { dataUpdateRoutes, dataUpdatesState } from './routesDataUpdate';
+import { flowRoutes, flowsState } from './routesFlows';
 import { markFaulted } from './schemaTap';
 import { buildStore } from './seed';
 import type { ItemRec, Store } from './store';
@@ -67,7 +68,7 @@ export class SimServer {
     this.auth = new Auth(this.store);
     this.dataDir = opts.dataDir;
     for (const d of ['uploads', 'items', 'sink']) fs.mkdirSync(path.join(this.dataDir, d), { recursive: true });
-    this.routes = [...authRoutes(), ...contentRoutes(), ...publishRoutes(), ...dataUpdateRoutes()].map((route) => ({ route, segs: route.pattern.split('/').filter(Boolean) }));
+    this.routes = [...authRoutes(), ...contentRoutes(), ...publishRoutes(), ...dataUpdateRoutes(), ...flowRoutes()].map((route) => ({ route, segs: route.pattern.split('/').filter(Boolean) }));
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       this.handle(req, res).catch((e: unknown) => this.fail(req, res, e));
     };
@@ -141,6 +142,7 @@ export class SimServer {
       uploads: [...s.uploads.values()].map((u) => ({ id: u.id, siteId: u.siteId, size: u.size, chunks: u.chunks, consumed: u.consumed })),
       counters: this.counters(),
       dataUpdates: dataUpdatesState(s),
+      flows: flowsState(s),
     };
   }
 

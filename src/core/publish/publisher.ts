@@ -184,8 +184,8 @@ export interface UploadOutcome {
  * A file into a `fileUploads` session only, through the same chunked, restartable path as a
  * publish (an incremental data update or a flow publish then commits it with its own call).
  */
-export async function uploadFile(client: PublishClient, filePath: string, opts: PublishOptions = {}): Promise<UploadOutcome> {
-  return new PublishRun(client, { filePath, projectId: '', mode: 'createnew' }, opts).uploadOnly();
+export async function uploadFile(client: PublishClient, filePath: string, opts: PublishOptions & { file?: FileFingerprint } = {}): Promise<UploadOutcome> {
+  return new PublishRun(client, { filePath, projectId: '', mode: 'createnew' }, opts).uploadOnly(opts.file);
 }
 
 class PublishRun {
@@ -251,9 +251,10 @@ class PublishRun {
     return this.followJob(readJob(answer));
   }
 
-  async uploadOnly(): Promise<UploadOutcome> {
+  /** `file`: a file the package inspection does not know (a flow), already checked by its caller; the upload reads only its size. */
+  async uploadOnly(file?: FileFingerprint): Promise<UploadOutcome> {
     throwIfAborted(this.signal);
-    this.info = this.opts.inspection ?? (await inspectPackage(this.req.filePath));
+    this.info = file ? ({ path: this.req.filePath, size: file.size, mtimeMs: file.mtimeMs, warnings: [] } as unknown as PackageInfo) : (this.opts.inspection ?? (await inspectPackage(this.req.filePath)));
     this.fingerprint = { size: this.info.size, mtimeMs: this.info.mtimeMs };
     const uploadSessionId = await this.uploadChunks();
     return { uploadSessionId, chunks: this.chunks, requests: this.requests, retries: this.retries };
