@@ -6,8 +6,10 @@ import { usageError } from './exitCodes';
 export const HELP = `Usage: tableau-publish <command> [options]
 
 Commands:
-  publish <files...>     Publish workbooks (.twb, .twbx) and data sources (.tds, .tdsx, .hyper, .tde)
-  ls <what>              List projects | workbooks | datasources | views
+  publish <files...>     Publish workbooks (.twb, .twbx), data sources (.tds, .tdsx, .hyper, .tde)
+                         and Tableau Prep flows (.tfl, .tflx)
+  ls <what>              List projects | workbooks | datasources | views | flows (with the last run)
+  run-flow "Project / Name"  Run a published flow now and wait for the run (--job-timeout)
   signin --check         Sign in, report who you are, sign out
   update-data <changes.hyper> --datasource "Project / Name"
                          Insert, update, upsert, replace or delete rows of a published
@@ -79,7 +81,7 @@ Exit codes: 0 ok, 2 usage, 3 authentication, 4 not found / conflict,
 5 server / network, 6 invalid file, 130 cancelled.
 `;
 
-export type LsWhat = 'projects' | 'workbooks' | 'datasources' | 'views';
+export type LsWhat = 'projects' | 'workbooks' | 'datasources' | 'views' | 'flows';
 
 export interface CommonArgs {
   server?: string;
@@ -119,7 +121,8 @@ export type CliCommand =
   | ({ command: 'publish' } & PublishArgs & CommonArgs)
   | ({ command: 'ls'; what: LsWhat; project?: string } & CommonArgs)
   | ({ command: 'signin'; check: boolean } & CommonArgs)
-  | ({ command: 'update-data' } & UpdateDataArgs & CommonArgs);
+  | ({ command: 'update-data' } & UpdateDataArgs & CommonArgs)
+  | ({ command: 'run-flow'; flow: string; jobTimeoutMs?: number } & CommonArgs);
 
 export interface UpdateDataArgs {
   file: string;
@@ -261,8 +264,8 @@ export function parseCli(argv: string[]): CliCommand {
     }
     case 'ls': {
       const what = rest[0];
-      if (rest.length !== 1 || !['projects', 'workbooks', 'datasources', 'views'].includes(what)) {
-        throw usageError('ls needs one of: projects, workbooks, datasources, views.');
+      if (rest.length !== 1 || !['projects', 'workbooks', 'datasources', 'views', 'flows'].includes(what)) {
+        throw usageError('ls needs one of: projects, workbooks, datasources, views, flows.');
       }
       return { command: 'ls', what: what as LsWhat, project: v.project, ...common };
     }
@@ -288,6 +291,9 @@ export function parseCli(argv: string[]): CliCommand {
         ...common,
       };
     }
+    case 'run-flow':
+      if (rest.length !== 1) throw usageError('run-flow needs one flow: "Project / Name".');
+      return { command: 'run-flow', flow: rest[0], jobTimeoutMs: parseDuration(v['job-timeout'], '--job-timeout'), ...common };
     case undefined:
       return { command: 'help' };
     default:

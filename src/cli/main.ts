@@ -9,6 +9,7 @@ import { runList } from './listCommand';
 import { CliOutput, line, writeError } from './output';
 import { runPublish } from './publishCommand';
 import { runUpdateData } from './updateDataCommand';
+import { runFlowCli } from './flowCommand';
 
 export { writeError } from './output';
 
@@ -56,6 +57,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await runList(cmd, conn, out, io.signal);
       case 'update-data':
         return await runUpdateData(cmd, conn, out, io.signal, io.cwd);
+      case 'run-flow':
+        return await runFlowCli(cmd, conn, out, io.signal);
       case 'signin': {
         const auth = await conn.session.ensureSignedIn(io.signal);
         const moved = conn.serverUrl !== conn.requestedServerUrl ? ` (redirected from ${conn.requestedServerUrl}: use ${conn.serverUrl} as the server address)` : '';

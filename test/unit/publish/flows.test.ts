@@ -3,20 +3,9 @@ import { allFlows, getFlow, lastFlowRun, runFlowNow } from '../../../src/core/ap
 import { TableauError } from '../../../src/core/errors';
 import { flowPayload, inspectFlow, publishFlow } from '../../../src/core/publish/flowPublisher';
 import { buildZip } from '../../fixtures/zipWriter';
+import { flowBytes } from '../../fixtures/flows';
 import { hyperBytes, twbxBytes } from '../../fixtures/samples';
 import { sha256File, startPublishHarness, type Harness } from '../../support/simFixture';
-
-/** A Prep flow as Tableau Prep saves it: a zip whose `flow` entry is the flow document (JSON); a .tflx also packs its data. */
-export function flowBytes(opts: { packaged?: boolean; dataBytes?: number } = {}): Buffer {
-  const doc = JSON.stringify({ initialNodes: ['a'], nodes: { a: { nodeType: '.v1.LoadCsv', name: 'orders.csv' }, b: { nodeType: '.v1.PublishExtract', name: 'Output' } }, connections: {} });
-  const entries = [
-    { name: 'flow', data: doc, method: 'deflate' as const },
-    { name: 'displaySettings', data: '{}' },
-    { name: 'maestroMetadata', data: '{}' },
-  ];
-  if (opts.packaged) entries.push({ name: 'Data/orders.csv', data: 'x'.repeat(opts.dataBytes ?? 100) });
-  return buildZip(entries);
-}
 
 describe('flows: publish, list, get, run now, last run', function () {
   let h: Harness;
