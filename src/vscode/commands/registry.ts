@@ -30,6 +30,7 @@ import * as loadMore from './content/loadMore';
 import * as openInBrowser from './content/openInBrowser';
 import * as refreshContent from './content/refreshContent';
 import * as refreshExtract from './content/refreshExtract';
+import * as updatePublishedData from './content/updatePublishedData';
 import * as retry from './content/retry';
 import * as searchContent from './content/searchContent';
 import * as publish from './publish/publish';
@@ -69,6 +70,7 @@ const COMMANDS: { readonly [Id in CommandId]: Command<Id> } = {
   'tableau.publish': publish.command,
   'tableau.publishAgain': publishAgain.command,
   'tableau.publishAll': publishAll.command,
+  'tableau.updatePublishedData': updatePublishedData.command,
 };
 
 export function registerCommands(s: Services): vscode.Disposable[] {

@@ -69,6 +69,12 @@ export const PROMPT_IDS = {
   'content.downloadFolder': { about: 'pick: save into which workspace folder; items: the folder name' },
   'content.delete': { about: 'confirm: delete a workbook or data source' },
   'content.projectParent': { about: "pick: Create Project's parent; items: project paths, 'topLevel'" },
+  // Update Published Data (incremental update of a live-to-Hyper data source)
+  'update.file': { about: 'pick: update from which .hyper file; items: the workspace-relative path' },
+  'update.actions': { about: "pick: how the file changes the data source; items 'upsert' | 'insert' | 'file'" },
+  'update.actionsFile': { about: 'pick: which actions file (JSON); items: the workspace-relative path' },
+  'update.table': { about: 'input: the table in the file and the data source ("Schema.Table")' },
+  'update.key': { about: 'input: the key column(s) of an upsert, separated by commas' },
 } as const satisfies Record<string, PromptIdInfo>;
 
 export type PromptId = keyof typeof PROMPT_IDS;
