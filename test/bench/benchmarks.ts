@@ -9,8 +9,9 @@ import { benchChunkSizes, benchMemory, benchThroughput, type ChunkSizeResult, ty
 import { benchSessions, type SessionsResult } from './sessionsBench';
 import { benchStartup, type StartupResult } from './startupBench';
 import { benchTree, type TreeResult } from './treeBench';
+import { benchUpdate, type UpdateResult } from './updateBench';
 
-export const SECTIONS = ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup'] as const;
+export const SECTIONS = ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'update'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchPlan {
@@ -57,6 +58,7 @@ export interface BenchResults {
   tree?: TreeResult;
   sessions?: SessionsResult;
   startup?: StartupResult;
+  update?: UpdateResult;
   /** Sections that threw, with the message: reported, never hidden. */
   errors: Partial<Record<Section, string>>;
 }
@@ -82,14 +84,14 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
   };
   if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
 
-  if (has('publish') || has('memory') || has('chunks')) {
+  if (has('publish') || has('memory') || has('chunks') || has('update')) {
     const seed = benchSeed();
     let sim: SimProcess | undefined;
     let file: TempFile | undefined;
     try {
       sim = await startSimProcess(seed.config, { nodeArgs: cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [] });
       const env: PublishEnv = { sim, seed, cpuProfDir, log };
-      const needFile = has('publish') || has('chunks');
+      const needFile = has('publish') || has('chunks') || has('update');
       if (needFile) {
         log(`making a ${plan.publishBytes / MiB} MiB .hyper file ...`);
         file = await makeHyperFile(plan.publishBytes);
@@ -97,8 +99,9 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
       await guard('publish', async () => void (results.throughput = await benchThroughput(env, file!, plan.pairs)));
       await guard('memory', async () => void (results.memory = await benchMemory(env, plan.memoryBytes)));
       await guard('chunks', async () => void (results.chunks = await benchChunkSizes(env, file!, plan.chunkSizesMb, plan.chunkRuns)));
+      await guard('update', async () => void (results.update = await benchUpdate(env, file!, plan.pairs)));
     } catch (e) {
-      failAll(['publish', 'memory', 'chunks'], e);
+      failAll(['publish', 'memory', 'chunks', 'update'], e);
     } finally {
       file?.remove();
       await sim?.close();
