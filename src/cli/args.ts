@@ -6,14 +6,19 @@ import { usageError } from './exitCodes';
 export const HELP = `Usage: tableau-publish <command> [options]
 
 Commands:
-  publish <files...>     Publish workbooks (.twb, .twbx) and data sources (.tds, .tdsx, .hyper, .tde)
-  ls <what>              List projects | workbooks | datasources | views
+  publish <files...>     Publish workbooks (.twb, .twbx), data sources (.tds, .tdsx, .hyper, .tde)
+                         and Tableau Prep flows (.tfl, .tflx)
+  ls <what>              List projects | workbooks | datasources | views | flows (with the last run)
+  run-flow "Project / Name"  Run a published flow now and wait for the run (--job-timeout)
   signin --check         Sign in, report who you are, sign out
   plan --env NAME [files...]
                          Show what publish --env would do (targets, create or overwrite, data
                          connection changes, embedded logins, what would fail); exit 2 if anything can't go
   promote --from A --to B ["Project / Name" | LUID ...] | --project "P" | --all
                          Download from environment A, apply B's rules, plan, publish to B
+  update-data <changes.hyper> --datasource "Project / Name"
+                         Insert, update, upsert, replace or delete rows of a published
+                         live-to-Hyper data source from a .hyper (REST API 3.12+)
 
 Publish options:
   --project "A / B"        Target project path (default "Default"; "//" for a "/" in a name)
@@ -55,6 +60,18 @@ Promote options:
   --no-extract             Data sources: download without the extract
   Promoted items get the tag "promoted-from-<source environment>".
 
+Update-data options:
+  --datasource REF         The data source: "Project / Name", a name only one data source has, or its LUID
+                           (default: the manifest's "mode": "update" target for the file, with its actions)
+  --actions FILE           Tableau's update actions (JSON: {"actions": [...]}, or the bare list)
+  --insert TABLE           Shortcut: insert every row of TABLE ("Extract.Extract", or a table name)
+  --upsert TABLE --on KEY  Shortcut: rows of TABLE replace rows with the same KEY (comma-separated
+                           columns), the others are inserted
+  --connection ID          For a data source with several connections: the one to update
+  --request-id ID          Tableau's RequestID (default a new UUID): run the same update again with the
+                           same id and Tableau applies it only once
+  --chunk-size MB, --job-timeout TIME as for publish
+
 List options:
   --project "A / B"        Only items in this project (ls workbooks | datasources | views)
 
@@ -92,7 +109,7 @@ Exit codes: 0 ok, 2 usage, 3 authentication, 4 not found / conflict,
 (--refresh, --check-views), 8 overwrite refused by --fail-on-impact, 130 cancelled.
 `;
 
-export type LsWhat = 'projects' | 'workbooks' | 'datasources' | 'views';
+export type LsWhat = 'projects' | 'workbooks' | 'datasources' | 'views' | 'flows';
 
 export interface CommonArgs {
   server?: string;
@@ -144,7 +161,24 @@ export type CliCommand =
   | ({ command: 'ls'; what: LsWhat; project?: string } & CommonArgs)
   | ({ command: 'signin'; check: boolean } & CommonArgs)
   | ({ command: 'plan'; env: string; files: string[]; manifest?: string } & CommonArgs)
-  | ({ command: 'promote'; from: string; to: string; items: string[]; project?: string; all: boolean; includeExtract: boolean; manifest?: string } & CommonArgs);
+  | ({ command: 'promote'; from: string; to: string; items: string[]; project?: string; all: boolean; includeExtract: boolean; manifest?: string } & CommonArgs)
+  | ({ command: 'update-data' } & UpdateDataArgs & CommonArgs)
+  | ({ command: 'run-flow'; flow: string; jobTimeoutMs?: number } & CommonArgs);
+
+export interface UpdateDataArgs {
+  file: string;
+  /** Default: the manifest's "mode": "update" target for the file. */
+  datasource?: string;
+  manifest?: string;
+  actionsFile?: string;
+  insert?: string;
+  upsert?: string;
+  on?: string[];
+  connection?: string;
+  requestId?: string;
+  chunkSizeMb?: number;
+  jobTimeoutMs?: number;
+}
 
 // Anything that looks like a secret is refused as a flag, before parsing, whatever the command.
 const SECRET_FLAG = /pass(word|wd)?\b|secret|token|jwt|credential/i;
@@ -189,6 +223,13 @@ const OPTIONS = {
   to: { type: 'string' },
   all: { type: 'boolean', default: false },
   'no-extract': { type: 'boolean', default: false },
+  datasource: { type: 'string' },
+  actions: { type: 'string' },
+  insert: { type: 'string' },
+  upsert: { type: 'string' },
+  on: { type: 'string' },
+  connection: { type: 'string' },
+  'request-id': { type: 'string' },
 } as const;
 
 const MODES = ['createnew', 'overwrite', 'append', 'replace'];
@@ -297,14 +338,36 @@ export function parseCli(argv: string[]): CliCommand {
     }
     case 'ls': {
       const what = rest[0];
-      if (rest.length !== 1 || !['projects', 'workbooks', 'datasources', 'views'].includes(what)) {
-        throw usageError('ls needs one of: projects, workbooks, datasources, views.');
+      if (rest.length !== 1 || !['projects', 'workbooks', 'datasources', 'views', 'flows'].includes(what)) {
+        throw usageError('ls needs one of: projects, workbooks, datasources, views, flows.');
       }
       return { command: 'ls', what: what as LsWhat, project: v.project, ...common };
     }
     case 'signin':
       if (rest.length) throw usageError(`Unexpected argument "${rest[0]}".`);
       return { command: 'signin', check: v.check ?? false, ...common };
+    case 'update-data': {
+      if (rest.length !== 1) throw usageError('update-data needs one .hyper file of changes.');
+      if (v.datasource !== undefined && !v.datasource.trim()) throw usageError('--datasource needs "Project / Name".');
+      return {
+        command: 'update-data',
+        file: rest[0],
+        datasource: v.datasource,
+        manifest: v.manifest,
+        actionsFile: v.actions,
+        insert: v.insert,
+        upsert: v.upsert,
+        on: commaList(v.on, '--on'),
+        connection: v.connection,
+        requestId: v['request-id'],
+        chunkSizeMb: positiveInt(v['chunk-size'], '--chunk-size', 64),
+        jobTimeoutMs: parseDuration(v['job-timeout'], '--job-timeout'),
+        ...common,
+      };
+    }
+    case 'run-flow':
+      if (rest.length !== 1) throw usageError('run-flow needs one flow: "Project / Name".');
+      return { command: 'run-flow', flow: rest[0], jobTimeoutMs: parseDuration(v['job-timeout'], '--job-timeout'), ...common };
     case undefined:
       return { command: 'help' };
     default:

@@ -36,6 +36,8 @@ export function exitCodeFor(e: unknown): number {
     case 'busy':
     case 'connectionCheckFailed':
     case 'readOnly':
+    case 'notUpdatable':
+    case 'requestIdReused':
       return EXIT.notFoundOrConflict;
     case 'impactRefused':
       return EXIT.impactRefused;

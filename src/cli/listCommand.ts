@@ -3,6 +3,7 @@ import { projectPaths, resolveProjectPath } from '../core/publish/projectPath';
 import type { CliCommand } from './args';
 import type { CliConnection } from './connection';
 import { EXIT } from './exitCodes';
+import { listFlowsCli } from './flowCommand';
 import { line, type CliOutput } from './output';
 
 type LsArgs = Extract<CliCommand, { command: 'ls' }>;
@@ -21,6 +22,7 @@ export async function runList(args: LsArgs, conn: CliConnection, out: CliOutput,
     }
     return EXIT.ok;
   }
+  if (args.what === 'flows') return listFlowsCli(conn, out, signal, projectId, paths);
   if (args.what === 'datasources') {
     for (const d of (await client.allDataSources({ signal })).filter((x) => inProject(x.project))) {
       const where = d.project ? paths.get(d.project.id) : undefined;

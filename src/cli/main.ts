@@ -10,6 +10,8 @@ import { CliOutput, line, writeError } from './output';
 import { runPublish } from './publishCommand';
 import { runEnvPublish } from './envCommand';
 import { runPromote } from './promoteCommand';
+import { runUpdateData } from './updateDataCommand';
+import { runFlowCli } from './flowCommand';
 
 export { writeError } from './output';
 
@@ -60,6 +62,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await runPublish(cmd, conn, out, io.signal, io.cwd, io.env);
       case 'ls':
         return await runList(cmd, conn, out, io.signal);
+      case 'update-data':
+        return await runUpdateData(cmd, conn, out, io.signal, io.cwd);
+      case 'run-flow':
+        return await runFlowCli(cmd, conn, out, io.signal);
       case 'signin': {
         const auth = await conn.session.ensureSignedIn(io.signal);
         const moved = conn.serverUrl !== conn.requestedServerUrl ? ` (redirected from ${conn.requestedServerUrl}: use ${conn.serverUrl} as the server address)` : '';

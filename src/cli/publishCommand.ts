@@ -5,6 +5,8 @@ import { TableauError } from '../core/errors';
 import type { Project, PublishMode } from '../core/models';
 import { findTargets, loadManifest, MANIFEST_PATH, type ManifestTarget, type PublishManifest } from '../core/publish/manifest';
 import { inspectPackage } from '../core/package/inspect';
+import { isFlowFile } from '../core/publish/flowPublisher';
+import { publishFlowFile } from './flowCommand';
 import { publish, type PublishResult } from '../core/publish/publisher';
 import { resolveProjectPath } from '../core/publish/projectPath';
 import { assertInsideWorkspace } from '../core/publish/workspacePath';
@@ -83,6 +85,16 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
     const p = plans[i];
     const label = path.basename(p.file);
     try {
+      if (isFlowFile(p.file)) {
+        const project = await projectFor(p.project);
+        const o = p.target?.options ?? {};
+        await publishFlowFile({ file: p.file, project: p.project, projectId: project.id, name: p.name, mode: p.mode, description: args.description ?? o.description, chunkSizeMb: args.chunkSizeMb }, conn, out, signal, (n, phase) => {
+          sent[i] = n;
+          out.progress(`${done}/${plans.length} ${label}`, sent.reduce((a, b) => a + b, 0), totalBytes, phase);
+        });
+        done++;
+        return;
+      }
       // The file is inspected while sign-in and the project lookup are on the wire, not after.
       const inspected = inspectPackage(p.file);
       inspected.catch(() => undefined); // awaited below; a failed lookup must not leave it unhandled

@@ -37,7 +37,10 @@ export type TableauErrorReason =
   | 'jobTimeout' // gave up waiting; the job may still finish on the server
   | 'impactRefused' // an overwrite refused because workbooks use the data source (--fail-on-impact)
   | 'readOnly'
-  | 'settingsNotApplied'; // published, but a settings or permissions step after it failed
+  | 'settingsNotApplied' // published, but a settings or permissions step after it failed
+  | 'apiVersionTooLow' // the server's REST API is older than the call needs
+  | 'notUpdatable' // a data source Tableau's incremental update does not take
+  | 'requestIdReused'; // a RequestID Tableau already ran, now with other content
 
 export interface TableauErrorInit {
   reason: TableauErrorReason;

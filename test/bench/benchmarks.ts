@@ -10,8 +10,9 @@ import { benchSessions, type SessionsResult } from './sessionsBench';
 import { benchStartup, type StartupResult } from './startupBench';
 import { benchTree, type TreeResult } from './treeBench';
 import { benchRewrite, type RewriteResult } from './rewriteBench';
+import { benchUpdate, type UpdateResult } from './updateBench';
 
-export const SECTIONS = ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'rewrite'] as const;
+export const SECTIONS = ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'rewrite', 'update'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchPlan {
@@ -62,6 +63,7 @@ export interface BenchResults {
   sessions?: SessionsResult;
   startup?: StartupResult;
   rewrite?: RewriteResult;
+  update?: UpdateResult;
   /** Sections that threw, with the message: reported, never hidden. */
   errors: Partial<Record<Section, string>>;
 }
@@ -87,14 +89,14 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
   };
   if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
 
-  if (has('publish') || has('memory') || has('chunks') || has('rewrite')) {
+  if (has('publish') || has('memory') || has('chunks') || has('rewrite') || has('update')) {
     const seed = benchSeed();
     let sim: SimProcess | undefined;
     let file: TempFile | undefined;
     try {
       sim = await startSimProcess(seed.config, { nodeArgs: cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [] });
       const env: PublishEnv = { sim, seed, cpuProfDir, log };
-      const needFile = has('publish') || has('chunks');
+      const needFile = has('publish') || has('chunks') || has('update');
       if (needFile) {
         log(`making a ${plan.publishBytes / MiB} MiB .hyper file ...`);
         file = await makeHyperFile(plan.publishBytes);
@@ -104,8 +106,9 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
       await guard('chunks', async () => void (results.chunks = await benchChunkSizes(env, file!, plan.chunkSizesMb, plan.chunkRuns)));
       const s = sim;
       await guard('rewrite', async () => void (results.rewrite = await benchRewrite(s, seed, plan.rewriteBytes, plan.pairs, log)));
+      await guard('update', async () => void (results.update = await benchUpdate(env, file!, plan.pairs)));
     } catch (e) {
-      failAll(['publish', 'memory', 'chunks', 'rewrite'], e);
+      failAll(['publish', 'memory', 'chunks', 'rewrite', 'update'], e);
     } finally {
       file?.remove();
       await sim?.close();

@@ -36,6 +36,13 @@ export function summaryRows(r: BenchResults): Row[] {
     rows.push(['Peak RSS of the rewriting publish', mb(rw.maxRewriteRssBytes), '< 150 MB', ok((rw.maxRewriteRssBytes ?? Infinity) < 150 * MiB)]);
     rows.push(['Extract on the server identical to the source (sha256)', rw.runs.every((x) => x.extractSha256Matches) ? 'yes, every run' : 'NO', 'identical', ok(rw.runs.every((x) => x.extractSha256Matches))]);
   }
+  const u = r.update;
+  if (u) {
+    rows.push([`Update data (update-data --insert) with a ${u.fileBytes / MiB} MiB .hyper (median of ${u.pairs.length})`, `${round(u.median.updateMbps)} MB/s`, '', '']);
+    rows.push(['Publishing the same file, side by side', `${round(u.median.publishMbps)} MB/s`, '', '']);
+    rows.push(['Ratio update / publish (median of pairs)', `${round(u.median.ratio, 2)} (pairs: ${u.pairs.map((p) => round(p.ratio, 2)).join(', ')})`, '>= 0.9', ok(u.median.ratio >= 0.9)]);
+    rows.push(['Peak RSS of an update vs its publish (largest difference)', mb(u.rssDifferenceBytes), '< 16 MB', ok(u.rssDifferenceBytes !== undefined && u.rssDifferenceBytes < 16 * MiB)]);
+  }
   const c = r.chunks;
   if (c) {
     rows.push([`Chunk size, ${c.fileBytes / MiB} MiB publish`, c.rows.map((x) => `${x.chunkMb} MB: ${round(x.medianMbps)} MB/s`).join('; '), '', '']);

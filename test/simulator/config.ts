@@ -212,6 +212,8 @@ export interface FaultAction {
    * `location` (absolute, or a path on this server), and no body.
    */
   redirect?: { location: string; status?: 301 | 302 | 303 | 307 | 308 };
+  /** Handle the request fully (its effects stay), then drop the connection instead of answering: a reply lost on the way back. */
+  dropAnswer?: boolean;
 }
 
 export interface FaultSpec {
@@ -272,6 +274,36 @@ export interface SimState {
     /** Injected faults that fired so far (a test waits on it to act while a matched request is held). */
     faultsFired: number;
   };
+  /** Incremental data updates whose jobs succeeded, each once (routesDataUpdate.ts). */
+  dataUpdates?: SimDataUpdate[];
+  /** Published flows and their runs (routesFlows.ts). */
+  flows?: SimFlowState[];
+}
+
+/** One applied "Update Data in Hyper Data Source" request: what it asked, never rows (a .hyper is not read). */
+export interface SimDataUpdate {
+  requestId: string;
+  datasourceId: string;
+  connectionId: string;
+  jobId: string;
+  uploadSessionId: string;
+  payloadBytes: number;
+  payloadSha256: string;
+  actions: unknown[];
+  appliedAt?: string;
+}
+
+export interface SimFlowState {
+  id: string;
+  name: string;
+  siteId: string;
+  projectId: string;
+  ownerId: string;
+  fileType: string;
+  size: number;
+  sha256: string;
+  credentials: { serverAddress?: string; username: string; embed: boolean; passwordSha256: string }[];
+  runs: { id: string; jobId: string; status: string }[];
 }
 
 export interface DemoPat {

@@ -77,6 +77,16 @@ export function jobEl(store: Store, j: JobRec, now = Date.now()): El {
   if (j.type === 'RefreshExtract') {
     const item = j.workbookId ? el('workbook', { id: j.workbookId, name: j.itemName }) : el('datasource', { id: j.datasourceId, name: j.itemName });
     kids.push(el('extractRefreshJob', {}, [{ tag: 'notes', text: reason }, item]));
+  } else if (j.type === 'UpdateUploadedFile') {
+    // TSC's recorded datasource_data_update.xml; the schema's updateUploadedFileJobType also wants <notes>.
+    kids.push(el('updateUploadedFileJob', {}, [
+      el('datasource', { id: j.datasourceId, name: j.itemName }),
+      { tag: 'connectionLuid', text: j.connectionId ?? '' },
+      { tag: 'notes', text: failed ? reason : p.done ? (j.doneNotes ?? '') : '' },
+    ]));
+  } else if (j.type === 'RunFlow') {
+    // TSC's recorded flow_refresh.xml; the schema's runFlowJobType also wants <notes> (before <flow>).
+    kids.push(el('runFlowJobType', { flowRunId: j.flowRunId }, [{ tag: 'notes', text: reason }, el('flow', { id: j.flowId, name: j.itemName })]));
   } else if (publish && failed) {
     // Unverified: the schema gives a publish job no child of its own; the reason goes in the one
     // child that carries notes and an item, named here without an id (nothing was published).

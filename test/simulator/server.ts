@@ -18,6 +18,8 @@ import { afterPublishRoutes, setBrokenViews } from './routesAfterPublish';
 import { handleMetadata, setMetadataApi } from './metadataApi';
 import { connectionRoutes } from './routesConnections';
 import { permissionsState, settingsRoutes } from './routesSettings';
+import { dataUpdateRoutes, dataUpdatesState } from './routesDataUpdate';
+import { flowRoutes, flowsState } from './routesFlows';
 import { markFaulted } from './schemaTap';
 import { buildStore } from './seed';
 import type { ItemRec, Store } from './store';
@@ -70,7 +72,7 @@ export class SimServer {
     this.auth = new Auth(this.store);
     this.dataDir = opts.dataDir;
     for (const d of ['uploads', 'items', 'sink']) fs.mkdirSync(path.join(this.dataDir, d), { recursive: true });
-    this.routes = [...authRoutes(), ...contentRoutes(), ...publishRoutes(), ...afterPublishRoutes(), ...connectionRoutes(), ...settingsRoutes()].map((route) => ({ route, segs: route.pattern.split('/').filter(Boolean) }));
+    this.routes = [...authRoutes(), ...contentRoutes(), ...publishRoutes(), ...afterPublishRoutes(), ...connectionRoutes(), ...settingsRoutes(), ...dataUpdateRoutes(), ...flowRoutes()].map((route) => ({ route, segs: route.pattern.split('/').filter(Boolean) }));
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       this.handle(req, res).catch((e: unknown) => this.fail(req, res, e));
     };
@@ -146,6 +148,8 @@ export class SimServer {
       groups: [...s.groups.values()].map((g) => ({ ...g })),
       permissions: permissionsState(s),
       counters: this.counters(),
+      dataUpdates: dataUpdatesState(s),
+      flows: flowsState(s),
     };
   }
 
@@ -211,6 +215,7 @@ export class SimServer {
           throw errors.forbidden('403000', `The session is not signed in to site '${site}'.`);
         }
       }
+      if (fault?.dropAnswer) dropAnswer(req, res);
       await route.handle(ctx);
       return;
     }
@@ -457,4 +462,14 @@ function trickle(res: http.ServerResponse, ms: number, later: (ms: number, fn: (
     return res;
   }) as typeof res.end;
   later(ms, tick);
+}
+
+/** The request is handled (its effects stay) but its answer never leaves: the connection is dropped instead. */
+function dropAnswer(req: http.IncomingMessage, res: http.ServerResponse): void {
+  markFaulted(res);
+  res.writeHead = (() => res) as unknown as typeof res.writeHead;
+  res.end = (() => {
+    req.socket.destroy();
+    return res;
+  }) as unknown as typeof res.end;
 }

@@ -68,6 +68,12 @@ export interface JobRec {
   itemName?: string;
   /** Work to do when the job completes (publishing commits then). */
   pending?: () => void;
+  /** UpdateUploadedFile: the connection updated, and the notes of a successful run. */
+  connectionId?: string;
+  doneNotes?: string;
+  /** RunFlow: the flow and its run. */
+  flowId?: string;
+  flowRunId?: string;
 }
 export interface UploadRec {
   id: string; siteId: string; filePath: string; size: number; chunks: number; consumed: boolean;

@@ -42,4 +42,25 @@ export const SCHEMA_DEVIATIONS: readonly SchemaDeviation[] = [
     message: /'\{http:\/\/tableau\.com\/api\}connections': This element is not expected\./,
     evidence: 'TSC tableauserverclient/server/request_factory.py, DatasourceRequest._generate_xml: publish(..., connections=[...]) adds <connections><connection serverAddress serverPort><connectionCredentials/></connection></connections> after <project>',
   },
+  {
+    id: 'job type UpdateUploadedFile (Update Data in Hyper Data Source)',
+    // jobType's type enumeration lacks the type Tableau gives the job of an incremental data update.
+    path: /^tsResponse\/job$/,
+    message: /attribute 'type': \[facet 'enumeration'\] The value 'UpdateUploadedFile' is not an element of the set/,
+    evidence: 'TSC test/assets/datasource_data_update.xml: <job id=... mode="Asynchronous" type="UpdateUploadedFile" createdAt=...><updateUploadedFileJob><datasource id name/><connectionLuid>...</connectionLuid></updateUploadedFileJob></job>',
+  },
+  {
+    id: 'Publish Flow answer with <flowOutputSteps> before <flow>',
+    // tsResponse takes one of its elements; Tableau's Publish Flow answer carries the flow's output steps and the flow.
+    path: /^tsResponse\/flowOutputSteps$/,
+    message: /'\{http:\/\/tableau\.com\/api\}flowOutputSteps': This element is not expected\. Expected is one of \( \{http:\/\/tableau\.com\/api\}pagination,/,
+    evidence: 'TSC test/assets/flow_publish.xml: <tsResponse><flowOutputSteps/><flow id=... name="SampleFlow" fileType="tfl" ...><project/><owner/><tags/><parameters/></flow></tsResponse>',
+  },
+  {
+    id: 'flow publish with <connections> (logins of the flow\'s connections)',
+    // flowType has no <connections>; TSC sends it on Publish Flow, as for workbooks.
+    path: /^tsRequest\/flow\/connections$/,
+    message: /'\{http:\/\/tableau\.com\/api\}connections': This element is not expected\./,
+    evidence: 'TSC tableauserverclient/server/request_factory.py, FlowRequest._generate_xml: publish(..., connections=[...]) adds <connections><connection serverAddress serverPort><connectionCredentials/></connection></connections> after <project>',
+  },
 ];

@@ -313,6 +313,11 @@ export class TableauClient {
     return toTags(ts);
   }
 
+  /** The REST API version spoken to this server (calls newer than it are refused before they are sent). */
+  apiVersion(signal?: AbortSignal): Promise<string> {
+    return this.session.api.apiVersion(signal);
+  }
+
   async initiateFileUpload(signal?: AbortSignal): Promise<FileUpload> {
     const ts = await this.request({ method: 'POST', path: 'sites/{siteId}/fileUploads', signal, action: 'start a file upload', replaySafe: true });
     return toFileUpload(single(ts, 'fileUpload', 'file upload'));

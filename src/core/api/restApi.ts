@@ -38,6 +38,8 @@ export interface ApiRequest {
   timeouts?: HttpRequest['timeouts'];
   /** `path` is relative to the server, not to /api/{v}/ (the Metadata API: `api/metadata/graphql`). */
   fromServerRoot?: boolean;
+  /** Extra request headers (e.g. Tableau's `RequestID` idempotency key); they never replace the auth, accept or content-type headers. */
+  headers?: Record<string, string>;
 }
 
 /** Used when the server does not answer serverInfo (very old servers, or a path a proxy blocks). */
@@ -230,7 +232,7 @@ export class TableauRestApi {
       // A download answers with the file itself; only ask for a format when the answer is a tsResponse.
       const format = req.format ?? this.format;
       const accept = format === 'json' ? 'application/json' : 'application/xml';
-      const headers: Record<string, string> = req.responseSink ? {} : { accept };
+      const headers: Record<string, string> = { ...lowerCaseKeys(req.headers), ...(req.responseSink ? {} : { accept }) };
       // Never hand the session token to another origin (a CDN or storage redirect).
       if (new URL(url).origin === origin) headers['x-tableau-auth'] = token;
       if (req.contentType) headers['content-type'] = req.contentType;
@@ -258,6 +260,12 @@ export class TableauRestApi {
       return decodeResponse(res, { action: req.action, expect: format });
     }
   }
+}
+
+function lowerCaseKeys(h: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) if (k.toLowerCase() !== 'x-tableau-auth') out[k.toLowerCase()] = v;
+  return out;
 }
 
 function withMessage(e: TableauError, message: string): TableauError {

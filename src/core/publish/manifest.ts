@@ -15,6 +15,7 @@ import { bad, bool, checkKeys, compact, isObj, MANIFEST_PATH, str, strList } fro
 import { assertInsideWorkspace, isBelow, relativePathProblem } from './workspacePath';
 import { SETTINGS_OPTION_KEYS, validateSettingsOptions, type ManifestSettingsOptions } from './manifestSettings';
 import { AFTER_PUBLISH_OPTION_KEYS, afterPublishOptions, type AfterPublishManifestOptions } from './manifestAfterPublish';
+import { isUpdateTarget, validateUpdateTarget, type ManifestUpdateTarget } from './manifestUpdate';
 
 export { MANIFEST_PATH } from './manifestValues';
 
@@ -58,6 +59,8 @@ export interface PublishManifest {
   version: 1 | 2;
   environments?: Record<string, ManifestEnvironment>;
   targets: ManifestTarget[];
+  /** Targets with "mode": "update" (incremental data updates, manifestUpdate.ts), written back among `targets`. */
+  updates?: ManifestUpdateTarget[];
 }
 
 /** A manifest lists a few targets; anything this large is not one. */
@@ -142,8 +145,11 @@ export function validateManifest(doc: unknown): PublishManifest {
   checkKeys(doc, version === 1 ? ['version', 'targets', '$schema'] : ['version', 'targets', 'environments', '$schema'], '$');
   const environments = doc.environments === undefined ? {} : validateEnvironments(doc.environments, '$.environments', validateOptions);
   if (!Array.isArray(doc.targets)) throw bad('$.targets', 'must be a list.');
-  const targets = doc.targets.map((t, i) => validateTarget(t, `$.targets[${i}]`, version, environments));
-  return version === 1 ? { version, targets } : { version, ...(doc.environments !== undefined ? { environments } : {}), targets };
+  const targets: ManifestTarget[] = [];
+  const updates: ManifestUpdateTarget[] = [];
+  doc.targets.forEach((t, i) => (isUpdateTarget(t) ? updates.push(validateUpdateTarget(t, `$.targets[${i}]`)) : targets.push(validateTarget(t, `$.targets[${i}]`, version, environments))));
+  const manifest: PublishManifest = version === 1 ? { version, targets } : { version, ...(doc.environments !== undefined ? { environments } : {}), targets };
+  return updates.length ? { ...manifest, updates } : manifest;
 }
 
 export function parseManifest(text: string): PublishManifest {
@@ -203,10 +209,13 @@ export async function loadManifest(file: string, opts: { workspaceRoot?: string 
 /** Validates, then writes atomically (temp file + rename) so an editor never sees half a file. */
 export async function saveManifest(file: string, manifest: PublishManifest): Promise<void> {
   // Saving writes version 2 (a superset of 1): a version 1 file is upgraded only here, when the user saves.
-  const valid = validateManifest({ ...manifest, version: 2 });
+  // Update targets go back among the targets, where the file keeps them.
+  const { updates, ...rest } = manifest;
+  const valid = validateManifest({ ...rest, version: 2, targets: [...rest.targets, ...(updates ?? [])] });
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(valid, null, 2) + '\n', 'utf8');
+  const { updates: written, ...document } = valid;
+  await writeFile(tmp, JSON.stringify({ ...document, targets: [...document.targets, ...(written ?? [])] }, null, 2) + '\n', 'utf8');
   await rename(tmp, file);
 }
 

@@ -94,7 +94,7 @@ function credentialsElement(c: ConnectionCredentials): string {
 }
 
 /** Credentials each tied to its connection's server and port. */
-function connectionsElement(list: readonly ConnectionCredentials[]): string {
+export function connectionsElement(list: readonly ConnectionCredentials[]): string {
   const one = (c: ConnectionCredentials): string =>
     `<connection${attrs(
       [

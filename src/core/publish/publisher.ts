@@ -185,6 +185,21 @@ export async function publish(client: PublishClient, request: PublishRequest, op
   return new PublishRun(client, request, opts).run();
 }
 
+export interface UploadOutcome {
+  uploadSessionId: string;
+  chunks: number;
+  requests: number;
+  retries: number;
+}
+
+/**
+ * A file into a `fileUploads` session only, through the same chunked, restartable path as a
+ * publish (an incremental data update or a flow publish then commits it with its own call).
+ */
+export async function uploadFile(client: PublishClient, filePath: string, opts: PublishOptions & { file?: FileFingerprint } = {}): Promise<UploadOutcome> {
+  return new PublishRun(client, { filePath, projectId: '', mode: 'createnew' }, opts).uploadOnly(opts.file);
+}
+
 class PublishRun {
   private readonly started = Date.now();
   private readonly log: Logger;
@@ -264,6 +279,16 @@ class PublishRun {
   private fileBody(start?: number, end?: number): MultipartPart['body'] {
     const source = this.rules?.source;
     return source ? { source, start, end } : { path: this.req.filePath, start, end };
+  }
+
+  /** `file`: a file the package inspection does not know (a flow), already checked by its caller; the upload reads only its size. */
+  async uploadOnly(file?: FileFingerprint): Promise<UploadOutcome> {
+    throwIfAborted(this.signal);
+    this.info = file ? ({ path: this.req.filePath, size: file.size, mtimeMs: file.mtimeMs, warnings: [] } as unknown as PackageInfo) : (this.opts.inspection ?? (await inspectPackage(this.req.filePath)));
+    this.fingerprint = { size: this.info.size, mtimeMs: this.info.mtimeMs };
+    this.uploadSize = this.info.size;
+    const uploadSessionId = await this.uploadChunks();
+    return { uploadSessionId, chunks: this.chunks, requests: this.requests, retries: this.retries };
   }
 
   private payloadPart(body = this.payload): MultipartPart {

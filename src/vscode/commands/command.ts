@@ -39,7 +39,8 @@ export type CommandId =
   | 'tableau.publishAll'
   | 'tableau.switchEnvironment'
   | 'tableau.previewPublish'
-  | 'tableau.promote';
+  | 'tableau.promote'
+  | 'tableau.updatePublishedData';
 
 /** How a command's failure reads and what it returns then; the defaults suit most commands. */
 export interface CommandOptions<R> {

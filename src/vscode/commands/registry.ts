@@ -33,6 +33,7 @@ import * as loadMore from './content/loadMore';
 import * as openInBrowser from './content/openInBrowser';
 import * as refreshContent from './content/refreshContent';
 import * as refreshExtract from './content/refreshExtract';
+import * as updatePublishedData from './content/updatePublishedData';
 import * as retry from './content/retry';
 import * as searchContent from './content/searchContent';
 import * as publish from './publish/publish';
@@ -76,6 +77,7 @@ const COMMANDS: { readonly [Id in CommandId]: Command<Id> } = {
   'tableau.switchEnvironment': switchEnvironment.command,
   'tableau.previewPublish': previewPublish.command,
   'tableau.promote': promote.command,
+  'tableau.updatePublishedData': updatePublishedData.command,
 };
 
 export function registerCommands(s: Services): vscode.Disposable[] {

@@ -77,6 +77,12 @@ export const PROMPT_IDS = {
   'publish.environmentSecret': { about: 'input (password): a data connection password a rule names by VS Code secret id (asked once)' },
   'environment.promoteTarget': { about: 'pick: Promote to which environment; items: the environment name' },
   'promote.confirm': { about: 'confirm: promote an item to another environment; the plan is the detail' },
+  // Update Published Data (incremental update of a live-to-Hyper data source)
+  'update.file': { about: 'pick: update from which .hyper file; items: the workspace-relative path' },
+  'update.actions': { about: "pick: how the file changes the data source; items 'upsert' | 'insert' | 'file'" },
+  'update.actionsFile': { about: 'pick: which actions file (JSON); items: the workspace-relative path' },
+  'update.table': { about: 'input: the table in the file and the data source ("Schema.Table")' },
+  'update.key': { about: 'input: the key column(s) of an upsert, separated by commas' },
 } as const satisfies Record<string, PromptIdInfo>;
 
 export type PromptId = keyof typeof PROMPT_IDS;

@@ -16,5 +16,6 @@ import { tree } from './tree';
 import { walkthrough } from './walkthrough';
 import { workbenchLoads } from './workbenchLoads';
 import { publishedPanelImpact } from './publishedPanelImpact';
+import { updatePublishedData } from './updatePublishedData';
 
-export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish, publishedPanelImpact, publishSettings, environments];
+export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish, publishedPanelImpact, publishSettings, environments, updatePublishedData];

@@ -17,7 +17,7 @@ describe('benchmark smoke run (tiny sizes)', function () {
 
   before(async () => {
     const plan: BenchPlan = {
-      sections: ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'rewrite'],
+      sections: ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'rewrite', 'update'],
       publishBytes: 8 * MiB,
       pairs: 1,
       memoryBytes: [8 * MiB, 16 * MiB],
@@ -34,6 +34,15 @@ describe('benchmark smoke run (tiny sizes)', function () {
 
   it('completes every section without an error', () => {
     assert.deepEqual(r.errors, {});
+  });
+
+  it('measures an incremental update beside publishing the same file', () => {
+    const u = r.update!;
+    assert.equal(u.pairs.length, 1);
+    positive(u.median.updateMbps, 'update MB/s');
+    positive(u.median.publishMbps, 'publish MB/s');
+    positive(u.median.ratio, 'update / publish ratio');
+    assert.match(formatTable(r), /Ratio update \/ publish/);
   });
 
   it('measures publish and curl throughput and their ratio', () => {

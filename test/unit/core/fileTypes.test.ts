@@ -10,9 +10,12 @@ import { fileTypeOf } from '../../../src/core/package/inspect';
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
 
-const fileTypeClauses = Object.entries(pkg.contributes.menus).flatMap(([menu, items]) =>
+const allFileTypeClauses = Object.entries(pkg.contributes.menus).flatMap(([menu, items]) =>
   items.filter((i) => /resource(Extname|Filename|Path|LangId)/.test(i.when ?? '')).map((i) => ({ menu, command: i.command, when: i.when! })),
 );
+// Update Published Data reads its rows from a .hyper only (an incremental update's payload), not from every publishable file.
+const UPDATE_DATA = 'tableau.updatePublishedData';
+const fileTypeClauses = allFileTypeClauses.filter((c) => c.command !== UPDATE_DATA);
 
 /** The regex of `resourceExtname =~ /.../flags` in a when clause. */
 function extnameRegex(when: string): RegExp {
@@ -29,6 +32,16 @@ describe('publishable file types: one list', () => {
       for (const ext of PUBLISHABLE_EXTENSIONS) {
         assert.ok(re.test(ext) && re.test(ext.toUpperCase()), `${c.menu} ${c.command}: ${ext} matches ${re}`);
       }
+    }
+  });
+
+  it('Update Published Data is offered on .hyper files only', () => {
+    const clauses = allFileTypeClauses.filter((c) => c.command === UPDATE_DATA);
+    assert.ok(clauses.length >= 1, 'the Explorer menu offers Update Published Data');
+    for (const c of clauses) {
+      const re = extnameRegex(c.when);
+      assert.ok(re.test('.hyper') && re.test('.HYPER'), `${c.menu}: ${c.when}`);
+      for (const other of ['.tde', '.tdsx', '.twbx', '.hyperx', '']) assert.equal(re.test(other), false, `${c.menu}: "${other}"`);
     }
   });
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DataSource } from '../../../core/models';
 import { contextValueFor } from '../contentModel';
+import { lastDataUpdate } from '../dataUpdateResults';
 import { describeItem, detailRows } from '../format';
 import { type ContentNode, SiteItemNode, type SiteScope, type TreeContext, nodeId, tooltip } from './base';
 
@@ -32,7 +33,8 @@ export class DataSourceNode extends SiteItemNode {
     // Extract refresh only makes sense for data sources that hold an extract.
     const extract = this.datasource.hasExtracts ? '.extract' : '';
     item.contextValue = contextValueFor('datasource', this.readOnly) + extract;
-    item.description = describeItem(this.datasource);
+    const updated = lastDataUpdate(this.datasource.id);
+    item.description = updated ? `${describeItem(this.datasource)} · ${vscode.l10n.t('updated: {0}', updated)}` : describeItem(this.datasource);
     item.tooltip = tooltip(this.datasource.name, vscode.l10n.t('Data source'), detailRows('datasource', this.datasource, this.projectPath));
     return item;
   }
