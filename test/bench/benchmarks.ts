@@ -5,12 +5,14 @@ import { makeHyperFile, type TempFile } from './lib/bigFile';
 import { machineInfo, type MachineInfo } from './lib/machine';
 import { startSimProcess, type SimProcess } from './lib/simProcess';
 import { MiB } from './lib/stats';
-import { benchChunkSizes, benchMemory, benchThroughput, type ChunkSizeResult, type MemoryResult, type PublishEnv, type ThroughputResult } from './publishBench';
+import { benchChunkSizes, benchMemory, type ChunkSizeResult, type MemoryResult, type PublishEnv } from './publishBench';
+import { benchFairThroughput, type FairThroughputResult } from './replayBench';
+import { benchLink, type LinkPlan, type LinkResult } from './linkBench';
 import { benchSessions, type SessionsResult } from './sessionsBench';
 import { benchStartup, type StartupResult } from './startupBench';
 import { benchTree, type TreeResult } from './treeBench';
 
-export const SECTIONS = ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup'] as const;
+export const SECTIONS = ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'link'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchPlan {
@@ -27,13 +29,15 @@ export interface BenchPlan {
   /** Rounds of the real VS Code harness for the activation time (0: not measured). */
   activationRounds: number;
   cpuProfDir?: string;
+  /** Publishing the publish file through a slow, distant link (linkBench.ts). */
+  link: LinkPlan;
 }
 
 export function fullPlan(): BenchPlan {
   return {
     sections: [...SECTIONS],
     publishBytes: 1024 * MiB,
-    pairs: 3,
+    pairs: 5,
     memoryBytes: [256 * MiB, 2048 * MiB],
     chunkSizesMb: [5, 16, 32, 50, 64],
     chunkRuns: 2,
@@ -41,6 +45,7 @@ export function fullPlan(): BenchPlan {
     sessionCalls: 200,
     runPackage: true,
     activationRounds: 5,
+    link: { latencyMs: 50, mbps: 50, chunkSizesMb: [5, 16, 32, 50, 64], runs: 1 },
   };
 }
 
@@ -51,12 +56,13 @@ export function quickPlan(): BenchPlan {
 export interface BenchResults {
   machine: MachineInfo;
   plan: Omit<BenchPlan, 'cpuProfDir'>;
-  throughput?: ThroughputResult;
+  throughput?: FairThroughputResult;
   memory?: MemoryResult;
   chunks?: ChunkSizeResult;
   tree?: TreeResult;
   sessions?: SessionsResult;
   startup?: StartupResult;
+  link?: LinkResult;
   /** Sections that threw, with the message: reported, never hidden. */
   errors: Partial<Record<Section, string>>;
 }
@@ -82,23 +88,24 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
   };
   if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
 
-  if (has('publish') || has('memory') || has('chunks')) {
+  if (has('publish') || has('memory') || has('chunks') || has('link')) {
     const seed = benchSeed();
     let sim: SimProcess | undefined;
     let file: TempFile | undefined;
     try {
       sim = await startSimProcess(seed.config, { nodeArgs: cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [] });
       const env: PublishEnv = { sim, seed, cpuProfDir, log };
-      const needFile = has('publish') || has('chunks');
+      const needFile = has('publish') || has('chunks') || has('link');
       if (needFile) {
         log(`making a ${plan.publishBytes / MiB} MiB .hyper file ...`);
         file = await makeHyperFile(plan.publishBytes);
       }
-      await guard('publish', async () => void (results.throughput = await benchThroughput(env, file!, plan.pairs)));
+      await guard('publish', async () => void (results.throughput = await benchFairThroughput(env, file!, plan.pairs)));
       await guard('memory', async () => void (results.memory = await benchMemory(env, plan.memoryBytes)));
       await guard('chunks', async () => void (results.chunks = await benchChunkSizes(env, file!, plan.chunkSizesMb, plan.chunkRuns)));
+      await guard('link', async () => void (results.link = await benchLink(env, file!, plan.link)));
     } catch (e) {
-      failAll(['publish', 'memory', 'chunks'], e);
+      failAll(['publish', 'memory', 'chunks', 'link'], e);
     } finally {
       file?.remove();
       await sim?.close();

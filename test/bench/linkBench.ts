@@ -1,0 +1,130 @@
+/**
+ * Publishing over a slow, distant link: the CLI publishes through the link proxy (a fixed
+ * latency per request, a bandwidth cap) with each chunk size, and each time is set against
+ * what the link allows: file bytes / bandwidth + requests x latency, counting only the
+ * requests a chunked publish cannot do without (sign-in, upload session, chunks, commit).
+ */
+import { chunkSizeFor, DEFAULT_CHUNK_SIZE, SINGLE_REQUEST_LIMIT } from '../../src/core/publish/publisher';
+import type { TempFile } from './lib/bigFile';
+import { linkOptions, startLinkProxy, type LinkCounters } from './lib/linkProxy';
+import { median, MiB, round } from './lib/stats';
+import { cliPublish } from './lib/transfers';
+import type { PublishEnv } from './publishBench';
+
+export interface LinkPlan {
+  /** Round trip added to every request (ms): half before it goes up, half before its answer comes back. */
+  latencyMs: number;
+  /** Bandwidth cap each way, MB/s (MiB). */
+  mbps: number;
+  chunkSizesMb: number[];
+  /** Publishes per chunk size (the median is reported). */
+  runs: number;
+}
+
+export interface LinkRow {
+  chunkMb: number;
+  /** Chunks sent (0: the file went in one request). */
+  chunks: number;
+  /** Wall time of each publish (whole CLI process). */
+  wallMs: number[];
+  medianMs: number;
+  /** Requests the publish needs at least: sign-in, upload session, chunks, commit (or sign-in and one POST). */
+  neededRequests: number;
+  /** Requests the CLI sent, and the latency the proxy added to them, by the proxy's own count (last run). */
+  proxy: LinkCounters;
+  /** bytes / bandwidth + neededRequests x latency (ms). */
+  limitMs: number;
+  /** limitMs / medianMs: 1 is the link's limit. */
+  ofLimit: number;
+}
+
+export interface LinkResult {
+  fileBytes: number;
+  latencyMs: number;
+  mbps: number;
+  defaultChunkMb: number;
+  rows: LinkRow[];
+  best: number;
+  goal: string;
+  /** Judged on the default chunk size; undefined when it was not among the sizes run. */
+  pass?: boolean;
+  recommendation: string;
+}
+
+/**
+ * Requests a publish cannot do without: sign-in, upload session, each chunk, commit; or
+ * sign-in and one POST for a file sent whole (`chunks` 0).
+ */
+export function neededRequests(chunks: number): number {
+  return chunks > 0 ? 1 + 1 + chunks + 1 : 2;
+}
+
+/** The chunks the publisher sends for this file and chunk size (its own rule), when the CLI does not say. */
+export function expectedChunks(fileBytes: number, chunkMb: number): number {
+  // Approximate at the single-request limit: the publisher counts the multipart envelope too.
+  if (fileBytes < SINGLE_REQUEST_LIMIT - 64 * 1024) return 0;
+  return Math.ceil(fileBytes / chunkSizeFor(fileBytes, chunkMb * MiB));
+}
+
+/** The fastest a link of `mbps` and `latencyMs` per request can carry the publish (ms). */
+export function linkLimitMs(fileBytes: number, requests: number, latencyMs: number, mbps: number): number {
+  return (fileBytes / (mbps * MiB)) * 1000 + requests * latencyMs;
+}
+
+export async function benchLink(env: PublishEnv, file: TempFile, plan: LinkPlan): Promise<LinkResult> {
+  const rows: LinkRow[] = [];
+  const proxy = await startLinkProxy(env.sim.url, linkOptions(plan.latencyMs, plan.mbps));
+  try {
+    for (const chunkMb of plan.chunkSizesMb) {
+      const wallMs: number[] = [];
+      let counters: LinkCounters | undefined;
+      let chunks = expectedChunks(file.size, chunkMb);
+      for (let i = 0; i < plan.runs; i++) {
+        proxy.reset();
+        const r = await cliPublish(proxy.url, env.seed.pat, file.path, file.size, { chunkSizeMb: chunkMb });
+        const item = (await env.sim.state()).datasources.find((d) => d.name === 'Bench Extract');
+        if (item?.size !== file.size) throw new Error(`after publishing ${file.size} bytes through the link the simulator holds ${item?.size ?? 'no'} bytes`);
+        wallMs.push(r.wallMs);
+        counters = proxy.counters();
+        chunks = r.chunks ?? chunks;
+      }
+      const needed = neededRequests(chunks);
+      const limitMs = linkLimitMs(file.size, needed, plan.latencyMs, plan.mbps);
+      const medianMs = median(wallMs);
+      const row: LinkRow = { chunkMb, chunks, wallMs, medianMs, neededRequests: needed, proxy: counters!, limitMs, ofLimit: limitMs / medianMs };
+      rows.push(row);
+      env.log(`  ${chunkMb} MB chunks: ${round(medianMs / 1000, 2)} s, limit ${round(limitMs / 1000, 2)} s (${needed} requests needed, ${row.proxy.requests} sent): ${round(row.ofLimit * 100)}% of the limit`);
+    }
+  } finally {
+    await proxy.close();
+  }
+  const defaultChunkMb = DEFAULT_CHUNK_SIZE / MiB;
+  const best = rows.reduce((a, b) => (b.medianMs < a.medianMs ? b : a));
+  const byDefault = rows.find((r) => r.chunkMb === defaultChunkMb);
+  return {
+    fileBytes: file.size,
+    latencyMs: plan.latencyMs,
+    mbps: plan.mbps,
+    defaultChunkMb,
+    rows,
+    best: best.chunkMb,
+    goal: `default chunk size (${defaultChunkMb} MB) >= 0.9 of the link's limit`,
+    pass: byDefault ? byDefault.ofLimit >= 0.9 : undefined,
+    recommendation: recommendOverLink(rows, best, byDefault),
+  };
+}
+
+/** Whether the default chunk size should change, from the times through the link. */
+function recommendOverLink(rows: LinkRow[], best: LinkRow, byDefault: LinkRow | undefined): string {
+  if (!byDefault) return `${best.chunkMb} MB was fastest through the link; the default was not measured.`;
+  const gain = byDefault.medianMs / best.medianMs - 1;
+  if (best === byDefault || gain <= 0.03) {
+    return `Keep ${byDefault.chunkMb} MB: ${best === byDefault ? 'the fastest through the link' : `within ${round(gain * 100)}% of the fastest (${best.chunkMb} MB)`}; ` +
+      `smaller chunks pay one round trip each (${rows.map((r) => `${r.chunkMb} MB: ${r.neededRequests} requests`).join(', ')}).`;
+  }
+  if (best.chunkMb > byDefault.chunkMb) {
+    return `${best.chunkMb} MB was ${round(gain * 100)}% faster through the link, but it leaves the multipart envelope almost no room under Tableau's 64 MB request limit; ` +
+      `keep ${byDefault.chunkMb} MB unless the gain matters more than that margin.`;
+  }
+  return `${best.chunkMb} MB was ${round(gain * 100)}% faster through the link than ${byDefault.chunkMb} MB: consider it as the default.`;
+}
