@@ -156,11 +156,22 @@ export function formatMarkdown(r: BenchResults): string {
   ].join('\n');
 }
 
+/**
+ * A `pass` per goal, one line per row of the table that has a goal (a row with no verdict,
+ * e.g. a size not measured, has none), and whether the load at start lets the run be trusted.
+ */
+export function verdicts(r: BenchResults): { reliable: boolean; goals: { metric: string; result: string; goal: string; pass?: boolean }[] } {
+  const goals = summaryRows(r)
+    .filter(([, , goal]) => goal !== '' && goal !== '(info)')
+    .map(([metric, result, goal, verdict]) => ({ metric, result, goal, pass: /^PASS/.test(verdict) ? true : /^FAIL/.test(verdict) ? false : undefined }));
+  return { reliable: r.machine.loadAverage1m <= r.machine.cores, goals };
+}
+
 export function writeResults(r: BenchResults, opts: { root: string; markdown: boolean }): { json: string; markdown?: string } {
   const dir = path.join(opts.root, '.bench');
   fs.mkdirSync(dir, { recursive: true });
   const json = path.join(dir, 'results.json');
-  fs.writeFileSync(json, JSON.stringify(r, null, 2) + '\n');
+  fs.writeFileSync(json, JSON.stringify({ ...r, ...verdicts(r) }, null, 2) + '\n');
   if (!opts.markdown) return { json };
   const md = path.join(opts.root, 'test', 'bench', 'RESULTS.md');
   fs.writeFileSync(md, formatMarkdown(r));

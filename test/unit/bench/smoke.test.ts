@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { runBenchmarks, type BenchPlan, type BenchResults } from '../../bench/benchmarks';
 import { MiB, median, percentile } from '../../bench/lib/stats';
-import { formatMarkdown, formatTable } from '../../bench/report';
+import { formatMarkdown, formatTable, verdicts } from '../../bench/report';
 import { summarizeActivation } from '../../bench/startupBench';
 import { EXTENSION_ID } from '../../vscode-suite/results';
 
@@ -55,6 +55,24 @@ describe('benchmark smoke run (tiny sizes)', function () {
     assert.equal(t.spread.min, Math.min(...t.pairs.map((p) => p.ratio)));
     assert.equal(t.pass, t.median.ratio >= 0.9);
     assert.equal(t.load.reliable, t.load.atStart <= t.load.cores);
+  });
+
+  it('publishes through the link proxy with each chunk size, against the link\'s limit', () => {
+    const l = r.link!;
+    assert.deepEqual(l.rows.map((x) => x.chunkMb), [5, 50]);
+    assert.equal(l.defaultChunkMb, 50);
+    for (const x of l.rows) {
+      // 8 MiB goes in one request: the limit counts sign-in and that POST.
+      assert.equal(x.chunks, 0);
+      assert.equal(x.neededRequests, 2);
+      assert.ok(x.proxy.requests >= x.neededRequests, `the CLI sent ${x.proxy.requests} requests`);
+      assert.equal(x.proxy.latencyAddedMs, x.proxy.requests * 20, 'the proxy added 20 ms to every request, by its own count');
+      assert.ok(x.proxy.upBytes > 8 * MiB, 'the whole file went through the proxy');
+      assert.equal(x.limitMs, (8 / 200) * 1000 + 2 * 20);
+      assert.equal(x.ofLimit, x.limitMs / x.medianMs);
+    }
+    assert.equal(l.pass, l.rows[1].ofLimit >= 0.9);
+    assert.match(formatTable(r), /Publish 8 MiB over a 20 ms, 200 MB\/s link, 50 MB chunks \(default\)/);
   });
 
   it('reads a plausible peak RSS of the CLI for both file sizes', () => {
@@ -143,6 +161,12 @@ describe('benchmark smoke run (tiny sizes)', function () {
     assert.match(table, /cores/);
     assert.match(table, /ratios measured in the same run are what count/);
     assert.match(table, /Peak RSS difference/);
+    // results.json: a pass per goal, the same verdicts as the table's.
+    const v = verdicts(r);
+    assert.equal(v.goals.find((g) => g.metric.startsWith('Ratio CLI / curl replay'))?.pass, r.throughput!.pass);
+    assert.equal(v.goals.find((g) => /50 MB chunks \(default\)/.test(g.metric))?.pass, r.link!.pass);
+    assert.equal(v.goals.find((g) => g.metric === 'Peak RSS difference')?.pass, r.memory!.pass);
+    assert.equal(v.reliable, r.machine.loadAverage1m <= r.machine.cores);
     const md = formatMarkdown(r);
     assert.match(md, /^## Performance/);
     assert.ok(md.split('\n').filter((l) => l.startsWith('| ')).length > 10);
