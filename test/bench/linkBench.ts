@@ -6,10 +6,12 @@
  */
 import { chunkSizeFor, DEFAULT_CHUNK_SIZE, SINGLE_REQUEST_LIMIT } from '../../src/core/publish/publisher';
 import type { TempFile } from './lib/bigFile';
-import { linkOptions, startLinkProxy, type LinkCounters } from './lib/linkProxy';
+import { linkOptions, startLinkProxy, type LinkCounters, type LinkProxy } from './lib/linkProxy';
 import { median, MiB, round } from './lib/stats';
+import { replayWithCurl } from './lib/replay';
 import { cliPublish } from './lib/transfers';
 import type { PublishEnv } from './publishBench';
+import { recordCliPublish } from './replayBench';
 
 export interface LinkPlan {
   /** Round trip added to every request (ms): half before it goes up, half before its answer comes back. */
@@ -44,6 +46,11 @@ export interface LinkResult {
   mbps: number;
   defaultChunkMb: number;
   rows: LinkRow[];
+  /**
+   * The reference: curl sending the CLI's recorded requests (default chunk size) through the
+   * same link, against the same limit. What a lean client gets from this proxy and simulator.
+   */
+  curl?: { wallMs: number; requests: number; proxy: LinkCounters; limitMs: number; ofLimit: number };
   best: number;
   goal: string;
   /** Judged on the default chunk size; undefined when it was not among the sizes run. */
@@ -73,6 +80,7 @@ export function linkLimitMs(fileBytes: number, requests: number, latencyMs: numb
 
 export async function benchLink(env: PublishEnv, file: TempFile, plan: LinkPlan): Promise<LinkResult> {
   const rows: LinkRow[] = [];
+  let curl: LinkResult['curl'];
   const proxy = await startLinkProxy(env.sim.url, linkOptions(plan.latencyMs, plan.mbps));
   try {
     for (const chunkMb of plan.chunkSizesMb) {
@@ -95,6 +103,7 @@ export async function benchLink(env: PublishEnv, file: TempFile, plan: LinkPlan)
       rows.push(row);
       env.log(`  ${chunkMb} MB chunks: ${round(medianMs / 1000, 2)} s, limit ${round(limitMs / 1000, 2)} s (${needed} requests needed, ${row.proxy.requests} sent): ${round(row.ofLimit * 100)}% of the limit`);
     }
+    if (plan.chunkSizesMb.includes(DEFAULT_CHUNK_SIZE / MiB)) curl = await curlOverLink(env, file, proxy, plan);
   } finally {
     await proxy.close();
   }
@@ -107,11 +116,28 @@ export async function benchLink(env: PublishEnv, file: TempFile, plan: LinkPlan)
     mbps: plan.mbps,
     defaultChunkMb,
     rows,
+    curl,
     best: best.chunkMb,
     goal: `default chunk size (${defaultChunkMb} MB) >= 0.9 of the link's limit`,
     pass: byDefault ? byDefault.ofLimit >= 0.9 : undefined,
     recommendation: recommendOverLink(rows, best, byDefault),
   };
+}
+
+/** curl replays the CLI's recorded default-chunk publish (recorded on loopback, untimed) through the link. */
+async function curlOverLink(env: PublishEnv, file: TempFile, proxy: LinkProxy, plan: LinkPlan): Promise<LinkResult['curl']> {
+  const rec = await recordCliPublish(env, file);
+  try {
+    proxy.reset();
+    const r = await replayWithCurl(proxy.url, env.seed.baselinePat, rec);
+    const item = (await env.sim.state()).datasources.find((d) => d.name === 'Bench Extract');
+    if (item?.size !== file.size) throw new Error(`after curl's replay through the link the simulator holds ${item?.size ?? 'no'} bytes`);
+    const limitMs = linkLimitMs(file.size, r.requests, plan.latencyMs, plan.mbps);
+    env.log(`  curl, the same requests over the link: ${round(r.wallMs / 1000, 2)} s, limit ${round(limitMs / 1000, 2)} s: ${round((limitMs / r.wallMs) * 100)}% of the limit`);
+    return { wallMs: r.wallMs, requests: r.requests, proxy: proxy.counters(), limitMs, ofLimit: limitMs / r.wallMs };
+  } finally {
+    rec.remove();
+  }
 }
 
 /** Whether the default chunk size should change, from the times through the link. */

@@ -118,6 +118,14 @@ export function summaryRows(r: BenchResults): Row[] {
         isDefault ? ok(l.pass) : '',
       ]);
     }
+    if (l.curl) {
+      rows.push([
+        `  reference: curl sending the CLI's recorded ${l.defaultChunkMb} MB-chunk requests over the same link`,
+        `${round(l.curl.wallMs / 1000, 2)} s (${l.curl.requests} requests): ${round(l.curl.ofLimit, 2)} of the limit`,
+        '(info)',
+        '',
+      ]);
+    }
     rows.push(['Chunk size over the link', l.recommendation, '', '']);
   }
   for (const [section, msg] of Object.entries(r.errors)) rows.push([`${section}: did not complete`, msg, '', 'FAIL']);

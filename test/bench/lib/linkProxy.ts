@@ -8,7 +8,7 @@
  *   not modelled (clients keep connections alive).
  * - Bandwidth: one bucket per direction, shared by every connection (it is one link). The
  *   burst is small (default 256 KiB, 5 ms at 50 MB/s) so a request that follows a latency
- *   wait does not start with seconds of saved-up credit.
+ *   wait does not start with saved-up credit; a late timer is made up (see TokenBucket).
  * - Counters are the proxy's own (requests, latency it added, time its buckets held bytes,
  *   bytes each way), so tests check it with a fake clock and no wall time.
  * - `tap` sees each request's head and may take a copy of its body (the replay recorder).
@@ -31,10 +31,15 @@ export const realClock: Clock = {
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
 };
 
-/** Bytes per second through a bucket of `burst` bytes; `take` waits while the bucket is in debt. */
+/**
+ * Bytes per second with a burst of `burst` bytes, as a virtual schedule: each byte is due
+ * `1 / rate` after the one before it, or after it reached the link if the link was idle.
+ * A timer that fires late does not lower the rate (the bytes queued meanwhile go at once
+ * until the schedule is caught up), and an idle link saves no credit beyond the burst.
+ */
 export class TokenBucket {
-  private tokens: number;
-  private last: number;
+  /** When the link finishes the bytes taken so far (clock ms). */
+  private due: number;
   private queue: Promise<void> = Promise.resolve();
   /** Total time this bucket made callers wait, by its own account (ms). */
   waitedMs = 0;
@@ -46,33 +51,25 @@ export class TokenBucket {
     private readonly clock: Clock,
   ) {
     if (!(bytesPerSec > 0) || !(burst > 0)) throw new Error('a token bucket needs a rate and a burst above 0');
-    this.tokens = burst;
-    this.last = clock.now();
+    this.due = clock.now();
   }
 
   /** Resolves once `n` bytes may pass. Calls are served in order, so two streams share the link fairly. */
   take(n: number): Promise<void> {
-    const turn = this.queue.then(() => this.takeNow(n));
+    const arrived = this.clock.now();
+    const turn = this.queue.then(() => this.takeNow(n, arrived));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private refill(): void {
-    const now = this.clock.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.bytesPerSec);
-    this.last = now;
-  }
-
-  private async takeNow(n: number): Promise<void> {
-    this.refill();
-    this.tokens -= n;
+  private async takeNow(n: number, arrived: number): Promise<void> {
+    const ms = (bytes: number): number => (bytes / this.bytesPerSec) * 1000;
+    this.due = Math.max(this.due, arrived) + ms(n);
     this.bytes += n;
-    // In debt: wait until the bytes are paid for. A late timer is made up by the refill
-    // (up to the burst), so timer slack does not lower the rate.
-    if (this.tokens < 0) {
-      const ms = (-this.tokens / this.bytesPerSec) * 1000;
-      this.waitedMs += ms;
-      await this.clock.sleep(ms);
+    const wait = this.due - ms(this.burst) - this.clock.now();
+    if (wait > 0) {
+      this.waitedMs += wait;
+      await this.clock.sleep(wait);
     }
   }
 }

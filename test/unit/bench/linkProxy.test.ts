@@ -103,6 +103,15 @@ describe('bench link proxy', function () {
     assert.deepEqual(clock.sleeps, [62.5]);
   });
 
+  it('token bucket: a timer that fires late does not lower the rate', async () => {
+    // Every sleep ends 10 ms late, as a busy machine's timers do.
+    const late: Clock = { now: () => clock.now(), sleep: (ms) => clock.sleep(ms + 10) };
+    const bucket = new TokenBucket(MiB, 64 * 1024, late);
+    for (let i = 0; i < 16; i++) await bucket.take(64 * 1024);
+    // 1 MiB at 1 MiB/s: 937.5 ms on time; the lateness is made up, so only the last one shows.
+    assert.equal(clock.t, 937.5 + 10);
+  });
+
   it('adds its latency to every request, half each way, by its own count', async () => {
     proxy = await startLinkProxy(up.url, linkOptions(50, Infinity, { clock }));
     for (let i = 0; i < 3; i++) {

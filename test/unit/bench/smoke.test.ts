@@ -72,6 +72,12 @@ describe('benchmark smoke run (tiny sizes)', function () {
       assert.equal(x.ofLimit, x.limitMs / x.medianMs);
     }
     assert.equal(l.pass, l.rows[1].ofLimit >= 0.9);
+    // The reference: curl sends the recorded requests through the same link, counted by the proxy.
+    const c = l.curl!;
+    assert.equal(c.requests, 2);
+    assert.equal(c.proxy.requests, 2);
+    assert.equal(c.proxy.latencyAddedMs, 2 * 20);
+    assert.equal(c.ofLimit, c.limitMs / c.wallMs);
     assert.match(formatTable(r), /Publish 8 MiB over a 20 ms, 200 MB\/s link, 50 MB chunks \(default\)/);
   });
 
