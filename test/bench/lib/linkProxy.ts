@@ -33,13 +33,16 @@ export const realClock: Clock = {
 
 /**
  * Bytes per second with a burst of `burst` bytes, as a virtual schedule: each byte is due
- * `1 / rate` after the one before it, or after it reached the link if the link was idle.
- * A timer that fires late does not lower the rate (the bytes queued meanwhile go at once
- * until the schedule is caught up), and an idle link saves no credit beyond the burst.
+ * `1 / rate` after the one before it, or after it reached the link if the link was idle, and
+ * may go up to `burst` bytes early. An idle link saves no credit beyond the burst. Time this
+ * bucket's own timers fired late (a busy machine) is given back, so it does not lower the
+ * rate; a client that is slow to send is not.
  */
 export class TokenBucket {
   /** When the link finishes the bytes taken so far (clock ms). */
   private due: number;
+  /** Lateness of this bucket's own timers not yet given back (ms). */
+  private slack = 0;
   private queue: Promise<void> = Promise.resolve();
   /** Total time this bucket made callers wait, by its own account (ms). */
   waitedMs = 0;
@@ -56,20 +59,24 @@ export class TokenBucket {
 
   /** Resolves once `n` bytes may pass. Calls are served in order, so two streams share the link fairly. */
   take(n: number): Promise<void> {
-    const arrived = this.clock.now();
-    const turn = this.queue.then(() => this.takeNow(n, arrived));
+    const turn = this.queue.then(() => this.takeNow(n));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async takeNow(n: number, arrived: number): Promise<void> {
+  private async takeNow(n: number): Promise<void> {
     const ms = (bytes: number): number => (bytes / this.bytesPerSec) * 1000;
-    this.due = Math.max(this.due, arrived) + ms(n);
+    const now = this.clock.now();
+    // The link looks idle since `due`; the part of that gap our late timers caused is not idleness.
+    const forgiven = Math.min(this.slack, Math.max(0, now - this.due));
+    this.slack -= forgiven;
+    this.due = Math.max(this.due, now - forgiven) + ms(n);
     this.bytes += n;
-    const wait = this.due - ms(this.burst) - this.clock.now();
+    const wait = this.due - ms(this.burst) - now;
     if (wait > 0) {
       this.waitedMs += wait;
       await this.clock.sleep(wait);
+      this.slack += Math.max(0, this.clock.now() - (now + wait));
     }
   }
 }
