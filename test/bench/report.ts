@@ -113,7 +113,7 @@ export function summaryRows(r: BenchResults): Row[] {
       const isDefault = x.chunkMb === l.defaultChunkMb;
       rows.push([
         `Publish ${l.fileBytes / MiB} MiB over a ${l.latencyMs} ms, ${l.mbps} MB/s link, ${x.chunkMb} MB chunks${isDefault ? ' (default)' : ''}`,
-        `${round(x.medianMs / 1000, 2)} s; limit ${round(x.limitMs / 1000, 2)} s (${x.neededRequests} requests needed, ${x.proxy.requests} sent): ${round(x.ofLimit, 2)} of the limit`,
+        `${round(x.medianMs / 1000, 2)} s (publish engine ${x.engineMs.length ? round(median(x.engineMs) / 1000, 2) : '?'} s); limit ${round(x.limitMs / 1000, 2)} s (${x.neededRequests} requests needed, ${x.proxy.requests} sent): ${round(x.ofLimit, 2)} of the limit`,
         isDefault ? '>= 0.9 of the limit' : '',
         isDefault ? ok(l.pass) : '',
       ]);
