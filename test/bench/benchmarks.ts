@@ -5,14 +5,16 @@ import { makeHyperFile, type TempFile } from './lib/bigFile';
 import { machineInfo, type MachineInfo } from './lib/machine';
 import { startSimProcess, type SimProcess } from './lib/simProcess';
 import { MiB } from './lib/stats';
-import { benchChunkSizes, benchMemory, benchThroughput, type ChunkSizeResult, type MemoryResult, type PublishEnv, type ThroughputResult } from './publishBench';
+import { benchChunkSizes, benchMemory, type ChunkSizeResult, type MemoryResult, type PublishEnv } from './publishBench';
+import { benchFairThroughput, type FairThroughputResult } from './replayBench';
+import { benchLink, type LinkPlan, type LinkResult } from './linkBench';
 import { benchSessions, type SessionsResult } from './sessionsBench';
 import { benchStartup, type StartupResult } from './startupBench';
 import { benchTree, type TreeResult } from './treeBench';
 import { benchRewrite, type RewriteResult } from './rewriteBench';
 import { benchUpdate, type UpdateResult } from './updateBench';
 
-export const SECTIONS = ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'rewrite', 'update'] as const;
+export const SECTIONS = ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'rewrite', 'update', 'link'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchPlan {
@@ -31,13 +33,15 @@ export interface BenchPlan {
   cpuProfDir?: string;
   /** Extract size of the .twbx whose data connections are rewritten on publish. */
   rewriteBytes: number;
+  /** Publishing the publish file through a slow, distant link (linkBench.ts). */
+  link: LinkPlan;
 }
 
 export function fullPlan(): BenchPlan {
   return {
     sections: [...SECTIONS],
     publishBytes: 1024 * MiB,
-    pairs: 3,
+    pairs: 5,
     memoryBytes: [256 * MiB, 2048 * MiB],
     chunkSizesMb: [5, 16, 32, 50, 64],
     chunkRuns: 2,
@@ -46,6 +50,7 @@ export function fullPlan(): BenchPlan {
     runPackage: true,
     activationRounds: 5,
     rewriteBytes: 2048 * MiB,
+    link: { latencyMs: 50, mbps: 50, chunkSizesMb: [5, 16, 32, 50, 64], runs: 1 },
   };
 }
 
@@ -56,7 +61,7 @@ export function quickPlan(): BenchPlan {
 export interface BenchResults {
   machine: MachineInfo;
   plan: Omit<BenchPlan, 'cpuProfDir'>;
-  throughput?: ThroughputResult;
+  throughput?: FairThroughputResult;
   memory?: MemoryResult;
   chunks?: ChunkSizeResult;
   tree?: TreeResult;
@@ -64,6 +69,7 @@ export interface BenchResults {
   startup?: StartupResult;
   rewrite?: RewriteResult;
   update?: UpdateResult;
+  link?: LinkResult;
   /** Sections that threw, with the message: reported, never hidden. */
   errors: Partial<Record<Section, string>>;
 }
@@ -89,26 +95,27 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
   };
   if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
 
-  if (has('publish') || has('memory') || has('chunks') || has('rewrite') || has('update')) {
+  if (has('publish') || has('memory') || has('chunks') || has('rewrite') || has('update') || has('link')) {
     const seed = benchSeed();
     let sim: SimProcess | undefined;
     let file: TempFile | undefined;
     try {
       sim = await startSimProcess(seed.config, { nodeArgs: cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [] });
       const env: PublishEnv = { sim, seed, cpuProfDir, log };
-      const needFile = has('publish') || has('chunks') || has('update');
+      const needFile = has('publish') || has('chunks') || has('update') || has('link');
       if (needFile) {
         log(`making a ${plan.publishBytes / MiB} MiB .hyper file ...`);
         file = await makeHyperFile(plan.publishBytes);
       }
-      await guard('publish', async () => void (results.throughput = await benchThroughput(env, file!, plan.pairs)));
+      await guard('publish', async () => void (results.throughput = await benchFairThroughput(env, file!, plan.pairs)));
       await guard('memory', async () => void (results.memory = await benchMemory(env, plan.memoryBytes)));
       await guard('chunks', async () => void (results.chunks = await benchChunkSizes(env, file!, plan.chunkSizesMb, plan.chunkRuns)));
       const s = sim;
       await guard('rewrite', async () => void (results.rewrite = await benchRewrite(s, seed, plan.rewriteBytes, plan.pairs, log)));
       await guard('update', async () => void (results.update = await benchUpdate(env, file!, plan.pairs)));
+      await guard('link', async () => void (results.link = await benchLink(env, file!, plan.link)));
     } catch (e) {
-      failAll(['publish', 'memory', 'chunks', 'rewrite', 'update'], e);
+      failAll(['publish', 'memory', 'chunks', 'rewrite', 'update', 'link'], e);
     } finally {
       file?.remove();
       await sim?.close();

@@ -1,12 +1,12 @@
 /**
- * Sections 1-3: publish throughput against curl, peak memory of the CLI, and chunk sizes.
- * All run against one simulator process; every publish is checked to have landed whole.
+ * Sections 2-3: peak memory of the CLI, and chunk sizes (section 1, throughput against curl,
+ * is replayBench.ts). All run against one simulator process; every publish is checked to have landed whole.
  */
 import type { BenchSeed } from './lib/benchConfig';
 import { makeHyperFile, type TempFile } from './lib/bigFile';
 import type { SimProcess } from './lib/simProcess';
 import { median, MiB, round } from './lib/stats';
-import { cliPublish, curlSink, type CliPublish, type CliPublishOptions, type Transfer } from './lib/transfers';
+import { cliPublish, type CliPublish, type CliPublishOptions } from './lib/transfers';
 import { syncDisks } from './lib/procs';
 
 export interface PublishEnv {
@@ -25,89 +25,6 @@ async function publishChecked(env: PublishEnv, file: TempFile, opts: CliPublishO
   const item = state.datasources.find((d) => d.name === 'Bench Extract');
   if (!item || item.size !== file.size) throw new Error(`after publishing ${file.size} bytes the simulator holds ${item ? item.size : 'no'} data source bytes`);
   return r;
-}
-
-async function curlChecked(env: PublishEnv, file: TempFile, mode: 'data-binary' | 'upload-file'): Promise<Transfer> {
-  await syncDisks();
-  return curlSink(env.sim.url, file.path, file.size, mode);
-}
-
-// ---- 1. throughput -------------------------------------------------------------------
-
-export interface ThroughputPair {
-  cli: CliPublish;
-  /** Absent when curl cannot send the file this way (see curlBinaryUnavailable). */
-  curlBinary?: Transfer;
-  curlUpload: Transfer;
-  /** CLI MB/s over curl MB/s. */
-  ratioVsBinary?: number;
-  ratioVsUpload: number;
-  /** Against the faster curl of the pair: the goal is checked on this, so a slow baseline cannot flatter us. */
-  ratioVsBest: number;
-}
-
-export interface ThroughputResult {
-  fileBytes: number;
-  pairs: ThroughputPair[];
-  median: { cliMbps: number; curlBinaryMbps?: number; curlUploadMbps: number; ratioVsBinary?: number; ratioVsUpload: number; ratioVsBest: number; engineMbps?: number };
-  curlBinaryUnavailable?: string;
-  goal: string;
-  pass: boolean;
-}
-
-export async function benchThroughput(env: PublishEnv, file: TempFile, pairs: number): Promise<ThroughputResult> {
-  const out: ThroughputPair[] = [];
-  let binaryUnavailable: string | undefined;
-  const curlBinaryOnce = async (): Promise<Transfer | undefined> => {
-    if (binaryUnavailable) return undefined;
-    try {
-      return await curlChecked(env, file, 'data-binary');
-    } catch (e) {
-      // curl reads an @file for --data-binary into memory and caps that at 1 GiB.
-      if (!/out of memory/i.test((e as Error).message)) throw e;
-      binaryUnavailable = `curl --data-binary @file cannot send ${file.size / MiB} MiB: it loads the whole file into memory and refuses (curl: "out of memory")`;
-      env.log(`  ${binaryUnavailable}; comparing with curl -T only`);
-      return undefined;
-    }
-  };
-  for (let i = 0; i < pairs; i++) {
-    // Alternate who goes first, so a slow drift (page cache, writeback) does not favour one side.
-    let cli: CliPublish;
-    let curlBinary: Transfer | undefined;
-    let curlUpload: Transfer;
-    if (i % 2 === 0) {
-      cli = await publishChecked(env, file);
-      curlBinary = await curlBinaryOnce();
-      curlUpload = await curlChecked(env, file, 'upload-file');
-    } else {
-      curlUpload = await curlChecked(env, file, 'upload-file');
-      curlBinary = await curlBinaryOnce();
-      cli = await publishChecked(env, file);
-    }
-    const pair: ThroughputPair = {
-      cli, curlBinary, curlUpload,
-      ratioVsBinary: curlBinary ? cli.mbps / curlBinary.mbps : undefined,
-      ratioVsUpload: cli.mbps / curlUpload.mbps,
-      ratioVsBest: cli.mbps / Math.max(curlBinary?.mbps ?? 0, curlUpload.mbps),
-    };
-    out.push(pair);
-    const binary = curlBinary ? `${round(curlBinary.mbps)} MB/s` : 'n/a';
-    env.log(`  pair ${i + 1}: CLI ${round(cli.mbps)} MB/s, curl --data-binary ${binary}, curl -T ${round(curlUpload.mbps)} MB/s, ratio to the faster curl ${round(pair.ratioVsBest, 2)}`);
-    if (cli.engineMs !== undefined) env.log(`    CLI: publish engine ${cli.engineMs} ms of ${round(cli.wallMs)} ms wall (${cli.chunks ?? '?'} chunks, ${cli.requests ?? '?'} requests)`);
-  }
-  const engine = out.map((p) => p.cli.engineMs).filter((x): x is number => x !== undefined);
-  const defined = (xs: (number | undefined)[]): number[] => xs.filter((x): x is number => x !== undefined);
-  const binaryMbps = defined(out.map((p) => p.curlBinary?.mbps));
-  const m = {
-    cliMbps: median(out.map((p) => p.cli.mbps)),
-    curlBinaryMbps: binaryMbps.length ? median(binaryMbps) : undefined,
-    curlUploadMbps: median(out.map((p) => p.curlUpload.mbps)),
-    ratioVsBinary: binaryMbps.length ? median(defined(out.map((p) => p.ratioVsBinary))) : undefined,
-    ratioVsUpload: median(out.map((p) => p.ratioVsUpload)),
-    ratioVsBest: median(out.map((p) => p.ratioVsBest)),
-    engineMbps: engine.length === out.length ? median(engine.map((ms) => file.size / MiB / (ms / 1000))) : undefined,
-  };
-  return { fileBytes: file.size, pairs: out, median: m, curlBinaryUnavailable: binaryUnavailable, goal: 'median ratio CLI / faster curl of the pair >= 0.9', pass: m.ratioVsBest >= 0.9 };
 }
 
 // ---- 2. memory -----------------------------------------------------------------------

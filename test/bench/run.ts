@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: node out/test/bench/run.js [--quick] [--only publish,memory,chunks,tree,sessions,startup]
  *   [--pairs N] [--size-mb N] [--rewrite-size-mb N] [--no-package] [--activation-rounds N] [--cpu-prof]
+ *   [--link-latency-ms N] [--link-mbps N] [--link-chunks 5,16,...]
  * Prints a table, writes .bench/results.json, and test/bench/RESULTS.md after a full run.
  */
 import * as path from 'node:path';
@@ -10,7 +11,7 @@ import { MiB } from './lib/stats';
 import { formatTable, writeResults } from './report';
 
 function usage(msg: string): never {
-  process.stderr.write(`${msg}\nusage: run.js [--quick] [--only ${SECTIONS.join(',')}] [--pairs N] [--size-mb N] [--rewrite-size-mb N] [--no-package] [--activation-rounds N] [--cpu-prof]\n`);
+  process.stderr.write(`${msg}\nusage: run.js [--quick] [--only ${SECTIONS.join(',')}] [--pairs N] [--size-mb N] [--rewrite-size-mb N] [--no-package] [--activation-rounds N] [--cpu-prof] [--link-latency-ms N] [--link-mbps N] [--link-chunks 5,16,32,50,64]\n`);
   process.exit(2);
 }
 
@@ -38,6 +39,9 @@ async function main(): Promise<void> {
       case '--no-package': plan.runPackage = false; break;
       case '--activation-rounds': plan.activationRounds = Number(value()); if (!Number.isInteger(plan.activationRounds) || plan.activationRounds < 0) usage(`${a} needs a whole number >= 0`); partial = true; break;
       case '--cpu-prof': plan.cpuProfDir = path.join(benchDir(), 'prof'); break;
+      case '--link-latency-ms': plan.link.latencyMs = Number(value()); if (!(plan.link.latencyMs >= 0)) usage(`${a} needs a number >= 0`); partial = true; break;
+      case '--link-mbps': plan.link.mbps = Number(value()); if (!(plan.link.mbps > 0)) usage(`${a} needs a number > 0`); partial = true; break;
+      case '--link-chunks': plan.link.chunkSizesMb = value().split(',').map(positive); partial = true; break;
       case '-h': case '--help': usage('Tableau Publisher benchmarks');
       // falls through (usage exits)
       default: usage(`unknown argument ${a}`);

@@ -1,4 +1,4 @@
-/** One publish through the CLI, and one raw upload with curl to the simulator's sink. */
+/** One publish through the CLI, timed as a whole process. */
 import { BENCH_PROJECT, cliEnv, type BenchPat } from './benchConfig';
 import { cliPath, requireBuilt } from './paths';
 import { run } from './procs';
@@ -58,17 +58,4 @@ function lastJson(stdout: string): Record<string, unknown> | undefined {
     }
   }
   return undefined;
-}
-
-export type CurlMode = 'data-binary' | 'upload-file';
-
-/** POSTs the file to /_sim/sink, which writes and hashes it like an upload (`-T` streams; `--data-binary @` reads it all first). */
-export async function curlSink(url: string, file: string, bytes: number, mode: CurlMode): Promise<Transfer> {
-  const body = mode === 'data-binary' ? ['--data-binary', `@${file}`] : ['-T', file, '-X', 'POST'];
-  // `Expect:` off: curl would otherwise wait for 100-continue before sending a big body.
-  const r = await run('curl', ['-sS', '--fail', '-H', 'Expect:', '-H', 'Content-Type: application/octet-stream', ...body, `${url}/_sim/sink`], { timeoutMs: 10 * 60_000 });
-  if (r.code !== 0) throw new Error(`curl (${mode}) exited with ${r.code ?? r.signal}: ${r.stderr.trim().slice(-500)}`);
-  const answer = JSON.parse(r.stdout) as { size: number };
-  if (answer.size !== bytes) throw new Error(`the sink received ${answer.size} bytes of ${bytes} (curl ${mode})`);
-  return { bytes, wallMs: r.wallMs, mbps: mbPerSec(bytes, r.wallMs) };
 }

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { runBenchmarks, type BenchPlan, type BenchResults } from '../../bench/benchmarks';
 import { MiB, median, percentile } from '../../bench/lib/stats';
-import { formatMarkdown, formatTable } from '../../bench/report';
+import { formatMarkdown, formatTable, verdicts } from '../../bench/report';
 import { summarizeActivation } from '../../bench/startupBench';
 import { EXTENSION_ID } from '../../vscode-suite/results';
 
@@ -17,9 +17,9 @@ describe('benchmark smoke run (tiny sizes)', function () {
 
   before(async () => {
     const plan: BenchPlan = {
-      sections: ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'rewrite', 'update'],
+      sections: ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'rewrite', 'update', 'link'],
       publishBytes: 8 * MiB,
-      pairs: 1,
+      pairs: 2,
       memoryBytes: [8 * MiB, 16 * MiB],
       chunkSizesMb: [1, 5],
       chunkRuns: 1,
@@ -28,6 +28,7 @@ describe('benchmark smoke run (tiny sizes)', function () {
       runPackage: false,
       activationRounds: 0,
       rewriteBytes: 8 * MiB,
+      link: { latencyMs: 20, mbps: 200, chunkSizesMb: [5, 50], runs: 1 },
     };
     r = await runBenchmarks(plan);
   });
@@ -38,25 +39,56 @@ describe('benchmark smoke run (tiny sizes)', function () {
 
   it('measures an incremental update beside publishing the same file', () => {
     const u = r.update!;
-    assert.equal(u.pairs.length, 1);
+    assert.equal(u.pairs.length, 2, 'one per pair of the plan');
     positive(u.median.updateMbps, 'update MB/s');
     positive(u.median.publishMbps, 'publish MB/s');
     positive(u.median.ratio, 'update / publish ratio');
     assert.match(formatTable(r), /Ratio update \/ publish/);
   });
 
-  it('measures publish and curl throughput and their ratio', () => {
+  it('compares the CLI with curl replaying its recorded requests: ratio from the measured times', () => {
     const t = r.throughput!;
-    assert.equal(t.pairs.length, 1);
+    assert.equal(t.pairs.length, 2);
     assert.equal(t.fileBytes, 8 * MiB);
-    positive(t.median.cliMbps, 'CLI MB/s');
-    positive(t.median.curlBinaryMbps, 'curl --data-binary MB/s');
-    positive(t.median.curlUploadMbps, 'curl -T MB/s');
-    const p = t.pairs[0];
-    assert.ok(p.curlBinary, 'an 8 MB file fits curl --data-binary');
-    assert.equal(t.median.ratioVsBinary, p.cli.mbps / p.curlBinary.mbps);
-    assert.equal(p.ratioVsBest, p.cli.mbps / Math.max(p.curlBinary.mbps, p.curlUpload.mbps));
-    assert.equal(t.pass, t.median.ratioVsBest >= 0.9);
+    // An 8 MiB file goes in one request: the recording holds it and its sign-in, and curl replays it.
+    assert.equal(t.recorded.publish, 1);
+    assert.equal(t.recorded.signin, 1);
+    assert.deepEqual(t.pairs.map((p) => p.first), ['cli', 'curl'], 'the pairs alternate who goes first');
+    for (const p of t.pairs) {
+      positive(p.cli.wallMs, 'CLI wall ms');
+      positive(p.curl.wallMs, 'curl wall ms');
+      assert.equal(p.curl.bytesSent > 8 * MiB, true, 'curl sent the whole recorded body (file plus multipart envelope)');
+      assert.ok(Math.abs(p.ratio - p.curl.wallMs / p.cli.wallMs) < 1e-9, `ratio ${p.ratio} is curl time / CLI time`);
+      assert.ok(Number.isFinite(p.loadAverage1m));
+    }
+    assert.equal(t.median.ratio, (t.pairs[0].ratio + t.pairs[1].ratio) / 2);
+    assert.equal(t.spread.min, Math.min(...t.pairs.map((p) => p.ratio)));
+    assert.equal(t.pass, t.median.ratio >= 0.9);
+    assert.equal(t.load.reliable, t.load.atStart <= t.load.cores);
+  });
+
+  it('publishes through the link proxy with each chunk size, against the link\'s limit', () => {
+    const l = r.link!;
+    assert.deepEqual(l.rows.map((x) => x.chunkMb), [5, 50]);
+    assert.equal(l.defaultChunkMb, 50);
+    for (const x of l.rows) {
+      // 8 MiB goes in one request: the limit counts sign-in and that POST.
+      assert.equal(x.chunks, 0);
+      assert.equal(x.neededRequests, 2);
+      assert.ok(x.proxy.requests >= x.neededRequests, `the CLI sent ${x.proxy.requests} requests`);
+      assert.equal(x.proxy.latencyAddedMs, x.proxy.requests * 20, 'the proxy added 20 ms to every request, by its own count');
+      assert.ok(x.proxy.upBytes > 8 * MiB, 'the whole file went through the proxy');
+      assert.equal(x.limitMs, (8 / 200) * 1000 + 2 * 20);
+      assert.equal(x.ofLimit, x.limitMs / x.medianMs);
+    }
+    assert.equal(l.pass, l.rows[1].ofLimit >= 0.9);
+    // The reference: curl sends the recorded requests through the same link, counted by the proxy.
+    const c = l.curl!;
+    assert.equal(c.requests, 2);
+    assert.equal(c.proxy.requests, 2);
+    assert.equal(c.proxy.latencyAddedMs, 2 * 20);
+    assert.equal(c.ofLimit, c.limitMs / c.wallMs);
+    assert.match(formatTable(r), /Publish 8 MiB over a 20 ms, 200 MB\/s link, 50 MB chunks \(default\)/);
   });
 
   it('reads a plausible peak RSS of the CLI for both file sizes', () => {
@@ -71,7 +103,7 @@ describe('benchmark smoke run (tiny sizes)', function () {
 
   it('publishes a .twbx with its connections rewritten next to the unmodified one, the extract identical on the server', () => {
     const w = r.rewrite!;
-    assert.deepEqual(w.runs.map((x) => x.rewrite).sort(), [false, true]);
+    assert.deepEqual(w.runs.map((x) => x.rewrite).sort(), [false, false, true, true], 'plain and rewritten, once per pair');
     assert.ok(w.runs.every((x) => x.extractSha256Matches), 'extract bytes identical');
     positive(w.medianPlainMs, 'plain publish ms');
     positive(w.medianRewriteMs, 'rewrite publish ms');
@@ -155,6 +187,12 @@ describe('benchmark smoke run (tiny sizes)', function () {
     assert.match(table, /cores/);
     assert.match(table, /ratios measured in the same run are what count/);
     assert.match(table, /Peak RSS difference/);
+    // results.json: a pass per goal, the same verdicts as the table's.
+    const v = verdicts(r);
+    assert.equal(v.goals.find((g) => g.metric.startsWith('Ratio CLI / curl replay'))?.pass, r.throughput!.pass);
+    assert.equal(v.goals.find((g) => /50 MB chunks \(default\)/.test(g.metric))?.pass, r.link!.pass);
+    assert.equal(v.goals.find((g) => g.metric === 'Peak RSS difference')?.pass, r.memory!.pass);
+    assert.equal(v.reliable, r.machine.loadAverage1m <= r.machine.cores);
     const md = formatMarkdown(r);
     assert.match(md, /^## Performance/);
     assert.ok(md.split('\n').filter((l) => l.startsWith('| ')).length > 10);
