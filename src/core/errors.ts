@@ -35,7 +35,9 @@ export type TableauErrorReason =
   | 'jobFailed'
   | 'jobCancelled'
   | 'jobTimeout' // gave up waiting; the job may still finish on the server
-  | 'readOnly';
+  | 'readOnly'
+  | 'revisionHistoryOff' // the site keeps no revision history (site setting revisionHistoryEnabled=false)
+  | 'revisionNotFound'; // a revision that was removed, or dropped past the site's revision limit
 
 export interface TableauErrorInit {
   reason: TableauErrorReason;

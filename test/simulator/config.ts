@@ -18,6 +18,10 @@ export interface SimSiteConfig {
   /** "" is the default site. */
   contentUrl: string;
   id?: string;
+  /** Site setting: keep revisions of workbooks and data sources (default true). */
+  revisionHistoryEnabled?: boolean;
+  /** Site setting: revisions kept per item, -1 = unlimited (default SimConfig.revisionLimit, else 25). */
+  revisionLimit?: number;
 }
 
 export interface SimUserConfig {
@@ -153,6 +157,8 @@ export interface SimConfig {
   maxFileChunkCount?: number;
   /** Largest body of a single publish request or upload chunk (default 64 MiB). */
   maxRequestBytes?: number;
+  /** Revisions kept per item on sites that do not set their own (default 25; -1 unlimited). */
+  revisionLimit?: number;
 }
 
 export interface FaultMatch {
