@@ -9,6 +9,8 @@ Commands:
   publish <files...>     Publish workbooks (.twb, .twbx) and data sources (.tds, .tdsx, .hyper, .tde)
   ls <what>              List projects | workbooks | datasources | views
   signin --check         Sign in, report who you are, sign out
+  diff <file>            Compare a .twb/.twbx/.tds/.tdsx with the deployed item (exit 0 same, 1 differs, 2 error)
+  restore --revision N   Republish revision N of an item over it (needs --name, --yes)
 
 Publish options:
   --project "A / B"        Target project path (default "Default"; "//" for a "/" in a name)
@@ -27,6 +29,13 @@ Publish options:
   --hidden-views "A,B"     Workbooks: views (sheet names) to hide
   --db-credentials-file F  Database credentials to embed, from a JSON file (see below)
   Flags override the manifest's options for the same file.
+
+Diff and restore options:
+  --project "A / B"        Project of the item (default: the manifest's target, else "Default")
+  --name NAME              Name of the item (diff default: the manifest's target, else the file name)
+  --revision N             restore: the revision to make current again (see the revisions in VS Code)
+  --type workbook|datasource  restore: when a workbook and a data source share the name
+  --yes                    restore: do it (without it, restore says what it would do and stops)
 
 List options:
   --project "A / B"        Only items in this project (ls workbooks | datasources | views)
@@ -103,7 +112,9 @@ export type CliCommand =
   | { command: 'version' }
   | ({ command: 'publish' } & PublishArgs & CommonArgs)
   | ({ command: 'ls'; what: LsWhat; project?: string } & CommonArgs)
-  | ({ command: 'signin'; check: boolean } & CommonArgs);
+  | ({ command: 'signin'; check: boolean } & CommonArgs)
+  | ({ command: 'diff'; file: string; project?: string; name?: string } & CommonArgs)
+  | ({ command: 'restore'; revision: number; project?: string; name: string; type?: 'workbook' | 'datasource'; yes: boolean } & CommonArgs);
 
 // Anything that looks like a secret is refused as a flag, before parsing, whatever the command.
 const SECRET_FLAG = /pass(word|wd)?\b|secret|token|jwt|credential/i;
@@ -135,6 +146,9 @@ const OPTIONS = {
   'request-timeout': { type: 'string' },
   'transfer-timeout': { type: 'string' },
   'max-items': { type: 'string' },
+  revision: { type: 'string' },
+  type: { type: 'string' },
+  yes: { type: 'boolean', default: false },
 } as const;
 
 const MODES = ['createnew', 'overwrite', 'append', 'replace'];
@@ -231,6 +245,17 @@ export function parseCli(argv: string[]): CliCommand {
     case 'signin':
       if (rest.length) throw usageError(`Unexpected argument "${rest[0]}".`);
       return { command: 'signin', check: v.check ?? false, ...common };
+    case 'diff':
+      if (rest.length !== 1) throw usageError('diff needs exactly one file.');
+      return { command: 'diff', file: rest[0], project: v.project, name: v.name, ...common };
+    case 'restore': {
+      if (rest.length) throw usageError(`Unexpected argument "${rest[0]}".`);
+      const revision = positiveInt(v.revision, '--revision', 1_000_000);
+      if (revision === undefined) throw usageError('restore needs --revision N.');
+      if (!v.name) throw usageError('restore needs --name (and --project unless it is in "Default").');
+      if (v.type !== undefined && v.type !== 'workbook' && v.type !== 'datasource') throw usageError('--type must be workbook or datasource.');
+      return { command: 'restore', revision, project: v.project, name: v.name, type: v.type as 'workbook' | 'datasource' | undefined, yes: v.yes ?? false, ...common };
+    }
     case undefined:
       return { command: 'help' };
     default:

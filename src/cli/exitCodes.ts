@@ -29,6 +29,8 @@ export function exitCodeFor(e: unknown): number {
     case 'busy':
     case 'connectionCheckFailed':
     case 'readOnly':
+    case 'revisionNotFound':
+    case 'revisionHistoryOff':
       return EXIT.notFoundOrConflict;
     case 'invalidFile':
     case 'fileChanged':

@@ -8,6 +8,7 @@ import { EXIT, exitCodeFor } from './exitCodes';
 import { runList } from './listCommand';
 import { CliOutput, line, writeError } from './output';
 import { runPublish } from './publishCommand';
+import { runDiff, runRestore } from './revisionsCommand';
 
 export { writeError } from './output';
 
@@ -53,6 +54,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await runPublish(cmd, conn, out, io.signal, io.cwd, io.env);
       case 'ls':
         return await runList(cmd, conn, out, io.signal);
+      case 'diff':
+        return await runDiff(cmd, conn, out, io.signal, io.cwd);
+      case 'restore':
+        return await runRestore(cmd, conn, out, io.signal);
       case 'signin': {
         const auth = await conn.session.ensureSignedIn(io.signal);
         const moved = conn.serverUrl !== conn.requestedServerUrl ? ` (redirected from ${conn.requestedServerUrl}: use ${conn.serverUrl} as the server address)` : '';
