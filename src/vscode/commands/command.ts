@@ -36,7 +36,11 @@ export type CommandId =
   | 'tableau.createProject'
   | 'tableau.publish'
   | 'tableau.publishAgain'
-  | 'tableau.publishAll';
+  | 'tableau.publishAll'
+  | 'tableau.openRevision'
+  | 'tableau.compareWithPreviousRevision'
+  | 'tableau.restoreRevision'
+  | 'tableau.compareWithServer';
 
 /** How a command's failure reads and what it returns then; the defaults suit most commands. */
 export interface CommandOptions<R> {

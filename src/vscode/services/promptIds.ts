@@ -69,6 +69,10 @@ export const PROMPT_IDS = {
   'content.downloadFolder': { about: 'pick: save into which workspace folder; items: the folder name' },
   'content.delete': { about: 'confirm: delete a workbook or data source' },
   'content.projectParent': { about: "pick: Create Project's parent; items: project paths, 'topLevel'" },
+  // Revisions
+  'revisions.restore': { about: 'confirm (modal): restore revision N of an item; names the item, the revision and what becomes current' },
+  'revisions.compareConnection': { about: 'pick: Compare with Server, on which connection (no manifest target for the file)' },
+  'revisions.compareProject': { about: "pick: Compare with Server, which project holds the item; items: the project path joined with '/'" },
 } as const satisfies Record<string, PromptIdInfo>;
 
 export type PromptId = keyof typeof PROMPT_IDS;
