@@ -9,8 +9,9 @@ import { benchChunkSizes, benchMemory, benchThroughput, type ChunkSizeResult, ty
 import { benchSessions, type SessionsResult } from './sessionsBench';
 import { benchStartup, type StartupResult } from './startupBench';
 import { benchTree, type TreeResult } from './treeBench';
+import { benchRevisions, type RevisionsResult } from './revisionsBench';
 
-export const SECTIONS = ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup'] as const;
+export const SECTIONS = ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'revisions'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchPlan {
@@ -27,6 +28,8 @@ export interface BenchPlan {
   /** Rounds of the real VS Code harness for the activation time (0: not measured). */
   activationRounds: number;
   cpuProfDir?: string;
+  /** Semantic diff sizes (MB of XML per document) and the .twbx opened through the tableau: file system's code. */
+  revisions: { sizesMb: number[]; openBytes: number };
 }
 
 export function fullPlan(): BenchPlan {
@@ -41,11 +44,12 @@ export function fullPlan(): BenchPlan {
     sessionCalls: 200,
     runPackage: true,
     activationRounds: 5,
+    revisions: { sizesMb: [1, 10, 40], openBytes: 1024 * MiB },
   };
 }
 
 export function quickPlan(): BenchPlan {
-  return { ...fullPlan(), publishBytes: 256 * MiB, memoryBytes: [64 * MiB, 256 * MiB], chunkRuns: 1, tree: { projects: 1000, workbooks: 10_000, runs: 1, latencyMs: 50 }, runPackage: false, activationRounds: 0 };
+  return { ...fullPlan(), publishBytes: 256 * MiB, memoryBytes: [64 * MiB, 256 * MiB], chunkRuns: 1, tree: { projects: 1000, workbooks: 10_000, runs: 1, latencyMs: 50 }, runPackage: false, activationRounds: 0, revisions: { sizesMb: [1, 4], openBytes: 256 * MiB } };
 }
 
 export interface BenchResults {
@@ -57,6 +61,7 @@ export interface BenchResults {
   tree?: TreeResult;
   sessions?: SessionsResult;
   startup?: StartupResult;
+  revisions?: RevisionsResult;
   /** Sections that threw, with the message: reported, never hidden. */
   errors: Partial<Record<Section, string>>;
 }
@@ -123,5 +128,6 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
   }
 
   await guard('startup', async () => void (results.startup = await benchStartup({ runPackage: plan.runPackage, activationRounds: plan.activationRounds }, log)));
+  await guard('revisions', async () => void (results.revisions = await benchRevisions(plan.revisions, log)));
   return results;
 }

@@ -35,7 +35,9 @@ export function parseAddress(path: string, query: string): TableauAddress | unde
       if (kind !== 'workbook' && kind !== 'datasource') return undefined;
       const m = /^r(\d{1,9})$/.exec(rev);
       if (rev !== 'current' && !m) return undefined;
-      return { where: 'server', connectionId, siteContentUrl: site === '~' ? '' : site, kind, id, revision: m ? Number(m[1]) : undefined, docName: doc, normalized };
+      const a: TableauAddress = { where: 'server', connectionId, siteContentUrl: site === '~' ? '' : site, kind, id, docName: doc, normalized };
+      if (m) a.revision = Number(m[1]);
+      return a;
     }
   } catch {
     return undefined; // a malformed %-escape

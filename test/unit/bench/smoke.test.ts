@@ -17,7 +17,7 @@ describe('benchmark smoke run (tiny sizes)', function () {
 
   before(async () => {
     const plan: BenchPlan = {
-      sections: ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup'],
+      sections: ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'revisions'],
       publishBytes: 8 * MiB,
       pairs: 1,
       memoryBytes: [8 * MiB, 16 * MiB],
@@ -27,12 +27,26 @@ describe('benchmark smoke run (tiny sizes)', function () {
       sessionCalls: 40,
       runPackage: false,
       activationRounds: 0,
+      revisions: { sizesMb: [0.25, 0.5], openBytes: 8 * MiB },
     };
     r = await runBenchmarks(plan);
   });
 
   it('completes every section without an error', () => {
     assert.deepEqual(r.errors, {});
+  });
+
+  it('measures the semantic diff against parsing, and opening a packaged document through the file system code', () => {
+    const rv = r.revisions!;
+    assert.deepEqual(rv.diff.map((d) => d.mib), [0.25, 0.5]);
+    for (const d of rv.diff) {
+      positive(d.diffMs, 'diff ms');
+      positive(d.parseMs, 'parse ms');
+      positive(d.peakRssMb, 'peak RSS');
+    }
+    assert.equal(rv.growth, rv.diff[1].diffMs / rv.diff[0].diffMs);
+    assert.ok(rv.open && rv.open.packageBytes > 8 * MiB && rv.open.documentBytes > 1000, JSON.stringify(rv.open));
+    assert.equal(rv.pass.openRss, rv.open.rssGrowthMb < 100);
   });
 
   it('measures publish and curl throughput and their ratio', () => {

@@ -10,9 +10,12 @@ import { fileTypeOf } from '../../../src/core/package/inspect';
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
 
-const fileTypeClauses = Object.entries(pkg.contributes.menus).flatMap(([menu, items]) =>
+const allFileTypeClauses = Object.entries(pkg.contributes.menus).flatMap(([menu, items]) =>
   items.filter((i) => /resource(Extname|Filename|Path|LangId)/.test(i.when ?? '')).map((i) => ({ menu, command: i.command, when: i.when! })),
 );
+// Compare with Server works on the documents only (an extract has no document to compare).
+const DOCUMENT_COMMANDS = new Set(['tableau.compareWithServer']);
+const fileTypeClauses = allFileTypeClauses.filter((c) => !DOCUMENT_COMMANDS.has(c.command));
 
 /** The regex of `resourceExtname =~ /.../flags` in a when clause. */
 function extnameRegex(when: string): RegExp {
@@ -38,6 +41,16 @@ describe('publishable file types: one list', () => {
       assert.deepEqual(alternatives?.slice().sort(), [...PUBLISHABLE_EXTENSIONS].sort(), `${c.menu} ${c.command}: ${c.when}`);
       const re = extnameRegex(c.when);
       for (const other of ['.xlsx', '.twbxx', '.tdsx.bak', '.json', '.tw', '']) assert.equal(re.test(other), false, `${c.menu} ${c.command}: "${other}"`);
+    }
+  });
+
+  it('Compare with Server is offered on exactly the workbook and data source documents', () => {
+    const clauses = allFileTypeClauses.filter((c) => DOCUMENT_COMMANDS.has(c.command));
+    assert.deepEqual(clauses.map((c) => c.menu).sort(), ['editor/title', 'explorer/context']);
+    for (const c of clauses) {
+      const re = extnameRegex(c.when);
+      for (const ext of ['.twb', '.TWBX', '.tds', '.tdsx']) assert.ok(re.test(ext), `${c.menu}: ${ext}`);
+      for (const other of ['.hyper', '.tde', '.xlsx', '.twbxx']) assert.equal(re.test(other), false, `${c.menu}: ${other}`);
     }
   });
 
