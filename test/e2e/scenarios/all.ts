@@ -10,8 +10,9 @@ import { dragToPublish } from './dragToPublish';
 import { publishAgain } from './publishAgain';
 import { publishFromExplorer } from './publishFromExplorer';
 import { readOnly } from './readOnly';
+import { revisions } from './revisions';
 import { tree } from './tree';
 import { walkthrough } from './walkthrough';
 import { workbenchLoads } from './workbenchLoads';
 
-export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish];
+export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish, revisions];
