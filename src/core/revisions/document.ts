@@ -4,11 +4,12 @@
  * read is bounded: a document over the limit is refused with its size, before it is read.
  */
 import { createWriteStream } from 'node:fs';
-import { open, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import * as path from 'node:path';
 import { TableauError } from '../errors';
 import type { ContentKind } from '../models';
+import { readHead } from '../package/inspect';
 import { decodeXmlBytes, sniffRootElement } from '../package/tableauXml';
 import { readZipDirectory, readZipEntry } from '../package/zip';
 
@@ -38,17 +39,6 @@ function mb(n: number): string {
 
 function tooLarge(label: string, size: number, max: number): TableauError {
   return invalid(`${label} is ${mb(size)} of XML, more than the ${mb(max)} this extension compares or opens.`);
-}
-
-async function readHead(file: string, n: number): Promise<Buffer> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
 
 /** The root element must be the kind's: `<workbook>` or `<datasource>`. */

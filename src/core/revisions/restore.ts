@@ -4,7 +4,7 @@
  * streaming publish as any other. The item keeps its id; the restored content becomes a new,
  * current revision (N stays in the history).
  */
-import { mkdtemp, open, rename, rm } from 'node:fs/promises';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TableauClient } from '../api/client';
@@ -12,6 +12,7 @@ import { downloadRevision, listRevisions, type ItemRef, type Revision } from '..
 import { TableauError } from '../errors';
 import { safeFileName } from '../fileNames';
 import type { ContentKind, DataSource, Workbook } from '../models';
+import { readHead } from '../package/inspect';
 import { publish, type PublishOptions, type PublishResult } from '../publish/publisher';
 import { downloadToFile } from './document';
 
@@ -43,14 +44,8 @@ const ZIP_MAGIC = 0x04034b50;
 
 /** Whether the downloaded revision is a package (zip) or a plain document. */
 async function isZip(file: string): Promise<boolean> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(buf, 0, 4, 0);
-    return bytesRead === 4 && buf.readUInt32LE(0) === ZIP_MAGIC;
-  } finally {
-    await fh.close();
-  }
+  const head = await readHead(file, 4);
+  return head.length === 4 && head.readUInt32LE(0) === ZIP_MAGIC;
 }
 
 /** What restoring does to a data source's extract, in Tableau's terms, for the confirmation. */

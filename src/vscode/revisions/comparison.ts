@@ -73,7 +73,9 @@ export async function openComparison(services: Services, left: TableauAddress, r
   const [l, r] = await Promise.all([text(tableauUri({ ...left, normalized: false })), text(tableauUri({ ...right, normalized: false }))]);
   const result = diffDocuments(l, r, { left: labels.left, right: labels.right });
   const markdown = renderMarkdown(result, labels.title);
-  const summary = vscode.Uri.from({ scheme: SUMMARY_SCHEME, path: `/${encodeURIComponent(labels.title).slice(0, 80)}-${++counter}.md` });
+  // A readable name for the preview's tab; the counter keeps each comparison's summary apart.
+  const name = labels.title.replace(/[\\/:*?"<>|#%\x00-\x1f]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80) || 'Comparison';
+  const summary = vscode.Uri.from({ scheme: SUMMARY_SCHEME, path: `/${++counter}/${name}.md` });
   providers.get(services)?.put(summary, markdown);
   await vscode.commands.executeCommand('vscode.diff', leftUri, rightUri, labels.title, { preview: false });
   try {

@@ -13,11 +13,19 @@ export type TableauAddress =
   | { where: 'server'; connectionId: string; siteContentUrl: string; kind: ContentKind; id: string; revision?: number; docName: string; normalized: boolean }
   | { where: 'local'; filePath: string; docName: string; normalized: boolean };
 
+/**
+ * A path segment: only `%` and `/` escaped, so the editor's tab and breadcrumbs show names as
+ * they are (vscode.Uri.from keeps a path as given; decodeURIComponent reads it back).
+ */
+function segment(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\//g, '%2F');
+}
+
 /** Path and query of an address (the caller makes the URI: `vscode.Uri.from({ scheme, path, query })`). */
 export function formatAddress(a: TableauAddress): { path: string; query: string } {
-  const doc = encodeURIComponent(a.docName);
+  const doc = segment(a.docName);
   if (a.where === 'local') return { path: `/local/${doc}`, query: `${encodeURIComponent(a.filePath)}${a.normalized ? '&normalized' : ''}` };
-  const seg = [a.connectionId, a.siteContentUrl || '~', a.kind, a.id, a.revision === undefined ? 'current' : `r${a.revision}`].map(encodeURIComponent);
+  const seg = [a.connectionId, a.siteContentUrl || '~', a.kind, a.id, a.revision === undefined ? 'current' : `r${a.revision}`].map(segment);
   return { path: `/server/${seg.join('/')}/${doc}`, query: a.normalized ? 'normalized' : '' };
 }
 

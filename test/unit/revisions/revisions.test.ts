@@ -108,6 +108,34 @@ describe('revisions: simulator and core', function () {
   });
 });
 
+describe('revisions: Tableau\'s recorded answers', () => {
+  let h: Harness;
+  before(async () => ({ h } = await startPublishHarness()));
+  after(() => h.close());
+
+  // TSC test/assets/datasource_revision.xml (abridged namespaces): data source revisions carry createdAt; revision 2 has no
+  // publisher; only the last says current, the others deleted="false".
+  const TSC_DATASOURCE_REVISIONS = `<?xml version='1.0' encoding='UTF-8'?>
+<tsResponse xmlns="http://tableau.com/api">
+  <pagination pageNumber="1" pageSize="100" totalAvailable="3" />
+  <revisions>
+    <revision createdAt="2016-07-26T20:34:56Z" revisionNumber="1" deleted="false"><publisher id="5de011f8-5aa9-4d5b-b991-f462c8dd6bb7" name="Cassie"/></revision>
+    <revision createdAt="2016-07-27T20:34:56Z" revisionNumber="2" deleted="false"></revision>
+    <revision createdAt="2016-07-28T20:34:56Z" revisionNumber="3" current="true"><publisher id="5de011f8-5aa9-4d5b-b991-f462c8dd6bb7" name="Cassie"/></revision>
+  </revisions>
+</tsResponse>`;
+
+  it('reads the revisions as TSC recorded them (createdAt, a revision without publisher)', async () => {
+    h.sim.injectFault({ match: { method: 'GET', pathPattern: '/revisions$' }, action: { status: 200, body: TSC_DATASOURCE_REVISIONS, contentType: 'application/xml' } });
+    const revs = await listRevisions(h.conn.client, { kind: 'datasource', id: 'd' });
+    assert.deepEqual(revs, [
+      { number: 1, current: false, deleted: false, publishedAt: '2016-07-26T20:34:56Z', publisher: { id: '5de011f8-5aa9-4d5b-b991-f462c8dd6bb7', name: 'Cassie' } },
+      { number: 2, current: false, deleted: false, publishedAt: '2016-07-27T20:34:56Z' },
+      { number: 3, current: true, deleted: false, publishedAt: '2016-07-28T20:34:56Z', publisher: { id: '5de011f8-5aa9-4d5b-b991-f462c8dd6bb7', name: 'Cassie' } },
+    ]);
+  });
+});
+
 describe('revisions: reading a Tableau document', () => {
   let h: Harness;
   before(async () => ({ h } = await startPublishHarness()));

@@ -9,12 +9,13 @@ describe('tableau: file system addresses', () => {
     ];
     // vscode.Uri.from keeps the path it is given as its .path, so the address comes back whole.
     for (const a of cases) assert.deepEqual(parseAddress(formatAddress(a).path, formatAddress(a).query), a);
-    assert.equal(formatAddress(cases[1]).path, '/server/c1/sales/datasource/x/r12/Orders%20(revision%2012).tds');
+    assert.equal(formatAddress(cases[1]).path, '/server/c1/sales/datasource/x/r12/Orders (revision 12).tds');
   });
 
   it('round-trips local addresses, the file path in the query', () => {
-    const a: TableauAddress = { where: 'local', filePath: '/work/My Files/Sales & Co.twbx', docName: 'Sales & Co.twb', normalized: true };
+    const a: TableauAddress = { where: 'local', filePath: '/work/My Files/Sales & Co.twbx', docName: 'Sales & Co 100%/x.twb', normalized: true };
     assert.deepEqual(parseAddress(formatAddress(a).path, formatAddress(a).query), a);
+    assert.equal(formatAddress(a).path, '/local/Sales & Co 100%25%2Fx.twb');
   });
 
   it('refuses what is not an address: unknown kinds, bad revisions, missing parts, broken escapes', () => {

@@ -61,7 +61,7 @@ async function findDeployed(services: Services, file: string, kind: ContentKind)
   return { profile: target.profile, siteContentUrl: target.site, kind, id: item.id, name: item.name, projectPath: target.project };
 }
 
-/** Diff editor: the local file's document ↔ the deployed one, with the semantic summary beside it. */
+/** Diff editor: the deployed document ↔ the local file's, with the semantic summary beside it. */
 export const command = defineCommand(ID, async (services, arg?: unknown) => {
   const file = fileOf(arg);
   const { kind } = fileTypeOf(file);
@@ -71,10 +71,11 @@ export const command = defineCommand(ID, async (services, arg?: unknown) => {
   const d = await findDeployed(services, file, kind);
   if (!d) return undefined;
   const localName = path.basename(file).replace(/\.(twbx|tdsx)$/i, (m) => m.slice(0, -1));
+  // Deployed on the left, the local file on the right (as Compare with Saved): the summary reads as what publishing would change.
   return openComparison(
     services,
-    { where: 'local', filePath: file, docName: localName, normalized: false },
     { where: 'server', connectionId: d.profile.id, siteContentUrl: d.siteContentUrl, kind, id: d.id, docName: documentName(d.name, kind), normalized: false },
-    { left: `local ${path.basename(file)}`, right: `${d.profile.label} "${d.projectPath} / ${d.name}"`, title: vscode.l10n.t('{0}: local ↔ {1}', path.basename(file), d.profile.label) },
+    { where: 'local', filePath: file, docName: localName, normalized: false },
+    { left: `${d.profile.label} "${d.projectPath} / ${d.name}"`, right: `local ${path.basename(file)}`, title: vscode.l10n.t('{0}: {1} ↔ local', path.basename(file), d.profile.label) },
   );
 }, { errorPrefix: vscode.l10n.t('Compare with Server failed:') });
