@@ -94,7 +94,8 @@ export class RevisionNode extends SiteItemNode {
     ].filter(Boolean);
     item.description = parts.join(' · ');
     item.iconPath = new vscode.ThemeIcon(r.deleted ? 'trash' : r.current ? 'pass-filled' : 'git-commit');
-    item.contextValue = r.deleted ? 'revision.deleted' : r.current ? 'revision.current' : 'revision';
+    // Read-only connections: no Restore (menus match on '.readonly', as for the other nodes).
+    item.contextValue = (r.deleted ? 'revision.deleted' : r.current ? 'revision.current' : 'revision') + (this.readOnly ? '.readonly' : '');
     item.tooltip = tooltip(vscode.l10n.t('Revision {0} of {1}', r.number, this.owner.name), vscode.l10n.t('Revision'), [
       [vscode.l10n.t('State'), r.deleted ? vscode.l10n.t('deleted (its content is gone)') : r.current ? vscode.l10n.t('current') : vscode.l10n.t('older')],
       [vscode.l10n.t('Published by'), r.publisher?.name ?? '—'],
