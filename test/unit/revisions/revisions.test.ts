@@ -10,7 +10,7 @@ import { openServerDocument } from '../../../src/core/revisions/serverDocument';
 import { PUB_SITE, sha256File, startPublishHarness, type Harness } from '../../support/simFixture';
 import { DEFAULT_SPEC, workbookDocument } from '../../fixtures/tableauWorkbook';
 import { buildZip } from '../../fixtures/zipWriter';
-import { hyperBytes } from '../../fixtures/samples';
+import { hyperBytes, POSTGRES, tdsxBytes, TEXTFILE } from '../../fixtures/samples';
 
 const fast = { retry: { baseDelayMs: 10, maxDelayMs: 50 } };
 
@@ -90,6 +90,18 @@ describe('revisions: simulator and core', function () {
     assert.deepEqual(fs.readdirSync(h.tmp.dir).filter((f) => f.startsWith('tableau-restore-')), []);
     await assert.rejects(restoreRevision(h.conn.client, { kind: 'workbook', id, revision: 3 }, fast), (e) => TableauError.is(e, 'invalidArgument') && /already the current revision/.test(e.message));
     await assert.rejects(restoreRevision(h.conn.client, { kind: 'workbook', id, revision: 9 }, fast), (e) => TableauError.is(e, 'revisionNotFound'));
+  });
+
+  it('restores a data source revision with its extract: the package published back is the revision\'s own', async () => {
+    const files = [
+      h.tmp.file('ds-1/Orders.tdsx', tdsxBytes([TEXTFILE], { extract: true })),
+      h.tmp.file('ds-2/Orders.tdsx', tdsxBytes([POSTGRES], { extract: true })),
+    ];
+    let id = '';
+    for (const [i, f] of files.entries()) id = (await publish(h.conn.client, { filePath: f, projectId, mode: i === 0 ? 'createnew' : 'overwrite' }, fast)).item.id;
+    const r = await restoreRevision(h.conn.client, { kind: 'datasource', id, revision: 1 }, { ...fast, tempDir: h.tmp.dir });
+    assert.equal(r.current?.number, 3);
+    assert.equal(h.sim.state().datasources.find((d) => d.id === id)?.sha256, sha256File(files[0]));
   });
 
   it('opens the document of a packaged revision without its extract, cached per revision', async () => {
