@@ -19,6 +19,8 @@ Commands:
   update-data <changes.hyper> --datasource "Project / Name"
                          Insert, update, upsert, replace or delete rows of a published
                          live-to-Hyper data source from a .hyper (REST API 3.12+)
+  diff <file>            Compare a .twb/.twbx/.tds/.tdsx with the deployed item (exit 0 same, 1 differs, 2 error)
+  restore --revision N   Republish revision N of an item over it (needs --name, --yes)
 
 Publish options:
   --project "A / B"        Target project path (default "Default"; "//" for a "/" in a name)
@@ -71,6 +73,13 @@ Update-data options:
   --request-id ID          Tableau's RequestID (default a new UUID): run the same update again with the
                            same id and Tableau applies it only once
   --chunk-size MB, --job-timeout TIME as for publish
+
+Diff and restore options:
+  --project "A / B"        Project of the item (default: the manifest's target, else "Default")
+  --name NAME              Name of the item (diff default: the manifest's target, else the file name)
+  --revision N             restore: the revision to make current again (see the revisions in VS Code)
+  --type workbook|datasource  restore: when a workbook and a data source share the name
+  --yes                    restore: do it (without it, restore says what it would do and stops)
 
 List options:
   --project "A / B"        Only items in this project (ls workbooks | datasources | views)
@@ -163,7 +172,9 @@ export type CliCommand =
   | ({ command: 'plan'; env: string; files: string[]; manifest?: string } & CommonArgs)
   | ({ command: 'promote'; from: string; to: string; items: string[]; project?: string; all: boolean; includeExtract: boolean; manifest?: string } & CommonArgs)
   | ({ command: 'update-data' } & UpdateDataArgs & CommonArgs)
-  | ({ command: 'run-flow'; flow: string; jobTimeoutMs?: number } & CommonArgs);
+  | ({ command: 'run-flow'; flow: string; jobTimeoutMs?: number } & CommonArgs)
+  | ({ command: 'diff'; file: string; project?: string; name?: string } & CommonArgs)
+  | ({ command: 'restore'; revision: number; project?: string; name: string; type?: 'workbook' | 'datasource'; yes: boolean } & CommonArgs);
 
 export interface UpdateDataArgs {
   file: string;
@@ -230,6 +241,9 @@ const OPTIONS = {
   on: { type: 'string' },
   connection: { type: 'string' },
   'request-id': { type: 'string' },
+  revision: { type: 'string' },
+  type: { type: 'string' },
+  yes: { type: 'boolean', default: false },
 } as const;
 
 const MODES = ['createnew', 'overwrite', 'append', 'replace'];
@@ -368,6 +382,17 @@ export function parseCli(argv: string[]): CliCommand {
     case 'run-flow':
       if (rest.length !== 1) throw usageError('run-flow needs one flow: "Project / Name".');
       return { command: 'run-flow', flow: rest[0], jobTimeoutMs: parseDuration(v['job-timeout'], '--job-timeout'), ...common };
+    case 'diff':
+      if (rest.length !== 1) throw usageError('diff needs exactly one file.');
+      return { command: 'diff', file: rest[0], project: v.project, name: v.name, ...common };
+    case 'restore': {
+      if (rest.length) throw usageError(`Unexpected argument "${rest[0]}".`);
+      const revision = positiveInt(v.revision, '--revision', 1_000_000);
+      if (revision === undefined) throw usageError('restore needs --revision N.');
+      if (!v.name) throw usageError('restore needs --name (and --project unless it is in "Default").');
+      if (v.type !== undefined && v.type !== 'workbook' && v.type !== 'datasource') throw usageError('--type must be workbook or datasource.');
+      return { command: 'restore', revision, project: v.project, name: v.name, type: v.type as 'workbook' | 'datasource' | undefined, yes: v.yes ?? false, ...common };
+    }
     case undefined:
       return { command: 'help' };
     default:

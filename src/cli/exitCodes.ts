@@ -38,6 +38,8 @@ export function exitCodeFor(e: unknown): number {
     case 'readOnly':
     case 'notUpdatable':
     case 'requestIdReused':
+    case 'revisionNotFound':
+    case 'revisionHistoryOff':
       return EXIT.notFoundOrConflict;
     case 'impactRefused':
       return EXIT.impactRefused;

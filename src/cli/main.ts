@@ -12,6 +12,7 @@ import { runEnvPublish } from './envCommand';
 import { runPromote } from './promoteCommand';
 import { runUpdateData } from './updateDataCommand';
 import { runFlowCli } from './flowCommand';
+import { runDiff, runRestore } from './revisionsCommand';
 
 export { writeError } from './output';
 
@@ -66,6 +67,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await runUpdateData(cmd, conn, out, io.signal, io.cwd);
       case 'run-flow':
         return await runFlowCli(cmd, conn, out, io.signal);
+      case 'diff':
+        return await runDiff(cmd, conn, out, io.signal, io.cwd);
+      case 'restore':
+        return await runRestore(cmd, conn, out, io.signal);
       case 'signin': {
         const auth = await conn.session.ensureSignedIn(io.signal);
         const moved = conn.serverUrl !== conn.requestedServerUrl ? ` (redirected from ${conn.requestedServerUrl}: use ${conn.serverUrl} as the server address)` : '';

@@ -36,6 +36,12 @@ export class CliOutput {
     this.stdout.write(this.json ? jsonLine(obj) : `${printable(globalRedactor.redact(text), 'tab')}\n`);
   }
 
+  /** A multi-line text result (a diff summary): redacted, control characters out, newlines kept. */
+  block(text: string): void {
+    this.clearBar();
+    this.stdout.write(printable(globalRedactor.redact(text), 'lines'));
+  }
+
   /** An error for one item: JSON on stdout with --json, and always a log line on stderr. */
   failure(text: string, obj: Record<string, unknown>): void {
     this.clearBar();

@@ -40,7 +40,9 @@ export type TableauErrorReason =
   | 'settingsNotApplied' // published, but a settings or permissions step after it failed
   | 'apiVersionTooLow' // the server's REST API is older than the call needs
   | 'notUpdatable' // a data source Tableau's incremental update does not take
-  | 'requestIdReused'; // a RequestID Tableau already ran, now with other content
+  | 'requestIdReused' // a RequestID Tableau already ran, now with other content
+  | 'revisionHistoryOff' // the site keeps no revision history (site setting revisionHistoryEnabled=false)
+  | 'revisionNotFound'; // a revision that was removed, or dropped past the site's revision limit
 
 export interface TableauErrorInit {
   reason: TableauErrorReason;

@@ -22,6 +22,8 @@ import type { LoadedExtension, ShellHandoff } from './shell/contract';
 import { followConnections } from './statusBar';
 import { PublishTaskProvider } from './tasks/publishTaskProvider';
 import { registerContentTree } from './tree/contentTree';
+import { registerSummaries } from './revisions/comparison';
+import { registerTableauFileSystem } from './revisions/tableauFileSystem';
 
 export function start(context: vscode.ExtensionContext, shell: ShellHandoff, reason: string): LoadedExtension {
   const started = performance.now();
@@ -50,6 +52,8 @@ export function start(context: vscode.ExtensionContext, shell: ShellHandoff, rea
   owned.register(followConnections(shell.statusBarItem, admin));
   for (const d of registerCommands(services)) owned.register(d);
   owned.register(registerAutoPublish(services));
+  owned.register(registerTableauFileSystem(services));
+  owned.register(registerSummaries(services));
   owned.register(registerContentTree(services, (provider, dnd) => shell.adoptContentView(provider, dnd)));
   owned.register(
     services.errors.registerActions((e) => {

@@ -13,8 +13,9 @@ import { benchStartup, type StartupResult } from './startupBench';
 import { benchTree, type TreeResult } from './treeBench';
 import { benchRewrite, type RewriteResult } from './rewriteBench';
 import { benchUpdate, type UpdateResult } from './updateBench';
+import { benchRevisions, type RevisionsResult } from './revisionsBench';
 
-export const SECTIONS = ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'rewrite', 'update', 'link'] as const;
+export const SECTIONS = ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'rewrite', 'update', 'link', 'revisions'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchPlan {
@@ -35,6 +36,8 @@ export interface BenchPlan {
   rewriteBytes: number;
   /** Publishing the publish file through a slow, distant link (linkBench.ts). */
   link: LinkPlan;
+  /** Semantic diff sizes (MB of XML per document) and the .twbx opened through the tableau: file system's code. */
+  revisions: { sizesMb: number[]; openBytes: number };
 }
 
 export function fullPlan(): BenchPlan {
@@ -51,11 +54,12 @@ export function fullPlan(): BenchPlan {
     activationRounds: 5,
     rewriteBytes: 2048 * MiB,
     link: { latencyMs: 50, mbps: 50, chunkSizesMb: [5, 16, 32, 50, 64], runs: 1 },
+    revisions: { sizesMb: [1, 10, 40], openBytes: 1024 * MiB },
   };
 }
 
 export function quickPlan(): BenchPlan {
-  return { ...fullPlan(), publishBytes: 256 * MiB, memoryBytes: [64 * MiB, 256 * MiB], chunkRuns: 1, tree: { projects: 1000, workbooks: 10_000, runs: 1, latencyMs: 50 }, runPackage: false, activationRounds: 0, rewriteBytes: 256 * MiB };
+  return { ...fullPlan(), publishBytes: 256 * MiB, memoryBytes: [64 * MiB, 256 * MiB], chunkRuns: 1, tree: { projects: 1000, workbooks: 10_000, runs: 1, latencyMs: 50 }, runPackage: false, activationRounds: 0, rewriteBytes: 256 * MiB, revisions: { sizesMb: [1, 4], openBytes: 256 * MiB } };
 }
 
 export interface BenchResults {
@@ -70,6 +74,7 @@ export interface BenchResults {
   rewrite?: RewriteResult;
   update?: UpdateResult;
   link?: LinkResult;
+  revisions?: RevisionsResult;
   /** Sections that threw, with the message: reported, never hidden. */
   errors: Partial<Record<Section, string>>;
 }
@@ -140,5 +145,6 @@ export async function runBenchmarks(plan: BenchPlan, log: (line: string) => void
   }
 
   await guard('startup', async () => void (results.startup = await benchStartup({ runPackage: plan.runPackage, activationRounds: plan.activationRounds }, log)));
+  await guard('revisions', async () => void (results.revisions = await benchRevisions(plan.revisions, log)));
   return results;
 }

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BenchResults } from './benchmarks';
 import { MiB, median, round } from './lib/stats';
+import { growthGoal } from './revisionsBench';
 
 type Row = [metric: string, result: string, goal: string, verdict: string];
 
@@ -49,6 +50,15 @@ export function summaryRows(r: BenchResults): Row[] {
   if (c) {
     rows.push([`Chunk size, ${c.fileBytes / MiB} MiB publish`, c.rows.map((x) => `${x.chunkMb} MB: ${round(x.medianMbps)} MB/s`).join('; '), '', '']);
     rows.push(['Chunk size recommendation', c.recommendation, '', '']);
+  }
+  const rv = r.revisions;
+  if (rv) {
+    for (const d of rv.diff) {
+      rows.push([`Semantic diff, two ${d.mib} MB workbooks (${round(d.xmlBytes / MiB)} MB of XML)`, `${ms(d.diffMs)} (parse both: ${ms(d.parseMs)}; ${round(d.diffMs / d.parseMs, 2)}x); peak RSS ${round(d.peakRssMb)} MB`, '< 3x parse', ok(d.diffMs / d.parseMs < 3)]);
+    }
+    const last = rv.diff[rv.diff.length - 1];
+    rows.push([`Semantic diff growth, ${rv.diff[0].mib} → ${last.mib} MB`, `${round(rv.growth, 1)}x`, `<= ${round(growthGoal(rv.diff), 1)}x`, ok(rv.pass.growth)]);
+    if (rv.open) rows.push([`Open the .twb of a ${round(rv.open.packageBytes / MiB)} MiB .twbx (tableau: file system code, child process)`, `${ms(rv.open.ms)}, RSS growth ${round(rv.open.rssGrowthMb)} MB`, '< 100 MB', ok(rv.pass.openRss)]);
   }
   const tr = r.tree;
   if (tr) {

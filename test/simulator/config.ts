@@ -18,6 +18,10 @@ export interface SimSiteConfig {
   /** "" is the default site. */
   contentUrl: string;
   id?: string;
+  /** Site setting: keep revisions of workbooks and data sources (default true). */
+  revisionHistoryEnabled?: boolean;
+  /** Site setting: revisions kept per item, -1 = unlimited (default SimConfig.revisionLimit, else 25). */
+  revisionLimit?: number;
 }
 
 export interface SimUserConfig {
@@ -161,6 +165,8 @@ export interface SimConfig {
   brokenViews?: string[];
   /** Site contentUrls whose Metadata API is off: it answers FEATURE_DISABLED (also `POST /_sim/metadata-api`). */
   metadataApiOff?: string[];
+  /** Revisions kept per item on sites that do not set their own (default 25; -1 unlimited). */
+  revisionLimit?: number;
 }
 
 export interface FaultMatch {

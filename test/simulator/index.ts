@@ -43,6 +43,8 @@ export interface RunningSimulator {
   expireSessions(): void;
   /** Same as POST /_sim/remove-site: the site and its content go, its sessions end. */
   removeSite(contentUrl: string): void;
+  /** Same as POST /_sim/site-settings: a site's revision history on/off and its revision limit. */
+  setSiteSettings(contentUrl: string, s: { revisionHistoryEnabled?: boolean; revisionLimit?: number }): void;
   /** Every session token issued so far (secrets a test can look for in output). */
   issuedTokens(): string[];
   close(): Promise<void>;
@@ -72,6 +74,9 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
     expireSessions: () => server.auth.expireAll(),
     removeSite: (contentUrl) => server.removeSite(contentUrl),
     issuedTokens: () => [...server.auth.issuedTokens],
+    setSiteSettings: (contentUrl, s) => {
+      server.siteSettings({ contentUrl, ...s });
+    },
     close: async () => {
       await server.close();
       if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });

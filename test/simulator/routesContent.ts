@@ -177,6 +177,7 @@ function deleteItem(ctx: Ctx, kind: ItemRec['kind']): void {
   const it = findItem(ctx, kind, ctx.params.id);
   requireModify(ctx, it, 'delete');
   siteCtx(ctx).c.removeItem(it);
+  ctx.sim.revisions.drop(it);
   if (it.blob.filePath) fs.rm(it.blob.filePath, { force: true }, () => undefined);
   send(ctx.req, ctx.res, 204, []);
 }
@@ -199,7 +200,7 @@ function download(ctx: Ctx, kind: ItemRec['kind']): void {
  * A header carries ASCII only: the plain name in `filename`, and any other name also in
  * RFC 6266 `filename*=UTF-8''` form, which TSC decodes (helpers/headers.py fix_filename).
  */
-function contentDisposition(fileName: string): string {
+export function contentDisposition(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `attachment; filename="${ascii}"${ascii === fileName ? '' : `; filename*=UTF-8''${encodeURIComponent(fileName)}`}`;
 }

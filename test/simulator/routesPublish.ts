@@ -194,7 +194,8 @@ function commitItem(ctx: Ctx, kind: ItemRec['kind'], id: string, t: Target, type
   const now = isoNow();
   const current = c.items[kind].get(id) ?? existing;
   if (current) c.removeItem(current);
-  if (current?.blob.filePath) fs.rm(current.blob.filePath, { force: true }, () => undefined);
+  // The replaced content stays as a revision (or goes, with revision history off).
+  if (current) ctx.sim.revisions.recordOverwrite(current, blob, ctx.session.userId);
   const base = {
     id, siteId: ctx.session.siteId, projectId: t.project.id, ownerId: current?.ownerId ?? ctx.session.userId, name: t.name,
     contentUrl: current?.contentUrl ?? c.uniqueContentUrl(kind, t.name), description: t.description || current?.description || '',

@@ -20,6 +20,8 @@ import { connectionRoutes } from './routesConnections';
 import { permissionsState, settingsRoutes } from './routesSettings';
 import { dataUpdateRoutes, dataUpdatesState } from './routesDataUpdate';
 import { flowRoutes, flowsState } from './routesFlows';
+import { RevisionHistory } from './revisions';
+import { revisionRoutes } from './routesRevisions';
 import { markFaulted } from './schemaTap';
 import { buildStore } from './seed';
 import type { ItemRec, Store } from './store';
@@ -66,13 +68,16 @@ export class SimServer {
   requests: Record<string, number> = {};
   /** Items being published by a running job (403131 for a second publish of the same name). */
   readonly inflight = new Set<string>();
+  /** Revisions kept on overwrite, and the sites' revision settings. */
+  readonly revisions: RevisionHistory;
 
   constructor(opts: { config: SimConfig; dataDir: string; https?: { cert: string; key: string } }) {
     this.store = buildStore(opts.config);
     this.auth = new Auth(this.store);
+    this.revisions = new RevisionHistory(opts.config, (siteId) => this.store.sites.get(siteId)?.contentUrl);
     this.dataDir = opts.dataDir;
     for (const d of ['uploads', 'items', 'sink']) fs.mkdirSync(path.join(this.dataDir, d), { recursive: true });
-    this.routes = [...authRoutes(), ...contentRoutes(), ...publishRoutes(), ...afterPublishRoutes(), ...connectionRoutes(), ...settingsRoutes(), ...dataUpdateRoutes(), ...flowRoutes()].map((route) => ({ route, segs: route.pattern.split('/').filter(Boolean) }));
+    this.routes = [...authRoutes(), ...contentRoutes(), ...publishRoutes(), ...afterPublishRoutes(), ...connectionRoutes(), ...settingsRoutes(), ...dataUpdateRoutes(), ...flowRoutes(), ...revisionRoutes()].map((route) => ({ route, segs: route.pattern.split('/').filter(Boolean) }));
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       this.handle(req, res).catch((e: unknown) => this.fail(req, res, e));
     };
@@ -323,8 +328,20 @@ export class SimServer {
       case 'POST /_sim/sink': return json(200, await this.sink(req));
       case 'POST /_sim/broken-views': setBrokenViews(this.store, await bodyJson()); return json(200, { ok: true });
       case 'POST /_sim/metadata-api': setMetadataApi(this.store, await bodyJson()); return json(200, { ok: true });
+      case 'POST /_sim/site-settings': return json(200, this.siteSettings(await bodyJson()));
       default: throw errors.notFound('404003', `Unknown simulator route ${key}.`);
     }
+  }
+
+  /** An administrator changes a site's revision settings: `{ contentUrl, revisionHistoryEnabled?, revisionLimit? }`. */
+  siteSettings(body: Record<string, unknown>): { ok: true } {
+    const site = this.store.siteByContentUrl.get(String(body.contentUrl ?? ''));
+    if (!site) throw errors.notFound('404000', `No site with contentUrl '${String(body.contentUrl ?? '')}'.`);
+    this.revisions.setSettings(site.id, {
+      revisionHistoryEnabled: typeof body.revisionHistoryEnabled === 'boolean' ? body.revisionHistoryEnabled : undefined,
+      revisionLimit: typeof body.revisionLimit === 'number' ? body.revisionLimit : undefined,
+    });
+    return { ok: true };
   }
 
   /** Deletes a site (an admin removed it): its sessions end, its content is gone, sign-ins to it fail 401001. */

@@ -69,7 +69,8 @@ export function fileTypeOf(filePath: string): { kind: ContentKind; fileType: Pac
   return t;
 }
 
-async function readHead(filePath: string, bytes: number): Promise<Buffer> {
+/** The first `bytes` bytes of a file (fewer when it is shorter). */
+export async function readHead(filePath: string, bytes: number): Promise<Buffer> {
   const fh = await open(filePath, 'r');
   try {
     const buf = Buffer.alloc(bytes);

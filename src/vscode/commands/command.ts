@@ -40,7 +40,11 @@ export type CommandId =
   | 'tableau.switchEnvironment'
   | 'tableau.previewPublish'
   | 'tableau.promote'
-  | 'tableau.updatePublishedData';
+  | 'tableau.updatePublishedData'
+  | 'tableau.openRevision'
+  | 'tableau.compareWithPreviousRevision'
+  | 'tableau.restoreRevision'
+  | 'tableau.compareWithServer';
 
 /** How a command's failure reads and what it returns then; the defaults suit most commands. */
 export interface CommandOptions<R> {

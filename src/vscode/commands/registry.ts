@@ -39,6 +39,10 @@ import * as searchContent from './content/searchContent';
 import * as publish from './publish/publish';
 import * as publishAgain from './publish/publishAgain';
 import * as publishAll from './publish/publishAll';
+import * as compareWithPreviousRevision from './revisions/compareWithPreviousRevision';
+import * as compareWithServer from './revisions/compareWithServer';
+import * as openRevision from './revisions/openRevision';
+import * as restoreRevision from './revisions/restoreRevision';
 
 const COMMANDS: { readonly [Id in CommandId]: Command<Id> } = {
   // connections and credentials
@@ -78,6 +82,11 @@ const COMMANDS: { readonly [Id in CommandId]: Command<Id> } = {
   'tableau.previewPublish': previewPublish.command,
   'tableau.promote': promote.command,
   'tableau.updatePublishedData': updatePublishedData.command,
+  // revisions and comparing with the server
+  'tableau.openRevision': openRevision.command,
+  'tableau.compareWithPreviousRevision': compareWithPreviousRevision.command,
+  'tableau.restoreRevision': restoreRevision.command,
+  'tableau.compareWithServer': compareWithServer.command,
 };
 
 export function registerCommands(s: Services): vscode.Disposable[] {

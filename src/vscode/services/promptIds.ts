@@ -83,6 +83,10 @@ export const PROMPT_IDS = {
   'update.actionsFile': { about: 'pick: which actions file (JSON); items: the workspace-relative path' },
   'update.table': { about: 'input: the table in the file and the data source ("Schema.Table")' },
   'update.key': { about: 'input: the key column(s) of an upsert, separated by commas' },
+  // Revisions
+  'revisions.restore': { about: 'confirm (modal): restore revision N of an item; names the item, the revision and what becomes current' },
+  'revisions.compareConnection': { about: 'pick: Compare with Server, on which connection (no manifest target for the file)' },
+  'revisions.compareProject': { about: "pick: Compare with Server, which project holds the item; items: the project path joined with '/'" },
 } as const satisfies Record<string, PromptIdInfo>;
 
 export type PromptId = keyof typeof PROMPT_IDS;

@@ -12,10 +12,11 @@ import { publishAgain } from './publishAgain';
 import { publishFromExplorer } from './publishFromExplorer';
 import { publishSettings } from './publishSettings';
 import { readOnly } from './readOnly';
+import { revisions } from './revisions';
 import { tree } from './tree';
 import { walkthrough } from './walkthrough';
 import { workbenchLoads } from './workbenchLoads';
 import { publishedPanelImpact } from './publishedPanelImpact';
 import { updatePublishedData } from './updatePublishedData';
 
-export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish, publishedPanelImpact, publishSettings, environments, updatePublishedData];
+export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish, publishedPanelImpact, publishSettings, environments, updatePublishedData, revisions];

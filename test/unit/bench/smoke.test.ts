@@ -17,7 +17,7 @@ describe('benchmark smoke run (tiny sizes)', function () {
 
   before(async () => {
     const plan: BenchPlan = {
-      sections: ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'rewrite', 'update', 'link'],
+      sections: ['publish', 'memory', 'chunks', 'tree', 'sessions', 'startup', 'rewrite', 'update', 'link', 'revisions'],
       publishBytes: 8 * MiB,
       pairs: 2,
       memoryBytes: [8 * MiB, 16 * MiB],
@@ -29,6 +29,7 @@ describe('benchmark smoke run (tiny sizes)', function () {
       activationRounds: 0,
       rewriteBytes: 8 * MiB,
       link: { latencyMs: 20, mbps: 200, chunkSizesMb: [5, 50], runs: 1 },
+      revisions: { sizesMb: [0.25, 0.5], openBytes: 8 * MiB },
     };
     r = await runBenchmarks(plan);
   });
@@ -44,6 +45,19 @@ describe('benchmark smoke run (tiny sizes)', function () {
     positive(u.median.publishMbps, 'publish MB/s');
     positive(u.median.ratio, 'update / publish ratio');
     assert.match(formatTable(r), /Ratio update \/ publish/);
+  });
+
+  it('measures the semantic diff against parsing, and opening a packaged document through the file system code', () => {
+    const rv = r.revisions!;
+    assert.deepEqual(rv.diff.map((d) => d.mib), [0.25, 0.5]);
+    for (const d of rv.diff) {
+      positive(d.diffMs, 'diff ms');
+      positive(d.parseMs, 'parse ms');
+      positive(d.peakRssMb, 'peak RSS');
+    }
+    assert.equal(rv.growth, rv.diff[1].diffMs / rv.diff[0].diffMs);
+    assert.ok(rv.open && rv.open.packageBytes > 8 * MiB && rv.open.documentBytes > 1000, JSON.stringify(rv.open));
+    assert.equal(rv.pass.openRss, rv.open.rssGrowthMb < 100);
   });
 
   it('compares the CLI with curl replaying its recorded requests: ratio from the measured times', () => {

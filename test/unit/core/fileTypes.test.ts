@@ -15,7 +15,9 @@ const allFileTypeClauses = Object.entries(pkg.contributes.menus).flatMap(([menu,
 );
 // Update Published Data reads its rows from a .hyper only (an incremental update's payload), not from every publishable file.
 const UPDATE_DATA = 'tableau.updatePublishedData';
-const fileTypeClauses = allFileTypeClauses.filter((c) => c.command !== UPDATE_DATA);
+// Compare with Server works on the documents only (an extract has no document to compare).
+const DOCUMENT_COMMANDS = new Set(['tableau.compareWithServer']);
+const fileTypeClauses = allFileTypeClauses.filter((c) => c.command !== UPDATE_DATA && !DOCUMENT_COMMANDS.has(c.command));
 
 /** The regex of `resourceExtname =~ /.../flags` in a when clause. */
 function extnameRegex(when: string): RegExp {
@@ -51,6 +53,16 @@ describe('publishable file types: one list', () => {
       assert.deepEqual(alternatives?.slice().sort(), [...PUBLISHABLE_EXTENSIONS].sort(), `${c.menu} ${c.command}: ${c.when}`);
       const re = extnameRegex(c.when);
       for (const other of ['.xlsx', '.twbxx', '.tdsx.bak', '.json', '.tw', '']) assert.equal(re.test(other), false, `${c.menu} ${c.command}: "${other}"`);
+    }
+  });
+
+  it('Compare with Server is offered on exactly the workbook and data source documents', () => {
+    const clauses = allFileTypeClauses.filter((c) => DOCUMENT_COMMANDS.has(c.command));
+    assert.deepEqual(clauses.map((c) => c.menu).sort(), ['editor/title', 'explorer/context']);
+    for (const c of clauses) {
+      const re = extnameRegex(c.when);
+      for (const ext of ['.twb', '.TWBX', '.tds', '.tdsx']) assert.ok(re.test(ext), `${c.menu}: ${ext}`);
+      for (const other of ['.hyper', '.tde', '.xlsx', '.twbxx']) assert.equal(re.test(other), false, `${c.menu}: ${other}`);
     }
   });
 

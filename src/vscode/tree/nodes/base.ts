@@ -4,7 +4,7 @@ import type { Services } from '../../services/services';
 import type { SiteContentModel } from '../contentModel';
 import { escapeMarkdown } from '../format';
 
-export type NodeKind = 'connection' | 'site' | 'project' | 'workbook' | 'datasource' | 'view' | 'loadMore' | 'error' | 'message';
+export type NodeKind = 'connection' | 'site' | 'project' | 'workbook' | 'datasource' | 'view' | 'loadMore' | 'error' | 'message' | 'revisions' | 'revision';
 
 /** What every node needs from the tree around it. */
 export interface TreeContext {

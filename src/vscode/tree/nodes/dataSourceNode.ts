@@ -4,6 +4,7 @@ import { contextValueFor } from '../contentModel';
 import { lastDataUpdate } from '../dataUpdateResults';
 import { describeItem, detailRows } from '../format';
 import { type ContentNode, SiteItemNode, type SiteScope, type TreeContext, nodeId, tooltip } from './base';
+import { RevisionsNode } from './revisionNodes';
 
 export class DataSourceNode extends SiteItemNode {
   readonly kind = 'datasource' as const;
@@ -28,7 +29,7 @@ export class DataSourceNode extends SiteItemNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = this.item(this.datasource.name, vscode.TreeItemCollapsibleState.None);
+    const item = this.item(this.datasource.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.iconPath = this.ctx.icon('datasource');
     // Extract refresh only makes sense for data sources that hold an extract.
     const extract = this.datasource.hasExtracts ? '.extract' : '';
@@ -37,5 +38,10 @@ export class DataSourceNode extends SiteItemNode {
     item.description = updated ? `${describeItem(this.datasource)} · ${vscode.l10n.t('updated: {0}', updated)}` : describeItem(this.datasource);
     item.tooltip = tooltip(this.datasource.name, vscode.l10n.t('Data source'), detailRows('datasource', this.datasource, this.projectPath));
     return item;
+  }
+
+  override async getChildren(): Promise<ContentNode[]> {
+    const d = this.datasource;
+    return [this.ctx.intern(new RevisionsNode(this.scope, this, this.ctx, { kind: 'datasource', id: d.id, name: d.name, projectPath: this.projectPath, hasExtracts: d.hasExtracts }))];
   }
 }

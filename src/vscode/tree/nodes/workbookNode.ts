@@ -4,6 +4,7 @@ import { contextValueFor } from '../contentModel';
 import { describeItem, detailRows } from '../format';
 import { type ContentNode, SiteItemNode, type SiteScope, type TreeContext, nodeId, tooltip } from './base';
 import { nodesFromEntries } from './fromEntries';
+import { RevisionsNode } from './revisionNodes';
 
 export class WorkbookNode extends SiteItemNode {
   readonly kind = 'workbook' as const;
@@ -37,6 +38,8 @@ export class WorkbookNode extends SiteItemNode {
   }
 
   override async getChildren(): Promise<ContentNode[]> {
-    return nodesFromEntries(await this.model.workbookViews(this.workbook), this, this.ctx, this.scope);
+    const views = nodesFromEntries(await this.model.workbookViews(this.workbook), this, this.ctx, this.scope);
+    const w = this.workbook;
+    return [...views, this.ctx.intern(new RevisionsNode(this.scope, this, this.ctx, { kind: 'workbook', id: w.id, name: w.name, projectPath: this.projectPath }))];
   }
 }
