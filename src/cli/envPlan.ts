@@ -44,6 +44,9 @@ export interface Planned {
   info?: PackageInfo;
 }
 
+/** Target options the CLI's environment publish does not apply yet (VS Code's does; so does `publish` without --env). */
+const NOT_YET_WITH_ENV = ['owner', 'thumbnailsUser', 'thumbnailsGroup', 'permissions', 'projectDefaultPermissions', 'removeOtherTags', 'refresh', 'checkViews', 'failOnImpact'] as const;
+
 /** Plans one file for a resolved target; a file that cannot be read is a refused item, not a crash. */
 export async function planFile(
   file: string,
@@ -61,6 +64,11 @@ export async function planFile(
     return { item: refusedItem(file, r.environment, 'invalidFile', e.message) };
   }
   const o = r.options;
+  const notApplied = NOT_YET_WITH_ENV.filter((k) => o[k] !== undefined && o[k] !== false);
+  if (notApplied.length) {
+    // Refused, not dropped: a permission rule or owner that silently did not happen is worse than an error.
+    return { item: refusedItem(file, r.environment, 'optionNotApplied', `${notApplied.join(', ')} ${notApplied.length === 1 ? 'is' : 'are'} not applied by publish --env yet: publish this target from VS Code (Publish Again), or without --env.`), info };
+  }
   const item = await planItem(
     {
       file,

@@ -87,6 +87,15 @@ export class Workbench {
   }
 
   /** Runs a command by its palette title, e.g. `Tableau: Sign In`. */
+  /**
+   * Clears every notification, so a wait for a toast sees this scenario's own: earlier scenarios'
+   * toasts with actions stay up, and VS Code shows only a few toasts at once.
+   */
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  }
+
   async runCommand(title: string): Promise<void> {
     // The palette can open before the command registry has caught up (or lose the typed
     // text to a late focus change): look again a few times before calling it missing.

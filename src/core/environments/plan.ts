@@ -20,7 +20,8 @@ export type PlanProblemCode =
   | 'sourceHostRemains'
   | 'projectMissing'
   | 'itemExists'
-  | 'invalidFile';
+  | 'invalidFile'
+  | 'optionNotApplied';
 
 export interface PlanProblem {
   code: PlanProblemCode;

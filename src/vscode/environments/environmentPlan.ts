@@ -14,11 +14,12 @@ import { resolveTarget } from '../../core/environments/resolve';
 import { cancelled, TableauError } from '../../core/errors';
 import { globalRedactor } from '../../core/logger';
 import { inspectPackage } from '../../core/package/inspect';
-import { loadManifest, type PublishManifest } from '../../core/publish/manifest';
+import { loadManifest, type ManifestOptions, type PublishManifest } from '../../core/publish/manifest';
 import { defaultName } from '../../core/publish/publisher';
 import { resolveProjectPath, splitProjectPath } from '../../core/publish/projectPath';
 import type { ConnectionProfile } from '../connections/connectionManager';
 import type { FolderTarget } from '../publish/manifestStore';
+import { settingsFromManifest } from '../publish/targetSettings';
 import type { PublishPlan } from '../publish/publishRunner';
 import type { Services } from '../services/services';
 
@@ -50,6 +51,8 @@ export interface EnvironmentPlan {
   item: PlanItem;
   profile: ConnectionProfile;
   manifest: PublishManifest;
+  /** The target's options for the environment: settings, permissions and after-publish steps go with the publish. */
+  options: ManifestOptions;
 }
 
 /** Plans one file of a manifest target for an environment (nothing is sent but lookups). */
@@ -74,7 +77,7 @@ export async function planForEnvironment(services: Services, t: FolderTarget, fi
     clientLookup(client),
     signal,
   );
-  return { item, profile, manifest };
+  return { item, profile, manifest, options: o };
 }
 
 async function passwordOf(services: Services, ref: SecretReference, username: string, interactive: boolean): Promise<string> {
@@ -92,7 +95,7 @@ async function passwordOf(services: Services, ref: SecretReference, username: st
 
 /** Turns a plan that can go into a publish plan: asks before overwriting where the environment says so, gets the passwords. */
 export async function publishPlanFor(services: Services, ep: EnvironmentPlan, interactive: boolean, signal?: AbortSignal, opts: { confirmed?: boolean } = {}): Promise<PublishPlan> {
-  const { item, profile, manifest } = ep;
+  const { item, profile, manifest, options } = ep;
   if (item.problems.length) {
     throw new TableauError({ reason: 'invalidArgument', message: `${path.basename(item.file)} cannot go to "${item.environment}": ${item.problems.map((p) => p.message).join(' ')}` });
   }
@@ -122,5 +125,7 @@ export async function publishPlanFor(services: Services, ep: EnvironmentPlan, in
       dataConnectionRules: item.rules.length ? item.rules : undefined,
       dataConnectionPasswords: passwords.size ? passwords : undefined,
     },
+    settings: settingsFromManifest(options),
+    refresh: options.refresh,
   };
 }

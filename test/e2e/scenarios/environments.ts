@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { workbookXml } from '../../fixtures/samples';
 import { waitForWidget } from '../prompts';
 import { type Scenario, type ScenarioContext } from '../scenario';
-import { DEMO_LABEL, addDemoConnection, answerDialog, assertPasswordBox, expandOwnSite, expandRow, openTableauView, quickInput, scrollTreeTo, shot, statusBarItem, treeContextMenu, treeRow, waitForPromptId } from './steps';
+import { DEMO_LABEL, addDemoConnection, answerDialog, assertPasswordBox, expandOwnSite, expandRow, openTableauView, quickInput, scrollTreeTo, shot, statusBarItem, treeContextMenu, treeRow, waitFor, waitForPromptId } from './steps';
 
 const NAME = 'Env Pipeline';
 const DB_PASSWORD = 'e2e-env-db-password-2c7e';
@@ -72,6 +72,7 @@ export const environments: Scenario = {
 
       // Publish Again to prod: a new item, so no confirmation; the rule's password is asked once, in a password box.
       await wb.clickTreeItem(`${NAME}.twb`);
+      await wb.clearNotifications();
       await wb.runCommand('Tableau: Publish Again');
       // (A retried run finds the item from the first attempt: then prod asks with the plan first.)
       let asked = await wb.prompts.next(['publish.environmentSecret', 'publish.environmentPlan'], 30_000);
@@ -87,6 +88,7 @@ export const environments: Scenario = {
       assert.equal(itemsOn(ctx, ctx.simulator.demoPat!.site).length, 1, 'published on the prod site');
 
       // Again: it exists now, and prod confirms before overwriting, showing the plan.
+      await wb.clearNotifications();
       await wb.runCommand('Tableau: Publish Again');
       // A confirmation is a modal dialog, not a quick input: found by id in the prompt log, answered on screen.
       await wb.prompts.next(['publish.environmentPlan'], 30_000);
@@ -116,7 +118,8 @@ export const environments: Scenario = {
       await wb.prompts.next(['promote.confirm'], 60_000);
       await shot(wb, 'environments-promote');
       await answerDialog(wb.page, /Promote/, 'Promote');
-      await wb.waitForNotification(`Published "${NAME}"`, 60_000);
+      // The earlier publishes' "Published" toasts may still be up: wait for the copy on the server itself.
+      await waitFor(() => itemsOn(ctx, 'finance').length > 0, 60_000, 'the promoted copy on the finance site');
       const [copy] = itemsOn(ctx, 'finance');
       assert.ok(copy, 'promoted to the dr site');
       assert.ok(copy.tags.includes('promoted-from-prod'), `tags: ${JSON.stringify(copy.tags)}`);

@@ -33,6 +33,7 @@ export const publishSettings: Scenario = {
     await wb.page.keyboard.press('Control+Shift+E');
     await wb.clickTreeItem(file);
     await wb.page.locator('.tabs-container .tab', { hasText: file }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await wb.clearNotifications();
     await wb.runCommand('Tableau: Publish Again');
 
     const done = wb.page.locator('.notifications-toasts .notification-toast', { hasText: `Published "${NAME}"` }).first();

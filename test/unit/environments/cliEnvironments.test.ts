@@ -144,6 +144,18 @@ describe('CLI environments: plan, publish --env, promote (against the simulator)
     assert.match(problems[1].message, /"Orders \(Prod\)" does not exist on site "prod"/);
   });
 
+  it('refuses, before anything is sent, target options publish --env does not apply yet (permissions, owner, refresh): never dropped silently', async () => {
+    const manifest = envManifest(sim.url, sim.url, { target: { options: { tags: ['sales'], owner: 'someone', permissions: [{ group: 'Finance', template: 'Viewer' }], refresh: true } } });
+    const cwd = workspace(manifest);
+    const before = sim.state().workbooks.length;
+    const r = await run(['publish', '--env', 'prod', '--json'], { env: baseEnv(), cwd });
+    assert.equal(r.code, 2, r.stderr + r.stdout);
+    const problems = jsonLines(r.stdout)[0].problems as { code: string; message: string }[];
+    assert.deepEqual(problems.map((p) => p.code), ['optionNotApplied']);
+    assert.match(problems[0].message, /owner, permissions, refresh are not applied by publish --env yet/);
+    assert.equal(sim.state().workbooks.length, before, 'nothing published');
+  });
+
   it('promote --from dev --to prod "Sales / Pipeline": downloaded from dev, planned with prod\'s rules, published to prod under the root, tagged promoted-from-dev', async () => {
     const cwd = workspace(envManifest(sim.url, sim.url));
     const dev = await run(['publish', '--env', 'dev'], { env: baseEnv(), cwd });

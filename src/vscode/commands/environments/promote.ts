@@ -65,7 +65,7 @@ export const command = defineCommand(ID, async (services, node?: unknown, toArg?
         clientLookup(dstClient),
         signal,
       );
-      return { item, profile, manifest };
+      return { item, profile, manifest, options: o };
     });
     // Promotion is deliberate and crosses environments: the plan is always shown first.
     const ok = await services.ui.confirm('promote.confirm', vscode.l10n.t('Promote "{0}" to {1}?', ref.name, to), vscode.l10n.t('Promote'), { modal: true, detail: planLines(plan.item).join('\n') });
