@@ -11,6 +11,7 @@ import { renderText, toJson } from '../core/diff/render';
 import { isCancellation, TableauError } from '../core/errors';
 import type { ContentKind, DataSource, Workbook } from '../core/models';
 import { fileTypeOf } from '../core/package/inspect';
+import { findAfterWrite } from '../core/api/afterWrite';
 import { findItemByName } from '../core/publish/items';
 import { defaultName } from '../core/publish/publisher';
 import { findTargets, loadManifest, MANIFEST_PATH } from '../core/publish/manifest';
@@ -44,11 +45,17 @@ async function targetOf(file: string, args: { project?: string; name?: string },
 async function findItem(conn: CliConnection, kind: ContentKind | undefined, project: string, name: string, signal: AbortSignal): Promise<(Workbook | DataSource) & { kind: ContentKind }> {
   const p = await resolveProjectPath(conn.client, project, { signal });
   const kinds: ContentKind[] = kind ? [kind] : ['workbook', 'datasource'];
-  const found: { kind: ContentKind; item: Workbook | DataSource }[] = [];
-  for (const k of kinds) {
-    const item = await findItemByName(conn.client, k, name, p.id, signal);
-    if (item) found.push({ kind: k, item });
-  }
+  const lookup = async (): Promise<{ kind: ContentKind; item: Workbook | DataSource }[] | undefined> => {
+    const hits: { kind: ContentKind; item: Workbook | DataSource }[] = [];
+    for (const k of kinds) {
+      const item = await findItemByName(conn.client, k, name, p.id, signal);
+      if (item) hits.push({ kind: k, item });
+    }
+    return hits.length ? hits : undefined;
+  };
+  // A lookup by name is a filtered listing, and Tableau's search index lags a write: an item a CI step
+  // published seconds ago is looked for again for a few seconds before it is called missing.
+  const found = (await findAfterWrite(lookup, { attempts: 4, signal })) ?? [];
   if (found.length === 0) {
     throw new TableauError({ reason: 'notFound', message: `No ${kind ? what(kind) : 'workbook or data source'} named "${name}" in project "${project}" on the server.` });
   }
