@@ -35,6 +35,32 @@ describe('manifest: "mode": "update" targets', () => {
     }
   });
 
+  it('a version 2 manifest keeps its environments and its update targets both when a target is saved', async () => {
+    const doc = {
+      version: 2,
+      environments: { prod: { connection: 'Prod', site: 'sales' } },
+      targets: [
+        { file: 'a.twbx', project: 'Sales', mode: 'overwrite', environments: { prod: {} } },
+        { ...base, file: 'exports/orders.hyper', insert: 'Extract.Extract' },
+      ],
+    };
+    const m = parseManifest(JSON.stringify(doc));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-mu2-'));
+    try {
+      const file = path.join(dir, '.vscode', 'tableau-publish.json');
+      await saveManifest(file, upsertTarget(m, { file: 'b.twbx', connection: 'Prod', site: 'sales', project: 'Sales', mode: 'overwrite' }));
+      const written = JSON.parse(fs.readFileSync(file, 'utf8')) as { version: number; environments?: unknown; targets: { file: string }[] };
+      assert.equal(written.version, 2);
+      assert.deepEqual(written.environments, doc.environments);
+      assert.deepEqual(written.targets.map((t) => t.file), ['a.twbx', 'b.twbx', 'exports/orders.hyper']);
+      const again = await loadManifest(file);
+      assert.equal(again?.updates?.length, 1);
+      assert.deepEqual(Object.keys(again?.environments ?? {}), ['prod']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   const refused: [string, Record<string, unknown>, RegExp][] = [
     ['no actions', { ...base, file: 'x.hyper' }, /needs exactly one of "actions", "insert", "upsert"/],
     ['two kinds of actions', { ...base, file: 'x.hyper', insert: 'Extract', upsert: { table: 'Extract', on: ['id'] } }, /exactly one of/],
