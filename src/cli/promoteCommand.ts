@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TableauClient } from '../core/api/client';
 import { clientLookup } from '../core/environments/lookup';
+import { isLuid } from '../core/models';
 import { downloadItem, goesTo, promotedTag, promotionTarget, targetOf, type SourceItem } from '../core/environments/promotion';
 import { environmentOf, hostsOf, resolveTarget } from '../core/environments/resolve';
 import { TableauError } from '../core/errors';
@@ -24,8 +25,6 @@ import type { CliOutput } from './output';
 import { loadCliManifest } from './publishCommand';
 
 type PromoteArgs = Extract<CliCommand, { command: 'promote' }>;
-
-const LUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function sourceItems(args: PromoteArgs, manifest: PublishManifest, client: TableauClient, signal: AbortSignal): Promise<SourceItem[]> {
   const paths = projectPaths(await client.allProjects({ signal }));
@@ -55,7 +54,7 @@ async function sourceItems(args: PromoteArgs, manifest: PublishManifest, client:
     return items;
   }
   return args.items.map((ref) => {
-    if (LUID.test(ref)) {
+    if (isLuid(ref)) {
       const hit = all.find((x) => x.id.toLowerCase() === ref.toLowerCase());
       if (!hit) throw notFound(`The item ${ref}`);
       return hit;

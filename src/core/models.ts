@@ -148,3 +148,8 @@ export function isPublishable(path: string): boolean {
   const lower = path.toLowerCase();
   return PUBLISHABLE_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
+
+/** Whether a string is a LUID (Tableau's ids: a UUID), as users may give one instead of "Project / Name". */
+export function isLuid(s: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}

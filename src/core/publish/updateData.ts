@@ -14,7 +14,7 @@ import type { WaitForJobOptions } from '../api/client';
 import { withRetry } from '../api/retry';
 import { TableauError, throwIfAborted } from '../errors';
 import { nullLogger, type Logger } from '../logger';
-import type { DataSource, Job } from '../models';
+import { isLuid, type DataSource, type Job } from '../models';
 import { inspectPackage } from '../package/inspect';
 import { classifyFailure, DEFAULT_RETRY_LIMITS, retryOptions, type RetryLimits } from './failurePolicy';
 import { readJob } from './items';
@@ -177,8 +177,6 @@ function refusal(e: unknown, requestId: string): unknown {
   });
 }
 
-const LUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The data source a user names: its LUID, "Project / Sub / Name", or a bare name that only one
  * data source on the site has.
@@ -189,7 +187,7 @@ export async function resolveDataSource(
   signal?: AbortSignal,
 ): Promise<DataSource> {
   const trimmed = ref.trim();
-  if (LUID.test(trimmed)) return client.getDataSource(trimmed, signal);
+  if (isLuid(trimmed)) return client.getDataSource(trimmed, signal);
   const parts = splitProjectPath(trimmed);
   const name = parts[parts.length - 1];
   const project = parts.length > 1 ? await resolveProjectPath(client, formatProjectPath(parts.slice(0, -1)), { signal }) : undefined;
