@@ -11,7 +11,6 @@ import type { ContentKind, PublishMode } from '../models';
 import type { ManifestOptions } from '../publish/manifest';
 import { describeChange, type CapabilityMode, type Grantee } from '../publish/permissionRules';
 import { hasAfterPublishSettings, previewTargetSettings, type TargetSettings } from '../publish/settings';
-import type { PlanProblem } from './plan';
 
 /** One permission rule change the apply step would send. */
 export interface PermissionChangePlan {
@@ -76,7 +75,7 @@ export async function previewSettingsPlan(
 }
 
 /** A settings error as a plan problem (an unknown user or group, a rule Tableau would refuse); undefined for any other error. */
-export function settingsProblem(e: unknown): PlanProblem | undefined {
+export function settingsProblem(e: unknown): { code: 'unknownGrantee' | 'invalidSetting'; message: string } | undefined {
   if (TableauError.is(e, 'notFound')) return { code: 'unknownGrantee', message: e.message };
   if (TableauError.is(e, 'invalidArgument')) return { code: 'invalidSetting', message: e.message };
   return undefined;
