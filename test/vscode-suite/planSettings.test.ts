@@ -49,6 +49,20 @@ describe('The plan shows permission changes and the impact of an overwrite (real
     }, null, 2));
   };
   const planDoc = (name: string): string | undefined => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'tableau-plan' && d.uri.path.includes(name))?.getText();
+  /** The next text of an open plan document (bounded: a document that never changes fails the test). */
+  const planDocChange = (name: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        reject(new Error(`the plan document of ${name} did not change`));
+      }, 10_000);
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.scheme !== 'tableau-plan' || !e.document.uri.path.includes(name)) return;
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(e.document.getText());
+      });
+    });
 
   it('Preview Publish lists the permission additions and the new owner; an unknown grantee cannot go', async () => {
     writeManifest({ owner: 'bob', permissions: [{ group: 'Plan Readers', template: 'Viewer' }] });
@@ -62,9 +76,11 @@ describe('The plan shows permission changes and the impact of an overwrite (real
     assert.match(text, /owner: set to "bob"/, text);
 
     writeManifest({ permissions: [{ group: 'Nobody Here', template: 'Viewer' }] });
+    // The open plan document is updated by its content provider after the command returns.
+    const updated = planDocChange('Plan Board');
     const refused = await vscode.commands.executeCommand<PlanItem[] | undefined>('tableau.previewPublish', vscode.Uri.file(files.board));
     assert.deepEqual(refused?.[0].problems.map((p) => p.code), ['unknownGrantee']);
-    assert.match(planDoc('Plan Board') ?? '', /FAILS \(unknownGrantee\).*no group named "Nobody Here"/);
+    assert.match(await updated, /FAILS \(unknownGrantee\).*no group named "Nobody Here"/);
   });
 
   it('before overwriting a data source in prod, the confirmation with the plan names the workbooks that use it', async () => {
