@@ -54,12 +54,15 @@ Publish options:
   --env NAME               Publish to a manifest environment (version 2): its server, site, project
                            root, data connection rules and credential variables; without files, every
                            target of that environment. Nothing is published unless the whole plan can go.
+                           The flags above (settings, --refresh, --check-views, --fail-on-impact) apply with
+                           --env as without it; --dry-run with --env shows the plan.
 
 Promote options:
   --from NAME --to NAME    Source and target environments of the manifest
   --project "A / B"        Every workbook and data source of this source project
   --all                    Every target of the manifest that both environments take
-  --no-extract             Data sources: download without the extract
+  --no-extract             Download workbooks and data sources without their extracts
+  --refresh, --check-views, --fail-on-impact, --job-timeout as for publish
   Promoted items get the tag "promoted-from-<source environment>".
 
 Update-data options:
@@ -170,7 +173,7 @@ export type CliCommand =
   | ({ command: 'ls'; what: LsWhat; project?: string } & CommonArgs)
   | ({ command: 'signin'; check: boolean } & CommonArgs)
   | ({ command: 'plan'; env: string; files: string[]; manifest?: string } & CommonArgs)
-  | ({ command: 'promote'; from: string; to: string; items: string[]; project?: string; all: boolean; includeExtract: boolean; manifest?: string } & CommonArgs)
+  | ({ command: 'promote'; from: string; to: string; items: string[]; project?: string; all: boolean; includeExtract: boolean; manifest?: string; refresh: boolean; checkViews: boolean; failOnImpact: boolean; jobTimeoutMs?: number } & CommonArgs)
   | ({ command: 'update-data' } & UpdateDataArgs & CommonArgs)
   | ({ command: 'run-flow'; flow: string; jobTimeoutMs?: number } & CommonArgs)
   | ({ command: 'diff'; file: string; project?: string; name?: string } & CommonArgs)
@@ -348,7 +351,8 @@ export function parseCli(argv: string[]): CliCommand {
       if (v.from === v.to) throw usageError('--from and --to name the same environment.');
       const ways = [rest.length > 0, v.project !== undefined, v.all ?? false].filter(Boolean).length;
       if (ways !== 1) throw usageError('promote needs exactly one of: items ("Project / Name" or a LUID), --project "P", --all.');
-      return { command: 'promote', from: v.from, to: v.to, items: rest, project: v.project, all: v.all ?? false, includeExtract: !(v['no-extract'] ?? false), manifest: v.manifest, ...common };
+      return { command: 'promote', from: v.from, to: v.to, items: rest, project: v.project, all: v.all ?? false, includeExtract: !(v['no-extract'] ?? false), manifest: v.manifest,
+        refresh: v.refresh ?? false, checkViews: v['check-views'] ?? false, failOnImpact: v['fail-on-impact'] ?? false, jobTimeoutMs: parseDuration(v['job-timeout'], '--job-timeout'), ...common };
     }
     case 'ls': {
       const what = rest[0];

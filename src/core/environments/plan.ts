@@ -20,8 +20,7 @@ export type PlanProblemCode =
   | 'sourceHostRemains'
   | 'projectMissing'
   | 'itemExists'
-  | 'invalidFile'
-  | 'optionNotApplied';
+  | 'invalidFile';
 
 export interface PlanProblem {
   code: PlanProblemCode;

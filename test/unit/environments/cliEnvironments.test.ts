@@ -6,7 +6,8 @@ import { jsonLines, runCli as run, type Run } from '../../support/cliRunner';
 import { tempDir } from '../../support/files';
 import { CLI } from '../../support/cliRunner';
 import { DB_PASSWORD, DEV_PG, ENV_PAT, envManifest, envSimConfig, ORDERS_PROXY, PROD_PAT } from '../../support/envFixture';
-import { twbxBytes } from '../../fixtures/samples';
+import { datasourceXml, POSTGRES, twbxBytes } from '../../fixtures/samples';
+import { publishedSource, sheetsTwb } from '../../support/afterPublishSamples';
 import { startSimulator, type RunningSimulator } from '../../simulator/index';
 
 describe('CLI environments: plan, publish --env, promote (against the simulator)', function () {
@@ -16,7 +17,8 @@ describe('CLI environments: plan, publish --env, promote (against the simulator)
   let n = 0;
   before(async () => {
     assert.ok(fs.existsSync(CLI), `${CLI} is missing: run "npm run build" first`);
-    sim = await startSimulator({ config: envSimConfig() });
+    const config = envSimConfig();
+    sim = await startSimulator({ config: { ...config, users: [...(config.users ?? []), { name: 'alice', siteRole: 'Creator' }], groups: [{ name: 'Finance', site: 'prod' }] } });
     tmp = tempDir('tp-env-');
   });
   after(async () => {
@@ -144,16 +146,71 @@ describe('CLI environments: plan, publish --env, promote (against the simulator)
     assert.match(problems[1].message, /"Orders \(Prod\)" does not exist on site "prod"/);
   });
 
-  it('refuses, before anything is sent, target options publish --env does not apply yet (permissions, owner, refresh): never dropped silently', async () => {
-    const manifest = envManifest(sim.url, sim.url, { target: { options: { tags: ['sales'], owner: 'someone', permissions: [{ group: 'Finance', template: 'Viewer' }], refresh: true } } });
-    const cwd = workspace(manifest);
-    const before = sim.state().workbooks.length;
+  it('publish --env applies the target\'s owner, permissions, tags and refresh as publish does; the second run sends no settings', async () => {
+    const manifest = envManifest(sim.url, sim.url, {
+      target: { name: 'Governed', options: { tags: ['sales'], owner: 'alice', permissions: [{ group: 'Finance', template: 'Viewer' }], refresh: true } },
+    });
+    const cwd = workspace(manifest, { 'Pipeline.twbx': twbxBytes([DEV_PG], { extract: true }) });
     const r = await run(['publish', '--env', 'prod', '--json'], { env: baseEnv(), cwd });
-    assert.equal(r.code, 2, r.stderr + r.stdout);
-    const problems = jsonLines(r.stdout)[0].problems as { code: string; message: string }[];
-    assert.deepEqual(problems.map((p) => p.code), ['optionNotApplied']);
-    assert.match(problems[0].message, /owner, permissions, refresh are not applied by publish --env yet/);
-    assert.equal(sim.state().workbooks.length, before, 'nothing published');
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const lines = jsonLines(r.stdout);
+    assert.deepEqual(lines.map((l) => l.event), ['plan', 'planSummary', 'published', 'refreshed']);
+    const published = lines.find((l) => l.event === 'published')!;
+    assert.equal(published.environment, 'prod');
+    assert.ok((published.settingsChanges as string[]).includes('owner: set to "alice"'), JSON.stringify(published.settingsChanges));
+    const s = sim.state();
+    const [wb] = siteItems('prod', 'Governed');
+    assert.equal(s.workbooks.find((w) => w.id === wb.id)!.ownerId, s.users.find((u) => u.name === 'alice')!.id, 'owner set');
+    const finance = s.groups.find((g) => g.name === 'Finance')!;
+    const rule = s.permissions.find((p) => p.on === wb.id && p.grantee.includes(finance.id));
+    assert.equal(rule?.capabilities.Read, 'Allow', 'the permission rule applied');
+    assert.ok(s.jobs.some((j) => j.type === 'RefreshExtract' && j.id === lines.find((l) => l.event === 'refreshed')!.jobId), 'a refresh job ran');
+    assert.ok(s.workbooks.find((w) => w.id === wb.id)!.tags.includes('sales'));
+    const writes = (): number => Object.entries(sim.state().counters.requests).filter(([k]) => /^(PUT|DELETE) .*(permissions|tags|workbooks\/\{id\}$)/.test(k)).reduce((a, [, n]) => a + n, 0);
+    const before = writes();
+    const again = await run(['publish', '--env', 'prod', '--json'], { env: baseEnv(), cwd });
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+    assert.deepEqual(jsonLines(again.stdout).find((l) => l.event === 'published')!.settingsChanges, []);
+    assert.equal(writes(), before, 'only differences are sent: none the second time');
+  });
+
+  it('publish --env: an unknown owner or group is an error before anything is sent', async () => {
+    const manifest = envManifest(sim.url, sim.url, { target: { name: 'Typo', options: { owner: 'nobody-here' } } });
+    const cwd = workspace(manifest);
+    const uploads = sim.state().uploads.length;
+    const r = await run(['publish', '--env', 'prod', '--json'], { env: baseEnv(), cwd });
+    assert.equal(r.code, 4, r.stderr + r.stdout);
+    const failed = jsonLines(r.stdout).find((l) => l.event === 'failed')!;
+    assert.equal(failed.reason, 'notFound');
+    assert.match(failed.message as string, /no user named "nobody-here" on the site\. Nothing was published/);
+    assert.equal(siteItems('prod', 'Typo').length, 0, 'nothing published');
+    assert.equal(sim.state().uploads.length, uploads, 'nothing uploaded');
+  });
+
+  it('publish --env takes --check-views and --fail-on-impact from the command line (exit 7 naming the view, exit 8 before the overwrite)', async () => {
+    await fetch(`${sim.url}/_sim/broken-views`, { method: 'POST', body: JSON.stringify({ names: ['Broken Map'] }) });
+    try {
+      const cwd = workspace(envManifest(sim.url, sim.url, { target: { name: 'Viewed' } }), { 'Pipeline.twbx': twbxBytes([DEV_PG], { sheets: ['Overview', 'Broken Map'] }) });
+      const r = await run(['publish', '--env', 'prod', '--check-views'], { env: baseEnv(), cwd });
+      assert.equal(r.code, 7, r.stderr + r.stdout);
+      assert.match(r.stderr, /published, but 1 of 2 views cannot render: "Broken Map"/);
+    } finally {
+      await fetch(`${sim.url}/_sim/broken-views`, { method: 'POST', body: JSON.stringify({ names: [] }) });
+    }
+    // A data source on prod that a workbook uses: --fail-on-impact refuses the overwrite.
+    const dsTargets = [{ file: 'Orders.tds', project: 'Sales', mode: 'overwrite', environments: { prod: {} } }, { file: 'Board.twb', project: 'Sales', mode: 'overwrite', environments: { prod: {} } }];
+    const cwd = workspace(envManifest(sim.url, sim.url, { targets: dsTargets }), {
+      'Orders.tds': Buffer.from(datasourceXml([POSTGRES])),
+      'Board.twb': Buffer.from(sheetsTwb(['Overview'], [publishedSource('Orders')])),
+    });
+    assert.equal((await run(['publish', '--env', 'prod', 'Orders.tds'], { env: baseEnv(), cwd })).code, 0);
+    assert.equal((await run(['publish', '--env', 'prod', 'Board.twb'], { env: baseEnv(), cwd })).code, 0);
+    const before = siteItems('prod', 'Orders')[0].updatedAt;
+    const refused = await run(['publish', '--env', 'prod', 'Orders.tds', '--fail-on-impact', '--json'], { env: baseEnv(), cwd });
+    assert.equal(refused.code, 8, refused.stderr + refused.stdout);
+    const impact = jsonLines(refused.stdout).find((l) => l.event === 'impact')!;
+    assert.deepEqual((impact.workbooks as { name: string }[]).map((w) => w.name), ['Board']);
+    assert.equal(siteItems('prod', 'Orders')[0].updatedAt, before, 'not overwritten');
   });
 
   it('promote --from dev --to prod "Sales / Pipeline": downloaded from dev, planned with prod\'s rules, published to prod under the root, tagged promoted-from-dev', async () => {
