@@ -9,6 +9,8 @@ import { DB_PASSWORD, DEV_PG, ENV_PAT, envManifest, envSimConfig, ORDERS_PROXY, 
 import { datasourceXml, POSTGRES, twbxBytes } from '../../fixtures/samples';
 import { publishedSource, sheetsTwb } from '../../support/afterPublishSamples';
 import { startSimulator, type RunningSimulator } from '../../simulator/index';
+import * as yauzl from 'yauzl';
+import { zipEntries } from '../../support/unzip';
 
 describe('CLI environments: plan, publish --env, promote (against the simulator)', function () {
   this.timeout(60_000);
@@ -232,6 +234,24 @@ describe('CLI environments: plan, publish --env, promote (against the simulator)
     assert.ok(target.tags.includes('promoted-from-dev'));
     assert.equal((sim.state().counters.signIns[ENV_PAT.name] ?? 0) - before, 2, 'one sign-in per environment (dev site, prod site)');
     noSecrets(r);
+  });
+
+  it('promote --no-extract: the workbook is downloaded without its extract (includeExtract=false), so the copy on prod has no .hyper; by default it keeps it', async () => {
+    const cwd = workspace(envManifest(sim.url, sim.url, { target: { name: 'Extracted' } }), { 'Pipeline.twbx': twbxBytes([DEV_PG], { extract: true }) });
+    assert.equal((await run(['publish', '--env', 'dev'], { env: baseEnv(), cwd })).code, 0);
+    const entriesOnProd = async (): Promise<string[]> => {
+      const [copy] = siteItems('prod', 'Extracted');
+      assert.ok(copy?.filePath, 'the copy is stored on disk');
+      return (await zipEntries(await yauzl.openPromise(copy.filePath, { lazyEntries: true }))).map((e) => e.entry.fileName);
+    };
+    const slim = await run(['promote', '--from', 'dev', '--to', 'prod', 'Sales / Extracted', '--no-extract', '--json'], { env: baseEnv(), cwd });
+    assert.equal(slim.code, 0, slim.stderr + slim.stdout);
+    const names = await entriesOnProd();
+    assert.ok(names.some((n) => n.endsWith('.twb')), `entries: ${names.join(', ')}`);
+    assert.ok(!names.some((n) => n.endsWith('.hyper')), `no extract: ${names.join(', ')}`);
+    const full = await run(['promote', '--from', 'dev', '--to', 'prod', 'Sales / Extracted', '--json'], { env: baseEnv(), cwd });
+    assert.equal(full.code, 0, full.stderr + full.stdout);
+    assert.ok((await entriesOnProd()).some((n) => n.endsWith('.hyper')), 'with its extract by default');
   });
 
   it('promote refuses a copy that would still point at the source environment\'s host, and publishes nothing', async () => {
