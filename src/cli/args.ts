@@ -83,6 +83,10 @@ Diff and restore options:
   --revision N             restore: the revision to make current again (see the revisions in VS Code)
   --type workbook|datasource  restore: when a workbook and a data source share the name
   --yes                    restore: do it (without it, restore says what it would do and stops)
+  --env NAME               Look where manifest environment NAME puts the item, signed in with its
+                           connection: diff takes the file's target for NAME (project under the root,
+                           name) and compares with NAME's data connection rules applied to the file;
+                           restore takes --project relative to NAME's project root
 
 List options:
   --project "A / B"        Only items in this project (ls workbooks | datasources | views)
@@ -176,8 +180,8 @@ export type CliCommand =
   | ({ command: 'promote'; from: string; to: string; items: string[]; project?: string; all: boolean; includeExtract: boolean; manifest?: string; refresh: boolean; checkViews: boolean; failOnImpact: boolean; jobTimeoutMs?: number } & CommonArgs)
   | ({ command: 'update-data' } & UpdateDataArgs & CommonArgs)
   | ({ command: 'run-flow'; flow: string; jobTimeoutMs?: number } & CommonArgs)
-  | ({ command: 'diff'; file: string; project?: string; name?: string } & CommonArgs)
-  | ({ command: 'restore'; revision: number; project?: string; name: string; type?: 'workbook' | 'datasource'; yes: boolean } & CommonArgs);
+  | ({ command: 'diff'; file: string; project?: string; name?: string; env?: string; manifest?: string } & CommonArgs)
+  | ({ command: 'restore'; revision: number; project?: string; name: string; type?: 'workbook' | 'datasource'; yes: boolean; env?: string; manifest?: string } & CommonArgs);
 
 export interface UpdateDataArgs {
   file: string;
@@ -388,14 +392,16 @@ export function parseCli(argv: string[]): CliCommand {
       return { command: 'run-flow', flow: rest[0], jobTimeoutMs: parseDuration(v['job-timeout'], '--job-timeout'), ...common };
     case 'diff':
       if (rest.length !== 1) throw usageError('diff needs exactly one file.');
-      return { command: 'diff', file: rest[0], project: v.project, name: v.name, ...common };
+      if (v.env !== undefined && (v.server !== undefined || v.site !== undefined)) throw usageError('--env takes the server and site from the manifest: drop --server and --site.');
+      return { command: 'diff', file: rest[0], project: v.project, name: v.name, env: v.env, manifest: v.manifest, ...common };
     case 'restore': {
       if (rest.length) throw usageError(`Unexpected argument "${rest[0]}".`);
       const revision = positiveInt(v.revision, '--revision', 1_000_000);
       if (revision === undefined) throw usageError('restore needs --revision N.');
       if (!v.name) throw usageError('restore needs --name (and --project unless it is in "Default").');
       if (v.type !== undefined && v.type !== 'workbook' && v.type !== 'datasource') throw usageError('--type must be workbook or datasource.');
-      return { command: 'restore', revision, project: v.project, name: v.name, type: v.type as 'workbook' | 'datasource' | undefined, yes: v.yes ?? false, ...common };
+      if (v.env !== undefined && (v.server !== undefined || v.site !== undefined)) throw usageError('--env takes the server and site from the manifest: drop --server and --site.');
+      return { command: 'restore', revision, project: v.project, name: v.name, type: v.type as 'workbook' | 'datasource' | undefined, yes: v.yes ?? false, env: v.env, manifest: v.manifest, ...common };
     }
     case undefined:
       return { command: 'help' };

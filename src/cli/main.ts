@@ -13,6 +13,7 @@ import { runPromote } from './promoteCommand';
 import { runUpdateData } from './updateDataCommand';
 import { runFlowCli } from './flowCommand';
 import { runDiff, runRestore } from './revisionsCommand';
+import { runRevisionsInEnvironment } from './envRevisions';
 
 export { writeError } from './output';
 
@@ -58,6 +59,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return await runEnvPublish({ ...cmd, env: cmd.env! }, cmd.command === 'publish' && !cmd.dryRun, out, io.env, io.signal, io.cwd ?? process.cwd());
     }
     if (cmd.command === 'promote') return await runPromote(cmd, out, io.env, io.signal, io.cwd ?? process.cwd());
+    if ((cmd.command === 'diff' || cmd.command === 'restore') && cmd.env !== undefined) return await runRevisionsInEnvironment({ ...cmd, env: cmd.env }, out, io.env, io.signal, io.cwd ?? process.cwd());
     conn = openConnection(cmd, io.env, out.logger);
     switch (cmd.command) {
       case 'publish':

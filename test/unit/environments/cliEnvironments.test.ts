@@ -254,6 +254,34 @@ describe('CLI environments: plan, publish --env, promote (against the simulator)
     assert.ok((await entriesOnProd()).some((n) => n.endsWith('.hyper')), 'with its extract by default');
   });
 
+  it('diff --env and restore --env find the item where the environment puts it (project root + target project + name), signed in with its connection', async () => {
+    const cwd = workspace(envManifest(sim.url, sim.url, { target: { name: 'Drift' } }), { 'Pipeline.twbx': twbxBytes([DEV_PG], { sheets: ['Overview'] }) });
+    assert.equal((await run(['publish', '--env', 'prod'], { env: baseEnv(), cwd })).code, 0);
+    // The deployed copy has prod's database host: the file as publish --env sends it is the same.
+    const same = await run(['diff', 'Pipeline.twbx', '--env', 'prod', '--json'], { env: baseEnv(), cwd });
+    assert.equal(same.code, 0, same.stderr + same.stdout);
+    const [o] = jsonLines(same.stdout);
+    assert.equal(o.project, 'Production / Sales');
+    assert.equal(o.name, 'Drift');
+    assert.equal(o.id, siteItems('prod', 'Drift')[0].id);
+    fs.writeFileSync(path.join(cwd, 'Pipeline.twbx'), twbxBytes([DEV_PG], { sheets: ['Overview', 'Detail'] }));
+    const differs = await run(['diff', 'Pipeline.twbx', '--env', 'prod'], { env: baseEnv(), cwd });
+    assert.equal(differs.code, 1, differs.stderr + differs.stdout);
+    assert.match(differs.stdout, /Detail/);
+    const nowhere = await run(['diff', 'Pipeline.twbx', '--env', 'dev'], { env: baseEnv(), cwd });
+    assert.equal(nowhere.code, 2, 'not published to dev');
+    assert.match(nowhere.stderr, /No workbook named "Drift" in project "Sales"/);
+
+    assert.equal((await run(['publish', '--env', 'prod'], { env: baseEnv(), cwd })).code, 0);
+    const restored = await run(['restore', '--env', 'prod', '--revision', '1', '--project', 'Sales', '--name', 'Drift', '--yes', '--json'], { env: baseEnv(), cwd });
+    assert.equal(restored.code, 0, restored.stderr + restored.stdout);
+    const done = jsonLines(restored.stdout).find((l) => l.event === 'restored')!;
+    assert.equal(done.id, siteItems('prod', 'Drift')[0].id);
+    assert.deepEqual([done.restoredRevision, done.previousRevision, done.currentRevision], [1, 2, 3]);
+    const back = await run(['diff', 'Pipeline.twbx', '--env', 'prod'], { env: baseEnv(), cwd });
+    assert.equal(back.code, 1, 'revision 1 (one sheet) is current again, the file has two');
+  });
+
   it('promote refuses a copy that would still point at the source environment\'s host, and publishes nothing', async () => {
     const manifest = envManifest(sim.url, sim.url, {
       targets: [],
