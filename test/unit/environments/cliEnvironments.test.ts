@@ -282,6 +282,26 @@ describe('CLI environments: plan, publish --env, promote (against the simulator)
     assert.equal(back.code, 1, 'revision 1 (one sheet) is current again, the file has two');
   });
 
+  it('promote applies the target\'s settings on the copy as publish does (owner, permissions) and takes --refresh', async () => {
+    const cwd = workspace(
+      envManifest(sim.url, sim.url, { target: { name: 'Promoted Governed', options: { tags: ['sales'], owner: 'alice', permissions: [{ group: 'Finance', template: 'Viewer' }] } } }),
+      { 'Pipeline.twbx': twbxBytes([DEV_PG], { extract: true }) },
+    );
+    // dev takes the target's options too (the Finance group is prod's only): publish there without them.
+    fs.writeFileSync(path.join(cwd, 'dev.json'), JSON.stringify(envManifest(sim.url, sim.url, { target: { name: 'Promoted Governed' } })));
+    assert.equal((await run(['publish', '--env', 'dev', '--manifest', 'dev.json', 'Pipeline.twbx'], { env: baseEnv(), cwd })).code, 0);
+    const r = await run(['promote', '--from', 'dev', '--to', 'prod', 'Sales / Promoted Governed', '--refresh', '--json'], { env: baseEnv(), cwd });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const events = jsonLines(r.stdout).map((l) => l.event);
+    assert.deepEqual(events, ['plan', 'planSummary', 'published', 'refreshed']);
+    const s = sim.state();
+    const [copy] = siteItems('prod', 'Promoted Governed');
+    assert.equal(s.workbooks.find((w) => w.id === copy.id)!.ownerId, s.users.find((u) => u.name === 'alice')!.id);
+    const finance = s.groups.find((g) => g.name === 'Finance')!;
+    assert.equal(s.permissions.find((p) => p.on === copy.id && p.grantee.includes(finance.id))?.capabilities.Read, 'Allow');
+    assert.ok(s.workbooks.find((w) => w.id === copy.id)!.tags.includes('promoted-from-dev'));
+  });
+
   it('promote refuses a copy that would still point at the source environment\'s host, and publishes nothing', async () => {
     const manifest = envManifest(sim.url, sim.url, {
       targets: [],
