@@ -54,12 +54,15 @@ Publish options:
   --env NAME               Publish to a manifest environment (version 2): its server, site, project
                            root, data connection rules and credential variables; without files, every
                            target of that environment. Nothing is published unless the whole plan can go.
+                           The flags above (settings, --refresh, --check-views, --fail-on-impact) apply with
+                           --env as without it; --dry-run with --env shows the plan.
 
 Promote options:
   --from NAME --to NAME    Source and target environments of the manifest
   --project "A / B"        Every workbook and data source of this source project
   --all                    Every target of the manifest that both environments take
-  --no-extract             Data sources: download without the extract
+  --no-extract             Download workbooks and data sources without their extracts
+  --refresh, --check-views, --fail-on-impact, --job-timeout as for publish
   Promoted items get the tag "promoted-from-<source environment>".
 
 Update-data options:
@@ -80,6 +83,10 @@ Diff and restore options:
   --revision N             restore: the revision to make current again (see the revisions in VS Code)
   --type workbook|datasource  restore: when a workbook and a data source share the name
   --yes                    restore: do it (without it, restore says what it would do and stops)
+  --env NAME               Look where manifest environment NAME puts the item, signed in with its
+                           connection: diff takes the file's target for NAME (project under the root,
+                           name) and compares with NAME's data connection rules applied to the file;
+                           restore takes --project relative to NAME's project root
 
 List options:
   --project "A / B"        Only items in this project (ls workbooks | datasources | views)
@@ -170,11 +177,11 @@ export type CliCommand =
   | ({ command: 'ls'; what: LsWhat; project?: string } & CommonArgs)
   | ({ command: 'signin'; check: boolean } & CommonArgs)
   | ({ command: 'plan'; env: string; files: string[]; manifest?: string } & CommonArgs)
-  | ({ command: 'promote'; from: string; to: string; items: string[]; project?: string; all: boolean; includeExtract: boolean; manifest?: string } & CommonArgs)
+  | ({ command: 'promote'; from: string; to: string; items: string[]; project?: string; all: boolean; includeExtract: boolean; manifest?: string; refresh: boolean; checkViews: boolean; failOnImpact: boolean; jobTimeoutMs?: number } & CommonArgs)
   | ({ command: 'update-data' } & UpdateDataArgs & CommonArgs)
   | ({ command: 'run-flow'; flow: string; jobTimeoutMs?: number } & CommonArgs)
-  | ({ command: 'diff'; file: string; project?: string; name?: string } & CommonArgs)
-  | ({ command: 'restore'; revision: number; project?: string; name: string; type?: 'workbook' | 'datasource'; yes: boolean } & CommonArgs);
+  | ({ command: 'diff'; file: string; project?: string; name?: string; env?: string; manifest?: string } & CommonArgs)
+  | ({ command: 'restore'; revision: number; project?: string; name: string; type?: 'workbook' | 'datasource'; yes: boolean; env?: string; manifest?: string } & CommonArgs);
 
 export interface UpdateDataArgs {
   file: string;
@@ -348,7 +355,8 @@ export function parseCli(argv: string[]): CliCommand {
       if (v.from === v.to) throw usageError('--from and --to name the same environment.');
       const ways = [rest.length > 0, v.project !== undefined, v.all ?? false].filter(Boolean).length;
       if (ways !== 1) throw usageError('promote needs exactly one of: items ("Project / Name" or a LUID), --project "P", --all.');
-      return { command: 'promote', from: v.from, to: v.to, items: rest, project: v.project, all: v.all ?? false, includeExtract: !(v['no-extract'] ?? false), manifest: v.manifest, ...common };
+      return { command: 'promote', from: v.from, to: v.to, items: rest, project: v.project, all: v.all ?? false, includeExtract: !(v['no-extract'] ?? false), manifest: v.manifest,
+        refresh: v.refresh ?? false, checkViews: v['check-views'] ?? false, failOnImpact: v['fail-on-impact'] ?? false, jobTimeoutMs: parseDuration(v['job-timeout'], '--job-timeout'), ...common };
     }
     case 'ls': {
       const what = rest[0];
@@ -384,14 +392,16 @@ export function parseCli(argv: string[]): CliCommand {
       return { command: 'run-flow', flow: rest[0], jobTimeoutMs: parseDuration(v['job-timeout'], '--job-timeout'), ...common };
     case 'diff':
       if (rest.length !== 1) throw usageError('diff needs exactly one file.');
-      return { command: 'diff', file: rest[0], project: v.project, name: v.name, ...common };
+      if (v.env !== undefined && (v.server !== undefined || v.site !== undefined)) throw usageError('--env takes the server and site from the manifest: drop --server and --site.');
+      return { command: 'diff', file: rest[0], project: v.project, name: v.name, env: v.env, manifest: v.manifest, ...common };
     case 'restore': {
       if (rest.length) throw usageError(`Unexpected argument "${rest[0]}".`);
       const revision = positiveInt(v.revision, '--revision', 1_000_000);
       if (revision === undefined) throw usageError('restore needs --revision N.');
       if (!v.name) throw usageError('restore needs --name (and --project unless it is in "Default").');
       if (v.type !== undefined && v.type !== 'workbook' && v.type !== 'datasource') throw usageError('--type must be workbook or datasource.');
-      return { command: 'restore', revision, project: v.project, name: v.name, type: v.type as 'workbook' | 'datasource' | undefined, yes: v.yes ?? false, ...common };
+      if (v.env !== undefined && (v.server !== undefined || v.site !== undefined)) throw usageError('--env takes the server and site from the manifest: drop --server and --site.');
+      return { command: 'restore', revision, project: v.project, name: v.name, type: v.type as 'workbook' | 'datasource' | undefined, yes: v.yes ?? false, env: v.env, manifest: v.manifest, ...common };
     }
     case undefined:
       return { command: 'help' };

@@ -13,15 +13,18 @@ import { findTargets, isGlob, matchesGlob, type ManifestTarget, type PublishMani
 import { assertInsideWorkspace } from '../core/publish/workspacePath';
 import type { CommonArgs } from './args';
 import type { CliConnection } from './connection';
-import { openEnvironment, planFile, printPlan, publishPlanned, type Planned } from './envPlan';
+import { openEnvironment, planFile, printPlan, publishPlanned, refusedPlanExit, withFlags, type EnvPublishFlags, type Planned } from './envPlan';
 import { EXIT } from './exitCodes';
 import type { CliOutput } from './output';
 import { loadCliManifest } from './publishCommand';
 
-export interface EnvPublishArgs extends CommonArgs {
+export interface EnvPublishArgs extends CommonArgs, EnvPublishFlags {
   env: string;
   files: string[];
   manifest?: string;
+  name?: string;
+  chunkSizeMb?: number;
+  jobTimeoutMs?: number;
 }
 
 /** Files walked to expand a manifest glob; a workspace larger than this is named in the error. */
@@ -68,6 +71,7 @@ export async function runEnvPublish(args: EnvPublishArgs, publishNow: boolean, o
   const env = environmentOf(manifest, args.env);
   const pairs = pairsOf(manifest, root, args.env, args.files, cwd);
   if (!pairs.length) throw new TableauError({ reason: 'invalidArgument', message: `No manifest target goes to environment "${args.env}".` });
+  if (args.name !== undefined && pairs.length > 1) throw new TableauError({ reason: 'invalidArgument', message: '--name can only be used with one file.' });
   let conn: CliConnection | undefined;
   try {
     conn = openEnvironment(args, env, vars, out.logger);
@@ -80,13 +84,13 @@ export async function runEnvPublish(args: EnvPublishArgs, publishNow: boolean, o
       }
       // A file a manifest target picked must really be in the workspace, not linked out of it.
       await assertInsideWorkspace(root, file);
-      planned.push(await planFile(file, resolveTarget(manifest, args.env, target), conn, lookup, vars, { signal }));
+      const r = withFlags(resolveTarget(manifest, args.env, target), args);
+      planned.push(await planFile(file, { ...r, name: args.name ?? r.name }, conn, lookup, vars, { signal }));
     }
     const ok = printPlan(planned.map((p) => p.item), out, args.json);
-    if (!ok) return EXIT.usage;
+    if (!ok) return publishNow ? refusedPlanExit(planned.map((p) => p.item)) : EXIT.usage;
     if (!publishNow) return EXIT.ok;
-    await publishPlanned(planned, conn, out, vars, signal, { createProjects: env.createProjects ?? false });
-    return EXIT.ok;
+    return await publishPlanned(planned, conn, out, vars, signal, { createProjects: env.createProjects ?? false, chunkSizeMb: args.chunkSizeMb, jobTimeoutMs: args.jobTimeoutMs });
   } finally {
     await conn?.close({ cancelled: signal.aborted });
   }

@@ -1,11 +1,11 @@
 /**
  * What `plan --env`, `publish --env` and `promote` share: the environment's connection (its
  * server, site and credential variables), the CLI's password source, planning one file for an
- * environment, printing a plan, and publishing exactly the planned items.
+ * environment, printing a plan, and publishing exactly the planned items through the same
+ * per-item publish as `publish` without --env (settings, permissions, refresh, checks).
  */
 import * as path from 'node:path';
 import type { SecretReference } from '../core/connections/rules';
-import type { ManifestEnvironment } from '../core/publish/manifest';
 import { environmentVariables } from '../core/environments/resolve';
 import { planItem, refusedItem, type PlanItem, type PlanLookup, type SecretSource } from '../core/environments/plan';
 import { planLines, planSummary } from '../core/environments/planText';
@@ -15,12 +15,18 @@ import type { ResolvedTarget } from '../core/environments/resolve';
 import { TableauError } from '../core/errors';
 import { globalRedactor, type Logger } from '../core/logger';
 import { inspectPackage, type PackageInfo } from '../core/package/inspect';
-import { publish } from '../core/publish/publisher';
+import type { ManifestEnvironment, ManifestOptions } from '../core/publish/manifest';
 import { resolveProjectPath } from '../core/publish/projectPath';
-import type { CommonArgs } from './args';
+import type { ResolvedSettings, TargetSettings } from '../core/publish/settings';
+import { stepsFor, type Steps } from './afterPublishSteps';
+import type { CliCommand, CommonArgs } from './args';
 import { openConnection, type CliConnection } from './connection';
-import { line, type CliOutput } from './output';
-import { formatBytes } from '../core/display';
+import { EXIT } from './exitCodes';
+import type { CliOutput } from './output';
+import { publishItem, reportItemFailure, resolveBeforeUpload } from './publishItem';
+import { targetSettingsFor } from './publishSettings';
+
+type PublishArgs = Extract<CliCommand, { command: 'publish' }>;
 
 /** Signs in to an environment: its server (or `<envPrefix>SERVER`), its site, its credential variables. */
 export function openEnvironment(common: CommonArgs, env: ManifestEnvironment, vars: NodeJS.ProcessEnv, logger: Logger): CliConnection {
@@ -44,6 +50,39 @@ export function cliSecrets(vars: NodeJS.ProcessEnv): SecretSource & { password(r
 export interface Planned {
   item: PlanItem;
   info?: PackageInfo;
+  /** The target's options for the environment, command-line flags applied (settings, permissions, steps). */
+  options?: ManifestOptions;
+  /** More fields of the item's "published" event (promotion's source). */
+  event?: Record<string, unknown>;
+}
+
+/** The `publish` flags an environment's publish takes too; like without --env, they win over the manifest. */
+export type EnvPublishFlags = Partial<Pick<PublishArgs, 'mode' | 'tags' | 'description' | 'showTabs' | 'hiddenViews' | 'asJob' | 'skipConnectionCheck' | 'refresh' | 'checkViews' | 'failOnImpact' | 'owner' | 'thumbnailsUser' | 'thumbnailsGroup' | 'removeOtherTags'>>;
+
+/** The resolved target with the flags given on the command line applied over its options and mode. */
+export function withFlags(r: ResolvedTarget, f: EnvPublishFlags): ResolvedTarget {
+  const o = r.options;
+  const settings = targetSettingsFor(f, o);
+  return {
+    ...r,
+    mode: f.mode ?? r.mode,
+    options: {
+      ...o,
+      owner: settings.owner,
+      thumbnailsUser: settings.thumbnailsUser,
+      thumbnailsGroup: settings.thumbnailsGroup,
+      tags: settings.tags,
+      removeOtherTags: settings.removeOtherTags,
+      description: f.description ?? o.description,
+      showTabs: f.showTabs ?? o.showTabs,
+      hiddenViews: f.hiddenViews ?? o.hiddenViews,
+      asJob: f.asJob || o.asJob,
+      skipConnectionCheck: f.skipConnectionCheck || o.skipConnectionCheck,
+      refresh: f.refresh || o.refresh,
+      checkViews: f.checkViews || o.checkViews,
+      failOnImpact: f.failOnImpact || o.failOnImpact,
+    },
+  };
 }
 
 /** Plans one file for a resolved target; a file that cannot be read is a refused item, not a crash. */
@@ -91,7 +130,16 @@ export async function planFile(
     lookup,
     extra.signal,
   );
-  return { item, info };
+  return { item, info, options: o };
+}
+
+/**
+ * The exit code of a publish whose plan cannot go: 8 when the only thing stopping it is
+ * failOnImpact (as `publish --fail-on-impact` without --env), 2 otherwise.
+ */
+export function refusedPlanExit(items: readonly PlanItem[]): number {
+  const problems = items.flatMap((i) => i.problems);
+  return problems.length && problems.every((p) => p.code === 'impactRefused') ? EXIT.impactRefused : EXIT.usage;
 }
 
 /** Prints the plan: lines for people, one JSON object per item with --json. Returns true when all can go. */
@@ -106,42 +154,87 @@ export function printPlan(items: readonly PlanItem[], out: CliOutput, json: bool
   return ok;
 }
 
-/** Publishes the planned items as planned (same rules, same target), one after another. */
-export async function publishPlanned(planned: readonly Planned[], conn: CliConnection, out: CliOutput, vars: NodeJS.ProcessEnv, signal: AbortSignal, opts: { createProjects: boolean; event?: Record<string, unknown> }): Promise<void> {
-  const secrets = cliSecrets(vars);
-  for (const { item, info } of planned) {
-    const passwords = new Map<number, string>();
-    item.rules.forEach((rule, i) => {
-      const pw = rule.credentials ? secrets.password(rule.credentials.password) : undefined;
-      if (pw !== undefined) {
-        globalRedactor.addSecret(pw);
-        passwords.set(i, pw);
-      }
-    });
-    const project = await resolveProjectPath(conn.client, item.target.project, { create: opts.createProjects, signal });
-    const r = await publish(
-      conn.client,
-      {
-        filePath: item.file,
-        name: item.target.name,
-        projectId: project.id,
-        mode: item.mode,
-        showTabs: item.showTabs,
-        hiddenViews: item.hiddenViews,
-        description: item.description,
-        tags: item.tags,
-        dataConnectionRules: item.rules.length ? item.rules : undefined,
-        dataConnectionPasswords: passwords.size ? passwords : undefined,
-      },
-      { inspection: info, signal, logger: out.logger },
-    );
-    const published = r.mismatch ? undefined : r.item;
-    out.result(
-      line`Published ${item.kind === 'workbook' ? 'workbook' : 'data source'} "${item.target.name}" to [${item.environment}] "${item.target.project}" (${formatBytes(r.bytes) ?? '?'}): ${published?.webpageUrl ?? published?.id ?? '?'}`,
-      {
-        event: 'published', ...opts.event, environment: item.environment, server: conn.serverUrl, site: conn.site, file: item.file, kind: r.kind,
-        id: published?.id, name: published?.name, project: item.target.project, projectId: project.id, mode: item.mode, bytes: r.bytes, tags: r.tags, connectionChanges: r.connectionChanges, warnings: r.warnings,
-      },
-    );
+/** Steps are in the options once flags are applied (withFlags): none comes from here. */
+const NO_FLAGS: Steps = { refresh: false, checkViews: false, failOnImpact: false };
+
+/**
+ * Publishes the planned items as planned (same rules, same target), one after another, each
+ * through the same publish as `publish` without --env. Every item's settings are resolved before
+ * the first upload: an unknown owner, group or view publishes nothing. Returns the exit code.
+ */
+export async function publishPlanned(
+  planned: readonly Planned[],
+  conn: CliConnection,
+  out: CliOutput,
+  vars: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+  opts: { createProjects: boolean; chunkSizeMb?: number; jobTimeoutMs?: number },
+): Promise<number> {
+  const ready: { p: Planned; info: PackageInfo; o: ManifestOptions; steps: Steps; settings: TargetSettings; resolved: ResolvedSettings }[] = [];
+  for (const p of planned) {
+    const { item } = p;
+    try {
+      // Only items that can go are published, and each of those was read for its plan.
+      if (!p.info) throw new TableauError({ reason: 'invalidFile', message: `${item.file} was not read for the plan.` });
+      const o = p.options ?? {};
+      const steps = stepsFor(NO_FLAGS, o, p.info, path.basename(item.file), out);
+      // The plan's tags (with promotion's mark) are the ones the item gets.
+      const settings: TargetSettings = { ...targetSettingsFor({}, o), tags: item.tags };
+      const resolved = await resolveBeforeUpload(conn.client, p.info, settings, item.hiddenViews, signal);
+      ready.push({ p, info: p.info, o, steps, settings, resolved });
+    } catch (e) {
+      return reportItemFailure(out, item.file, e);
+    }
   }
+  const secrets = cliSecrets(vars);
+  const codes: number[] = [];
+  for (const { p, info, o, steps, settings, resolved } of ready) {
+    const { item } = p;
+    if (signal.aborted) break;
+    try {
+      const passwords = new Map<number, string>();
+      item.rules.forEach((rule, i) => {
+        const pw = rule.credentials ? secrets.password(rule.credentials.password) : undefined;
+        if (pw !== undefined) {
+          globalRedactor.addSecret(pw);
+          passwords.set(i, pw);
+        }
+      });
+      const project = await resolveProjectPath(conn.client, item.target.project, { create: opts.createProjects, signal });
+      const code = await publishItem(
+        conn,
+        out,
+        {
+          file: item.file,
+          info,
+          project: item.target.project,
+          projectId: project.id,
+          name: item.target.name,
+          mode: item.mode,
+          request: {
+            asJob: o.asJob,
+            skipConnectionCheck: info.kind === 'workbook' ? o.skipConnectionCheck : undefined,
+            showTabs: item.showTabs,
+            hiddenViews: item.hiddenViews,
+            description: item.description,
+            dataConnectionRules: item.rules.length ? item.rules : undefined,
+            dataConnectionPasswords: passwords.size ? passwords : undefined,
+          },
+          settings,
+          steps,
+          resolved,
+          credentialHosts: item.credentials.map((c) => c.host),
+          environment: item.environment,
+          event: p.event,
+        },
+        { signal, chunkSizeMb: opts.chunkSizeMb, jobTimeoutMs: opts.jobTimeoutMs, onProgress: (x) => out.progress(path.basename(item.file), x.bytesSent, x.totalBytes, x.phase === 'job' ? `job ${x.jobProgress ?? 0}%` : x.phase) },
+      );
+      if (code) codes.push(code);
+    } catch (e) {
+      codes.push(reportItemFailure(out, item.file, e));
+    }
+  }
+  out.clearBar();
+  if (signal.aborted) return EXIT.cancelled;
+  return codes.length ? codes[0] : EXIT.ok;
 }

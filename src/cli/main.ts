@@ -13,6 +13,7 @@ import { runPromote } from './promoteCommand';
 import { runUpdateData } from './updateDataCommand';
 import { runFlowCli } from './flowCommand';
 import { runDiff, runRestore } from './revisionsCommand';
+import { runRevisionsInEnvironment } from './envRevisions';
 
 export { writeError } from './output';
 
@@ -54,9 +55,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     throwIfAborted(io.signal); // Ctrl+C while starting up: nothing has been sent yet
     // Environments sign in where the manifest says, each with its own connection.
     if (cmd.command === 'plan' || (cmd.command === 'publish' && cmd.env !== undefined)) {
-      return await runEnvPublish({ ...cmd, env: cmd.env! }, cmd.command === 'publish', out, io.env, io.signal, io.cwd ?? process.cwd());
+      // --dry-run with --env is the plan: nothing is sent.
+      return await runEnvPublish({ ...cmd, env: cmd.env! }, cmd.command === 'publish' && !cmd.dryRun, out, io.env, io.signal, io.cwd ?? process.cwd());
     }
     if (cmd.command === 'promote') return await runPromote(cmd, out, io.env, io.signal, io.cwd ?? process.cwd());
+    if ((cmd.command === 'diff' || cmd.command === 'restore') && cmd.env !== undefined) return await runRevisionsInEnvironment({ ...cmd, env: cmd.env }, out, io.env, io.signal, io.cwd ?? process.cwd());
     conn = openConnection(cmd, io.env, out.logger);
     switch (cmd.command) {
       case 'publish':

@@ -19,8 +19,7 @@ import { isGlob, type PublishManifest } from '../core/publish/manifest';
 import { projectPaths, splitProjectPath, formatProjectPath } from '../core/publish/projectPath';
 import type { CliCommand } from './args';
 import type { CliConnection } from './connection';
-import { openEnvironment, planFile, printPlan, publishPlanned, type Planned } from './envPlan';
-import { EXIT } from './exitCodes';
+import { openEnvironment, planFile, printPlan, publishPlanned, refusedPlanExit, withFlags, type Planned } from './envPlan';
 import type { CliOutput } from './output';
 import { loadCliManifest } from './publishCommand';
 
@@ -83,18 +82,17 @@ export async function runPromote(args: PromoteArgs, out: CliOutput, vars: NodeJS
     dst = openEnvironment(args, toEnv, vars, out.logger);
     const items = await sourceItems(args, manifest, src.client, signal);
     const lookup = clientLookup(dst.client);
-    const planned: (Planned & { sourceId: string })[] = [];
+    const planned: Planned[] = [];
     for (const item of items) {
       const t = targetOf(manifest, args.from, item);
       const sourceHosts = hostsOf([...(fromEnv.dataConnections ?? []), ...(t ? resolveTarget(manifest, args.from, t).rules : [])]);
       const file = await downloadItem(src.client, item, dir, { includeExtract: args.includeExtract, signal });
-      const r = promotionTarget(manifest, args.to, fromEnv, item, t);
-      planned.push({ ...(await planFile(file, r, dst, lookup, vars, { sourceHosts, tags: [promotedTag(args.from)], signal })), sourceId: item.id });
+      const r = withFlags(promotionTarget(manifest, args.to, fromEnv, item, t), args);
+      planned.push({ ...(await planFile(file, r, dst, lookup, vars, { sourceHosts, tags: [promotedTag(args.from)], signal })), event: { promotedFrom: args.from, sourceId: item.id } });
     }
     const ok = printPlan(planned.map((p) => p.item), out, args.json);
-    if (!ok) return EXIT.usage;
-    for (const p of planned) await publishPlanned([p], dst, out, vars, signal, { createProjects: toEnv.createProjects ?? false, event: { promotedFrom: args.from, sourceId: p.sourceId } });
-    return EXIT.ok;
+    if (!ok) return refusedPlanExit(planned.map((p) => p.item));
+    return await publishPlanned(planned, dst, out, vars, signal, { createProjects: toEnv.createProjects ?? false, jobTimeoutMs: args.jobTimeoutMs });
   } finally {
     await Promise.all([src?.close({ cancelled: signal.aborted }), dst?.close({ cancelled: signal.aborted })]);
     rmSync(dir, { recursive: true, force: true });

@@ -7,18 +7,16 @@ import { findTargets, loadManifest, MANIFEST_PATH, type ManifestTarget, type Pub
 import { inspectPackage } from '../core/package/inspect';
 import { isFlowFile } from '../core/publish/flowPublisher';
 import { publishFlowFile } from './flowCommand';
-import { publish, type PublishResult } from '../core/publish/publisher';
 import { resolveProjectPath } from '../core/publish/projectPath';
 import { assertInsideWorkspace } from '../core/publish/workspacePath';
 import type { CliCommand } from './args';
 import type { CliConnection } from './connection';
 import { credentialsFor, loadDbCredentials } from './dbCredentials';
-import { EXIT, exitCodeFor } from './exitCodes';
-import { formatBytes } from '../core/display';
-import { line, type CliOutput } from './output';
-import { checkImpact, runAfterPublishSteps, stepsFor } from './afterPublishSteps';
+import { EXIT } from './exitCodes';
+import type { CliOutput } from './output';
+import { stepsFor } from './afterPublishSteps';
 import { dryRunOne, targetSettingsFor } from './publishSettings';
-import { applyTargetSettings, hasAfterPublishSettings, resolveTargetSettings, SettingsStepError, type AppliedSettings } from '../core/publish/settings';
+import { publishItem, reportItemFailure } from './publishItem';
 
 type PublishArgs = Extract<CliCommand, { command: 'publish' }>;
 
@@ -107,9 +105,6 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       const project = await projectFor(p.project);
       const info = await inspected;
       const steps = stepsFor(args, o, info, label, out);
-      await checkImpact(conn.client, out, { info, name: p.name, projectId: project.id, project: p.project, mode: p.mode, label, steps, signal });
-      // Every name and rule is checked before the upload: a typo publishes nothing.
-      const resolved = await resolveTargetSettings(conn.client, info.kind, settings, { signal });
       const chosen = db ? credentialsFor(db, info.dataConnections) : undefined;
       const connectionCredentials = chosen?.credentials ?? [];
       if (db && !info.dataConnectionsParsed) out.logger.warn(`${label}: its connections could not be inspected, so no database credentials are embedded.`);
@@ -125,28 +120,32 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       if (info.kind !== 'workbook' && (args.skipConnectionCheck || o.skipConnectionCheck)) {
         out.logger.warn(`${label} is a data source: ${args.skipConnectionCheck ? '--skip-connection-check' : 'the manifest\'s skipConnectionCheck'} applies to workbooks only and is ignored.`);
       }
-      const r: PublishResult = await publish(
-        conn.client,
+      const stepCode = await publishItem(
+        conn,
+        out,
         {
-          filePath: p.file,
-          name: p.name,
+          file: p.file,
+          info,
+          project: p.project,
           projectId: project.id,
+          name: p.name,
           mode: p.mode,
-          asJob: args.asJob || o.asJob,
-          skipConnectionCheck: args.skipConnectionCheck || o.skipConnectionCheck,
-          showTabs: args.showTabs ?? o.showTabs,
-          hiddenViews: args.hiddenViews ?? o.hiddenViews,
-          description: args.description ?? o.description,
-          thumbnailsUserId: resolved.thumbnailsUserId,
-          thumbnailsGroupId: resolved.thumbnailsGroupId,
-          connectionCredentials: connectionCredentials.length ? connectionCredentials : undefined,
+          request: {
+            asJob: args.asJob || o.asJob,
+            skipConnectionCheck: args.skipConnectionCheck || o.skipConnectionCheck,
+            showTabs: args.showTabs ?? o.showTabs,
+            hiddenViews: args.hiddenViews ?? o.hiddenViews,
+            description: args.description ?? o.description,
+            connectionCredentials: connectionCredentials.length ? connectionCredentials : undefined,
+          },
+          settings,
+          steps,
+          credentialHosts: chosen?.sentTo.map((s) => s.host),
         },
         {
-          inspection: info,
           signal,
-          logger: out.logger,
-          chunkSize: args.chunkSizeMb ? args.chunkSizeMb * 1024 * 1024 : undefined,
-          job: { timeoutMs: args.jobTimeoutMs },
+          chunkSizeMb: args.chunkSizeMb,
+          jobTimeoutMs: args.jobTimeoutMs,
           onProgress: (x) => {
             sent[i] = x.bytesSent;
             out.progress(`${done}/${plans.length} ${label}`, sent.reduce((a, b) => a + b, 0), totalBytes, x.phase === 'job' ? `job ${x.jobProgress ?? 0}%` : x.phase);
@@ -154,75 +153,9 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
         },
       );
       done++;
-      // Owner, tags and permissions go on after the publish; a failure there is reported with the publish's success.
-      let applied: AppliedSettings | undefined;
-      let stepError: SettingsStepError | undefined;
-      if (r.mismatch && hasAfterPublishSettings(settings)) {
-        out.logger.warn(`${label}: its settings were not applied to the item Tableau's answer names (tags were not added, nor owner or permissions set).`);
-      } else if (!r.mismatch) {
-        try {
-          applied = await applyTargetSettings(conn.client, resolved, r.item, project.id, { signal });
-        } catch (e) {
-          if (!(e instanceof SettingsStepError)) throw e;
-          stepError = e;
-        }
-      }
-      const what = r.kind === 'workbook' ? 'workbook' : 'data source';
-      const sentTo = chosen?.sentTo.map((s) => s.host) ?? [];
-      const creds = sentTo.length ? `; database credentials for ${sentTo.join(', ')}` : '';
-      // An answer about another item is not repeated as if it were this one: no name, id or address from it.
-      const item = r.mismatch ? undefined : r.item;
-      // A sign-in redirected to another server (a Tableau Cloud pod move) is named: that is where the item went.
-      const moved = conn.serverUrl !== conn.requestedServerUrl;
-      const on = moved ? ` on ${conn.serverUrl}` : '';
-      const text = item
-        ? line`Published ${what} "${item.name}" to "${p.project}"${on} (${formatBytes(r.bytes) ?? '?'}, ${(r.durationMs / 1000).toFixed(1)} s${creds}): ${item.webpageUrl ?? item.id}`
-        : line`Sent ${what} ${label} to "${p.project}"${on}${creds}, but Tableau's answer is about another item; check the project.`;
-      out.result(text, {
-        event: 'published',
-        server: conn.serverUrl,
-        ...(moved ? { requestedServer: conn.requestedServerUrl } : {}),
-        file: p.file,
-        kind: r.kind,
-        id: item?.id,
-        name: item?.name,
-        contentUrl: item?.contentUrl,
-        webpageUrl: item?.webpageUrl,
-        answerMismatch: r.mismatch,
-        project: p.project,
-        projectId: project.id,
-        mode: p.mode,
-        bytes: r.bytes,
-        chunks: r.chunks,
-        requests: r.requests,
-        retries: r.retries,
-        durationMs: r.durationMs,
-        jobId: r.jobId,
-        tags: applied?.tags,
-        settingsChanges: applied?.changes,
-        ...(stepError ? { settingsFailedStep: stepError.step } : {}),
-        credentialsEmbedded: connectionCredentials.length,
-        credentialHosts: sentTo,
-        connectionChanges: r.connectionChanges,
-        warnings: r.warnings,
-      });
-      const stepCode = await runAfterPublishSteps(conn.client, out, { result: r, file: p.file, label, steps, jobTimeoutMs: args.jobTimeoutMs, signal });
       if (stepCode) codes.push(stepCode);
-      for (const c of applied?.changes ?? []) out.logger.info(`${label}: ${c}`);
-      if (stepError) {
-        codes.push(EXIT.afterPublishFailed);
-        out.failure(`${label}: ${stepError.message}`, { event: 'settingsFailed', file: p.file, step: stepError.step, reason: stepError.reason, message: stepError.message, exitCode: EXIT.afterPublishFailed });
-      }
     } catch (e) {
-      const code = exitCodeFor(e);
-      codes.push(code);
-      if (code === EXIT.cancelled) return;
-      const message = e instanceof Error ? e.message : String(e);
-      const jobTimedOut = TableauError.is(e, 'jobTimeout');
-      out.failure(`${label}: ${message}${jobTimedOut ? ' (see --job-timeout)' : ''}`, {
-        event: 'failed', file: p.file, reason: TableauError.is(e) ? e.reason : 'unknown', message, exitCode: code,
-        ...(jobTimedOut ? { jobId: e.detail } : {}),
-      });
+      codes.push(reportItemFailure(out, p.file, e));
     }
   };
 

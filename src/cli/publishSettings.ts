@@ -15,7 +15,7 @@ import { line, type CliOutput } from './output';
 type PublishArgs = Extract<CliCommand, { command: 'publish' }>;
 
 /** Flags win over the manifest; a thumbnails flag replaces the manifest's choice of user or group. */
-export function targetSettingsFor(args: PublishArgs, o: ManifestOptions): TargetSettings {
+export function targetSettingsFor(args: Partial<Pick<PublishArgs, 'owner' | 'thumbnailsUser' | 'thumbnailsGroup' | 'tags' | 'removeOtherTags'>>, o: ManifestOptions): TargetSettings {
   const thumbFlag = args.thumbnailsUser !== undefined || args.thumbnailsGroup !== undefined;
   return {
     owner: args.owner ?? o.owner,

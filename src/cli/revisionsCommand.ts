@@ -63,16 +63,25 @@ async function findItem(conn: CliConnection, kind: ContentKind | undefined, proj
   return Object.assign(found[0].item, { kind: found[0].kind });
 }
 
-export async function runDiff(args: DiffArgs, conn: CliConnection, out: CliOutput, signal: AbortSignal, cwd = process.cwd()): Promise<number> {
+/** Where diff looks, when the caller decided it (an environment's target), and the file as it would be sent. */
+export interface DiffWhere {
+  project: string;
+  name: string;
+  /** Errors thrown here are diff's errors (exit 2). */
+  asSent?: (text: string, label: string) => Promise<string>;
+}
+
+export async function runDiff(args: DiffArgs, conn: CliConnection, out: CliOutput, signal: AbortSignal, cwd = process.cwd(), where?: DiffWhere): Promise<number> {
   const file = path.resolve(cwd, args.file);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'tableau-diff-'));
   try {
     const { kind } = fileTypeOf(file);
     const local = await readTableauDocument(file, { kind });
-    const { project, name } = await targetOf(file, args, conn.site, cwd);
+    const { project, name } = where ?? (await targetOf(file, args, conn.site, cwd));
+    const localText = where?.asSent ? await where.asSent(local.text, path.basename(file)) : local.text;
     const item = await findItem(conn, kind, project, name, signal);
     const server = await openServerDocument(conn.client, { kind, id: item.id, name: item.name }, { cacheDir: tmp, signal });
-    const result = diffDocuments(local.text, server.text, { left: `local ${path.basename(file)}`, right: `server "${project} / ${item.name}"` });
+    const result = diffDocuments(localText, server.text, { left: `local ${path.basename(file)}`, right: `server "${project} / ${item.name}"` });
     if (out.json) out.result('', { event: 'diff', file, project, name: item.name, id: item.id, ...toJson(result) });
     else out.block(renderText(result));
     return result.same ? DIFF_EXIT.same : DIFF_EXIT.differs;

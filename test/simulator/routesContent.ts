@@ -12,6 +12,7 @@ import { datasourceEl, jobEl, projectEl, siteEl, tagsEl, userEl, viewEl, workboo
 import type { Ctx, Route } from './server';
 import { canPublish, isoNow, type ItemRec, isSiteAdmin, type JobRec, luid, type ProjectRec, type SiteContent, type WorkbookRec } from './store';
 import { attr, child, children, type El, errors, list, parseTsRequest, readSmallBody, send } from './wire';
+import { packageWithoutExtracts, wantsNoExtract } from './withoutExtracts';
 
 const READ = 'tableau:content:read';
 
@@ -182,10 +183,16 @@ function deleteItem(ctx: Ctx, kind: ItemRec['kind']): void {
   send(ctx.req, ctx.res, 204, []);
 }
 
-function download(ctx: Ctx, kind: ItemRec['kind']): void {
+async function download(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
   requireScope(ctx.session, [READ, kind === 'workbook' ? 'tableau:workbooks:download' : 'tableau:datasources:download']);
   const it = findItem(ctx, kind, ctx.params.id);
   const b = it.blob;
+  const slim = wantsNoExtract(ctx.url.searchParams) ? await packageWithoutExtracts(b) : undefined;
+  if (slim) {
+    ctx.res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(slim.length), 'Content-Disposition': contentDisposition(b.fileName) });
+    ctx.res.end(slim);
+    return;
+  }
   const headers = {
     'Content-Type': 'application/octet-stream',
     'Content-Length': String(b.size),

@@ -120,6 +120,7 @@ describe('Environments (real extension host)', function () {
     fx.ui.picks.set('content.item', 'Pipeline');
     fx.ui.confirms.length = 0;
     fx.ui.picks.set('environment.promoteTarget', 'prod');
+    fx.ui.picks.set('promote.extract', 'include');
     fx.ui.confirmAnswer = true;
     const outcomes = await vscode.commands.executeCommand<PublishOutcome[] | undefined>('tableau.promote');
     assert.deepEqual(fx.ui.errors(), []);

@@ -223,8 +223,10 @@ export class TableauClient {
     }, { replaySafe: true, signal });
   }
 
-  downloadWorkbook(id: string, sink: NodeJS.WritableStream, opts: DownloadOptions = {}): Promise<void> {
-    return this.download(`sites/{siteId}/workbooks/${encodeURIComponent(id)}/content`, undefined, sink, opts, 'download the workbook');
+  /** `includeExtract: false` leaves the extracts out of the package (Tableau's ?includeExtract=false). */
+  downloadWorkbook(id: string, sink: NodeJS.WritableStream, opts: DownloadOptions & { includeExtract?: boolean } = {}): Promise<void> {
+    const query = opts.includeExtract === false ? { includeExtract: false } : undefined;
+    return this.download(`sites/{siteId}/workbooks/${encodeURIComponent(id)}/content`, query, sink, opts, 'download the workbook');
   }
 
   downloadDataSource(id: string, sink: NodeJS.WritableStream, opts: DownloadOptions & { includeExtract?: boolean } = {}): Promise<void> {

@@ -25,7 +25,6 @@ export type PlanProblemCode =
   | 'projectMissing'
   | 'itemExists'
   | 'invalidFile'
-  | 'optionNotApplied'
   /** A user or group the settings name (owner, thumbnails, permission grantee) is not on the site. */
   | 'unknownGrantee'
   /** A setting Tableau would refuse (a capability the content type does not have, thumbnails user and group). */

@@ -66,7 +66,7 @@ export async function downloadItem(client: TableauClient, item: Pick<SourceItem,
   const partial = path.join(dir, safeFileName(item.id, '.part'));
   const sink = createWriteStream(partial);
   try {
-    if (item.kind === 'workbook') await client.downloadWorkbook(item.id, sink, { signal: opts.signal });
+    if (item.kind === 'workbook') await client.downloadWorkbook(item.id, sink, { signal: opts.signal, includeExtract: opts.includeExtract });
     else await client.downloadDataSource(item.id, sink, { signal: opts.signal, includeExtract: opts.includeExtract });
   } finally {
     // Closed whether or not the core ended it, so every byte is there (or the folder can go).

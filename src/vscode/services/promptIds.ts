@@ -87,6 +87,8 @@ export const PROMPT_IDS = {
   'revisions.restore': { about: 'confirm (modal): restore revision N of an item; names the item, the revision and what becomes current' },
   'revisions.compareConnection': { about: 'pick: Compare with Server, on which connection (no manifest target for the file)' },
   'revisions.compareProject': { about: "pick: Compare with Server, which project holds the item; items: the project path joined with '/'" },
+  // Promotion (after environment.promoteTarget)
+  'promote.extract': { about: "pick: download the item with or without its extracts; items 'include' (first, the default) | 'exclude'" },
 } as const satisfies Record<string, PromptIdInfo>;
 
 export type PromptId = keyof typeof PROMPT_IDS;

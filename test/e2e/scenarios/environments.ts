@@ -115,6 +115,8 @@ export const environments: Scenario = {
       await treeContextMenu(wb, row, 'Promote to…');
       const target = await waitForPromptId(wb, 'environment.promoteTarget');
       await wb.choosePromptItem(target, 'dr');
+      const extract = await waitForPromptId(wb, 'promote.extract');
+      await wb.choosePromptItem(extract, 'exclude');
       await wb.prompts.next(['promote.confirm'], 60_000);
       await shot(wb, 'environments-promote');
       await answerDialog(wb.page, /Promote/, 'Promote');

@@ -6,8 +6,11 @@ import { jsonLines, runCli as run, type Run } from '../../support/cliRunner';
 import { tempDir } from '../../support/files';
 import { CLI } from '../../support/cliRunner';
 import { DB_PASSWORD, DEV_PG, ENV_PAT, envManifest, envSimConfig, ORDERS_PROXY, PROD_PAT } from '../../support/envFixture';
-import { twbxBytes } from '../../fixtures/samples';
+import { datasourceXml, POSTGRES, twbxBytes } from '../../fixtures/samples';
+import { publishedSource, sheetsTwb } from '../../support/afterPublishSamples';
 import { startSimulator, type RunningSimulator } from '../../simulator/index';
+import * as yauzl from 'yauzl';
+import { zipEntries } from '../../support/unzip';
 
 describe('CLI environments: plan, publish --env, promote (against the simulator)', function () {
   this.timeout(60_000);
@@ -16,7 +19,8 @@ describe('CLI environments: plan, publish --env, promote (against the simulator)
   let n = 0;
   before(async () => {
     assert.ok(fs.existsSync(CLI), `${CLI} is missing: run "npm run build" first`);
-    sim = await startSimulator({ config: { ...envSimConfig(), groups: [{ name: 'Finance', site: 'prod' }] } });
+    const config = envSimConfig();
+    sim = await startSimulator({ config: { ...config, users: [...(config.users ?? []), { name: 'alice', siteRole: 'Creator' }], groups: [{ name: 'Finance', site: 'prod' }] } });
     tmp = tempDir('tp-env-');
   });
   after(async () => {
@@ -173,6 +177,77 @@ describe('CLI environments: plan, publish --env, promote (against the simulator)
     assert.equal(sim.state().workbooks.length, before, 'nothing published');
   });
 
+  it('publish --env applies the target\'s owner, permissions, tags and refresh as publish does; the second run sends no settings', async () => {
+    const manifest = envManifest(sim.url, sim.url, {
+      target: { name: 'Governed', options: { tags: ['sales'], owner: 'alice', permissions: [{ group: 'Finance', template: 'Viewer' }], refresh: true } },
+    });
+    const cwd = workspace(manifest, { 'Pipeline.twbx': twbxBytes([DEV_PG], { extract: true }) });
+    const r = await run(['publish', '--env', 'prod', '--json'], { env: baseEnv(), cwd });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const lines = jsonLines(r.stdout);
+    assert.deepEqual(lines.map((l) => l.event), ['plan', 'planSummary', 'published', 'refreshed']);
+    const published = lines.find((l) => l.event === 'published')!;
+    assert.equal(published.environment, 'prod');
+    assert.ok((published.settingsChanges as string[]).includes('owner: set to "alice"'), JSON.stringify(published.settingsChanges));
+    const s = sim.state();
+    const [wb] = siteItems('prod', 'Governed');
+    assert.equal(s.workbooks.find((w) => w.id === wb.id)!.ownerId, s.users.find((u) => u.name === 'alice')!.id, 'owner set');
+    const finance = s.groups.find((g) => g.name === 'Finance')!;
+    const rule = s.permissions.find((p) => p.on === wb.id && p.grantee.includes(finance.id));
+    assert.equal(rule?.capabilities.Read, 'Allow', 'the permission rule applied');
+    assert.ok(s.jobs.some((j) => j.type === 'RefreshExtract' && j.id === lines.find((l) => l.event === 'refreshed')!.jobId), 'a refresh job ran');
+    assert.ok(s.workbooks.find((w) => w.id === wb.id)!.tags.includes('sales'));
+    const writes = (): number => Object.entries(sim.state().counters.requests).filter(([k]) => /^(PUT|DELETE) .*(permissions|tags|workbooks\/\{id\}$)/.test(k)).reduce((a, [, n]) => a + n, 0);
+    const before = writes();
+    const again = await run(['publish', '--env', 'prod', '--json'], { env: baseEnv(), cwd });
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+    assert.deepEqual(jsonLines(again.stdout).find((l) => l.event === 'published')!.settingsChanges, []);
+    assert.equal(writes(), before, 'only differences are sent: none the second time');
+  });
+
+  it('publish --env: an unknown owner is a plan problem, and nothing is sent (exit 2)', async () => {
+    const manifest = envManifest(sim.url, sim.url, { target: { name: 'Typo', options: { owner: 'nobody-here' } } });
+    const cwd = workspace(manifest);
+    const uploads = sim.state().uploads.length;
+    const r = await run(['publish', '--env', 'prod', '--json'], { env: baseEnv(), cwd });
+    // The plan finds it: publish --env runs only what the plan says can go (exit 2).
+    assert.equal(r.code, 2, r.stderr + r.stdout);
+    const [plan] = jsonLines(r.stdout);
+    const problems = plan.problems as { code: string; message: string }[];
+    assert.deepEqual(problems.map((p) => p.code), ['unknownGrantee']);
+    assert.match(problems[0].message, /no user named "nobody-here" on the site\. Nothing was published/);
+    assert.equal(siteItems('prod', 'Typo').length, 0, 'nothing published');
+    assert.equal(sim.state().uploads.length, uploads, 'nothing uploaded');
+  });
+
+  it('publish --env takes --check-views and --fail-on-impact from the command line (exit 7 naming the view, exit 8 before the overwrite)', async () => {
+    await fetch(`${sim.url}/_sim/broken-views`, { method: 'POST', body: JSON.stringify({ names: ['Broken Map'] }) });
+    try {
+      const cwd = workspace(envManifest(sim.url, sim.url, { target: { name: 'Viewed' } }), { 'Pipeline.twbx': twbxBytes([DEV_PG], { sheets: ['Overview', 'Broken Map'] }) });
+      const r = await run(['publish', '--env', 'prod', '--check-views'], { env: baseEnv(), cwd });
+      assert.equal(r.code, 7, r.stderr + r.stdout);
+      assert.match(r.stderr, /published, but 1 of 2 views cannot render: "Broken Map"/);
+    } finally {
+      await fetch(`${sim.url}/_sim/broken-views`, { method: 'POST', body: JSON.stringify({ names: [] }) });
+    }
+    // A data source on prod that a workbook uses: --fail-on-impact refuses the overwrite.
+    const dsTargets = [{ file: 'Orders.tds', project: 'Sales', mode: 'overwrite', environments: { prod: {} } }, { file: 'Board.twb', project: 'Sales', mode: 'overwrite', environments: { prod: {} } }];
+    const cwd = workspace(envManifest(sim.url, sim.url, { targets: dsTargets }), {
+      'Orders.tds': Buffer.from(datasourceXml([POSTGRES])),
+      'Board.twb': Buffer.from(sheetsTwb(['Overview'], [publishedSource('Orders')])),
+    });
+    assert.equal((await run(['publish', '--env', 'prod', 'Orders.tds'], { env: baseEnv(), cwd })).code, 0);
+    assert.equal((await run(['publish', '--env', 'prod', 'Board.twb'], { env: baseEnv(), cwd })).code, 0);
+    const before = siteItems('prod', 'Orders')[0].updatedAt;
+    const refused = await run(['publish', '--env', 'prod', 'Orders.tds', '--fail-on-impact', '--json'], { env: baseEnv(), cwd });
+    assert.equal(refused.code, 8, refused.stderr + refused.stdout);
+    // The plan names the workbooks and refuses; the exit code is --fail-on-impact's.
+    const [plan] = jsonLines(refused.stdout);
+    assert.deepEqual((plan.problems as { code: string }[]).map((p) => p.code), ['impactRefused']);
+    assert.deepEqual(((plan.impact as { workbooks: { name: string }[] }).workbooks).map((w) => w.name), ['Board']);
+    assert.equal(siteItems('prod', 'Orders')[0].updatedAt, before, 'not overwritten');
+  });
+
   it('promote --from dev --to prod "Sales / Pipeline": downloaded from dev, planned with prod\'s rules, published to prod under the root, tagged promoted-from-dev', async () => {
     const cwd = workspace(envManifest(sim.url, sim.url));
     const dev = await run(['publish', '--env', 'dev'], { env: baseEnv(), cwd });
@@ -192,6 +267,72 @@ describe('CLI environments: plan, publish --env, promote (against the simulator)
     assert.ok(target.tags.includes('promoted-from-dev'));
     assert.equal((sim.state().counters.signIns[ENV_PAT.name] ?? 0) - before, 2, 'one sign-in per environment (dev site, prod site)');
     noSecrets(r);
+  });
+
+  it('promote --no-extract: the workbook is downloaded without its extract (includeExtract=false), so the copy on prod has no .hyper; by default it keeps it', async () => {
+    const cwd = workspace(envManifest(sim.url, sim.url, { target: { name: 'Extracted' } }), { 'Pipeline.twbx': twbxBytes([DEV_PG], { extract: true }) });
+    assert.equal((await run(['publish', '--env', 'dev'], { env: baseEnv(), cwd })).code, 0);
+    const entriesOnProd = async (): Promise<string[]> => {
+      const [copy] = siteItems('prod', 'Extracted');
+      assert.ok(copy?.filePath, 'the copy is stored on disk');
+      return (await zipEntries(await yauzl.openPromise(copy.filePath, { lazyEntries: true }))).map((e) => e.entry.fileName);
+    };
+    const slim = await run(['promote', '--from', 'dev', '--to', 'prod', 'Sales / Extracted', '--no-extract', '--json'], { env: baseEnv(), cwd });
+    assert.equal(slim.code, 0, slim.stderr + slim.stdout);
+    const names = await entriesOnProd();
+    assert.ok(names.some((n) => n.endsWith('.twb')), `entries: ${names.join(', ')}`);
+    assert.ok(!names.some((n) => n.endsWith('.hyper')), `no extract: ${names.join(', ')}`);
+    const full = await run(['promote', '--from', 'dev', '--to', 'prod', 'Sales / Extracted', '--json'], { env: baseEnv(), cwd });
+    assert.equal(full.code, 0, full.stderr + full.stdout);
+    assert.ok((await entriesOnProd()).some((n) => n.endsWith('.hyper')), 'with its extract by default');
+  });
+
+  it('diff --env and restore --env find the item where the environment puts it (project root + target project + name), signed in with its connection', async () => {
+    const cwd = workspace(envManifest(sim.url, sim.url, { target: { name: 'Drift' } }), { 'Pipeline.twbx': twbxBytes([DEV_PG], { sheets: ['Overview'] }) });
+    assert.equal((await run(['publish', '--env', 'prod'], { env: baseEnv(), cwd })).code, 0);
+    // The deployed copy has prod's database host: the file as publish --env sends it is the same.
+    const same = await run(['diff', 'Pipeline.twbx', '--env', 'prod', '--json'], { env: baseEnv(), cwd });
+    assert.equal(same.code, 0, same.stderr + same.stdout);
+    const [o] = jsonLines(same.stdout);
+    assert.equal(o.project, 'Production / Sales');
+    assert.equal(o.name, 'Drift');
+    assert.equal(o.id, siteItems('prod', 'Drift')[0].id);
+    fs.writeFileSync(path.join(cwd, 'Pipeline.twbx'), twbxBytes([DEV_PG], { sheets: ['Overview', 'Detail'] }));
+    const differs = await run(['diff', 'Pipeline.twbx', '--env', 'prod'], { env: baseEnv(), cwd });
+    assert.equal(differs.code, 1, differs.stderr + differs.stdout);
+    assert.match(differs.stdout, /Detail/);
+    const nowhere = await run(['diff', 'Pipeline.twbx', '--env', 'dev'], { env: baseEnv(), cwd });
+    assert.equal(nowhere.code, 2, 'not published to dev');
+    assert.match(nowhere.stderr, /No workbook named "Drift" in project "Sales"/);
+
+    assert.equal((await run(['publish', '--env', 'prod'], { env: baseEnv(), cwd })).code, 0);
+    const restored = await run(['restore', '--env', 'prod', '--revision', '1', '--project', 'Sales', '--name', 'Drift', '--yes', '--json'], { env: baseEnv(), cwd });
+    assert.equal(restored.code, 0, restored.stderr + restored.stdout);
+    const done = jsonLines(restored.stdout).find((l) => l.event === 'restored')!;
+    assert.equal(done.id, siteItems('prod', 'Drift')[0].id);
+    assert.deepEqual([done.restoredRevision, done.previousRevision, done.currentRevision], [1, 2, 3]);
+    const back = await run(['diff', 'Pipeline.twbx', '--env', 'prod'], { env: baseEnv(), cwd });
+    assert.equal(back.code, 1, 'revision 1 (one sheet) is current again, the file has two');
+  });
+
+  it('promote applies the target\'s settings on the copy as publish does (owner, permissions) and takes --refresh', async () => {
+    const cwd = workspace(
+      envManifest(sim.url, sim.url, { target: { name: 'Promoted Governed', options: { tags: ['sales'], owner: 'alice', permissions: [{ group: 'Finance', template: 'Viewer' }] } } }),
+      { 'Pipeline.twbx': twbxBytes([DEV_PG], { extract: true }) },
+    );
+    // dev takes the target's options too (the Finance group is prod's only): publish there without them.
+    fs.writeFileSync(path.join(cwd, 'dev.json'), JSON.stringify(envManifest(sim.url, sim.url, { target: { name: 'Promoted Governed' } })));
+    assert.equal((await run(['publish', '--env', 'dev', '--manifest', 'dev.json', 'Pipeline.twbx'], { env: baseEnv(), cwd })).code, 0);
+    const r = await run(['promote', '--from', 'dev', '--to', 'prod', 'Sales / Promoted Governed', '--refresh', '--json'], { env: baseEnv(), cwd });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const events = jsonLines(r.stdout).map((l) => l.event);
+    assert.deepEqual(events, ['plan', 'planSummary', 'published', 'refreshed']);
+    const s = sim.state();
+    const [copy] = siteItems('prod', 'Promoted Governed');
+    assert.equal(s.workbooks.find((w) => w.id === copy.id)!.ownerId, s.users.find((u) => u.name === 'alice')!.id);
+    const finance = s.groups.find((g) => g.name === 'Finance')!;
+    assert.equal(s.permissions.find((p) => p.on === copy.id && p.grantee.includes(finance.id))?.capabilities.Read, 'Allow');
+    assert.ok(s.workbooks.find((w) => w.id === copy.id)!.tags.includes('promoted-from-dev'));
   });
 
   it('promote refuses a copy that would still point at the source environment\'s host, and publishes nothing', async () => {

@@ -40,6 +40,16 @@ export const command = defineCommand(ID, async (services, node?: unknown, toArg?
     if (!picked?.id) throw cancelled();
     to = picked.id;
   }
+  // Tableau's Download takes ?includeExtract=false: a smaller download, and the copy has no extract until refreshed.
+  const extract = await services.ui.pick(
+    'promote.extract',
+    [
+      { id: 'include', label: vscode.l10n.t('With extracts'), description: vscode.l10n.t('the copy has the data as it is now') },
+      { id: 'exclude', label: vscode.l10n.t('Without extracts'), description: vscode.l10n.t('a smaller download; refresh the copy on {0}', to) },
+    ],
+    { placeHolder: vscode.l10n.t('Promote "{0}" with its extracts?', ref.name) },
+  );
+  if (!extract?.id) throw cancelled();
   const toEnv = envs[to];
   const profile = toEnv.connection ? services.connections.findByLabel(toEnv.connection) : undefined;
   if (!profile) throw new TableauError({ reason: 'notFound', message: `Environment "${to}" uses the connection "${toEnv.connection ?? ''}", which is not one of your Tableau connections.` });
@@ -49,7 +59,7 @@ export const command = defineCommand(ID, async (services, node?: unknown, toArg?
     const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Promoting "{0}" to {1}…', ref.name, to), cancellable: true }, async (_p, token) => {
       const signal = toAbortSignal(token);
       const srcClient = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl, purpose: 'download', signal });
-      const file = await downloadItem(srcClient, source, dir, { signal });
+      const file = await downloadItem(srcClient, source, dir, { includeExtract: extract.id === 'include', signal });
       const t = from ? targetOf(manifest, from, source) : undefined;
       const r = promotionTarget(manifest, to, from ? envs[from] : undefined, source, t);
       const sourceHosts = hostsOf([...(from ? envs[from].dataConnections ?? [] : []), ...(t && from ? resolveTarget(manifest, from, t).rules : [])]);
