@@ -134,6 +134,7 @@ describe('Publish…: More settings… (owner, thumbnails, permissions) and the 
     const choices = await options.askChoices(services, await inspectPackage(file), target, false);
     assert.ok(choices);
     assert.equal(choices.settings, undefined);
+    assert.deepEqual(asked.slice(2), ['publish.owner', 'publish.thumbnails', 'publish.permissionGrantee'], 'each step was offered and skipped');
   });
 
   it('refuses a typed owner the site does not have before anything is published', async () => {
