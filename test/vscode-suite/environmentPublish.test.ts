@@ -69,6 +69,8 @@ describe('Publish… through the active environment (real extension host)', func
     assert.deepEqual(fx.ui.errors(), []);
     assert.ok(outcomes?.[0]?.ok, 'published');
     assert.ok(!fx.ui.askedIds().includes('publish.connection'), 'the environment names the connection');
+    const offered = fx.ui.offered.get('publish.project') ?? [];
+    assert.ok(offered.includes('Finance/Quarterly') && offered.every((id) => id === 'create' || id?.startsWith('Finance/')), `only projects inside the root: ${offered.join(', ')}`);
 
     const [wb] = onSite('finance');
     assert.ok(wb, 'on the prod environment\'s site');

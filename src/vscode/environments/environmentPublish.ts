@@ -67,7 +67,7 @@ async function environmentOfFolder(services: Services, name: string, folder: vsc
         : `The active environment "${name}" names no "connection" for VS Code. Add one to it in ${manifestPath}, or switch the environment in the status bar.`,
     });
   }
-  return { name, folder, manifestPath, manifest, preset: { profile, siteContentUrl: env.site }, projectRoot: env.projectRoot };
+  return { name, folder, manifestPath, manifest, preset: { profile, siteContentUrl: env.site, projectRoot: env.projectRoot }, projectRoot: env.projectRoot };
 }
 
 /** The chosen project as the manifest writes it: relative to the environment's project root. */
