@@ -9,6 +9,7 @@ import { describeImpact } from '../core/api/metadata';
 import { isCancellation, TableauError } from '../core/errors';
 import type { PublishMode } from '../core/models';
 import type { PackageInfo } from '../core/package/inspect';
+import { impactRefusal, replacesContent } from '../core/environments/planSettings';
 import { assertRefreshable, overwriteImpact, refreshAndWait, renderViews } from '../core/publish/afterPublish';
 import type { ManifestOptions } from '../core/publish/manifest';
 import { defaultName, type PublishResult } from '../core/publish/publisher';
@@ -32,16 +33,13 @@ export function stepsFor(args: Steps, o: ManifestOptions, info: PackageInfo, lab
   return steps;
 }
 
-/** Modes that put another file in place of a published data source's content. */
-const REPLACING: readonly PublishMode[] = ['overwrite', 'replace'];
-
 /** Before overwriting a data source: which workbooks use it (always said), and the refusal --fail-on-impact asks for. */
 export async function checkImpact(
   client: TableauClient,
   out: CliOutput,
   p: { info: PackageInfo; name?: string; projectId: string; project: string; mode: PublishMode; label: string; steps: Steps; signal: AbortSignal },
 ): Promise<void> {
-  if (p.info.kind !== 'datasource' || !REPLACING.includes(p.mode)) return;
+  if (!replacesContent(p.info.kind, p.mode)) return;
   const name = p.name ?? defaultName(p.info.path);
   const found = await overwriteImpact(client, name, p.projectId, p.signal);
   if (!found) return;
@@ -61,7 +59,7 @@ export async function checkImpact(
   if (p.steps.failOnImpact && impact.total > 0) {
     throw new TableauError({
       reason: 'impactRefused',
-      message: `Not overwriting the data source "${name}" in "${p.project}": ${impact.total} workbook${impact.total === 1 ? ' uses' : 's use'} it (--fail-on-impact).`,
+      message: impactRefusal(name, p.project, impact.total, '--fail-on-impact'),
     });
   }
 }

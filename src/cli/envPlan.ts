@@ -9,6 +9,8 @@ import type { ManifestEnvironment } from '../core/publish/manifest';
 import { environmentVariables } from '../core/environments/resolve';
 import { planItem, refusedItem, type PlanItem, type PlanLookup, type SecretSource } from '../core/environments/plan';
 import { planLines, planSummary } from '../core/environments/planText';
+import { targetSettingsOf } from '../core/environments/planSettings';
+import { fileShowsExtract } from '../core/publish/afterPublish';
 import type { ResolvedTarget } from '../core/environments/resolve';
 import { TableauError } from '../core/errors';
 import { globalRedactor, type Logger } from '../core/logger';
@@ -44,9 +46,6 @@ export interface Planned {
   info?: PackageInfo;
 }
 
-/** Target options the CLI's environment publish does not apply yet (VS Code's does; so does `publish` without --env). */
-const NOT_YET_WITH_ENV = ['owner', 'thumbnailsUser', 'thumbnailsGroup', 'permissions', 'projectDefaultPermissions', 'removeOtherTags', 'refresh', 'checkViews', 'failOnImpact'] as const;
-
 /** Plans one file for a resolved target; a file that cannot be read is a refused item, not a crash. */
 export async function planFile(
   file: string,
@@ -64,11 +63,7 @@ export async function planFile(
     return { item: refusedItem(file, r.environment, 'invalidFile', e.message) };
   }
   const o = r.options;
-  const notApplied = NOT_YET_WITH_ENV.filter((k) => o[k] !== undefined && o[k] !== false);
-  if (notApplied.length) {
-    // Refused, not dropped: a permission rule or owner that silently did not happen is worse than an error.
-    return { item: refusedItem(file, r.environment, 'optionNotApplied', `${notApplied.join(', ')} ${notApplied.length === 1 ? 'is' : 'are'} not applied by publish --env yet: publish this target from VS Code (Publish Again), or without --env.`), info };
-  }
+  const tags = extra.tags ? [...new Set([...(o.tags ?? []), ...extra.tags])] : o.tags;
   const item = await planItem(
     {
       file,
@@ -81,10 +76,13 @@ export async function planFile(
       name: r.name ?? path.basename(file, path.extname(file)),
       mode: r.mode,
       createProjects: r.env.createProjects ?? false,
-      tags: extra.tags ? [...new Set([...(o.tags ?? []), ...extra.tags])] : o.tags,
+      tags,
       description: o.description,
       hiddenViews: o.hiddenViews,
       showTabs: o.showTabs,
+      settings: targetSettingsOf({ ...o, tags }),
+      afterPublish: { refresh: o.refresh, checkViews: o.checkViews, failOnImpact: o.failOnImpact },
+      hasExtract: fileShowsExtract(info),
       rules: r.rules,
       sharedRules: r.sharedRules,
       secrets: cliSecrets(vars),

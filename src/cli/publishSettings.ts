@@ -2,7 +2,9 @@
 import * as path from 'node:path';
 import type { TableauClient } from '../core/api/client';
 import { TableauError } from '../core/errors';
-import type { ManifestOptions } from '../core/publish/manifest';
+import type { ManifestOptions, ManifestTarget } from '../core/publish/manifest';
+import type { PublishMode } from '../core/models';
+import { checkImpact } from './afterPublishSteps';
 import { defaultName } from '../core/publish/publisher';
 import { resolveProjectPath } from '../core/publish/projectPath';
 import { checkHiddenViews, previewTargetSettings, type TargetSettings } from '../core/publish/settings';
@@ -28,13 +30,14 @@ export function targetSettingsFor(args: PublishArgs, o: ManifestOptions): Target
 
 /**
  * `--dry-run`: every check a publish makes before the upload (names, capabilities, hidden views),
- * then the changes the settings steps would send, printed; nothing is written (a missing project
- * is not created: its item is then new and every setting a change).
+ * then the changes the settings steps would send and the workbooks an overwrite of a data source
+ * touches, printed; nothing is written (a missing project is not created: its item is then new and
+ * every setting a change).
  */
 export async function dryRunOne(
   client: TableauClient,
   info: PackageInfo,
-  p: { file: string; project: string; name?: string; hiddenViews?: string[] },
+  p: { file: string; project: string; name?: string; hiddenViews?: string[]; mode?: PublishMode; target?: ManifestTarget },
   settings: TargetSettings,
   out: CliOutput,
   signal: AbortSignal,
@@ -45,9 +48,7 @@ export async function dryRunOne(
     if (TableauError.is(e, 'notFound')) return undefined;
     throw e;
   });
-  const preview = project
-    ? await previewTargetSettings(client, info.kind, settings, { name, projectId: project.id }, { signal })
-    : await previewTargetSettings(client, info.kind, { ...settings, projectDefaultPermissions: undefined }, { name, projectId: '' }, { signal });
+  const preview = await previewTargetSettings(client, info.kind, settings, { name, projectId: project?.id }, { signal });
   const what = info.kind === 'workbook' ? 'workbook' : 'data source';
   const changes = preview.changes.length ? preview.changes.join('; ') : 'no settings or permission changes';
   out.result(line`Dry run: ${what} "${name}" in "${p.project}"${preview.exists ? '' : ' (new)'}${project ? '' : ' (the project does not exist yet)'}: ${changes}`, {
@@ -61,4 +62,9 @@ export async function dryRunOne(
     exists: preview.exists,
     changes: preview.changes,
   });
+  // As the publish would: the workbooks an overwrite of this data source touches, and the manifest's failOnImpact refusal.
+  if (project && p.mode) {
+    const steps = { refresh: false, checkViews: false, failOnImpact: !!p.target?.options?.failOnImpact };
+    await checkImpact(client, out, { info, name: p.name, projectId: project.id, project: p.project, mode: p.mode, label: path.basename(p.file), steps, signal });
+  }
 }

@@ -2,8 +2,10 @@
 import type { TableauClient } from '../api/client';
 import { TableauError } from '../errors';
 import type { ContentKind, Project } from '../models';
+import { overwriteImpact } from '../publish/afterPublish';
 import { resolveProjectPath } from '../publish/projectPath';
 import type { PlanLookup } from './plan';
+import { previewSettingsPlan } from './planSettings';
 
 /** Tableau's filter syntax has no escaping for ',' or ':'; such names are found in the full listing. */
 function nameFilter(name: string): string | undefined {
@@ -38,6 +40,14 @@ export function clientLookup(client: TableauClient): PlanLookup & { project(path
     },
     async dataSourceExists(name, signal) {
       return (await client.allDataSources({ filter: nameFilter(name), signal })).some((d) => d.name === name);
+    },
+    async settings(kind, settings, path, name, signal) {
+      const projectId = path === undefined ? undefined : (await project(path, signal))?.id;
+      return previewSettingsPlan(client, kind, settings, { name, projectId }, signal);
+    },
+    async impact(path, name, signal) {
+      const p = await project(path, signal);
+      return p && (await overwriteImpact(client, name, p.id, signal))?.impact;
     },
   };
 }

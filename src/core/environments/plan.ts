@@ -5,10 +5,14 @@
  * lookups it is given, so the CLI's `plan`, its `publish --env`, `promote` and VS Code's
  * preview all decide the same way.
  */
+import type { DownstreamImpact } from '../api/metadata';
 import { describeMatch, matchConnectionRules, REST_CHANGEABLE, ruleMatches, type ChangeRoute, type ConnectionChange, type DataConnectionRule, type SecretReference } from '../connections/rules';
 import { TableauError } from '../errors';
 import type { ContentKind, PublishMode } from '../models';
 import type { DataConnection } from '../package/tableauXml';
+import { noExtractMessage } from '../publish/afterPublish';
+import type { TargetSettings } from '../publish/settings';
+import { impactRefusal, replacesContent, settingsProblem, type SettingsPlan } from './planSettings';
 
 export type PlanProblemCode =
   | 'ruleMatchesNothing'
@@ -21,7 +25,15 @@ export type PlanProblemCode =
   | 'projectMissing'
   | 'itemExists'
   | 'invalidFile'
-  | 'optionNotApplied';
+  | 'optionNotApplied'
+  /** A user or group the settings name (owner, thumbnails, permission grantee) is not on the site. */
+  | 'unknownGrantee'
+  /** A setting Tableau would refuse (a capability the content type does not have, thumbnails user and group). */
+  | 'invalidSetting'
+  /** failOnImpact, and workbooks use the data source the publish would overwrite. */
+  | 'impactRefused'
+  /** refresh, and the file has no extract. */
+  | 'nothingToRefresh';
 
 export interface PlanProblem {
   code: PlanProblemCode;
@@ -67,6 +79,12 @@ export interface PlanItem {
   description?: string;
   hiddenViews?: string[];
   showTabs?: boolean;
+  /** Owner, thumbnails, tag and permission changes, when the target declares settings. */
+  settings?: SettingsPlan;
+  /** Overwriting a data source: the workbooks that use it (or why the Metadata API could not say). */
+  impact?: DownstreamImpact;
+  /** Steps after the upload, in order. */
+  afterPublish?: ('refresh' | 'checkViews')[];
   /** The rules the publish applies, in order (credentials' passwords by index into this list). */
   rules: DataConnectionRule[];
   problems: PlanProblem[];
@@ -77,6 +95,10 @@ export interface PlanLookup {
   projectExists(projectPath: string, signal?: AbortSignal): Promise<boolean>;
   itemExists(kind: ContentKind, projectPath: string, name: string, signal?: AbortSignal): Promise<boolean>;
   dataSourceExists(name: string, signal?: AbortSignal): Promise<boolean>;
+  /** What the settings would change on the item (`projectPath` undefined: the project is missing). Throws for an unknown name or a bad rule. */
+  settings(kind: ContentKind, settings: TargetSettings, projectPath: string | undefined, name: string, signal?: AbortSignal): Promise<SettingsPlan>;
+  /** The workbooks that use the data source of that name in that project; undefined when there is none. */
+  impact(projectPath: string, name: string, signal?: AbortSignal): Promise<DownstreamImpact | undefined>;
 }
 
 /** Where passwords come from: the CLI's environment variables, VS Code's SecretStorage. */
@@ -102,6 +124,11 @@ export interface PlanInput {
   description?: string;
   hiddenViews?: string[];
   showTabs?: boolean;
+  /** Settings and permissions as code (owner, thumbnails, tags, permission rules). */
+  settings?: TargetSettings;
+  afterPublish?: { refresh?: boolean; checkViews?: boolean; failOnImpact?: boolean };
+  /** Whether the file carries an extract (fileShowsExtract): false refuses a refresh. */
+  hasExtract?: boolean;
   /** The target's rules: each must match a connection of the file. */
   rules: readonly DataConnectionRule[];
   /** The environment's rules: applied where they match, skipped where they don't, and never over a target rule. */
@@ -221,6 +248,24 @@ export async function planItem(input: PlanInput, lookup: PlanLookup, signal?: Ab
   if (exists && input.mode === 'createnew') {
     problems.push({ code: 'itemExists', message: `"${input.name}" already exists in "${input.projectPath}" and the mode is createnew; use "overwrite".` });
   }
+  let settings: SettingsPlan | undefined;
+  if (input.settings) {
+    try {
+      settings = await lookup.settings(input.kind, input.settings, projectExists ? input.projectPath : undefined, input.name, signal);
+    } catch (e) {
+      const p = settingsProblem(e);
+      if (!p) throw e;
+      problems.push(p);
+    }
+  }
+  const impact = exists && replacesContent(input.kind, input.mode) ? await lookup.impact(input.projectPath, input.name, signal) : undefined;
+  if (impact?.available && impact.total > 0 && input.afterPublish?.failOnImpact) {
+    problems.push({ code: 'impactRefused', message: impactRefusal(input.name, input.projectPath, impact.total, '"failOnImpact": true') });
+  }
+  const steps = input.afterPublish ?? {};
+  if (steps.refresh && input.hasExtract === false) problems.push({ code: 'nothingToRefresh', message: noExtractMessage(input.file) });
+  // As the publish does: views are a workbook's, so checkViews is not a step of a data source.
+  const afterPublish = [...(steps.refresh ? (['refresh'] as const) : []), ...(steps.checkViews && input.kind === 'workbook' ? (['checkViews'] as const) : [])];
   const action: PlanItem['action'] = problems.length ? 'refused' : input.mode === 'createnew' || !exists ? 'create' : input.mode;
   const item: PlanItem = {
     file: input.file,
@@ -240,6 +285,9 @@ export async function planItem(input: PlanInput, lookup: PlanLookup, signal?: Ab
   if (input.description !== undefined) item.description = input.description;
   if (input.hiddenViews?.length) item.hiddenViews = input.hiddenViews;
   if (input.showTabs !== undefined) item.showTabs = input.showTabs;
+  if (settings) item.settings = settings;
+  if (impact) item.impact = impact;
+  if (afterPublish.length) item.afterPublish = afterPublish;
   return item;
 }
 

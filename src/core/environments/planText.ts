@@ -1,5 +1,6 @@
 /** A plan as lines for people (the CLI's `plan`, VS Code's preview); `--json` prints the PlanItem itself. */
 import type { PlanItem } from './plan';
+import { impactLine, settingsLines } from './planSettings';
 
 const ACTION: Record<PlanItem['action'], string> = {
   create: 'create',
@@ -7,6 +8,11 @@ const ACTION: Record<PlanItem['action'], string> = {
   append: 'append to the existing item',
   replace: 'replace the existing item\'s data',
   refused: 'CANNOT GO',
+};
+
+const AFTER: Record<NonNullable<PlanItem['afterPublish']>[number], string> = {
+  refresh: 'refresh the extract and wait for the job',
+  checkViews: 'render every view (check views)',
 };
 
 function fields(f: Record<string, string | undefined>): string {
@@ -29,6 +35,9 @@ export function planLines(item: PlanItem): string[] {
   if (item.description !== undefined) out.push(`  description: ${item.description}`);
   if (item.hiddenViews) out.push(`  hidden views: ${item.hiddenViews.join(', ')}`);
   if (item.showTabs !== undefined) out.push(`  show tabs: ${item.showTabs}`);
+  if (item.settings) out.push(...settingsLines(item.settings));
+  if (item.impact) out.push(impactLine(item.impact));
+  if (item.afterPublish) out.push(`  after publish: ${item.afterPublish.map((s) => AFTER[s]).join(', then ')}`);
   for (const p of item.problems) out.push(`  FAILS (${p.code}): ${p.message}`);
   return out;
 }

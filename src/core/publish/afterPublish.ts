@@ -26,14 +26,14 @@ export function fileShowsExtract(info: PackageInfo): boolean | undefined {
   return info.dataConnectionsParsed ? false : undefined;
 }
 
+/** Why a refresh of this file is refused (the plan says it too). */
+export function noExtractMessage(file: string): string {
+  return `"${path.basename(file)}" has no extract, so there is nothing to refresh after publishing it. Leave out the refresh option for this file.`;
+}
+
 /** Refusal before anything is sent: a refresh was asked of a file with no extract to refresh. */
 export function assertRefreshable(info: PackageInfo): void {
-  if (fileShowsExtract(info) === false) {
-    throw new TableauError({
-      reason: 'invalidArgument',
-      message: `"${path.basename(info.path)}" has no extract, so there is nothing to refresh after publishing it. Leave out the refresh option for this file.`,
-    });
-  }
+  if (fileShowsExtract(info) === false) throw new TableauError({ reason: 'invalidArgument', message: noExtractMessage(info.path) });
 }
 
 export interface RefreshOptions {

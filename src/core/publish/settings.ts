@@ -70,7 +70,8 @@ export interface ResolvedSettings {
 export type SettingsStep = 'owner' | 'tags' | 'permissions' | 'projectDefaultPermissions';
 
 export interface PlannedSettings {
-  owner?: { from?: string; to: Grantee };
+  /** `from`: the current owner's id, `fromName` their name when the item's answer carries it. */
+  owner?: { from?: string; fromName?: string; to: Grantee };
   tagsToAdd: string[];
   tagsToRemove: string[];
   /** Per permissions target: the changes to send. */
@@ -190,7 +191,7 @@ export async function planTargetSettings(
   opts: SettingsOptions = {},
 ): Promise<PlannedSettings> {
   const plan: PlannedSettings = { tagsToAdd: [], tagsToRemove: [], permissions: [] };
-  if (r.owner && (!item || item.owner?.id?.toLowerCase() !== r.owner.id.toLowerCase())) plan.owner = { from: item?.owner?.id, to: r.owner };
+  if (r.owner && (!item || item.owner?.id?.toLowerCase() !== r.owner.id.toLowerCase())) plan.owner = { from: item?.owner?.id, fromName: item?.owner?.name, to: r.owner };
   if (r.tags) {
     const have = item?.tags ?? [];
     const lower = new Set(have.map((t) => t.toLowerCase()));
@@ -298,18 +299,21 @@ export async function applyTargetSettings(
 /**
  * What publishing a target would change in its settings and permissions, without sending anything:
  * names resolved (errors as before a publish), the item found by name in the project (absent: every
- * declared setting is a change). For `--dry-run` and the environments plan.
+ * declared setting is a change). `projectId` undefined: the project does not exist yet, so the item
+ * is new and the project's default permissions (which a new project inherits) are left out.
+ * For `--dry-run` and the environments plan.
  */
 export async function previewTargetSettings(
   client: SettingsClient & ItemLookupClient,
   kind: ContentKind,
   settings: TargetSettings,
-  where: { name: string; projectId: string },
+  where: { name: string; projectId: string | undefined },
   opts: SettingsOptions = {},
-): Promise<{ exists: boolean; plan: PlannedSettings; changes: string[] }> {
-  const resolved = await resolveTargetSettings(client, kind, settings, opts);
-  const found = await findItemByName(client, kind, where.name, where.projectId, opts.signal);
+): Promise<{ exists: boolean; resolved: ResolvedSettings; plan: PlannedSettings; changes: string[] }> {
+  const projectId = where.projectId;
+  const resolved = await resolveTargetSettings(client, kind, projectId === undefined ? { ...settings, projectDefaultPermissions: undefined } : settings, opts);
+  const found = projectId === undefined ? undefined : await findItemByName(client, kind, where.name, projectId, opts.signal);
   const item = found && (kind === 'workbook' ? await client.getWorkbook(found.id, opts.signal) : await client.getDataSource(found.id, opts.signal));
-  const plan = await planTargetSettings(client, resolved, item, where.projectId, opts);
-  return { exists: !!item, plan, changes: describePlan(plan) };
+  const plan = await planTargetSettings(client, resolved, item, projectId ?? '', opts);
+  return { exists: !!item, resolved, plan, changes: describePlan(plan) };
 }

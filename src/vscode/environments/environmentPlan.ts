@@ -10,6 +10,8 @@ import { needsConfirm } from '../../core/environments/definitions';
 import { clientLookup } from '../../core/environments/lookup';
 import { planItem, type PlanItem, type SecretSource } from '../../core/environments/plan';
 import { planLines } from '../../core/environments/planText';
+import { targetSettingsOf } from '../../core/environments/planSettings';
+import { fileShowsExtract } from '../../core/publish/afterPublish';
 import { resolveTarget } from '../../core/environments/resolve';
 import { cancelled, TableauError } from '../../core/errors';
 import { globalRedactor } from '../../core/logger';
@@ -75,6 +77,8 @@ export async function planForEnvironment(services: Services, t: FolderTarget, fi
       file, kind: info.kind, dataConnections: info.dataConnections, environment, server: profile.serverUrl, site: r.env.site, projectPath: r.projectPath,
       name: r.name ?? defaultName(file), mode: r.mode, createProjects: r.env.createProjects ?? false, tags: o.tags, description: o.description,
       hiddenViews: o.hiddenViews, showTabs: o.showTabs, rules: r.rules, sharedRules: r.sharedRules, secrets: vscodeSecrets,
+      // The extension's publish refreshes after the upload; it does not render views (that is the CLI's --check-views).
+      settings: targetSettingsOf(o), afterPublish: { refresh: o.refresh, failOnImpact: o.failOnImpact }, hasExtract: fileShowsExtract(info),
     },
     clientLookup(client),
     signal,

@@ -5,23 +5,12 @@
  */
 import type { ContentKind } from '../../core/models';
 import type { PublishRequest, PublishResult } from '../../core/publish/publisher';
-import type { ManifestOptions } from '../../core/publish/manifest';
-import { applyTargetSettings, hasAfterPublishSettings, resolveTargetSettings, SettingsStepError, type AppliedSettings, type ResolvedSettings, type TargetSettings } from '../../core/publish/settings';
+import { applyTargetSettings, resolveTargetSettings, SettingsStepError, type AppliedSettings, type ResolvedSettings, type TargetSettings } from '../../core/publish/settings';
 import type { TableauClient } from '../../core/api/client';
+import { targetSettingsOf } from '../../core/environments/planSettings';
 
 /** The settings a manifest target declares, or undefined when it declares none. */
-export function settingsFromManifest(o: ManifestOptions): TargetSettings | undefined {
-  const s: TargetSettings = {
-    owner: o.owner,
-    thumbnailsUser: o.thumbnailsUser,
-    thumbnailsGroup: o.thumbnailsGroup,
-    tags: o.tags,
-    removeOtherTags: o.removeOtherTags,
-    permissions: o.permissions,
-    projectDefaultPermissions: o.projectDefaultPermissions,
-  };
-  return hasAfterPublishSettings(s) || s.thumbnailsUser || s.thumbnailsGroup ? s : undefined;
-}
+export const settingsFromManifest = targetSettingsOf;
 
 /** Before the upload: names to LUIDs, rules checked; the request gains the thumbnails user or group. */
 export async function resolvePlanSettings(

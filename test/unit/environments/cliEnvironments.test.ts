@@ -16,7 +16,7 @@ describe('CLI environments: plan, publish --env, promote (against the simulator)
   let n = 0;
   before(async () => {
     assert.ok(fs.existsSync(CLI), `${CLI} is missing: run "npm run build" first`);
-    sim = await startSimulator({ config: envSimConfig() });
+    sim = await startSimulator({ config: { ...envSimConfig(), groups: [{ name: 'Finance', site: 'prod' }] } });
     tmp = tempDir('tp-env-');
   });
   after(async () => {
@@ -144,15 +144,32 @@ describe('CLI environments: plan, publish --env, promote (against the simulator)
     assert.match(problems[1].message, /"Orders \(Prod\)" does not exist on site "prod"/);
   });
 
-  it('refuses, before anything is sent, target options publish --env does not apply yet (permissions, owner, refresh): never dropped silently', async () => {
-    const manifest = envManifest(sim.url, sim.url, { target: { options: { tags: ['sales'], owner: 'someone', permissions: [{ group: 'Finance', template: 'Viewer' }], refresh: true } } });
-    const cwd = workspace(manifest);
+  it('plan --env lists the permission changes and the after-publish steps (text and --json); an unknown grantee or a refresh of a file without extract cannot go (exit 2)', async () => {
+    const rules = { permissions: [{ group: 'Finance', template: 'Viewer' }], checkViews: true };
+    const cwd = workspace(envManifest(sim.url, sim.url, { target: { options: { tags: ['sales'], ...rules } } }));
+    const r = await run(['plan', '--env', 'prod'], { env: baseEnv(), cwd });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /\n  permissions: add group "Finance": Read Allow\n  permissions: add group "Finance": Filter Allow\n/);
+    assert.match(r.stdout, /after publish: render every view \(check views\)/);
+    const j = await run(['plan', '--env', 'prod', '--json'], { env: baseEnv(), cwd });
+    const [item] = jsonLines(j.stdout);
+    const perms = (item.settings as { permissions: unknown[] }).permissions;
+    assert.equal(perms.length, 6, 'the Viewer template for workbooks: six capabilities');
+    const finance = sim.state().groups.find((g) => g.name === 'Finance')!.id;
+    assert.deepEqual(perms[0], { on: 'item', action: 'add', grantee: { type: 'group', id: finance, name: 'Finance' }, capability: 'Read', mode: 'Allow' });
+    assert.deepEqual(item.afterPublish, ['checkViews']);
+
     const before = sim.state().workbooks.length;
-    const r = await run(['publish', '--env', 'prod', '--json'], { env: baseEnv(), cwd });
-    assert.equal(r.code, 2, r.stderr + r.stdout);
-    const problems = jsonLines(r.stdout)[0].problems as { code: string; message: string }[];
-    assert.deepEqual(problems.map((p) => p.code), ['optionNotApplied']);
-    assert.match(problems[0].message, /owner, permissions, refresh are not applied by publish --env yet/);
+    const bad = workspace(envManifest(sim.url, sim.url, { target: { options: { owner: 'someone', permissions: [{ group: 'Ghosts', template: 'Viewer' }], refresh: true } } }));
+    const refused = await run(['plan', '--env', 'prod', '--json'], { env: baseEnv(), cwd: bad });
+    assert.equal(refused.code, 2, refused.stderr + refused.stdout);
+    const problems = jsonLines(refused.stdout)[0].problems as { code: string; message: string }[];
+    assert.deepEqual(problems.map((p) => p.code), ['unknownGrantee', 'nothingToRefresh']);
+    assert.match(problems[0].message, /no user named "someone"/);
+    assert.match(problems[1].message, /"Pipeline\.twbx" has no extract/);
+    const pub = await run(['publish', '--env', 'prod'], { env: baseEnv(), cwd: bad });
+    assert.equal(pub.code, 2);
+    assert.match(pub.stdout, /FAILS \(unknownGrantee\)/);
     assert.equal(sim.state().workbooks.length, before, 'nothing published');
   });
 

@@ -3,6 +3,8 @@ import type { DataConnectionRule } from '../../../src/core/connections/rules';
 import { clientLookup } from '../../../src/core/environments/lookup';
 import { planItem, type PlanInput, type PlanLookup } from '../../../src/core/environments/plan';
 import { planLines, planSummary } from '../../../src/core/environments/planText';
+import type { SettingsPlan } from '../../../src/core/environments/planSettings';
+import type { DownstreamImpact } from '../../../src/core/api/metadata';
 import { publish } from '../../../src/core/publish/publisher';
 import { parseDataConnections } from '../../../src/core/package/tableauXml';
 import { clientStack, pat } from '../../support/simFixture';
@@ -13,12 +15,14 @@ import { startSimulator } from '../../simulator/index';
 
 const CONNS = parseDataConnections(workbookXml([DEV_PG, ORDERS_PROXY]), false);
 
-function lookup(over: Partial<{ projects: string[]; items: string[]; datasources: string[] }> = {}): PlanLookup {
+function lookup(over: Partial<{ projects: string[]; items: string[]; datasources: string[]; settings: SettingsPlan; impact: DownstreamImpact }> = {}): PlanLookup {
   const projects = over.projects ?? ['Production / Sales'];
   return {
     projectExists: async (p) => projects.includes(p),
     itemExists: async (_k, p, n) => (over.items ?? []).includes(`${p} / ${n}`),
     dataSourceExists: async (n) => (over.datasources ?? ['Orders']).includes(n),
+    settings: async () => over.settings ?? {},
+    impact: async () => over.impact,
   };
 }
 
@@ -91,6 +95,41 @@ describe('environments: the plan', () => {
     assert.deepEqual(p.rules, [PROD_RULE], 'the postgres rule of the target wins; the snowflake one matches nothing here');
     const only = await planItem(input({ rules: [], sharedRules: shared }), lookup());
     assert.deepEqual(only.connections.map((c) => c.to), [{ port: '6543' }]);
+  });
+
+  it('shows the settings, the impact of overwriting a data source and the after-publish steps; failOnImpact and a refresh without extract cannot go', async () => {
+    const settings: SettingsPlan = {
+      owner: { from: 'ann', to: 'bob' },
+      thumbnails: { group: 'Renderers' },
+      tags: { add: ['q3'], remove: ['old'] },
+      permissions: [
+        { on: 'item', action: 'delete', grantee: { type: 'group', id: 'g1', name: 'Sales' }, capability: 'ExportData', mode: 'Deny' },
+        { on: 'projectDefaultWorkbooks', action: 'add', grantee: { type: 'user', id: 'u1', name: 'cy' }, capability: 'Read', mode: 'Allow' },
+      ],
+    };
+    const impact: DownstreamImpact = { available: true, total: 2, workbooks: [{ name: 'Board', projectName: 'Sales', owner: 'ann' }, { name: 'Ops' }] };
+    const items = { items: ['Production / Sales / Orders'], settings, impact };
+    const ds = input({ kind: 'datasource', name: 'Orders', rules: [], settings: { owner: 'bob' }, afterPublish: { refresh: true, checkViews: true }, hasExtract: true });
+    const p = await planItem(ds, lookup(items));
+    assert.deepEqual(codes(p), []);
+    assert.deepEqual(p.settings, settings);
+    assert.deepEqual(p.impact, impact);
+    assert.deepEqual(p.afterPublish, ['refresh'], 'views are a workbook\'s: no check of a data source\'s');
+    const text = planLines(p).join('\n');
+    assert.match(text, /\n  owner: "ann" -> "bob"\n  thumbnails rendered as group "Renderers"\n  tag changes: add "q3", remove "old"\n/);
+    assert.match(text, /\n  permissions: remove group "Sales": ExportData Deny\n  project default permissions \(workbooks\): add user "cy": Read Allow\n/);
+    assert.match(text, /\n  impact: 2 workbooks use this data source: Board \(Sales, owner ann\); Ops\.\n  after publish: refresh the extract and wait for the job$/);
+
+    const refused = await planItem({ ...ds, afterPublish: { failOnImpact: true, refresh: true }, hasExtract: false }, lookup(items));
+    assert.deepEqual(codes(refused), ['impactRefused', 'nothingToRefresh']);
+    assert.match(refused.problems[0].message, /Not overwriting the data source "Orders" in "Production \/ Sales": 2 workbooks use it \("failOnImpact": true\)/);
+    const off = await planItem({ ...ds, afterPublish: { failOnImpact: true } }, lookup({ ...items, impact: { available: false, why: 'the Metadata API is not enabled' } }));
+    assert.deepEqual(codes(off), [], 'an impact that cannot be known refuses nothing');
+    assert.match(planLines(off).join('\n'), /impact: Could not check which workbooks use this data source: the Metadata API is not enabled\. Going on\./);
+    const wb = await planItem(input({ settings: { permissions: [] }, afterPublish: { checkViews: true } }), lookup({ ...items, items: ['Production / Sales / Pipeline'], settings: { permissions: [] } }));
+    assert.equal(wb.impact, undefined, 'a workbook has no downstream workbooks');
+    assert.deepEqual(wb.afterPublish, ['checkViews']);
+    assert.match(planLines(wb).join('\n'), /permissions: no changes \(the rules are already in place\)\n  after publish: render every view/);
   });
 
   it('asks the target site through a client: projects, items and published data sources', async function () {

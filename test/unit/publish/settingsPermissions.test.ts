@@ -150,7 +150,7 @@ describe('publish: settings and permissions as code', function () {
     assert.deepEqual(p.changes.slice(0, 2), ['owner: set to "alice"', 'tags: add "y"']);
     assert.equal(p.changes.filter((c) => c.startsWith('permissions: add group "Sales"')).length, 6);
     const fresh = await previewTargetSettings(h.conn.client, 'workbook', { tags: ['x'] }, { name: 'Not Yet', projectId }, fast);
-    assert.deepEqual(fresh, { exists: false, plan: fresh.plan, changes: ['tags: add "x"'] });
+    assert.deepEqual(fresh, { exists: false, resolved: fresh.resolved, plan: fresh.plan, changes: ['tags: add "x"'] });
     assert.equal(writes(), before, 'nothing sent');
   });
 });
