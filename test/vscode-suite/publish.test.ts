@@ -145,7 +145,7 @@ describe('Publish to Tableau (real extension host)', function () {
     assert.ok(names.includes('Orders') && names.includes('Orders Extract'), `data sources in Marketing: ${names.join(', ')}`);
     assert.ok(!fx.ui.askedIds().includes('publish.name'), 'no name prompt for a multi-select');
     // skipConnectionCheck and showTabs are Publish Workbook parameters: a data source is not offered them.
-    assert.deepEqual(fx.ui.offered.get('publish.options'), ['asJob', 'description', 'tags']);
+    assert.deepEqual(fx.ui.offered.get('publish.options'), ['asJob', 'description', 'tags', 'moreSettings']);
   });
 
   it('tags what it publishes when asked, and remembers the tags for Publish Again', async () => {

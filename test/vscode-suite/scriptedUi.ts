@@ -16,7 +16,8 @@ export const KEEP = '\u0000keep-prefill';
 export class ScriptedUi implements Ui {
   /** By prompt id; a queue (`queue()`) answers a prompt asked several times in turn. */
   readonly inputs = new Map<PromptId, InputAnswer | Queue<InputAnswer>>();
-  readonly picks = new Map<PromptId, PickAnswer>();
+  /** By prompt id; a queue (`new Queue(...)`) answers a pick asked several times in turn. */
+  readonly picks = new Map<PromptId, PickAnswer | Queue<PickAnswer>>();
   confirmAnswer = true;
   /** Check each input answer with the box's own validateInput, as the real box would. */
   validateInputs = false;
@@ -54,7 +55,8 @@ export class ScriptedUi implements Ui {
   async pick<T extends PromptItem>(id: PromptId, items: readonly T[] | Promise<readonly T[]>, opts?: vscode.QuickPickOptions): Promise<T | undefined> {
     this.asked.push({ id, text: opts?.placeHolder ?? opts?.title ?? '' });
     if (!this.picks.has(id)) throw new Error(`unexpected pick "${id}"`);
-    const want = this.picks.get(id);
+    const stored = this.picks.get(id);
+    const want = stored instanceof Queue ? stored.next(id) : stored;
     const list = await items;
     this.offered.set(id, list.map((i) => i.id));
     if (want === undefined) return undefined;

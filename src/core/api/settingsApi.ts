@@ -135,3 +135,21 @@ export async function deleteTag(client: SettingsClient, kind: ContentKind, id: s
     { ...opts.retry, signal: opts.signal },
   );
 }
+
+/** One page of a site's users or groups by name (the publish flow's grantee picker), and whether there are more. */
+export async function listGranteesPage(
+  client: SettingsClient,
+  type: GranteeType,
+  opts: { pageSize?: number; signal?: AbortSignal; retry?: RetryOptions } = {},
+): Promise<{ grantees: Grantee[]; total: number }> {
+  const collection = type === 'group' ? 'groups' : 'users';
+  const pageSize = Math.min(1000, Math.max(1, opts.pageSize ?? 100));
+  const ts = await read(client, `sites/{siteId}/${collection}`, `list the ${collection} of the site`, { pageSize, pageNumber: 1, sort: 'name:asc' }, opts.retry, opts.signal);
+  const rows = items(ts, collection, type);
+  const grantees = rows.flatMap((r) => {
+    const id = attr(r, 'id');
+    const name = attr(r, 'name');
+    return id && name ? [{ type, id, name }] : [];
+  });
+  return { grantees, total: Number(attr(child(ts, 'pagination'), 'totalAvailable') ?? rows.length) };
+}

@@ -36,11 +36,13 @@ export const vscodeSecrets: SecretSource = {
   missing: (ref) => (ref.secret ? undefined : 'the rule names no VS Code secret ("secret"), only an environment variable for the CLI'),
 };
 
-/** The environment a target publishes to here: its own when it has no connection, else the active one when the target lists it. */
+/** The environment a target publishes to here: with no connection of its own, the active one (else the one it last went to); with one, the active one when the target lists it. */
 export async function environmentFor(services: Services, t: FolderTarget, interactive: boolean): Promise<string | undefined> {
   const active = services.environments.active();
   if (t.target.connection !== undefined) return active && t.target.environments?.[active] ? active : undefined;
   if (active) return active;
+  // None active: the environment it was last published to (Publish… through an environment records it).
+  if (t.target.environment) return t.target.environment;
   const names = Object.keys(t.target.environments ?? {});
   if (!interactive || !names.length) throw new TableauError({ reason: 'invalidArgument', message: `"${t.target.file}" publishes through environments: choose one in the status bar first.` });
   const picked = await services.ui.pick('environment.forTarget', names.map((n) => ({ id: n, label: n })), { placeHolder: vscode.l10n.t('Publish to which environment?') });
@@ -126,6 +128,8 @@ export async function publishPlanFor(services: Services, ep: EnvironmentPlan, in
     request: {
       filePath: item.file, name: item.target.name, projectId: project.id, mode: item.mode, showTabs: item.showTabs, hiddenViews: item.hiddenViews,
       description: item.description, tags: item.tags,
+      // What Publish… chose (or the manifest says) for the request itself, as for a target without environments.
+      skipConnectionCheck: info.kind === 'workbook' ? options.skipConnectionCheck : undefined, asJob: options.asJob,
       dataConnectionRules: item.rules.length ? item.rules : undefined,
       dataConnectionPasswords: passwords.size ? passwords : undefined,
     },

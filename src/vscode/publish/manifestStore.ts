@@ -95,6 +95,15 @@ export async function rememberInManifest(services: Services, plan: PublishPlan):
     await services.ui.notify('info', vscode.l10n.t('Only files inside a workspace folder can be remembered.'));
     return undefined;
   }
+  const manifestPath = manifestPathOf(where.folder);
+  if (plan.remember) {
+    // Through the active environment: the target as planned (project under the root, the environment recorded).
+    const current = await loadManifest(manifestPath, { workspaceRoot: where.folder.uri.fsPath });
+    if (!current) return undefined;
+    await saveManifest(manifestPath, upsertTarget(current, plan.remember));
+    services.logger.info(`Remembered ${where.relative} -> environment ${plan.remember.environment} / ${plan.remember.project} in ${MANIFEST_PATH}.`);
+    return manifestPath;
+  }
   const { request, target } = plan;
   const options: ManifestTarget['options'] = {};
   if (request.showTabs !== undefined) options.showTabs = request.showTabs;
@@ -102,6 +111,12 @@ export async function rememberInManifest(services: Services, plan: PublishPlan):
   if (request.asJob) options.asJob = true;
   if (request.description) options.description = request.description;
   if (request.tags?.length) options.tags = [...request.tags];
+  // More settings…: written as the manifest writes them, so Publish Again applies them the same way.
+  const { owner, thumbnailsUser, thumbnailsGroup, permissions } = plan.settings ?? {};
+  if (owner) options.owner = owner;
+  if (thumbnailsUser) options.thumbnailsUser = thumbnailsUser;
+  if (thumbnailsGroup) options.thumbnailsGroup = thumbnailsGroup;
+  if (permissions?.length) options.permissions = permissions.map((r) => ({ ...r }));
   const entry: ManifestTarget = {
     file: where.relative,
     connection: target.profile.label,
@@ -111,7 +126,6 @@ export async function rememberInManifest(services: Services, plan: PublishPlan):
   };
   if (request.name && request.name !== defaultName(plan.info.path)) entry.name = request.name;
   if (Object.keys(options).length) entry.options = options;
-  const manifestPath = manifestPathOf(where.folder);
   const current: PublishManifest = (await loadManifest(manifestPath, { workspaceRoot: where.folder.uri.fsPath })) ??  { version: 1, targets: [] };
   // Remembered with the active environment when the manifest has it: Publish Again goes there too.
   const environment = services.environments.active();

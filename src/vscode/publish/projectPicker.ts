@@ -20,9 +20,9 @@ interface Item extends vscode.QuickPickItem {
 export async function pickProject(
   services: Services,
   hierarchy: ProjectHierarchy,
-  opts: { prompt: PromptId; placeHolder: string; lastProjectId?: string; allowCreate?: boolean; allowTopLevel?: boolean },
+  opts: { prompt: PromptId; placeHolder: string; lastProjectId?: string; allowCreate?: boolean; allowTopLevel?: boolean; only?: (e: ProjectEntry) => boolean },
 ): Promise<ProjectChoice | undefined> {
-  const entries = hierarchy.all();
+  const entries = opts.only ? hierarchy.all().filter(opts.only) : hierarchy.all();
   const last = opts.lastProjectId ? entries.find((e) => e.project.id === opts.lastProjectId) : undefined;
   const items: Item[] = [];
   if (last) items.push({ label: last.path.join(PROJECT_PATH_SEPARATOR), description: vscode.l10n.t('last used'), choice: { kind: 'project', entry: last }, id: last.path.join('/') });

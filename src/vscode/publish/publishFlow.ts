@@ -8,6 +8,7 @@ import { askChoices } from './publishOptions';
 import { type PublishOutcome, type PublishPlan, publishWithProgress } from './publishRunner';
 import { reportOutcomes } from './report';
 import { type PublishPreset, pickTarget, rememberLastTarget } from './target';
+import { activeEnvironmentFor, planChosenForEnvironment } from '../environments/environmentPublish';
 
 /** Inspects files; refusals are told in plain words, the accepted ones returned. */
 export async function inspectAll(services: Services, files: readonly vscode.Uri[]): Promise<PackageInfo[]> {
@@ -45,12 +46,19 @@ export async function runPublish(services: Services, files: readonly vscode.Uri[
   try {
     const infos = await inspectAll(services, files);
     if (infos.length === 0) return undefined;
-    const target = await pickTarget(services, preset);
+    // An active environment (with no project chosen in the tree) says where and how: its connection, site and rules.
+    const environment = preset ? undefined : await activeEnvironmentFor(services, infos.map((i) => i.path));
+    const target = await pickTarget(services, environment?.preset ?? preset);
     if (!target) return undefined;
     const plans: PublishPlan[] = [];
     for (const info of infos) {
-      const choices = await askChoices(services, info, target, infos.length === 1);
-      if (!choices) return undefined;
+      const chosen = await askChoices(services, info, target, infos.length === 1);
+      if (!chosen) return undefined;
+      if (environment) {
+        plans.push(await planChosenForEnvironment(services, environment, info, target.projectPath, chosen));
+        continue;
+      }
+      const { settings, ...choices } = chosen;
       const connectionCredentials = await credentialsFor(services, info.path, info.dataConnections, { interactive: true });
       if (!connectionCredentials) return undefined;
       plans.push({
@@ -62,6 +70,8 @@ export async function runPublish(services: Services, files: readonly vscode.Uri[
           connectionCredentials: connectionCredentials.length ? connectionCredentials : undefined,
           ...choices,
         },
+        // Owner, thumbnails and permissions from More settings…: checked before the upload, applied after it as a manifest target's.
+        settings,
       });
     }
     await rememberLastTarget(services, target);

@@ -1,7 +1,7 @@
 /** Which publish options a file is offered (no vscode import, so the rule is unit-tested). */
 import type { ContentKind } from '../../core/models';
 
-export type PublishOptionId = 'showTabs' | 'skipConnectionCheck' | 'asJob' | 'description' | 'tags';
+export type PublishOptionId = 'showTabs' | 'skipConnectionCheck' | 'asJob' | 'description' | 'tags' | 'moreSettings';
 
 /**
  * The options offered for a workbook or a data source, in the order shown. `showTabs` and
@@ -9,7 +9,8 @@ export type PublishOptionId = 'showTabs' | 'skipConnectionCheck' | 'asJob' | 'de
  * for workbooks only), so a data source is never offered them.
  */
 export function publishOptionIds(kind: ContentKind): PublishOptionId[] {
-  const common: PublishOptionId[] = ['asJob', 'description', 'tags'];
+  // More settings… (owner, thumbnails, permissions) last: one item, so a plain publish asks nothing more.
+  const common: PublishOptionId[] = ['asJob', 'description', 'tags', 'moreSettings'];
   return kind === 'workbook' ? ['showTabs', 'skipConnectionCheck', ...common] : common;
 }
 

@@ -11,6 +11,7 @@ import type { TableauClient } from '../../core/api/client';
 import { describeImpact, downstreamWorkbooks } from '../../core/api/metadata';
 import { applicableOptions, publishOptionIds, type PublishOptionId } from './publishOptionIds';
 import type { PublishTarget } from './target';
+import { askMoreSettings, type MoreSettings } from './moreSettings';
 
 export interface PublishChoices {
   name: string;
@@ -21,6 +22,8 @@ export interface PublishChoices {
   description?: string;
   /** Added to the item after it is published; tags it already has stay. */
   tags?: string[];
+  /** From "More settings…": owner, thumbnails user or group, permission rules (applied as a manifest target's). */
+  settings?: MoreSettings;
 }
 
 /** "finance, monthly ,, Q3" → ["finance", "monthly", "Q3"] (commas separate tags, as in Tableau's own tag box). */
@@ -74,6 +77,11 @@ export async function askChoices(services: Services, info: PackageInfo, target: 
     if (entered === undefined) return undefined;
     tags = parseTags(entered);
   }
+  let settings: MoreSettings | undefined;
+  if (options.has('moreSettings')) {
+    settings = await askMoreSettings(services, client, info.kind, name);
+    if (!settings) return undefined;
+  }
   return {
     name,
     mode,
@@ -82,6 +90,7 @@ export async function askChoices(services: Services, info: PackageInfo, target: 
     asJob: options.has('asJob') || undefined,
     description: description?.trim() || undefined,
     tags: tags?.length ? tags : undefined,
+    settings: settings && Object.keys(settings).length ? settings : undefined,
   };
 }
 
@@ -132,6 +141,7 @@ async function askOptions(services: Services, info: PackageInfo): Promise<Set<Pu
     asJob: () => ({ label: vscode.l10n.t('Run as a background job'), detail: vscode.l10n.t('For big files: Tableau finishes the publish in a job'), id: 'asJob', picked: info.size > 64 * 1024 * 1024 }),
     description: () => ({ label: vscode.l10n.t('Add a description…'), id: 'description' }),
     tags: () => ({ label: vscode.l10n.t('Add tags…'), detail: vscode.l10n.t('Tag the {0} once it is published', kindWord(info)), id: 'tags' }),
+    moreSettings: () => ({ label: vscode.l10n.t('More settings…'), detail: vscode.l10n.t('Owner, thumbnails user or group, permission rules'), id: 'moreSettings' }),
   };
   const items = publishOptionIds(info.kind).map((id) => item[id]());
   const chosen = await pickMany(services, 'publish.options', items, { placeHolder: vscode.l10n.t('Options (press Enter to continue)') });

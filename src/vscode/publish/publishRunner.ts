@@ -10,6 +10,7 @@ import { jobTimeoutMs } from './jobSettings';
 import type { AppliedSettings, SettingsStepError, TargetSettings } from '../../core/publish/settings';
 import { applyPlanSettings, resolvePlanSettings } from './targetSettings';
 import type { PublishTarget } from './target';
+import type { ManifestTarget } from '../../core/publish/manifest';
 import { showPublishedPanel } from './publishedPanel';
 import { refreshAfterPublish } from './afterPublishRefresh';
 
@@ -22,6 +23,8 @@ export interface PublishPlan {
   refresh?: boolean;
   /** Settings and permissions as code (from the manifest), applied around the publish. */
   settings?: TargetSettings;
+  /** Publish… through the active environment: the target "Remember for Publish Again" writes (no connection of its own). */
+  remember?: ManifestTarget;
 }
 
 export type PublishOutcome =

@@ -4,6 +4,7 @@ import type { Services } from '../services/services';
 import type { SiteContentModel } from '../tree/contentModel';
 import type { ProjectHierarchy } from '../tree/projectHierarchy';
 import { askProjectName, pickProject } from './projectPicker';
+import { splitProjectPath } from '../../core/publish/projectPath';
 
 /** Where a publish goes. */
 export interface PublishTarget {
@@ -19,6 +20,8 @@ export interface PublishPreset {
   siteContentUrl: string;
   projectId?: string;
   projectPath?: string[];
+  /** An environment's project root: only the projects inside it are offered. */
+  projectRoot?: string;
 }
 
 interface LastTarget {
@@ -65,6 +68,11 @@ async function pickConnection(services: Services): Promise<ConnectionProfile | u
   return chosen.profile ?? services.connections.pick({ prompt: 'publish.connection', placeHolder: vscode.l10n.t('Publish to which Tableau connection?'), requireWritable: true });
 }
 
+/** Projects inside an environment's root (its names lower-cased), and the root itself when `withRoot` (a parent for a new project). */
+function insideRoot(root: string[], withRoot: boolean): (e: { path: string[] }) => boolean {
+  return (e) => (withRoot ? e.path.length >= root.length : e.path.length > root.length) && root.every((n, i) => e.path[i].toLowerCase() === n);
+}
+
 /** Asks connection (last first), then project (nested paths, last first, or create one). */
 export async function pickTarget(services: Services, preset?: PublishPreset): Promise<PublishTarget | undefined> {
   const profile = preset?.profile ?? (await pickConnection(services));
@@ -76,10 +84,11 @@ export async function pickTarget(services: Services, preset?: PublishPreset): Pr
   const model = services.sites.model(profile, siteContentUrl);
   const hierarchy = await model.projects();
   const lastProjectId = services.context.globalState.get<string>(lastProjectKey(profile.id, siteContentUrl));
-  const choice = await pickProject(services, hierarchy, { prompt: 'publish.project', placeHolder: vscode.l10n.t('Publish into which project?'), lastProjectId, allowCreate: true });
+  const root = preset?.projectRoot ? splitProjectPath(preset.projectRoot).map((n) => n.toLowerCase()) : undefined;
+  const choice = await pickProject(services, hierarchy, { prompt: 'publish.project', placeHolder: vscode.l10n.t('Publish into which project?'), lastProjectId, allowCreate: true, only: root && insideRoot(root, false) });
   if (!choice || choice.kind === 'topLevel') return undefined;
   if (choice.kind === 'project') return { profile, siteContentUrl, projectId: choice.entry.project.id, projectPath: choice.entry.path };
-  return createProjectForPublish(services, profile, siteContentUrl, model, hierarchy);
+  return createProjectForPublish(services, profile, siteContentUrl, model, hierarchy, root);
 }
 
 async function createProjectForPublish(
@@ -88,8 +97,10 @@ async function createProjectForPublish(
   siteContentUrl: string,
   model: SiteContentModel,
   hierarchy: ProjectHierarchy,
+  root?: string[],
 ): Promise<PublishTarget | undefined> {
-  const parentChoice = await pickProject(services, hierarchy, { prompt: 'publish.newProjectParent', placeHolder: vscode.l10n.t('Create the new project inside'), allowTopLevel: true });
+  // Inside an environment's project root: the root or a project in it is the parent.
+  const parentChoice = await pickProject(services, hierarchy, { prompt: 'publish.newProjectParent', placeHolder: vscode.l10n.t('Create the new project inside'), allowTopLevel: !root, only: root && insideRoot(root, true) });
   if (!parentChoice || parentChoice.kind === 'create') return undefined;
   const parent = parentChoice.kind === 'project' ? parentChoice.entry : undefined;
   const siblings = (parent ? parent.children : hierarchy.roots).map((e) => e.project);

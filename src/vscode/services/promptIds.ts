@@ -89,6 +89,12 @@ export const PROMPT_IDS = {
   'revisions.compareProject': { about: "pick: Compare with Server, which project holds the item; items: the project path joined with '/'" },
   // Promotion (after environment.promoteTarget)
   'promote.extract': { about: "pick: download the item with or without its extracts; items 'include' (first, the default) | 'exclude'" },
+  // Publish…: More settings… (the 'moreSettings' item of publish.options)
+  'publish.owner': { about: "pick: owner of the published item; items 'keep', 'user:<username>', 'otherUser' (type the username)" },
+  'publish.thumbnails': { about: "pick: the user or group that renders a workbook's thumbnails; items 'keep', 'user:<name>', 'group:<name>', 'otherUser', 'otherGroup'" },
+  'publish.permissionGrantee': { about: "pick: a permission rule's grantee, asked again after each rule; items 'none' (no more rules), 'group:<name>', 'user:<name>', 'otherGroup', 'otherUser'" },
+  'publish.permissionTemplate': { about: "pick: the rule's template; items 'Viewer' | 'Interactor' | 'Editor'" },
+  'publish.granteeName': { about: 'input: the name of a user or group not in the listed page (owner, thumbnails, permission rule)' },
 } as const satisfies Record<string, PromptIdInfo>;
 
 export type PromptId = keyof typeof PROMPT_IDS;

@@ -1,17 +1,20 @@
 // Environments in the real workbench: the environment is switched in the status bar; the
 // workbook whose database host changes in "prod" is previewed (the plan in a read-only editor),
 // published (the database password asked once), published again after the plan is confirmed in
-// the modal; then promoted from the Tableau tree to "dr" (another site).
+// the modal; then promoted from the Tableau tree to "dr" (another site); last, with "dr" active,
+// Publish… sends a new workbook to dr's site with dr's rule and a permission rule from More settings….
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { workbookXml } from '../../fixtures/samples';
-import { waitForWidget } from '../prompts';
+import { itemLabel, waitForWidget } from '../prompts';
 import { type Scenario, type ScenarioContext } from '../scenario';
 import { DEMO_LABEL, addDemoConnection, answerDialog, assertPasswordBox, expandOwnSite, expandRow, openTableauView, quickInput, scrollTreeTo, shot, statusBarItem, treeContextMenu, treeRow, waitFor, waitForPromptId } from './steps';
 
 const NAME = 'Env Pipeline';
+/** Published with Publish… while "dr" is active. */
+const DR_NAME = 'Env Ledger';
 const DB_PASSWORD = 'e2e-env-db-password-2c7e';
 
 function itemsOn(ctx: ScenarioContext, site: string): { id: string; name: string; tags: string[] }[] {
@@ -125,6 +128,10 @@ export const environments: Scenario = {
       const [copy] = itemsOn(ctx, 'finance');
       assert.ok(copy, 'promoted to the dr site');
       assert.ok(copy.tags.includes('promoted-from-prod'), `tags: ${JSON.stringify(copy.tags)}`);
+
+      // Publish… with "dr" active: no connection asked (dr's, on the finance site), dr's rule rewrites the
+      // host, and More settings… adds a Viewer rule for All Users.
+      await publishThroughDr(ctx, dir);
       const errors = await wb.errorNotifications();
       assert.deepEqual(errors, [], `error notifications: ${JSON.stringify(errors)}`);
     } finally {
@@ -134,3 +141,39 @@ export const environments: Scenario = {
     }
   },
 };
+
+async function publishThroughDr(ctx: ScenarioContext, dir: string): Promise<void> {
+  const { workbench: wb } = ctx;
+  fs.writeFileSync(path.join(dir, `${DR_NAME}.twb`), workbookXml([{ class: 'postgres', server: 'db.prod.example', port: '5432', dbname: 'ledger', username: 'prod' }]));
+  await statusBarItem(wb.page, /prod/).click();
+  await wb.choosePromptItem(await waitForPromptId(wb, 'environment.switch'), 'dr');
+  await statusBarItem(wb.page, /\bdr\b/).waitFor({ state: 'visible', timeout: 15_000 });
+  await wb.clearNotifications();
+  await wb.explorerContextMenu(`${DR_NAME}.twb`, 'Publish to Tableau…');
+  // The first question is the project, on dr's site: the environment names the connection.
+  await wb.answerPick('publish.project', 'Finance');
+  await wb.answerInput('publish.name', DR_NAME);
+  await wb.answerPick('publish.mode', 'createnew');
+  // The Options pick is a multi-select: a click on the row checks it, Enter accepts.
+  const options = await wb.prompts.next(['publish.options']);
+  await waitForWidget(wb.page, options);
+  await wb.pickQuickItem(itemLabel(options, 'moreSettings'));
+  await quickInput(wb.page).press('Enter');
+  await wb.answerPick('publish.owner', 'keep');
+  await wb.answerPick('publish.thumbnails', 'keep');
+  await wb.answerPick('publish.permissionGrantee', 'group:All Users');
+  await wb.answerPick('publish.permissionTemplate', 'Viewer');
+  await shot(wb, 'environments-moreSettings');
+  await wb.answerPick('publish.permissionGrantee', 'none');
+  await wb.waitForNotification(`Published "${DR_NAME}"`, 60_000);
+
+  const st = ctx.simulator.state();
+  const finance = st.sites.find((s) => s.contentUrl === 'finance')!;
+  const stored = st.workbooks.find((w) => w.name === DR_NAME && w.siteId === finance.id);
+  assert.ok(stored, `"${DR_NAME}" is not on dr's site (finance)`);
+  assert.equal(st.projects.find((p) => p.id === stored.projectId)?.name, 'Finance');
+  assert.equal(stored.connections?.find((c) => c.type === 'postgres')?.serverAddress, 'db.dr.example', `connections: ${JSON.stringify(stored.connections)}`);
+  const allUsers = st.groups.find((g) => g.siteId === finance.id && g.name === 'All Users')!;
+  const rule = st.permissions.find((p) => p.on === stored.id && p.grantee === `group:${allUsers.id}`);
+  assert.equal(rule?.capabilities.Read, 'Allow', `no Viewer rule from More settings…: ${JSON.stringify(st.permissions.filter((p) => p.on === stored.id))}`);
+}

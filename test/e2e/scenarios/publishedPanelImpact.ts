@@ -1,5 +1,5 @@
 // After publish (#17) in a real workbench: publishing a workbook opens the "Published" panel with
-// the thumbnails of its views (the webview holds one data: PNG per view), and overwriting a data
+// the workbook's preview image and the thumbnails of its views (the webview holds one data: PNG each), and overwriting a data
 // source that a published workbook uses asks a confirmation (prompt publish.overwriteImpact)
 // whose message names that workbook, as the Metadata API answers.
 import * as assert from 'node:assert/strict';
@@ -55,11 +55,15 @@ export const publishedPanelImpact: Scenario = {
     await wb.waitForNotification(new RegExp(`Published "${WORKBOOK}"`), 60_000);
     const published = simWorkbook(ctx, WORKBOOK);
     assert.ok(published, 'the workbook was not published');
-    let shown: { srcs: string[] }[] = [];
+    let shown: { frame: Frame; srcs: string[] }[] = [];
     await waitFor(async () => (shown = await thumbnailFrames(wb.page.frames())).length > 0, 30_000, 'the Published panel shows no view thumbnails');
     const srcs = shown[0].srcs;
     assert.equal(srcs.length, published.views.length, `one thumbnail per view (${published.views.map((v) => v.name).join(', ')})`);
     for (const src of srcs) assert.match(src, /^data:image\/png;base64,iVBORw0KGgo/, 'each thumbnail is a PNG data: URI (no remote load)');
+    // Above the thumbnails: the workbook's preview image (Query Workbook Preview Image), also a data: PNG.
+    const previews = await shown[0].frame.locator('[data-testid="workbook-preview"] img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src') ?? ''));
+    assert.equal(previews.length, 1, 'one workbook preview image');
+    assert.match(previews[0], /^data:image\/png;base64,iVBORw0KGgo/);
     await shot(wb, 'publishedPanelImpact-panel');
 
     // 2. Another user publishes a data source and a workbook that uses it (a sqlproxy connection).

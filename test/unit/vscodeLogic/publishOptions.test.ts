@@ -3,8 +3,8 @@ import { applicableOptions, publishOptionIds } from '../../../src/vscode/publish
 
 describe('publish options offered in VS Code', () => {
   it('offers skipConnectionCheck and showTabs for workbooks only (Publish Workbook parameters)', () => {
-    assert.deepEqual(publishOptionIds('workbook'), ['showTabs', 'skipConnectionCheck', 'asJob', 'description', 'tags']);
-    assert.deepEqual(publishOptionIds('datasource'), ['asJob', 'description', 'tags']);
+    assert.deepEqual(publishOptionIds('workbook'), ['showTabs', 'skipConnectionCheck', 'asJob', 'description', 'tags', 'moreSettings']);
+    assert.deepEqual(publishOptionIds('datasource'), ['asJob', 'description', 'tags', 'moreSettings']);
   });
 
   it('drops a workbook-only option chosen for a data source', () => {
