@@ -87,6 +87,9 @@ export const PROMPT_IDS = {
   'revisions.restore': { about: 'confirm (modal): restore revision N of an item; names the item, the revision and what becomes current' },
   'revisions.compareConnection': { about: 'pick: Compare with Server, on which connection (no manifest target for the file)' },
   'revisions.compareProject': { about: "pick: Compare with Server, which project holds the item; items: the project path joined with '/'" },
+  // Prep flows
+  'flow.name': { about: 'input: name of the flow on Tableau (Publish… of a .tfl / .tflx)' },
+  'flow.replace': { about: 'confirm (modal): a flow of that name exists in the project; replace it (overwrite)' },
 } as const satisfies Record<string, PromptIdInfo>;
 
 export type PromptId = keyof typeof PROMPT_IDS;
