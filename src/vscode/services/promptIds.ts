@@ -90,6 +90,7 @@ export const PROMPT_IDS = {
   // Prep flows
   'flow.name': { about: 'input: name of the flow on Tableau (Publish… of a .tfl / .tflx)' },
   'flow.replace': { about: 'confirm (modal): a flow of that name exists in the project; replace it (overwrite)' },
+  'update.connection': { about: 'pick: Update Published Data on a data source with several Hyper connections, which one; items: the connection id' },
 } as const satisfies Record<string, PromptIdInfo>;
 
 export type PromptId = keyof typeof PROMPT_IDS;
