@@ -13,8 +13,8 @@ import { inspectFlow, isFlowFile, publishFlow, type FlowInfo } from '../../core/
 import { resolveProjectPath, splitProjectPath } from '../../core/publish/projectPath';
 import { assertInsideWorkspace } from '../../core/publish/workspacePath';
 import { toAbortSignal } from '../services/cancellation';
-import { errorText } from '../services/errors';
 import type { Services } from '../services/services';
+import { inspectFiles } from './inspectFiles';
 import { connectionForTarget } from './manifestPlans';
 import type { FolderTarget } from './manifestStore';
 import { type PublishTarget, type PublishPreset, pickTarget, rememberLastTarget } from './target';
@@ -41,28 +41,6 @@ function flowName(file: string): string {
   return path.basename(file, path.extname(file));
 }
 
-async function inspectFlows(services: Services, files: readonly vscode.Uri[]): Promise<FlowInfo[]> {
-  const infos: FlowInfo[] = [];
-  const refused: string[] = [];
-  for (const f of files) {
-    if (f.scheme !== 'file') {
-      refused.push(vscode.l10n.t('"{0}" is not on this machine\'s disk.', path.basename(f.path)));
-      continue;
-    }
-    try {
-      infos.push(await inspectFlow(f.fsPath));
-    } catch (e) {
-      services.logger.warn(`Refused ${f.fsPath}:`, e instanceof Error ? e.message : String(e));
-      refused.push(errorText(e));
-    }
-  }
-  if (refused.length) {
-    const text = infos.length ? vscode.l10n.t('Skipping {0} file(s): {1}', refused.length, refused.join(' ')) : vscode.l10n.t('Nothing to publish. {0}', refused.join(' '));
-    void services.ui.notify(infos.length ? 'warning' : 'error', text);
-  }
-  return infos;
-}
-
 /** The flow of this name in the target project, if one exists (a name filter, narrowed to the project). */
 async function existingFlow(services: Services, target: PublishTarget, name: string, signal?: AbortSignal): Promise<Flow | undefined> {
   const client = await services.connections.getClient(target.profile.id, { siteContentUrl: target.siteContentUrl, purpose: 'publish', signal });
@@ -75,7 +53,7 @@ async function existingFlow(services: Services, target: PublishTarget, name: str
 /** The interactive Publish… of flow files: target, name, replace-or-not, then publish with progress. */
 export async function runFlowPublish(services: Services, files: readonly vscode.Uri[], preset?: PublishPreset): Promise<FlowOutcome[] | undefined> {
   try {
-    const infos = await inspectFlows(services, files);
+    const infos = await inspectFiles(services, files, inspectFlow);
     if (infos.length === 0) return undefined;
     const target = await pickTarget(services, preset);
     if (!target) return undefined;

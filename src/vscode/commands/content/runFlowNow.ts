@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { lastFlowRun, runFlowNow, type FlowRun } from '../../../core/api/flows';
 import { TableauError } from '../../../core/errors';
 import { toAbortSignal } from '../../services/cancellation';
-import { jobTimeoutMs } from '../../publish/jobSettings';
+import { waitJobWithProgress } from '../../publish/jobSettings';
 import { FlowNode } from '../../tree/nodes/flowNode';
 import { defineCommand } from '../command';
 
@@ -26,17 +26,7 @@ export const command = defineCommand(ID, async (services, node?: unknown): Promi
         const client = await services.connections.getClient(scope.profile.id, { siteContentUrl: scope.siteContentUrl, purpose: 'refresh', signal });
         const job = await runFlowNow(client, flow.id, signal);
         services.logger.info(`Flow ${flow.id} ("${flow.name}") started: job ${job.id}${job.flowRunId ? `, run ${job.flowRunId}` : ''}.`);
-        progress.report({ message: vscode.l10n.t('job queued') });
-        let last = 0;
-        await client.waitForJob(job.id, {
-          signal,
-          timeoutMs: jobTimeoutMs(),
-          onProgress: (j) => {
-            const p = j.progress ?? 0;
-            progress.report({ increment: Math.max(0, p - last), message: `${p}%` });
-            last = Math.max(last, p);
-          },
-        });
+        await waitJobWithProgress(client, job.id, progress, signal);
         const run = await lastFlowRun(client, flow.id, signal);
         void services.ui.notify('info', vscode.l10n.t('Flow "{0}" ran: {1} (job {2}).', flow.name, run?.status ?? 'Success', job.id));
         return run;
