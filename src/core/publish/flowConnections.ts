@@ -5,10 +5,7 @@
  * `connectionAttributes` (`class`, `server`, `port`, `dbname`, `username`, ...), the same names a
  * workbook's `<connection>` has.
  */
-import type { DataConnection } from '../package/tableauXml';
-
-/** Classes whose data travels with the flow or lives on the server: no credentials to publish. */
-const NO_CREDENTIAL_CLASSES = new Set(['hyper', 'dataengine', 'textscan', 'excel-direct', 'ogrdirect', 'sqlproxy']);
+import { NO_CREDENTIAL_CLASSES, type DataConnection } from '../package/tableauXml';
 /** A document that names more than this many connections is not read further (bounded). */
 const MAX_CONNECTIONS = 1000;
 
