@@ -4,26 +4,39 @@ import { allFlows, lastFlowRun, runFlowNow, type Flow } from '../core/api/flows'
 import { formatBytes } from '../core/display';
 import { TableauError } from '../core/errors';
 import type { PublishMode } from '../core/models';
-import { publishFlow } from '../core/publish/flowPublisher';
-import type { ConnectionCredentials } from '../core/publish/payload';
+import { inspectFlow, publishFlow } from '../core/publish/flowPublisher';
 import { formatProjectPath, projectPaths, resolveProjectPath, splitProjectPath } from '../core/publish/projectPath';
 import type { CliCommand } from './args';
 import type { CliConnection } from './connection';
+import { credentialsFor, type DbCredentialSource } from './dbCredentials';
 import { EXIT, usageError } from './exitCodes';
 import { line, type CliOutput } from './output';
 
-/** One flow file of a `publish` run; the caller reports failures as for any file. */
+/**
+ * One flow file of a `publish` run; the caller reports failures as for any file. Database logins
+ * (--db-credentials-file, TABLEAU_DB_*) go to the flow's database connections by the same host
+ * rules as for workbooks, in Publish Flow's `<connections>`.
+ */
 export async function publishFlowFile(
-  p: { file: string; project: string; projectId: string; name?: string; mode: PublishMode; description?: string; credentials?: ConnectionCredentials[]; chunkSizeMb?: number },
+  p: { file: string; project: string; projectId: string; name?: string; mode: PublishMode; description?: string; db?: DbCredentialSource; chunkSizeMb?: number },
   conn: CliConnection,
   out: CliOutput,
   signal: AbortSignal,
   onProgress: (bytes: number, phase: string) => void,
 ): Promise<void> {
   if (p.mode !== 'createnew' && p.mode !== 'overwrite') throw usageError(`A flow is published with --mode createnew or overwrite, not ${p.mode}.`);
+  const label = path.basename(p.file);
+  const chosen = p.db ? credentialsFor(p.db, (await inspectFlow(p.file)).dataConnections) : undefined;
+  if (chosen?.withheld.length) {
+    out.logger.warn(
+      `${label}: the TABLEAU_DB_* login is not sent to ${chosen.withheld.join(', ')}: ` +
+        (p.db?.fallbackHosts ? 'not in TABLEAU_DB_HOSTS.' : 'the flow names several database hosts; list the ones it may go to in TABLEAU_DB_HOSTS.'),
+    );
+  }
+  for (const s of chosen?.sentTo ?? []) out.logger.info(`${label}: database credentials for ${s.host} (from ${s.from === 'file' ? 'the credentials file' : 'TABLEAU_DB_USERNAME'}).`);
   const r = await publishFlow(
     conn.client,
-    { filePath: p.file, name: p.name, projectId: p.projectId, mode: p.mode, description: p.description, connectionCredentials: p.credentials },
+    { filePath: p.file, name: p.name, projectId: p.projectId, mode: p.mode, description: p.description, connectionCredentials: chosen?.credentials.length ? chosen.credentials : undefined },
     { signal, logger: out.logger, chunkSize: p.chunkSizeMb ? p.chunkSizeMb * 1024 * 1024 : undefined, onProgress: (x) => onProgress(x.bytesSent, x.phase) },
   );
   out.result(line`Published flow "${r.flow.name}" to "${p.project}" (${formatBytes(r.bytes) ?? '?'}, ${(r.durationMs / 1000).toFixed(1)} s): ${r.flow.webpageUrl ?? r.flow.id}`, {

@@ -86,7 +86,7 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       if (isFlowFile(p.file)) {
         const project = await projectFor(p.project);
         const o = p.target?.options ?? {};
-        await publishFlowFile({ file: p.file, project: p.project, projectId: project.id, name: p.name, mode: p.mode, description: args.description ?? o.description, chunkSizeMb: args.chunkSizeMb }, conn, out, signal, (n, phase) => {
+        await publishFlowFile({ file: p.file, project: p.project, projectId: project.id, name: p.name, mode: p.mode, description: args.description ?? o.description, db, chunkSizeMb: args.chunkSizeMb }, conn, out, signal, (n, phase) => {
           sent[i] = n;
           out.progress(`${done}/${plans.length} ${label}`, sent.reduce((a, b) => a + b, 0), totalBytes, phase);
         });

@@ -308,7 +308,7 @@ export interface SimFlowState {
   fileType: string;
   size: number;
   sha256: string;
-  credentials: { serverAddress?: string; username: string; embed: boolean; passwordSha256: string }[];
+  credentials: { serverAddress?: string; serverPort?: string; username: string; embed: boolean; passwordSha256: string }[];
   runs: { id: string; jobId: string; status: string }[];
 }
 

@@ -46,6 +46,28 @@ export function hyperConnectionId(datasourceId: string): string {
   return luid(`connection:${datasourceId}`);
 }
 
+/**
+ * The connection a PATCH updates. A data source with several recorded connections is updated one
+ * connection at a time (Update Data in Hyper Connection, `.../connections/{cid}/data`), and only a
+ * Hyper or Parquet one; Tableau's error codes for these refusals are not documented (400000 chosen).
+ * Without recorded connections (a published .hyper) it has the one, hyperConnectionId.
+ */
+function connectionToUpdate(ds: DataSourceRec, cid: string | undefined): string {
+  const conns = ds.connections ?? [];
+  if (conns.length === 0) {
+    if (cid !== undefined && cid !== hyperConnectionId(ds.id)) throw errors.notFound('404000', `Connection '${cid}' of datasource '${ds.id}' could not be found.`);
+    return cid ?? hyperConnectionId(ds.id);
+  }
+  if (cid === undefined) {
+    if (conns.length > 1) throw errors.badRequest(`Datasource '${ds.name}' has ${conns.length} connections; update the data of one of them (.../connections/{connection-id}/data).`, '400000');
+    return conns[0].id;
+  }
+  const conn = conns.find((c) => c.id === cid);
+  if (!conn) throw errors.notFound('404000', `Connection '${cid}' of datasource '${ds.id}' could not be found.`);
+  if (conn.type !== 'hyper' && conn.type !== 'parquet') throw errors.badRequest(`Connection '${cid}' of datasource '${ds.name}' is a '${conn.type}' connection, not a Hyper connection; its data cannot be updated.`, '400000');
+  return cid;
+}
+
 function minorOf(v: string): [number, number] {
   const [a, b] = v.split('.').map(Number);
   return [a, b];
@@ -83,8 +105,7 @@ async function updateData(ctx: Ctx): Promise<void> {
   const { c } = siteCtx(ctx);
   const ds = c.items.datasource.get(ctx.params.id) as DataSourceRec | undefined;
   if (!ds) throw errors.notFound('404011', `Datasource '${ctx.params.id}' could not be found.`);
-  const connectionId = ctx.params.cid ?? hyperConnectionId(ds.id);
-  if (connectionId !== hyperConnectionId(ds.id)) throw errors.notFound('404000', `Connection '${ctx.params.cid}' of datasource '${ds.id}' could not be found.`);
+  const connectionId = connectionToUpdate(ds, ctx.params.cid);
 
   const st = stateOf(ctx.sim.store);
   const key = `${ctx.session.siteId}:${requestId}`;

@@ -102,7 +102,7 @@ async function publishFlow(ctx: Ctx): Promise<void> {
     const now = isoNow();
     const credentials = children(child(item, 'connections'), 'connection').map((x) => {
       const cc = child(x, 'connectionCredentials');
-      return { serverAddress: attr(x, 'serverAddress'), username: attr(cc, 'name') ?? '', embed: attr(cc, 'embed') === 'true', passwordSha256: createHash('sha256').update(attr(cc, 'password') ?? '').digest('hex') };
+      return { serverAddress: attr(x, 'serverAddress'), serverPort: attr(x, 'serverPort'), username: attr(cc, 'name') ?? '', embed: attr(cc, 'embed') === 'true', passwordSha256: createHash('sha256').update(attr(cc, 'password') ?? '').digest('hex') };
     });
     const rec: FlowRec = {
       id: existing?.id ?? luid(), name, siteId: ctx.session.siteId, projectId: project.id, ownerId: existing?.ownerId ?? ctx.session.userId, fileType: type,

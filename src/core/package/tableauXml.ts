@@ -24,7 +24,7 @@ export interface DataConnection {
 }
 
 /** Classes whose data travels with the file (or lives on the server) and so never need credentials to publish. */
-const NO_CREDENTIAL_CLASSES = new Set([
+export const NO_CREDENTIAL_CLASSES: ReadonlySet<string> = new Set([
   'hyper',
   'dataengine',
   'textscan',

@@ -13,7 +13,9 @@ import { single } from '../api/mappers';
 import type { Obj } from '../api/shape';
 import { TableauError, throwIfAborted } from '../errors';
 import { nullLogger, type Logger } from '../logger';
+import type { DataConnection } from '../package/tableauXml';
 import { readZipDirectory, readZipEntry } from '../package/zip';
+import { flowDataConnections } from './flowConnections';
 import { classifyFailure, DEFAULT_RETRY_LIMITS, retryOptions, type RetryLimits } from './failurePolicy';
 import { buildMultipart, type MultipartPart } from './multipart';
 import { connectionsElement, xmlAttr, type ConnectionCredentials } from './payload';
@@ -30,6 +32,8 @@ export interface FlowInfo {
   mtimeMs: number;
   /** Steps in the flow document (for messages). */
   nodeCount: number;
+  /** The flow's data connections (those needing credentials say so). */
+  dataConnections: DataConnection[];
 }
 
 function invalid(message: string): TableauError {
@@ -68,6 +72,7 @@ export async function inspectFlow(filePath: string): Promise<FlowInfo> {
   return {
     path: filePath, fileType: path.extname(filePath).toLowerCase() === '.tflx' ? 'tflx' : 'tfl', size: st.size, mtimeMs: st.mtimeMs,
     nodeCount: nodes && typeof nodes === 'object' ? Object.keys(nodes).length : 0,
+    dataConnections: flowDataConnections(parsed),
   };
 }
 

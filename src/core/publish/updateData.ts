@@ -19,6 +19,7 @@ import { inspectPackage } from '../package/inspect';
 import { classifyFailure, DEFAULT_RETRY_LIMITS, retryOptions, type RetryLimits } from './failurePolicy';
 import { readJob } from './items';
 import { formatProjectPath, resolveProjectPath, splitProjectPath, type ProjectPathClient } from './projectPath';
+import { chooseUpdateConnection } from './updateConnection';
 import { uploadFile, type PublishClient, type PublishOptions } from './publisher';
 import { checkUpdateActions, type UpdateActions } from './updateActions';
 
@@ -115,6 +116,8 @@ export async function updateData(client: UpdateDataClient, req: UpdateDataReques
   const datasource = await client.getDataSource(req.datasourceId, signal);
   const problem = updatableProblem(datasource);
   if (problem) throw new TableauError({ reason: 'notUpdatable', message: problem });
+  // A data source with several connections is updated through one of them: the only Hyper one, unless the user named it.
+  const connectionId = req.connectionId ?? (await chooseUpdateConnection(client, datasource, signal));
 
   const progress = (phase: UpdateDataPhase, bytesSent: number, jobProgress?: number): void => opts.onProgress?.({ phase, bytesSent, totalBytes: info.size, jobProgress });
   const uploadOpts: PublishOptions = {
@@ -127,7 +130,7 @@ export async function updateData(client: UpdateDataClient, req: UpdateDataReques
   throwIfAborted(signal); // a cancelled update must never be sent
   progress('update', info.size);
 
-  const where = `sites/{siteId}/datasources/${encodeURIComponent(req.datasourceId)}${req.connectionId ? `/connections/${encodeURIComponent(req.connectionId)}` : ''}/data`;
+  const where = `sites/{siteId}/datasources/${encodeURIComponent(req.datasourceId)}${connectionId ? `/connections/${encodeURIComponent(connectionId)}` : ''}/data`;
   const body = JSON.stringify(actions);
   let requests = upload.requests;
   let retries = upload.retries;
@@ -163,7 +166,7 @@ export async function updateData(client: UpdateDataClient, req: UpdateDataReques
     datasource, requestId, jobId: job.id, job, report, actions: actions.actions,
     bytes: info.size, chunks: upload.chunks, requests, retries, durationMs: Date.now() - started,
   };
-  if (req.connectionId) result.connectionId = req.connectionId;
+  if (connectionId) result.connectionId = connectionId;
   log.info(`Updated "${datasource.name}" (job ${job.id}) in ${result.durationMs} ms${report.length ? `: ${report.join(' ')}` : ''}.`);
   return result;
 }

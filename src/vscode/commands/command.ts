@@ -44,7 +44,8 @@ export type CommandId =
   | 'tableau.openRevision'
   | 'tableau.compareWithPreviousRevision'
   | 'tableau.restoreRevision'
-  | 'tableau.compareWithServer';
+  | 'tableau.compareWithServer'
+  | 'tableau.runFlowNow';
 
 /** How a command's failure reads and what it returns then; the defaults suit most commands. */
 export interface CommandOptions<R> {

@@ -43,6 +43,7 @@ import * as compareWithPreviousRevision from './revisions/compareWithPreviousRev
 import * as compareWithServer from './revisions/compareWithServer';
 import * as openRevision from './revisions/openRevision';
 import * as restoreRevision from './revisions/restoreRevision';
+import * as runFlowNow from './content/runFlowNow';
 
 const COMMANDS: { readonly [Id in CommandId]: Command<Id> } = {
   // connections and credentials
@@ -87,6 +88,8 @@ const COMMANDS: { readonly [Id in CommandId]: Command<Id> } = {
   'tableau.compareWithPreviousRevision': compareWithPreviousRevision.command,
   'tableau.restoreRevision': restoreRevision.command,
   'tableau.compareWithServer': compareWithServer.command,
+  // Prep flows
+  'tableau.runFlowNow': runFlowNow.command,
 };
 
 export function registerCommands(s: Services): vscode.Disposable[] {

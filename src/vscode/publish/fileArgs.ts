@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PUBLISHABLE_EXTENSIONS, isPublishable } from '../../core/models';
+import { isFlowFile } from '../../core/publish/flowPublisher';
 import type { Services } from '../services/services';
 
 /**
@@ -11,7 +12,7 @@ export async function filesFromArgs(services: Services, arg: unknown, args: unkn
   if (Array.isArray(args) && args.length && args.every((a) => a instanceof vscode.Uri)) return args as vscode.Uri[];
   if (arg instanceof vscode.Uri) return [arg];
   const active = vscode.window.activeTextEditor?.document.uri ?? activeTabUri();
-  if (active && isPublishable(active.path)) return [active];
+  if (active && (isPublishable(active.path) || isFlowFile(active.path))) return [active];
   if (!opts.pickIfNone) return [];
   const found = await vscode.workspace.findFiles(`**/*.{${PUBLISHABLE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`, '**/node_modules/**', 500);
   if (found.length === 0) {

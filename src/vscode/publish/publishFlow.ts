@@ -1,40 +1,17 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type PackageInfo, inspectPackage } from '../../core/package/inspect';
-import { errorText } from '../services/errors';
 import type { Services } from '../services/services';
 import { credentialsFor } from './dataConnectionCredentials';
 import { askChoices } from './publishOptions';
 import { type PublishOutcome, type PublishPlan, publishWithProgress } from './publishRunner';
+import { inspectFiles } from './inspectFiles';
 import { reportOutcomes } from './report';
 import { type PublishPreset, pickTarget, rememberLastTarget } from './target';
 import { activeEnvironmentFor, planChosenForEnvironment } from '../environments/environmentPublish';
 
 /** Inspects files; refusals are told in plain words, the accepted ones returned. */
-export async function inspectAll(services: Services, files: readonly vscode.Uri[]): Promise<PackageInfo[]> {
-  const infos: PackageInfo[] = [];
-  const refused: string[] = [];
-  for (const f of files) {
-    if (f.scheme !== 'file') {
-      refused.push(vscode.l10n.t('"{0}" is not on this machine\'s disk.', path.basename(f.path)));
-      continue;
-    }
-    try {
-      const info = await inspectPackage(f.fsPath);
-      for (const w of info.warnings) services.logger.warn(`${path.basename(f.fsPath)}: ${w}`);
-      infos.push(info);
-    } catch (e) {
-      services.logger.warn(`Refused ${f.fsPath}:`, e instanceof Error ? e.message : String(e));
-      refused.push(errorText(e));
-    }
-  }
-  if (refused.length) {
-    const text = infos.length
-      ? vscode.l10n.t('Skipping {0} file(s): {1}', refused.length, refused.join(' '))
-      : vscode.l10n.t('Nothing to publish. {0}', refused.join(' '));
-    void services.ui.notify(infos.length ? 'warning' : 'error', text);
-  }
-  return infos;
+export function inspectAll(services: Services, files: readonly vscode.Uri[]): Promise<PackageInfo[]> {
+  return inspectFiles(services, files, inspectPackage, (info) => info.warnings);
 }
 
 /**

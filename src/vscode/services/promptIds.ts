@@ -95,6 +95,10 @@ export const PROMPT_IDS = {
   'publish.permissionGrantee': { about: "pick: a permission rule's grantee, asked again after each rule; items 'none' (no more rules), 'group:<name>', 'user:<name>', 'otherGroup', 'otherUser'" },
   'publish.permissionTemplate': { about: "pick: the rule's template; items 'Viewer' | 'Interactor' | 'Editor'" },
   'publish.granteeName': { about: 'input: the name of a user or group not in the listed page (owner, thumbnails, permission rule)' },
+  // Prep flows
+  'flow.name': { about: 'input: name of the flow on Tableau (Publish… of a .tfl / .tflx)' },
+  'flow.replace': { about: 'confirm (modal): a flow of that name exists in the project; replace it (overwrite)' },
+  'update.connection': { about: 'pick: Update Published Data on a data source with several Hyper connections, which one; items: the connection id' },
 } as const satisfies Record<string, PromptIdInfo>;
 
 export type PromptId = keyof typeof PROMPT_IDS;

@@ -13,14 +13,18 @@ import {
   isFilterSafe,
 } from './contentStrategies';
 import { ProjectHierarchy, type ProjectEntry } from './projectHierarchy';
+import type { Flow, FlowRun } from '../../core/api/flows';
+import { FlowListing } from './flowContent';
 
-export type ContentKind = 'connection' | 'site' | 'project' | 'workbook' | 'datasource' | 'view';
+export type ContentKind = 'connection' | 'site' | 'project' | 'workbook' | 'datasource' | 'view' | 'flow';
 
 export type ContentEntry =
   | { kind: 'project'; project: Project; path: string[] }
   | { kind: 'workbook'; workbook: Workbook; projectPath: string[] }
   | { kind: 'datasource'; datasource: DataSource; projectPath: string[] }
   | { kind: 'view'; view: View; workbook: Workbook }
+  /** A Prep flow with its last run (undefined: it never ran). */
+  | { kind: 'flow'; flow: Flow; projectPath: string[]; lastRun?: FlowRun }
   /** More items exist under `parentKey`; `loadMore(parentKey)` shows the next page. */
   | { kind: 'loadMore'; parentKey: string; shown: number }
   /** Listing failed; `retry` forgets the cached failure so expanding again refetches. */
@@ -67,12 +71,14 @@ export class SiteContentModel {
   private filterText?: string;
   private filtered?: Promise<Set<string>>;
   private filterStrategy?: GroupedListingStrategy;
+  private readonly flowListing: FlowListing;
 
   constructor(
     private readonly client: () => Promise<ContentClient>,
     private readonly opts: SiteContentOptions,
   ) {
     this.strategy = createStrategy(opts.strategy ?? 'groupClientSide', client, this.pageSize);
+    this.flowListing = new FlowListing(client);
   }
 
   get pageSize(): number {
@@ -97,6 +103,7 @@ export class SiteContentModel {
     this.hierarchy = undefined;
     this.strategy.invalidate();
     this.filterStrategy?.invalidate();
+    this.flowListing.invalidate();
     this.filtered = undefined;
     this.views.clear();
   }
@@ -122,7 +129,7 @@ export class SiteContentModel {
     });
   }
 
-  /** Child projects, then workbooks, then data sources; "Load more..." past the page size. */
+  /** Child projects, then workbooks, then data sources, then flows; "Load more..." past the page size. */
   projectChildren(projectId: string, signal?: AbortSignal): Promise<ContentEntry[]> {
     const key = projectKey(projectId);
     return this.guard(key, async () => {
@@ -137,9 +144,15 @@ export class SiteContentModel {
       const left = limit - wb.items.length;
       const ds = left > 0 || !wb.hasMore ? await strategy.datasources(entry.project, Math.max(left, 0), signal) : { items: [], hasMore: true };
       const matches = (name: string): boolean => !this.filterText || name.toLowerCase().includes(this.filterText.toLowerCase());
+      // Flows fill what the page has left, as data sources do after workbooks.
+      const leftForFlows = left - ds.items.length;
+      const fl = !wb.hasMore && !ds.hasMore ? await this.flowListing.flows(projectId, Math.max(leftForFlows, 0), signal) : { items: [], hasMore: false };
+      const flows = fl.items.filter((f) => matches(f.name));
+      const runs = await this.flowListing.lastRuns(flows, signal);
       for (const w of wb.items) if (matches(w.name)) out.push({ kind: 'workbook', workbook: w, projectPath: entry.path });
       for (const d of ds.items) if (matches(d.name)) out.push({ kind: 'datasource', datasource: d, projectPath: entry.path });
-      if (wb.hasMore || ds.hasMore) out.push({ kind: 'loadMore', parentKey: key, shown: wb.items.length + ds.items.length });
+      for (const f of flows) out.push({ kind: 'flow', flow: f, projectPath: entry.path, lastRun: runs.get(f.id) });
+      if (wb.hasMore || ds.hasMore || fl.hasMore) out.push({ kind: 'loadMore', parentKey: key, shown: wb.items.length + ds.items.length + fl.items.length });
       if (out.length === 0) out.push({ kind: 'message', text: 'This project is empty.' });
       return out;
     });
@@ -170,7 +183,7 @@ export class SiteContentModel {
     const key = projectKey(projectId);
     for (let i = 0; i < 1000; i++) {
       const entries = await this.projectChildren(projectId, signal);
-      if (entries.some((e) => (e.kind === 'workbook' && e.workbook.id === itemId) || (e.kind === 'datasource' && e.datasource.id === itemId))) return true;
+      if (entries.some((e) => (e.kind === 'workbook' && e.workbook.id === itemId) || (e.kind === 'datasource' && e.datasource.id === itemId) || (e.kind === 'flow' && e.flow.id === itemId))) return true;
       if (!entries.some((e) => e.kind === 'loadMore')) return false;
       this.loadMore(key);
     }

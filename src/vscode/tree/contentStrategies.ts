@@ -1,4 +1,5 @@
 import type { ListOptions } from '../../core/api/client';
+import type { ApiRequest } from '../../core/api/restApi';
 import type { DataSource, Page, Project, View, Workbook } from '../../core/models';
 import { listingStopped } from '../../core/api/pagination';
 import { DEFAULT_MAX_LIST_ITEMS } from '../../core/limits';
@@ -16,6 +17,8 @@ export interface ContentClient {
   listDataSources(opts?: ContentListOptions): Promise<Page<DataSource>>;
   allDataSources(opts?: ContentListOptions): Promise<DataSource[]>;
   listWorkbookViews(workbookId: string, signal?: AbortSignal): Promise<View[]>;
+  /** Authenticated REST calls (flows are listed through it); a client without it shows no flows. */
+  request?(req: ApiRequest & { replaySafe: boolean }): Promise<unknown>;
   /** The listing cap the client applies to all*() (tableau.maxListItems) and how the user raises it. */
   readonly listLimits?: { maxItems: number; limitName?: string };
 }

@@ -18,5 +18,6 @@ import { walkthrough } from './walkthrough';
 import { workbenchLoads } from './workbenchLoads';
 import { publishedPanelImpact } from './publishedPanelImpact';
 import { updatePublishedData } from './updatePublishedData';
+import { flows } from './flows';
 
-export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish, publishedPanelImpact, publishSettings, environments, updatePublishedData, revisions];
+export const SCENARIOS: Scenario[] = [workbenchLoads, addConnection, otherSignIns, tree, publishFromExplorer, publishAgain, bigHyper, readOnly, accountsSignOut, walkthrough, download, dragToPublish, publishedPanelImpact, publishSettings, environments, updatePublishedData, revisions, flows];

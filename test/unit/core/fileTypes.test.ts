@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { TableauError } from '../../../src/core/errors';
 import { PUBLISHABLE_EXTENSIONS } from '../../../src/core/models';
 import { fileTypeOf } from '../../../src/core/package/inspect';
+import { FLOW_EXTENSIONS } from '../../../src/core/publish/flowPublisher';
 
 // package.json cannot import code: its menus say which files get "Publish" with a regex in
 // each `when` clause. These tests hold every such regex to the core's one list.
@@ -50,7 +51,8 @@ describe('publishable file types: one list', () => {
   it('the menus offer it on no other file type', () => {
     for (const c of fileTypeClauses) {
       const alternatives = /\((.+)\)/.exec(extnameRegex(c.when).source)?.[1].split('|').map((a) => `.${a}`);
-      assert.deepEqual(alternatives?.slice().sort(), [...PUBLISHABLE_EXTENSIONS].sort(), `${c.menu} ${c.command}: ${c.when}`);
+      // Prep flows publish through the flow publisher, from the same menus.
+      assert.deepEqual(alternatives?.slice().sort(), [...PUBLISHABLE_EXTENSIONS, ...FLOW_EXTENSIONS].sort(), `${c.menu} ${c.command}: ${c.when}`);
       const re = extnameRegex(c.when);
       for (const other of ['.xlsx', '.twbxx', '.tdsx.bak', '.json', '.tw', '']) assert.equal(re.test(other), false, `${c.menu} ${c.command}: "${other}"`);
     }

@@ -17,6 +17,8 @@ const names = (entries: ContentEntry[]): string[] =>
         return `D:${e.datasource.name}`;
       case 'view':
         return `V:${e.view.name}`;
+      case 'flow':
+        return `F:${e.flow.name}`;
       case 'loadMore':
         return `more:${e.shown}`;
       case 'error':

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Job } from '../../../core/models';
 import { toAbortSignal } from '../../services/cancellation';
-import { jobTimeoutMs } from '../../publish/jobSettings';
+import { waitJobWithProgress } from '../../publish/jobSettings';
 import { defineCommand } from '../command';
 import { resolveRef } from './itemRef';
 
@@ -20,18 +20,7 @@ export const command = defineCommand(ID, async (services, node?: unknown): Promi
       const signal = toAbortSignal(token);
       const client = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl, purpose: 'refresh', signal });
       const started = await client.refreshDataSource(ref.id, signal);
-      progress.report({ message: vscode.l10n.t('job queued') });
-      let last = 0;
-      // Cancelling stops waiting only: the server keeps running the job.
-      return client.waitForJob(started.id, {
-        signal,
-        timeoutMs: jobTimeoutMs(),
-        onProgress: (j) => {
-          const p = j.progress ?? 0;
-          progress.report({ increment: Math.max(0, p - last), message: `${p}%` });
-          last = Math.max(last, p);
-        },
-      });
+      return waitJobWithProgress(client, started.id, progress, signal);
     },
   );
   services.logger.info(`Extract refresh of data source ${ref.id} finished (job ${job.id}).`);

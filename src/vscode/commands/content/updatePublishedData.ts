@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { TableauError } from '../../../core/errors';
 import { insertActions, parseUpdateActions, upsertActions, type UpdateActions } from '../../../core/publish/updateActions';
 import { updateData, type UpdateDataResult } from '../../../core/publish/updateData';
+import { ambiguousConnection, updateConnections } from '../../../core/publish/updateConnection';
 import { toAbortSignal } from '../../services/cancellation';
 import type { Services } from '../../services/services';
 import { jobTimeoutMs } from '../../publish/jobSettings';
@@ -10,7 +11,7 @@ import { contentTree } from '../../tree/contentTree';
 import { recordDataUpdate } from '../../tree/dataUpdateResults';
 import { DataSourceNode } from '../../tree/nodes/dataSourceNode';
 import { defineCommand } from '../command';
-import { resolveRef } from './itemRef';
+import { type ItemRef, resolveRef } from './itemRef';
 
 export const ID = 'tableau.updatePublishedData';
 
@@ -75,6 +76,25 @@ async function chooseActions(services: Services): Promise<UpdateActions | undefi
   return upsertActions(table, keys.split(','));
 }
 
+/**
+ * The connection to update when the data source has several Hyper connections (asked), else
+ * undefined: the core then takes the only one, or the data source's own `/data`.
+ */
+async function chooseConnection(services: Services, ref: ItemRef): Promise<string | undefined> {
+  const client = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl, purpose: 'publish' });
+  const ds = await client.getDataSource(ref.id);
+  const choice = await updateConnections(client, ds);
+  if (choice.all.length <= 1 || choice.connectionId) return choice.connectionId;
+  if (choice.updatable.length === 0) throw ambiguousConnection(ds, choice);
+  const picked = await services.ui.pick(
+    'update.connection',
+    choice.updatable.map((c) => ({ label: c.id, description: [c.type, c.serverAddress].filter((x) => !!x).join(' · '), id: c.id })),
+    { placeHolder: vscode.l10n.t('"{0}" has several Hyper connections: update the data of which one?', ds.name) },
+  );
+  if (!picked) throw cancelled();
+  return picked.id;
+}
+
 /** The line the tree and the notification show for a finished update. */
 export function describeUpdate(r: UpdateDataResult): string {
   const what = r.actions.map((a) => a.action).join(', ');
@@ -96,6 +116,8 @@ export const command = defineCommand(ID, async (services, arg?: unknown): Promis
   if (!ref) return undefined;
   const actions = await chooseActions(services);
   if (!actions) throw cancelled();
+  // Several Hyper connections: the user says which (the core would refuse to guess).
+  const connectionId = await chooseConnection(services, ref);
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Updating the data of "{0}"', ref.name), cancellable: true },
     async (progress, token) => {
@@ -106,7 +128,7 @@ export const command = defineCommand(ID, async (services, arg?: unknown): Promis
         progress.report({ increment: Math.max(0, pct - last), message });
         last = Math.max(last, pct);
       };
-      return updateData(client, { filePath: file.fsPath, datasourceId: ref.id, actions }, {
+      return updateData(client, { filePath: file.fsPath, datasourceId: ref.id, connectionId, actions }, {
         signal,
         logger: services.logger,
         job: { timeoutMs: jobTimeoutMs() },

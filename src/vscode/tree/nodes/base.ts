@@ -4,7 +4,7 @@ import type { Services } from '../../services/services';
 import type { SiteContentModel } from '../contentModel';
 import { escapeMarkdown } from '../format';
 
-export type NodeKind = 'connection' | 'site' | 'project' | 'workbook' | 'datasource' | 'view' | 'loadMore' | 'error' | 'message' | 'revisions' | 'revision';
+export type NodeKind = 'connection' | 'site' | 'project' | 'workbook' | 'datasource' | 'view' | 'loadMore' | 'error' | 'message' | 'revisions' | 'revision' | 'flow';
 
 /** What every node needs from the tree around it. */
 export interface TreeContext {

@@ -2,6 +2,7 @@ import type { ContentEntry } from '../contentModel';
 import type { ContentNode, SiteScope, TreeContext } from './base';
 import { DataSourceNode } from './dataSourceNode';
 import { ErrorNode } from './errorNode';
+import { FlowNode } from './flowNode';
 import { LoadMoreNode } from './loadMoreNode';
 import { MessageNode } from './messageNode';
 import { ProjectNode } from './projectNode';
@@ -20,6 +21,8 @@ export function nodesFromEntries(entries: ContentEntry[], parent: ContentNode, c
         return ctx.intern(new DataSourceNode(scope, parent, ctx, e.datasource, e.projectPath));
       case 'view':
         return ctx.intern(new ViewNode(scope, parent, ctx, e.view, e.workbook));
+      case 'flow':
+        return ctx.intern(new FlowNode(scope, parent, ctx, e.flow, e.projectPath, e.lastRun));
       case 'loadMore':
         return ctx.intern(new LoadMoreNode(scope, parent, ctx, e.parentKey, e.shown));
       case 'error':
