@@ -41,7 +41,7 @@ export function summaryRows(r: BenchResults): Row[] {
   }
   const u = r.update;
   if (u) {
-    rows.push([`Update data (update-data --insert) with a ${u.fileBytes / MiB} MiB .hyper (median of ${u.pairs.length})`, `${round(u.median.updateMbps)} MB/s`, '', '']);
+    rows.push([`Update data (update-data --insert) with a ${u.fileBytes / MiB} MiB .hyper (median of ${u.pairs.length})`, `${round(u.median.updateMbps)} MB/s; job polled ${u.maxJobPolls === 1 ? 'once' : `up to ${u.maxJobPolls} times`} (simulated job time 0)`, '', '']);
     rows.push(['Publishing the same file, side by side', `${round(u.median.publishMbps)} MB/s`, '', '']);
     rows.push(['Ratio update / publish (median of pairs)', `${round(u.median.ratio, 2)} (pairs: ${u.pairs.map((p) => round(p.ratio, 2)).join(', ')})`, '>= 0.9', ok(u.median.ratio >= 0.9)]);
     rows.push(['Peak RSS of an update vs its publish (largest difference)', mb(u.rssDifferenceBytes), '< 16 MB', ok(u.rssDifferenceBytes !== undefined && u.rssDifferenceBytes < 16 * MiB)]);

@@ -25,7 +25,7 @@ import { nullLogger, type Logger } from '../logger';
 import type { ContentKind, DataSource, FileUpload, Job, PublishMode, Workbook } from '../models';
 import { credentialHosts, inspectPackage, type PackageInfo } from '../package/inspect';
 import { findItemByName, readJob, readPublishedItem, type ItemLookupClient } from './items';
-import { buildMultipart, type FileFingerprint, type MultipartMessage, type MultipartPart } from './multipart';
+import { buildMultipart, DEFAULT_READ_SIZE, ReadBuffers, type FileFingerprint, type MultipartMessage, type MultipartPart } from './multipart';
 import { dataSourcePayload, workbookPayload, type ConnectionCredentials } from './payload';
 import { checkHiddenViews } from './settings';
 import { classifyFailure, DEFAULT_RETRY_LIMITS, retryOptions, type RetryLimits } from './failurePolicy';
@@ -213,6 +213,8 @@ class PublishRun {
   private name = '';
   private payload = '';
   private rules?: PreparedRules;
+  /** One set of read buffers for every message of this run: they are sent one after another. */
+  private readBuffers?: ReadBuffers;
   /** Bytes uploaded: the file's size, or the rewritten file's. */
   private uploadSize = 0;
 
@@ -298,7 +300,7 @@ class PublishRun {
   private message(parts: MultipartPart[], offset: number): Promise<MultipartMessage> {
     return buildMultipart(parts, {
       signal: this.signal,
-      readSize: this.opts.readSize,
+      readBuffers: (this.readBuffers ??= new ReadBuffers(Math.max(1, Math.min(this.opts.readSize ?? DEFAULT_READ_SIZE, this.uploadSize)))),
       expect: this.fingerprint,
       onFileBytes: (n) => this.progress('upload', offset + n),
     });

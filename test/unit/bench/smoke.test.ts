@@ -44,6 +44,10 @@ describe('benchmark smoke run (tiny sizes)', function () {
     positive(u.median.updateMbps, 'update MB/s');
     positive(u.median.publishMbps, 'publish MB/s');
     positive(u.median.ratio, 'update / publish ratio');
+    // The simulated job takes no time: the publish it is compared with has no job, so the
+    // update's job must be done at its first look (a 1 s job was a quarter of a 1 GiB update).
+    assert.deepEqual(u.pairs.map((p) => p.update.jobPolls), [1, 1]);
+    assert.equal(u.maxJobPolls, 1);
     assert.match(formatTable(r), /Ratio update \/ publish/);
   });
 

@@ -132,6 +132,33 @@ describe('publish: file types and modes', function () {
     assert.equal(seen[seen.length - 1].phase, 'commit');
   });
 
+  it('reads every chunk of an upload into the same few buffers', async () => {
+    // Fresh buffers per read (or per chunk) grew the CLI by tens of MB between garbage collections.
+    const p = h.tmp.file('Buffers.hyper', hyperBytes(200_000, 5));
+    const stores = new Set<ArrayBufferLike>();
+    let reads = 0;
+    const client = Object.create(h.conn.client) as typeof h.conn.client;
+    client.request = (req) => {
+      const body = req.body;
+      if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) return h.conn.client.request(req);
+      async function* watched(): AsyncGenerator<Uint8Array> {
+        for await (const c of body as AsyncIterable<Uint8Array>) {
+          if (c.length === 8 * 1024) {
+            reads++;
+            stores.add(c.buffer);
+          }
+          yield c;
+        }
+      }
+      return h.conn.client.request({ ...req, body: { [Symbol.asyncIterator]: watched } });
+    };
+    const r = await publish(client, { filePath: p, projectId, mode: 'createnew' }, { ...fast, singleRequestLimit: 64 * 1024, chunkSize: 32 * 1024, readSize: 8 * 1024 });
+    assert.equal(r.chunks, 7);
+    assert.equal(stored('datasource', r.item.id).sha256, sha256File(p));
+    assert.ok(reads >= 24, `${reads} full reads`);
+    assert.ok(stores.size <= 3, `${stores.size} buffers for ${reads} reads in ${r.chunks} chunks`);
+  });
+
   it('publishes as a job and returns the finished item', async () => {
     const p = h.tmp.file('Async.twbx', twbxBytes());
     const phases = new Set<string>();
