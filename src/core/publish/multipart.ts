@@ -79,6 +79,8 @@ export interface MultipartMessage {
 }
 
 export const DEFAULT_READ_SIZE = 1024 * 1024;
+/** The smallest read that goes into the reused buffers (see ReadBuffers.take). */
+const MIN_REUSED_BLOCK = 64 * 1024;
 /**
  * The buffers file reads go into, taken in turn, instead of a fresh buffer per read. Fresh
  * 1 MiB buffers are external memory: V8 answered a 1 GiB upload of them with dozens of full
@@ -109,6 +111,11 @@ export class ReadBuffers {
 
   /** The next buffer in turn, `length` (at most `size`) bytes of it. */
   take(length: number): Buffer {
+    // The turn is safe only for blocks at least a socket's write buffer (16 KiB on Node 20,
+    // 64 KiB on 22): undici waits for 'drain' (every byte handed to the kernel) after such a
+    // block before it asks for the next. A smaller block may still sit in the socket's queue
+    // while later ones are read, so small reads get fresh buffers.
+    if (this.size < MIN_REUSED_BLOCK) return Buffer.allocUnsafe(Math.min(length, this.size));
     const slot = this.turn++ % this.count;
     const whole = (this.ring[slot] ??= Buffer.allocUnsafe(this.size));
     return whole.subarray(0, Math.min(length, this.size));

@@ -134,7 +134,7 @@ describe('publish: file types and modes', function () {
 
   it('reads every chunk of an upload into the same few buffers', async () => {
     // Fresh buffers per read (or per chunk) grew the CLI by tens of MB between garbage collections.
-    const p = h.tmp.file('Buffers.hyper', hyperBytes(200_000, 5));
+    const p = h.tmp.file('Buffers.hyper', hyperBytes(1_700_000, 5));
     const stores = new Set<ArrayBufferLike>();
     let reads = 0;
     const client = Object.create(h.conn.client) as typeof h.conn.client;
@@ -143,7 +143,7 @@ describe('publish: file types and modes', function () {
       if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) return h.conn.client.request(req);
       async function* watched(): AsyncGenerator<Uint8Array> {
         for await (const c of body as AsyncIterable<Uint8Array>) {
-          if (c.length === 8 * 1024) {
+          if (c.length === 64 * 1024) {
             reads++;
             stores.add(c.buffer);
           }
@@ -152,7 +152,7 @@ describe('publish: file types and modes', function () {
       }
       return h.conn.client.request({ ...req, body: { [Symbol.asyncIterator]: watched } });
     };
-    const r = await publish(client, { filePath: p, projectId, mode: 'createnew' }, { ...fast, singleRequestLimit: 64 * 1024, chunkSize: 32 * 1024, readSize: 8 * 1024 });
+    const r = await publish(client, { filePath: p, projectId, mode: 'createnew' }, { ...fast, singleRequestLimit: 512 * 1024, chunkSize: 256 * 1024, readSize: 64 * 1024 });
     assert.equal(r.chunks, 7);
     assert.equal(stored('datasource', r.item.id).sha256, sha256File(p));
     assert.ok(reads >= 24, `${reads} full reads`);
