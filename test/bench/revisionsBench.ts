@@ -73,7 +73,10 @@ export async function benchRevisions(opts: { sizesMb: number[]; openBytes: numbe
     try {
       const file = path.join(dir, 'Big.twbx');
       log(`  making a ${opts.openBytes / MiB} MiB .twbx ...`);
-      const packageBytes = writeZipWithBigEntry(file, [{ name: 'Big.twb', data: workbookDocument() }], 'Data/Extracts/big.hyper', opts.openBytes);
+      // The bulk is a packaged data file, not an extract: the document is downloaded with
+      // includeExtract=false, and an extract would not be sent at all (Tableau leaves it out,
+      // and so does the simulator), so only a non-extract entry makes this a 1 GiB download.
+      const packageBytes = writeZipWithBigEntry(file, [{ name: 'Big.twb', data: workbookDocument() }], 'Data/Datasources/big.csv', opts.openBytes);
       const project = (await c.client.allProjects()).find((p) => p.name === BENCH_PROJECT)!;
       const r = await publish(c.client, { filePath: file, projectId: project.id, mode: 'createnew' });
       fs.rmSync(file, { force: true });

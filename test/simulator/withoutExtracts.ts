@@ -33,13 +33,13 @@ function isZip(b: StoredBlob): boolean {
   return head.toString('latin1') === 'PK';
 }
 
-/** The package without its extracts, or undefined when the blob is not a package (served as it is). */
+/** The package without its extracts, or undefined when the blob is not a package or has no extract (served as it is). */
 export async function packageWithoutExtracts(b: StoredBlob): Promise<Buffer | undefined> {
   if (!isZip(b)) return undefined;
   const zip = b.inline ? await yauzl.fromBufferPromise(b.inline, { lazyEntries: true }) : await yauzl.openPromise(b.filePath!, { lazyEntries: true, autoClose: false });
   const kept: TestZipEntry[] = [];
-  let total = 0;
   try {
+    const entries: yauzl.Entry[] = [];
     for (;;) {
       const e = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
         zip.once('entry', resolve);
@@ -49,6 +49,12 @@ export async function packageWithoutExtracts(b: StoredBlob): Promise<Buffer | un
       });
       zip.removeAllListeners('entry').removeAllListeners('end').removeAllListeners('error');
       if (!e) break;
+      entries.push(e);
+    }
+    // No extract to leave out: the package is served as it is (streamed, whatever its size).
+    if (!entries.some((e) => EXTRACT.test(e.fileName))) return undefined;
+    let total = 0;
+    for (const e of entries) {
       if (EXTRACT.test(e.fileName) || e.fileName.endsWith('/')) continue;
       total += e.uncompressedSize;
       if (total > MAX_KEPT_BYTES) throw new Error(`the package's entries other than extracts exceed ${MAX_KEPT_BYTES} bytes`);
