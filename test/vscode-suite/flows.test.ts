@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { publish } from '../../src/core/publish/publisher';
-import { flowBytes } from '../fixtures/flows';
+import { createHash } from 'node:crypto';
+import { flowBytes, sqlConnection } from '../fixtures/flows';
 import { hyperBytes, tdsxBytes } from '../fixtures/samples';
 import { type ContentFixture, contentFixture, workspaceScratch } from './contentHarness';
 
@@ -48,6 +49,31 @@ describe('Prep flows and update connections (real extension host)', function () 
     assert.equal(second?.[0]?.flow?.id, first?.[0]?.flow?.id, 'overwritten in place');
     assert.equal(fx.ui.confirms.filter((c) => c.id === 'flow.replace').length, 1);
     assert.equal(simFlows('Suite Clean Orders').length, 1);
+  });
+
+  it('Publish… of a flow with a database input asks its login once (by prompt id), sends it in Publish Flow and keeps it for the next publish', async () => {
+    const file = path.join(ws.dir, 'db-orders.tfl');
+    fs.writeFileSync(file, flowBytes({ connections: { c1: sqlConnection('pg.suite.example', { port: '5432' }) } }));
+    const password = 'flow-suite-db-secret';
+    fx.ui.picks.set('publish.connection', LABEL);
+    fx.ui.picks.set('publish.project', 'Sales');
+    fx.ui.inputs.set('flow.name', 'Suite Db Orders');
+    fx.ui.picks.set('publish.dbCredentials', 'embed');
+    fx.ui.inputs.set('publish.dbUsername', 'etl_suite');
+    fx.ui.inputs.set('publish.dbPassword', password);
+    const asked = (): number => fx.ui.asked.filter((a) => a.id === 'publish.dbPassword').length;
+    const before = asked();
+    const first = await vscode.commands.executeCommand<FlowOutcomeLike[] | undefined>('tableau.publish', vscode.Uri.file(file));
+    assert.deepEqual(fx.ui.errors(), []);
+    assert.equal(first?.[0]?.ok, true, JSON.stringify(first));
+    const [stored] = simFlows('Suite Db Orders');
+    const sha = createHash('sha256').update(password).digest('hex');
+    assert.deepEqual(stored.credentials, [{ serverAddress: 'pg.suite.example', serverPort: '5432', username: 'etl_suite', embed: true, passwordSha256: sha }]);
+    assert.equal(asked(), before + 1, 'the password was asked once');
+    const second = await vscode.commands.executeCommand<FlowOutcomeLike[] | undefined>('tableau.publish', vscode.Uri.file(file));
+    assert.equal(second?.[0]?.ok, true);
+    assert.equal(asked(), before + 1, 'kept in SecretStorage: not asked again');
+    assert.equal(simFlows('Suite Db Orders')[0].credentials[0]?.passwordSha256, sha);
   });
 
   it('Publish Again publishes a manifest target whose file is a .tflx as a flow', async () => {

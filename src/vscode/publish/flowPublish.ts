@@ -14,6 +14,8 @@ import { resolveProjectPath, splitProjectPath } from '../../core/publish/project
 import { assertInsideWorkspace } from '../../core/publish/workspacePath';
 import { toAbortSignal } from '../services/cancellation';
 import type { Services } from '../services/services';
+import type { ConnectionCredentials } from '../../core/publish/payload';
+import { credentialsFor } from './dataConnectionCredentials';
 import { inspectFiles } from './inspectFiles';
 import { connectionForTarget } from './manifestPlans';
 import type { FolderTarget } from './manifestStore';
@@ -26,6 +28,8 @@ export interface FlowPlan {
   name: string;
   mode: 'createnew' | 'overwrite';
   description?: string;
+  /** Logins for the flow's database connections (asked once, kept in SecretStorage, as for workbooks). */
+  connectionCredentials?: ConnectionCredentials[];
 }
 
 export type FlowOutcome =
@@ -76,7 +80,9 @@ export async function runFlowPublish(services: Services, files: readonly vscode.
         if (!ok) return undefined;
         mode = 'overwrite';
       }
-      plans.push({ info, target, name, mode });
+      const connectionCredentials = await credentialsFor(services, info.path, info.dataConnections, { interactive: true });
+      if (connectionCredentials === undefined) return undefined;
+      plans.push({ info, target, name, mode, connectionCredentials });
     }
     await rememberLastTarget(services, target);
     const outcomes = await publishFlowsWithProgress(services, plans);
@@ -99,8 +105,11 @@ export async function flowPlanFromTarget(services: Services, t: FolderTarget, fi
   const siteContentUrl = t.target.site ?? '';
   const client = await services.connections.getClient(profile.id, { siteContentUrl, purpose: 'publish', signal: opts.signal });
   const project = await resolveProjectPath(client, t.target.project, { signal: opts.signal });
+  const connectionCredentials = await credentialsFor(services, file, info.dataConnections, { interactive: opts.interactive });
+  if (connectionCredentials === undefined) throw cancelled();
   return {
     info,
+    connectionCredentials,
     target: { profile, siteContentUrl, projectId: project.id, projectPath: splitProjectPath(t.target.project) },
     name: t.target.name ?? flowName(file),
     mode: t.target.mode,
@@ -124,7 +133,7 @@ export async function publishFlowsWithProgress(services: Services, plans: readon
       let sent = 0;
       try {
         const client = await services.connections.getClient(plan.target.profile.id, { siteContentUrl: plan.target.siteContentUrl, purpose: 'publish', signal });
-        const r = await publishFlow(client, { filePath: plan.info.path, name: plan.name, projectId: plan.target.projectId, mode: plan.mode, description: plan.description }, {
+        const r = await publishFlow(client, { filePath: plan.info.path, name: plan.name, projectId: plan.target.projectId, mode: plan.mode, description: plan.description, connectionCredentials: plan.connectionCredentials?.length ? plan.connectionCredentials : undefined }, {
           signal,
           logger: services.logger,
           onProgress: (p) => {
