@@ -102,6 +102,7 @@ describe('Publish… through the active environment (real extension host)', func
     assert.ok(again?.[0]?.ok);
     const plan = fx.ui.confirms.find((c) => c.id === 'publish.environmentPlan');
     assert.ok(plan?.detail && /db\.prod\.example/.test(plan.detail), 'the plan, with the rule, in the modal');
+    assert.deepEqual(fx.ui.confirms.filter((c) => c.id === 'publish.replace' || c.id === 'publish.overwriteImpact'), [], 'one confirmation: the plan, not a replace question before it');
     assert.equal(onSite('finance').length, 1, 'overwritten, not duplicated');
 
     await fx.api.services.environments.setActive(undefined);

@@ -43,7 +43,11 @@ const kindWord = (info: PackageInfo): string => (info.kind === 'workbook' ? vsco
  * Name, mode and options for one file. `askName` is false when several files are
  * published at once (each keeps its file name). Undefined when the user cancels.
  */
-export async function askChoices(services: Services, info: PackageInfo, target: PublishTarget, askName: boolean): Promise<PublishChoices | undefined> {
+/**
+ * `planConfirms`: the environment's plan modal asks before an overwrite (it names the item, the
+ * connection changes and the impact), so the mode step does not ask a second time.
+ */
+export async function askChoices(services: Services, info: PackageInfo, target: PublishTarget, askName: boolean, opts: { planConfirms?: boolean } = {}): Promise<PublishChoices | undefined> {
   let name = defaultName(info.path);
   if (askName) {
     const entered = await services.ui.input('publish.name', {
@@ -57,7 +61,7 @@ export async function askChoices(services: Services, info: PackageInfo, target: 
 
   const client = await services.connections.getClient(target.profile.id, { siteContentUrl: target.siteContentUrl });
   const existing = await findItemByName(client, info.kind, name, target.projectId);
-  const mode = await askMode(services, info, name, target, existing, client);
+  const mode = await askMode(services, info, name, target, existing, client, opts.planConfirms ?? false);
   if (!mode) return undefined;
 
   const options = await askOptions(services, info);
@@ -101,6 +105,7 @@ async function askMode(
   target: PublishTarget,
   existing: Workbook | DataSource | undefined,
   client: TableauClient,
+  planConfirms: boolean,
 ): Promise<PublishMode | undefined> {
   const where = target.projectPath.join(PROJECT_PATH_SEPARATOR);
   type ModeItem = vscode.QuickPickItem & { mode: PublishMode; id: PublishMode };
@@ -117,7 +122,7 @@ async function askMode(
   }
   const chosen = await services.ui.pick('publish.mode', items, { placeHolder: existing ? vscode.l10n.t('"{0}" already exists in {1}', name, where) : vscode.l10n.t('How to publish "{0}"', name) });
   if (!chosen) return undefined;
-  if (existing && chosen.mode !== 'createnew') {
+  if (existing && chosen.mode !== 'createnew' && !planConfirms) {
     const what = chosen.mode === 'append' ? vscode.l10n.t('Append to') : vscode.l10n.t('Replace');
     const question = vscode.l10n.t('{0} the {1} "{2}" in {3} on {4}?', what, kindWord(info), existing.name, where, target.profile.label);
     // Before a data source's content is replaced: the workbooks that use it (Tableau's Metadata API).
