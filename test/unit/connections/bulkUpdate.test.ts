@@ -28,6 +28,7 @@ function harness(version: string): { get: () => Harness; projectId: () => string
   let h: Harness;
   let projectId = '';
   before(async () => ({ h, projectId } = await startPublishHarness({ restApiVersion: version })));
+  afterEach(() => h.sim.clearFaults());
   after(() => h.close());
   return { get: () => h, projectId: () => projectId };
 }
