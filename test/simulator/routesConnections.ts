@@ -111,11 +111,57 @@ async function update(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
   send(ctx.req, ctx.res, 200, [connectionEl(conn)]);
 }
 
+/** The connection ids of a bulk request: TSC's `connectionLUIDs/connectionLUID`, or the schema's `connectionLuids/connectionLuid`. */
+function requestedIds(body: Record<string, unknown>): string[] | undefined {
+  const listEl = child(body, 'connectionLUIDs') ?? child(body, 'connectionLuids');
+  if (!listEl) return undefined;
+  const raw = listEl.connectionLUID ?? listEl.connectionLuid;
+  const all = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  return all.map((x) => (typeof x === 'string' ? x.trim() : '')).filter((x) => x !== '');
+}
+
+/**
+ * Update Workbook / Data Source Connections (API 3.26+): one login for several connections of
+ * the item (TSC update_connections; its answers workbook_update_connections.xml,
+ * datasource_connections_update.xml: `<connections>` with each updated connection). Every id is
+ * checked before any is changed. authenticationType is accepted and not kept (the store has no such field).
+ */
+async function updateMany(ctx: Ctx, kind: ItemRec['kind']): Promise<void> {
+  const [maj, min] = ctx.v.split('.').map((n) => Number.parseInt(n, 10));
+  // An older version in the path does not know the method (as for Update Data in Hyper Data Source).
+  if (maj < 3 || (maj === 3 && min < 26)) throw errors.notFound('404003', `Unknown resource '${ctx.url.pathname}' specified in URI (Update ${kind === 'workbook' ? 'Workbook' : 'Data Source'} Connections needs API 3.26 or later).`);
+  requireScope(ctx.session, [kind === 'workbook' ? 'tableau:workbooks:update' : 'tableau:datasources:update']);
+  const it = findItem(ctx, kind, ctx.params.id);
+  requireModify(ctx, it, 'update its connections');
+  const body = parseTsRequest(await readSmallBody(ctx.req), ctx.req.headers['content-type']);
+  const ids = requestedIds(body);
+  const req = child(body, 'connection');
+  if (!ids || ids.length === 0 || !req) throw errors.badRequest('Payload is either malformed or incomplete: <connectionLUIDs> with at least one <connectionLUID> and <connection> are required.');
+  // The bulk call changes the login only (TSC sends no address or port): refused rather than ignored, so a client sending them is caught.
+  if (attr(req, 'serverAddress') !== undefined || attr(req, 'serverPort') !== undefined) throw errors.badRequest('Update Connections changes authentication only: serverAddress and serverPort are not accepted.');
+  const conns = ids.map((id) => {
+    const conn = (it.connections ?? []).find((c) => c.id === id);
+    if (!conn) throw errors.notFound('404020', `Connection '${id}' could not be found.`);
+    return conn;
+  });
+  const user = attr(req, 'userName');
+  const password = attr(req, 'password');
+  const embed = attr(req, 'embedPassword');
+  for (const conn of new Set(conns)) {
+    if (user !== undefined) conn.userName = user;
+    if (password !== undefined) conn.passwordSha256 = createHash('sha256').update(password).digest('hex');
+    if (embed !== undefined) conn.embedPassword = embed === 'true';
+  }
+  send(ctx.req, ctx.res, 200, [list('connections', 'connection', [...new Set(conns)].map(connectionEl))]);
+}
+
 export function connectionRoutes(): Route[] {
   return [
     { method: 'GET', pattern: '/api/{v}/sites/{site}/workbooks/{id}/connections', auth: true, handle: (ctx) => query(ctx, 'workbook') },
     { method: 'GET', pattern: '/api/{v}/sites/{site}/datasources/{id}/connections', auth: true, handle: (ctx) => query(ctx, 'datasource') },
     { method: 'PUT', pattern: '/api/{v}/sites/{site}/workbooks/{id}/connections/{cid}', auth: true, handle: (ctx) => update(ctx, 'workbook') },
     { method: 'PUT', pattern: '/api/{v}/sites/{site}/datasources/{id}/connections/{cid}', auth: true, handle: (ctx) => update(ctx, 'datasource') },
+    { method: 'PUT', pattern: '/api/{v}/sites/{site}/workbooks/{id}/connections', auth: true, handle: (ctx) => updateMany(ctx, 'workbook') },
+    { method: 'PUT', pattern: '/api/{v}/sites/{site}/datasources/{id}/connections', auth: true, handle: (ctx) => updateMany(ctx, 'datasource') },
   ];
 }

@@ -63,4 +63,12 @@ export const SCHEMA_DEVIATIONS: readonly SchemaDeviation[] = [
     message: /'\{http:\/\/tableau\.com\/api\}connections': This element is not expected\./,
     evidence: 'TSC tableauserverclient/server/request_factory.py, FlowRequest._generate_xml: publish(..., connections=[...]) adds <connections><connection serverAddress serverPort><connectionCredentials/></connection></connections> after <project>',
   },
+  {
+    id: 'bulk Update Connections with <connectionLUIDs> and <connection>',
+    // tsRequest takes one element, and the schema's list is <connectionLuids>/<connectionLuid> with no login; TSC sends
+    // <connectionLUIDs>/<connectionLUID> then a <connection> with the login (test/simulator/README.md, "Bulk Update Connections").
+    path: /^tsRequest\/connectionLUIDs$/,
+    message: /'\{http:\/\/tableau\.com\/api\}connectionLUIDs': This element is not expected\./,
+    evidence: 'TSC tableauserverclient/server/request_factory.py, update_connections_req (Workbook and Datasource, API 3.26): <connectionLUIDs><connectionLUID>..</connectionLUID></connectionLUIDs><connection authenticationType userName password embedPassword/>; answers test/assets/workbook_update_connections.xml, datasource_connections_update.xml',
+  },
 ];

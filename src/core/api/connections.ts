@@ -10,7 +10,7 @@ import { globalRedactor } from '../logger';
 import type { ContentKind } from '../models';
 import type { ApiRequest } from './restApi';
 import { attr, boolAttr, child, items, type Obj } from './shape';
-import { tsRequest, xmlAttrs } from './xml';
+import { tsRequest, xmlAttrs, xmlEscape } from './xml';
 
 /** One data connection of a published item, as Tableau reports it. */
 export interface PublishedConnection {
@@ -39,6 +39,8 @@ export interface ConnectionUpdate {
 /** What these calls need of TableauClient (it satisfies this structurally). */
 export interface ConnectionsClient {
   request(req: ApiRequest & { replaySafe: boolean }): Promise<unknown>;
+  /** The server's REST API version; without it, only the one-connection call is used. */
+  apiVersion?(signal?: AbortSignal): Promise<string>;
 }
 
 function itemPath(kind: ContentKind, id: string): string {
@@ -96,4 +98,39 @@ export async function updateConnection(client: ConnectionsClient, kind: ContentK
     format: 'xml',
   });
   return toConnection(child(ts, 'connection') ?? {});
+}
+
+/** Update Workbook / Data Source Connections (several connections at once) is in REST API 3.26 and later (TSC gates it at 3.26). */
+export const BULK_UPDATE_CONNECTIONS_MIN_API_VERSION = '3.26';
+
+/** What the bulk Update Connections call sets: the login only, never the server address or port. */
+export type ConnectionCredentialsUpdate = Pick<ConnectionUpdate, 'userName' | 'password' | 'embedPassword'>;
+
+/**
+ * The request body of the bulk call, in the shape TSC sends (request_factory.py
+ * update_connections_req): `<connectionLUIDs>` with one `<connectionLUID>` per connection, then
+ * the `<connection>` with the login. The schema (tsRequest's `connectionLuids` choice) would allow
+ * only the list, with no login: see test/simulator/README.md "Bulk Update Connections".
+ * No authenticationType: we change only the login, and Tableau keeps the one a connection has.
+ */
+export function connectionsUpdateBody(connectionIds: readonly string[], u: ConnectionCredentialsUpdate): string {
+  if (u.password !== undefined) globalRedactor.addSecret(u.password);
+  const ids = connectionIds.map((c) => `<connectionLUID>${xmlEscape(c)}</connectionLUID>`).join('');
+  return tsRequest(`<connectionLUIDs>${ids}</connectionLUIDs><connection${xmlAttrs({ userName: u.userName, password: u.password, embedPassword: u.embedPassword })}/>`);
+}
+
+/** Update Workbook Connections / Update Data Source Connections: one request for several connections; answers them as Tableau now has them. */
+export async function updateConnections(client: ConnectionsClient, kind: ContentKind, id: string, connectionIds: readonly string[], update: ConnectionCredentialsUpdate, signal?: AbortSignal): Promise<PublishedConnection[]> {
+  const ts = await client.request({
+    method: 'PUT',
+    path: itemPath(kind, id),
+    body: connectionsUpdateBody(connectionIds, update),
+    contentType: 'text/xml',
+    signal,
+    action: `update the data connections of the ${kind === 'workbook' ? 'workbook' : 'data source'}`,
+    // Setting the same login again ends in the same state.
+    replaySafe: true,
+    format: 'xml',
+  });
+  return items(ts, 'connections', 'connection').map(toConnection);
 }

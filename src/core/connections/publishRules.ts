@@ -6,7 +6,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { findAfterWrite, type LookupRetryOptions } from '../api/afterWrite';
-import { queryConnections, updateConnection, type ConnectionsClient, type PublishedConnection } from '../api/connections';
+import { versionAtLeast } from '../api/apiVersion';
+import { BULK_UPDATE_CONNECTIONS_MIN_API_VERSION, queryConnections, updateConnection, updateConnections, type ConnectionCredentialsUpdate, type ConnectionsClient, type PublishedConnection } from '../api/connections';
 import { TableauError } from '../errors';
 import { globalRedactor } from '../logger';
 import type { ContentKind, DataSource, Page } from '../models';
@@ -155,15 +156,35 @@ function sameHost(a: string | undefined, b: string | undefined): boolean {
   return (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 }
 
+/** A login change that touches no server address or port: the bulk call (API 3.26+) can make it. */
+function credentialsOnly(u: RestUpdate): ConnectionCredentialsUpdate | undefined {
+  if (u.set.server !== undefined || u.set.port !== undefined) return undefined;
+  const c = { userName: u.set.username ?? u.username, password: u.password, embedPassword: u.embed };
+  return c.userName === undefined && c.password === undefined ? undefined : c;
+}
+
+function sameCredentials(a: ConnectionCredentialsUpdate, b: ConnectionCredentialsUpdate): boolean {
+  return a.userName === b.userName && a.password === b.password && a.embedPassword === b.embedPassword;
+}
+
+async function bulkSupported(client: ConnectionsClient, signal?: AbortSignal): Promise<boolean> {
+  if (!client.apiVersion) return false;
+  return versionAtLeast(await client.apiVersion(signal), BULK_UPDATE_CONNECTIONS_MIN_API_VERSION);
+}
+
 /**
  * Makes the `via: 'rest'` changes on the published item: each file connection a rule matched is
  * found among the item's connections by its server address and port (and login, when the file
  * names one), then updated. A connection not found is an error: the item was published, but
- * does not point where the rule says.
+ * does not point where the rule says. Two or more connections getting the same login (and no
+ * server or port change) go in one bulk Update Connections request where the server has it
+ * (API 3.26+); one it refuses (400/404: a server reporting a version it does not fully have)
+ * is made one connection at a time instead.
  */
 export async function applyRestUpdates(client: ConnectionsClient, kind: ContentKind, itemId: string, itemName: string, updates: readonly RestUpdate[], signal?: AbortSignal): Promise<void> {
   if (updates.length === 0) return;
   const published = await queryConnections(client, kind, itemId, signal);
+  const planned: { u: RestUpdate; targets: PublishedConnection[] }[] = [];
   for (const u of updates) {
     const c = u.report.connection;
     const targets = published.filter((p: PublishedConnection) => sameHost(p.serverAddress, c.server) && (c.port === undefined || p.serverPort === undefined || p.serverPort === c.port));
@@ -173,9 +194,39 @@ export async function applyRestUpdates(client: ConnectionsClient, kind: ContentK
         message: `"${itemName}" was published, but Tableau lists no data connection to ${c.server ?? '(no server)'}${c.port ? `:${c.port}` : ''}, so data connection rule ${u.report.ruleIndex + 1} could not update it; its connections still point where the file said.`,
       });
     }
+    planned.push({ u, targets });
+  }
+  // Connections that get the same login, each connection once.
+  const groups: { creds: ConnectionCredentialsUpdate; ids: Set<string> }[] = [];
+  for (const { u, targets } of planned) {
+    const creds = credentialsOnly(u);
+    if (!creds) continue;
+    let g = groups.find((x) => sameCredentials(x.creds, creds));
+    if (!g) groups.push((g = { creds, ids: new Set() }));
+    for (const t of targets) g.ids.add(t.id);
+  }
+  // Connection id -> the login the bulk call gave it.
+  const done = new Map<string, ConnectionCredentialsUpdate>();
+  const bulk = groups.filter((g) => g.ids.size >= 2);
+  if (bulk.length > 0 && (await bulkSupported(client, signal))) {
+    for (const g of bulk) {
+      try {
+        await updateConnections(client, kind, itemId, [...g.ids], g.creds, signal);
+        for (const id of g.ids) done.set(id, g.creds);
+      } catch (e) {
+        if (!TableauError.is(e, 'notFound') && !TableauError.is(e, 'badRequest')) throw e;
+        break; // not supported after all: every connection below goes one at a time
+      }
+    }
+  }
+  for (const { u, targets } of planned) {
     u.report.updatedConnectionIds = [];
+    const creds = credentialsOnly(u);
     for (const t of targets) {
-      await updateConnection(client, kind, itemId, t.id, { serverAddress: u.set.server, serverPort: u.set.port, userName: u.set.username ?? u.username, password: u.password, embedPassword: u.embed }, signal);
+      const bulkDone = done.get(t.id);
+      if (!(creds && bulkDone && sameCredentials(creds, bulkDone))) {
+        await updateConnection(client, kind, itemId, t.id, { serverAddress: u.set.server, serverPort: u.set.port, userName: u.set.username ?? u.username, password: u.password, embedPassword: u.embed }, signal);
+      }
       u.report.updatedConnectionIds.push(t.id);
     }
   }

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type { WaitForJobOptions } from '../api/client';
+import { versionAtLeast } from '../api/apiVersion';
 import { withRetry } from '../api/retry';
 import { TableauError, throwIfAborted } from '../errors';
 import { nullLogger, type Logger } from '../logger';
@@ -71,13 +72,6 @@ export interface UpdateDataResult {
   requests: number;
   retries: number;
   durationMs: number;
-}
-
-function versionAtLeast(v: string, min: string): boolean {
-  const [a1, a2] = v.split('.').map((n) => Number.parseInt(n, 10));
-  const [b1, b2] = min.split('.').map((n) => Number.parseInt(n, 10));
-  if (!Number.isFinite(a1) || !Number.isFinite(a2)) return false;
-  return a1 !== b1 ? a1 > b1 : a2 >= b2;
 }
 
 /** A data source Tableau's incremental update takes, or the reason it does not. */
