@@ -1,6 +1,7 @@
 /** Flows in the CLI: `publish` of a .tfl/.tflx, `ls flows`, `run-flow "Project / Name"`. */
 import * as path from 'node:path';
 import { allFlows, lastFlowRun, runFlowNow, type Flow } from '../core/api/flows';
+import { nameFilter } from '../core/api/pagination';
 import { formatBytes } from '../core/display';
 import { TableauError } from '../core/errors';
 import type { PublishMode } from '../core/models';
@@ -63,7 +64,7 @@ async function findFlow(conn: CliConnection, ref: string, signal: AbortSignal): 
   const name = parts[parts.length - 1];
   const projectPath = parts.length > 1 ? formatProjectPath(parts.slice(0, -1)) : undefined;
   const projectId = projectPath ? (await resolveProjectPath(conn.client, projectPath, { signal })).id : undefined;
-  const found = (await allFlows(conn.client, { signal, projectId, filter: /[,:]/.test(name) ? undefined : `name:eq:${name}` })).filter((f) => f.name === name);
+  const found = (await allFlows(conn.client, { signal, projectId, filter: nameFilter(name) })).filter((f) => f.name === name);
   if (found.length === 1) {
     const paths = projectPaths(await conn.client.allProjects({ signal }));
     return { flow: found[0], project: (found[0].project && paths.get(found[0].project.id)) ?? '?' };

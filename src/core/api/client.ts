@@ -6,7 +6,7 @@ import type { ApiRequest } from './restApi';
 import { toDataSource, toFileUpload, toJob, toPage, toProject, toSite, toTags, toUser, toView, toWorkbook, single } from './mappers';
 import { findAfterWrite, type LookupRetryOptions } from './afterWrite';
 import { DEFAULT_JOB_TIMEOUT_MS, endedJob, jobHasEnded, jobTimeout } from './jobs';
-import { clampPageSize, fetchAllPages } from './pagination';
+import { clampPageSize, fetchAllPages, nameFilter } from './pagination';
 import { withRetry, type RetryOptions } from './retry';
 import { items, requireElement, type Obj } from './shape';
 import { tsRequest, xmlAttrs } from './xml';
@@ -197,7 +197,7 @@ export class TableauClient {
 
   private async findProject(name: string, parentProjectId: string | undefined, signal?: AbortSignal): Promise<Project | undefined> {
     // Tableau's filter syntax has no escaping for ',' or ':': such names are matched among the parent's projects.
-    const filter = /[,:]/.test(name) ? (parentProjectId ? `parentProjectId:eq:${parentProjectId}` : 'topLevelProject:eq:true') : `name:eq:${name}`;
+    const filter = nameFilter(name) ?? (parentProjectId ? `parentProjectId:eq:${parentProjectId}` : 'topLevelProject:eq:true');
     const all = await this.allProjects({ filter, signal });
     return all.find((x) => x.name === name && (x.parentProjectId ?? undefined) === (parentProjectId || undefined));
   }

@@ -5,6 +5,14 @@ import { DEFAULT_MAX_LIST_ITEMS, GENERIC_LIMIT_NAMES } from '../limits';
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;
 
+/**
+ * A `name:eq:` filter for a listing, or undefined when the name holds ',' or ':' (Tableau's filter
+ * syntax separates terms with them): the caller then matches the name in the unfiltered listing.
+ */
+export function nameFilter(name: string): string | undefined {
+  return /[,:]/.test(name) ? undefined : `name:eq:${name}`;
+}
+
 export function clampPageSize(n: number | undefined, fallback = DEFAULT_PAGE_SIZE): number {
   if (n === undefined || !Number.isFinite(n)) return fallback;
   return Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(n)));

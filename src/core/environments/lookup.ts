@@ -1,16 +1,12 @@
 /** The plan's questions to a target site, answered with a TableauClient (projects listed once). */
 import type { TableauClient } from '../api/client';
+import { nameFilter } from '../api/pagination';
 import { TableauError } from '../errors';
 import type { ContentKind, Project } from '../models';
 import { overwriteImpact } from '../publish/afterPublish';
 import { resolveProjectPath } from '../publish/projectPath';
 import type { PlanLookup } from './plan';
 import { previewSettingsPlan } from './planSettings';
-
-/** Tableau's filter syntax has no escaping for ',' or ':'; such names are found in the full listing. */
-function nameFilter(name: string): string | undefined {
-  return /[,:]/.test(name) ? undefined : `name:eq:${name}`;
-}
 
 export function clientLookup(client: TableauClient): PlanLookup & { project(path: string, signal?: AbortSignal): Promise<Project | undefined> } {
   let projects: Promise<Project[]> | undefined;

@@ -3,6 +3,7 @@
  * published item again when only its name is known.
  */
 import { single, toDataSource, toJob, toWorkbook } from '../api/mappers';
+import { nameFilter } from '../api/pagination';
 import type { Obj } from '../api/shape';
 import type { ContentKind, DataSource, Job, Workbook } from '../models';
 
@@ -30,8 +31,7 @@ export async function findItemByName(
   projectId: string,
   signal?: AbortSignal,
 ): Promise<Workbook | DataSource | undefined> {
-  // Tableau's filter syntax has no escaping for ',' or ':'; such names are matched client-side.
-  const filter = /[,:]/.test(name) ? undefined : `name:eq:${name}`;
+  const filter = nameFilter(name);
   const list = kind === 'workbook' ? await client.allWorkbooks({ filter, signal }) : await client.allDataSources({ filter, signal });
   return list.find((i) => i.name === name && i.project?.id === projectId);
 }

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type { WaitForJobOptions } from '../api/client';
 import { versionAtLeast } from '../api/apiVersion';
+import { nameFilter } from '../api/pagination';
 import { withRetry } from '../api/retry';
 import { TableauError, throwIfAborted } from '../errors';
 import { nullLogger, type Logger } from '../logger';
@@ -188,7 +189,7 @@ export async function resolveDataSource(
   const parts = splitProjectPath(trimmed);
   const name = parts[parts.length - 1];
   const project = parts.length > 1 ? await resolveProjectPath(client, formatProjectPath(parts.slice(0, -1)), { signal }) : undefined;
-  const filter = /[,:]/.test(name) ? undefined : `name:eq:${name}`;
+  const filter = nameFilter(name);
   const found = (await client.allDataSources({ filter, signal })).filter((d) => d.name === name && (!project || d.project?.id === project.id));
   if (found.length === 1) return found[0];
   if (!found.length) {

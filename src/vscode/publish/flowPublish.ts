@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { allFlows, type Flow } from '../../core/api/flows';
+import { nameFilter } from '../../core/api/pagination';
 import { PROJECT_PATH_SEPARATOR } from '../../core/display';
 import { cancelled, isCancellation, TableauError } from '../../core/errors';
 import { inspectFlow, isFlowFile, publishFlow, type FlowInfo } from '../../core/publish/flowPublisher';
@@ -48,9 +49,7 @@ function flowName(file: string): string {
 /** The flow of this name in the target project, if one exists (a name filter, narrowed to the project). */
 async function existingFlow(services: Services, target: PublishTarget, name: string, signal?: AbortSignal): Promise<Flow | undefined> {
   const client = await services.connections.getClient(target.profile.id, { siteContentUrl: target.siteContentUrl, purpose: 'publish', signal });
-  // Tableau's filter syntax has no escaping: a name with a comma is looked for in the project's whole listing.
-  const filter = /[,]/.test(name) ? undefined : `name:eq:${name}`;
-  const found = await allFlows(client, { signal, filter, projectId: target.projectId, maxItems: client.listLimits.maxItems });
+  const found = await allFlows(client, { signal, filter: nameFilter(name), projectId: target.projectId, maxItems: client.listLimits.maxItems });
   return found.find((f) => f.name.toLowerCase() === name.toLowerCase());
 }
 
