@@ -9,7 +9,7 @@ import type { SecretReference } from '../core/connections/rules';
 import { environmentVariables } from '../core/environments/resolve';
 import { planItem, refusedItem, type PlanItem, type PlanLookup, type SecretSource } from '../core/environments/plan';
 import { planLines, planSummary } from '../core/environments/planText';
-import { targetSettingsOf } from '../core/environments/planSettings';
+import { settingsOfOptions, targetSettingsOf } from '../core/environments/planSettings';
 import { fileShowsExtract } from '../core/publish/afterPublish';
 import type { ResolvedTarget } from '../core/environments/resolve';
 import { TableauError } from '../core/errors';
@@ -24,7 +24,7 @@ import { openConnection, type CliConnection } from './connection';
 import { EXIT } from './exitCodes';
 import type { CliOutput } from './output';
 import { publishItem, reportItemFailure, resolveBeforeUpload } from './publishItem';
-import { targetSettingsFor } from './publishSettings';
+import { optionsWithFlags, type OptionFlags } from './publishSettings';
 
 type PublishArgs = Extract<CliCommand, { command: 'publish' }>;
 
@@ -57,32 +57,11 @@ export interface Planned {
 }
 
 /** The `publish` flags an environment's publish takes too; like without --env, they win over the manifest. */
-export type EnvPublishFlags = Partial<Pick<PublishArgs, 'mode' | 'tags' | 'description' | 'showTabs' | 'hiddenViews' | 'asJob' | 'skipConnectionCheck' | 'refresh' | 'checkViews' | 'failOnImpact' | 'owner' | 'thumbnailsUser' | 'thumbnailsGroup' | 'removeOtherTags'>>;
+export type EnvPublishFlags = OptionFlags & Partial<Pick<PublishArgs, 'mode'>>;
 
 /** The resolved target with the flags given on the command line applied over its options and mode. */
 export function withFlags(r: ResolvedTarget, f: EnvPublishFlags): ResolvedTarget {
-  const o = r.options;
-  const settings = targetSettingsFor(f, o);
-  return {
-    ...r,
-    mode: f.mode ?? r.mode,
-    options: {
-      ...o,
-      owner: settings.owner,
-      thumbnailsUser: settings.thumbnailsUser,
-      thumbnailsGroup: settings.thumbnailsGroup,
-      tags: settings.tags,
-      removeOtherTags: settings.removeOtherTags,
-      description: f.description ?? o.description,
-      showTabs: f.showTabs ?? o.showTabs,
-      hiddenViews: f.hiddenViews ?? o.hiddenViews,
-      asJob: f.asJob || o.asJob,
-      skipConnectionCheck: f.skipConnectionCheck || o.skipConnectionCheck,
-      refresh: f.refresh || o.refresh,
-      checkViews: f.checkViews || o.checkViews,
-      failOnImpact: f.failOnImpact || o.failOnImpact,
-    },
-  };
+  return { ...r, mode: f.mode ?? r.mode, options: optionsWithFlags(r.options, f) };
 }
 
 /** Plans one file for a resolved target; a file that cannot be read is a refused item, not a crash. */
@@ -179,7 +158,7 @@ export async function publishPlanned(
       const o = p.options ?? {};
       const steps = stepsFor(NO_FLAGS, o, p.info, path.basename(item.file), out);
       // The plan's tags (with promotion's mark) are the ones the item gets.
-      const settings: TargetSettings = { ...targetSettingsFor({}, o), tags: item.tags };
+      const settings: TargetSettings = { ...settingsOfOptions(o), tags: item.tags };
       const resolved = await resolveBeforeUpload(conn.client, p.info, settings, item.hiddenViews, signal);
       ready.push({ p, info: p.info, o, steps, settings, resolved });
     } catch (e) {

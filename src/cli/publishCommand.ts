@@ -15,7 +15,8 @@ import { credentialsFor, loadDbCredentials } from './dbCredentials';
 import { EXIT } from './exitCodes';
 import type { CliOutput } from './output';
 import { stepsFor } from './afterPublishSteps';
-import { dryRunOne, targetSettingsFor } from './publishSettings';
+import { dryRunOne, optionsWithFlags } from './publishSettings';
+import { settingsOfOptions } from '../core/environments/planSettings';
 import { publishItem, reportItemFailure } from './publishItem';
 
 type PublishArgs = Extract<CliCommand, { command: 'publish' }>;
@@ -85,8 +86,8 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
     try {
       if (isFlowFile(p.file)) {
         const project = await projectFor(p.project);
-        const o = p.target?.options ?? {};
-        await publishFlowFile({ file: p.file, project: p.project, projectId: project.id, name: p.name, mode: p.mode, description: args.description ?? o.description, db, chunkSizeMb: args.chunkSizeMb }, conn, out, signal, (n, phase) => {
+        const o = optionsWithFlags(p.target?.options ?? {}, args);
+        await publishFlowFile({ file: p.file, project: p.project, projectId: project.id, name: p.name, mode: p.mode, description: o.description, db, chunkSizeMb: args.chunkSizeMb }, conn, out, signal, (n, phase) => {
           sent[i] = n;
           out.progress(`${done}/${plans.length} ${label}`, sent.reduce((a, b) => a + b, 0), totalBytes, phase);
         });
@@ -96,10 +97,11 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       // The file is inspected while sign-in and the project lookup are on the wire, not after.
       const inspected = inspectPackage(p.file);
       inspected.catch(() => undefined); // awaited below; a failed lookup must not leave it unhandled
-      const o = p.target?.options ?? {};
-      const settings = targetSettingsFor(args, o);
+      // The flags over the manifest's options: what this item is published with.
+      const o = optionsWithFlags(p.target?.options ?? {}, args);
+      const settings = settingsOfOptions(o);
       if (args.dryRun) {
-        await dryRunOne(conn.client, await inspected, { ...p, hiddenViews: args.hiddenViews ?? o.hiddenViews }, settings, out, signal);
+        await dryRunOne(conn.client, await inspected, { ...p, hiddenViews: o.hiddenViews }, settings, out, signal);
         return;
       }
       const project = await projectFor(p.project);
@@ -117,7 +119,7 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       for (const s of chosen?.sentTo ?? []) out.logger.info(`${label}: database credentials for ${s.host} (from ${s.from === 'file' ? 'the credentials file' : 'TABLEAU_DB_USERNAME'}).`);
       if (info.kind !== 'workbook' && (args.showTabs !== undefined || args.hiddenViews)) out.logger.warn(`${label} is a data source: --show-tabs and --hidden-views apply to workbooks only.`);
       // Publish Data Source has no skipConnectionCheck parameter: it is not sent for data sources.
-      if (info.kind !== 'workbook' && (args.skipConnectionCheck || o.skipConnectionCheck)) {
+      if (info.kind !== 'workbook' && o.skipConnectionCheck) {
         out.logger.warn(`${label} is a data source: ${args.skipConnectionCheck ? '--skip-connection-check' : 'the manifest\'s skipConnectionCheck'} applies to workbooks only and is ignored.`);
       }
       const stepCode = await publishItem(
@@ -131,11 +133,11 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
           name: p.name,
           mode: p.mode,
           request: {
-            asJob: args.asJob || o.asJob,
-            skipConnectionCheck: args.skipConnectionCheck || o.skipConnectionCheck,
-            showTabs: args.showTabs ?? o.showTabs,
-            hiddenViews: args.hiddenViews ?? o.hiddenViews,
-            description: args.description ?? o.description,
+            asJob: o.asJob,
+            skipConnectionCheck: o.skipConnectionCheck,
+            showTabs: o.showTabs,
+            hiddenViews: o.hiddenViews,
+            description: o.description,
             connectionCredentials: connectionCredentials.length ? connectionCredentials : undefined,
           },
           settings,

@@ -14,17 +14,27 @@ import { line, type CliOutput } from './output';
 
 type PublishArgs = Extract<CliCommand, { command: 'publish' }>;
 
-/** Flags win over the manifest; a thumbnails flag replaces the manifest's choice of user or group. */
-export function targetSettingsFor(args: Partial<Pick<PublishArgs, 'owner' | 'thumbnailsUser' | 'thumbnailsGroup' | 'tags' | 'removeOtherTags'>>, o: ManifestOptions): TargetSettings {
-  const thumbFlag = args.thumbnailsUser !== undefined || args.thumbnailsGroup !== undefined;
+/** The `publish` flags that stand for target options (with or without --env). */
+export type OptionFlags = Partial<Pick<PublishArgs, 'tags' | 'description' | 'showTabs' | 'hiddenViews' | 'asJob' | 'skipConnectionCheck' | 'refresh' | 'checkViews' | 'failOnImpact' | 'owner' | 'thumbnailsUser' | 'thumbnailsGroup' | 'removeOtherTags'>>;
+
+/** Flags win over the manifest's options; a thumbnails flag replaces the manifest's choice of user or group. */
+export function optionsWithFlags(o: ManifestOptions, f: OptionFlags): ManifestOptions {
+  const thumbFlag = f.thumbnailsUser !== undefined || f.thumbnailsGroup !== undefined;
   return {
-    owner: args.owner ?? o.owner,
-    thumbnailsUser: thumbFlag ? args.thumbnailsUser : o.thumbnailsUser,
-    thumbnailsGroup: thumbFlag ? args.thumbnailsGroup : o.thumbnailsGroup,
-    tags: args.tags ?? o.tags,
-    removeOtherTags: args.removeOtherTags ?? o.removeOtherTags,
-    permissions: o.permissions,
-    projectDefaultPermissions: o.projectDefaultPermissions,
+    ...o,
+    owner: f.owner ?? o.owner,
+    thumbnailsUser: thumbFlag ? f.thumbnailsUser : o.thumbnailsUser,
+    thumbnailsGroup: thumbFlag ? f.thumbnailsGroup : o.thumbnailsGroup,
+    tags: f.tags ?? o.tags,
+    removeOtherTags: f.removeOtherTags ?? o.removeOtherTags,
+    description: f.description ?? o.description,
+    showTabs: f.showTabs ?? o.showTabs,
+    hiddenViews: f.hiddenViews ?? o.hiddenViews,
+    asJob: f.asJob || o.asJob,
+    skipConnectionCheck: f.skipConnectionCheck || o.skipConnectionCheck,
+    refresh: f.refresh || o.refresh,
+    checkViews: f.checkViews || o.checkViews,
+    failOnImpact: f.failOnImpact || o.failOnImpact,
   };
 }
 

@@ -35,8 +35,9 @@ export interface SettingsPlan {
 }
 
 /** The manifest's settings-as-code options of a target, or undefined when it declares none. */
-export function targetSettingsOf(o: ManifestOptions): TargetSettings | undefined {
-  const s: TargetSettings = {
+/** The settings a target's options declare (every field, declared or not). */
+export function settingsOfOptions(o: ManifestOptions): TargetSettings {
+  return {
     owner: o.owner,
     thumbnailsUser: o.thumbnailsUser,
     thumbnailsGroup: o.thumbnailsGroup,
@@ -45,6 +46,10 @@ export function targetSettingsOf(o: ManifestOptions): TargetSettings | undefined
     permissions: o.permissions,
     projectDefaultPermissions: o.projectDefaultPermissions,
   };
+}
+
+export function targetSettingsOf(o: ManifestOptions): TargetSettings | undefined {
+  const s = settingsOfOptions(o);
   return hasAfterPublishSettings(s) || s.thumbnailsUser || s.thumbnailsGroup ? s : undefined;
 }
 
