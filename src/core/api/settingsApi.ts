@@ -8,6 +8,7 @@
  */
 import { TableauError } from '../errors';
 import type { ContentKind } from '../models';
+import { clampPageSize } from './pagination';
 import type { ApiRequest } from './restApi';
 import { withRetry, type RetryOptions } from './retry';
 import { attr, child, items, type Obj } from './shape';
@@ -55,14 +56,25 @@ export async function findGrantee(client: SettingsClient, type: GranteeType, nam
   const filterable = !/[,:]/.test(name);
   for (let page = 1; page <= MAX_NAME_LOOKUP_PAGES; page++) {
     const query = { pageSize: filterable ? 100 : 1000, pageNumber: page, filter: filterable ? `name:eq:${name.trim()}` : undefined };
-    const ts = await read(client, `sites/{siteId}/${collection}`, `find the ${type} "${name}"`, query, opts.retry, opts.signal);
-    const rows = items(ts, collection, type);
-    const hit = rows.find((r) => (attr(r, 'name') ?? '').toLowerCase() === want);
-    if (hit && attr(hit, 'id')) return { type, id: attr(hit, 'id')!, name: attr(hit, 'name') ?? name };
-    const total = Number(attr(child(ts, 'pagination'), 'totalAvailable') ?? rows.length);
-    if (filterable || page * 1000 >= total || rows.length === 0) return undefined;
+    const { grantees, rows, total } = await granteePage(client, type, query, `find the ${type} "${name}"`, opts);
+    const hit = grantees.find((g) => g.name.toLowerCase() === want);
+    if (hit) return hit;
+    if (filterable || page * 1000 >= total || rows === 0) return undefined;
   }
   throw new TableauError({ reason: 'responseTooLarge', message: `The ${type} "${name}" was not found in the first ${MAX_NAME_LOOKUP_PAGES * 1000} ${collection} of the site.` });
+}
+
+/** One page of the site's users or groups: those with an id and a name, the rows read, and the total Tableau has. */
+async function granteePage(client: SettingsClient, type: GranteeType, query: ApiRequest['query'], action: string, opts: { signal?: AbortSignal; retry?: RetryOptions }): Promise<{ grantees: Grantee[]; rows: number; total: number }> {
+  const collection = type === 'group' ? 'groups' : 'users';
+  const ts = await read(client, `sites/{siteId}/${collection}`, action, query, opts.retry, opts.signal);
+  const rows = items(ts, collection, type);
+  const grantees = rows.flatMap((r) => {
+    const id = attr(r, 'id');
+    const name = attr(r, 'name');
+    return id && name ? [{ type, id, name }] : [];
+  });
+  return { grantees, rows: rows.length, total: Number(attr(child(ts, 'pagination'), 'totalAvailable') ?? rows.length) };
 }
 
 /** The `<granteeCapabilities>` of a permissions answer. Names come from the caller's lookups where it has them. */
@@ -143,13 +155,7 @@ export async function listGranteesPage(
   opts: { pageSize?: number; signal?: AbortSignal; retry?: RetryOptions } = {},
 ): Promise<{ grantees: Grantee[]; total: number }> {
   const collection = type === 'group' ? 'groups' : 'users';
-  const pageSize = Math.min(1000, Math.max(1, opts.pageSize ?? 100));
-  const ts = await read(client, `sites/{siteId}/${collection}`, `list the ${collection} of the site`, { pageSize, pageNumber: 1, sort: 'name:asc' }, opts.retry, opts.signal);
-  const rows = items(ts, collection, type);
-  const grantees = rows.flatMap((r) => {
-    const id = attr(r, 'id');
-    const name = attr(r, 'name');
-    return id && name ? [{ type, id, name }] : [];
-  });
-  return { grantees, total: Number(attr(child(ts, 'pagination'), 'totalAvailable') ?? rows.length) };
+  const pageSize = clampPageSize(opts.pageSize);
+  const { grantees, total } = await granteePage(client, type, { pageSize, pageNumber: 1, sort: 'name:asc' }, `list the ${collection} of the site`, opts);
+  return { grantees, total };
 }

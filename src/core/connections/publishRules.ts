@@ -156,10 +156,15 @@ function sameHost(a: string | undefined, b: string | undefined): boolean {
   return (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 }
 
+/** The login a rule's REST change sets (what Update Connection sends besides server and port). */
+function loginOf(u: RestUpdate): ConnectionCredentialsUpdate {
+  return { userName: u.set.username ?? u.username, password: u.password, embedPassword: u.embed };
+}
+
 /** A login change that touches no server address or port: the bulk call (API 3.26+) can make it. */
 function credentialsOnly(u: RestUpdate): ConnectionCredentialsUpdate | undefined {
   if (u.set.server !== undefined || u.set.port !== undefined) return undefined;
-  const c = { userName: u.set.username ?? u.username, password: u.password, embedPassword: u.embed };
+  const c = loginOf(u);
   return c.userName === undefined && c.password === undefined ? undefined : c;
 }
 
@@ -225,7 +230,7 @@ export async function applyRestUpdates(client: ConnectionsClient, kind: ContentK
     for (const t of targets) {
       const bulkDone = done.get(t.id);
       if (!(creds && bulkDone && sameCredentials(creds, bulkDone))) {
-        await updateConnection(client, kind, itemId, t.id, { serverAddress: u.set.server, serverPort: u.set.port, userName: u.set.username ?? u.username, password: u.password, embedPassword: u.embed }, signal);
+        await updateConnection(client, kind, itemId, t.id, { serverAddress: u.set.server, serverPort: u.set.port, ...loginOf(u) }, signal);
       }
       u.report.updatedConnectionIds.push(t.id);
     }

@@ -31,7 +31,7 @@ export function describeConnection(c: PublishedConnection): string {
 }
 
 /** The connections and the automatic choice, when there is one (`connectionId` undefined and several updatable: ask). */
-export async function updateConnections(client: ConnectionsClient, ds: DataSource, signal?: AbortSignal): Promise<UpdateConnectionChoice> {
+export async function updateConnectionChoice(client: ConnectionsClient, ds: DataSource, signal?: AbortSignal): Promise<UpdateConnectionChoice> {
   const all = await queryConnections(client, 'datasource', ds.id, signal);
   const updatable = all.filter(isUpdatableConnection);
   if (all.length <= 1) return { all, updatable };
@@ -40,7 +40,7 @@ export async function updateConnections(client: ConnectionsClient, ds: DataSourc
 
 /** The connection to update when the user named none: the only updatable one, or a clear error. */
 export async function chooseUpdateConnection(client: ConnectionsClient, ds: DataSource, signal?: AbortSignal): Promise<string | undefined> {
-  const choice = await updateConnections(client, ds, signal);
+  const choice = await updateConnectionChoice(client, ds, signal);
   if (choice.all.length <= 1 || choice.connectionId) return choice.connectionId;
   throw ambiguousConnection(ds, choice);
 }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { TableauError } from '../../../src/core/errors';
 import { publish } from '../../../src/core/publish/publisher';
 import { insertActions } from '../../../src/core/publish/updateActions';
-import { updateConnections } from '../../../src/core/publish/updateConnection';
+import { updateConnectionChoice } from '../../../src/core/publish/updateConnection';
 import { updateData } from '../../../src/core/publish/updateData';
 import { hyperBytes, tdsxBytes, type SampleDataConnection } from '../../fixtures/samples';
 import { startPublishHarness, type Harness } from '../../support/simFixture';
@@ -28,7 +28,7 @@ describe('update data: the connection of a data source with several connections 
 
   it('goes to the only Hyper connection through .../connections/{cid}/data', async () => {
     const id = await multiConnection('Hyper And Pg', [HYPER_A, PG]);
-    const choice = await updateConnections(h.conn.client, await h.conn.client.getDataSource(id));
+    const choice = await updateConnectionChoice(h.conn.client, await h.conn.client.getDataSource(id));
     assert.equal(choice.all.length, 2);
     assert.equal(choice.updatable.length, 1);
     const r = await updateData(h.conn.client, { filePath: h.tmp.file('rows.hyper', hyperBytes(3_000, 4)), datasourceId: id, actions: insertActions('Orders') }, fast);
@@ -40,7 +40,7 @@ describe('update data: the connection of a data source with several connections 
 
   it('several Hyper connections: a clear error naming them and --connection, before anything is uploaded', async () => {
     const id = await multiConnection('Two Hypers', [HYPER_A, HYPER_B, PG]);
-    const choice = await updateConnections(h.conn.client, await h.conn.client.getDataSource(id));
+    const choice = await updateConnectionChoice(h.conn.client, await h.conn.client.getDataSource(id));
     assert.equal(choice.connectionId, undefined);
     const before = uploads();
     await assert.rejects(
@@ -55,7 +55,7 @@ describe('update data: the connection of a data source with several connections 
 
   it('the simulator refuses the data source\'s own /data when it has several connections, and a connection that is not Hyper', async () => {
     const id = await multiConnection('Refusals', [HYPER_A, PG]);
-    const pg = (await updateConnections(h.conn.client, await h.conn.client.getDataSource(id))).all.find((c) => c.type === 'postgres')!;
+    const pg = (await updateConnectionChoice(h.conn.client, await h.conn.client.getDataSource(id))).all.find((c) => c.type === 'postgres')!;
     await assert.rejects(
       updateData(h.conn.client, { filePath: h.tmp.file('rows4.hyper', hyperBytes(3_000, 7)), datasourceId: id, connectionId: pg.id, actions: insertActions('Orders') }, fast),
       (e) => TableauError.is(e) && e.status === 400 && /not a Hyper connection/.test(e.message),

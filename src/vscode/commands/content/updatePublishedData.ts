@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { TableauError } from '../../../core/errors';
 import { insertActions, parseUpdateActions, upsertActions, type UpdateActions } from '../../../core/publish/updateActions';
 import { updateData, type UpdateDataResult } from '../../../core/publish/updateData';
-import { ambiguousConnection, updateConnections } from '../../../core/publish/updateConnection';
+import { ambiguousConnection, updateConnectionChoice } from '../../../core/publish/updateConnection';
 import { toAbortSignal } from '../../services/cancellation';
 import type { Services } from '../../services/services';
 import { jobTimeoutMs } from '../../publish/jobSettings';
@@ -83,7 +83,7 @@ async function chooseActions(services: Services): Promise<UpdateActions | undefi
 async function chooseConnection(services: Services, ref: ItemRef): Promise<string | undefined> {
   const client = await services.connections.getClient(ref.profile.id, { siteContentUrl: ref.siteContentUrl, purpose: 'publish' });
   const ds = await client.getDataSource(ref.id);
-  const choice = await updateConnections(client, ds);
+  const choice = await updateConnectionChoice(client, ds);
   if (choice.all.length <= 1 || choice.connectionId) return choice.connectionId;
   if (choice.updatable.length === 0) throw ambiguousConnection(ds, choice);
   const picked = await services.ui.pick(
