@@ -18,6 +18,7 @@ import type { Services } from '../services/services';
 import type { ConnectionCredentials } from '../../core/publish/payload';
 import { credentialsFor } from './dataConnectionCredentials';
 import { inspectFiles } from './inspectFiles';
+import { announceSitesChanged, chunkSizeSetting } from './publishRunner';
 import { connectionForTarget } from './manifestPlans';
 import type { FolderTarget } from './manifestStore';
 import { type PublishTarget, type PublishPreset, pickTarget, rememberLastTarget } from './target';
@@ -120,6 +121,7 @@ export async function flowPlanFromTarget(services: Services, t: FolderTarget, fi
 export async function publishFlowsWithProgress(services: Services, plans: readonly FlowPlan[]): Promise<FlowOutcome[]> {
   if (plans.length === 0) return [];
   const title = plans.length === 1 ? vscode.l10n.t('Publishing flow "{0}" to {1}', plans[0].name, plans[0].target.profile.label) : vscode.l10n.t('Publishing {0} flows', plans.length);
+  const chunkSize = chunkSizeSetting();
   const outcomes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const signal = toAbortSignal(token);
     const total = plans.reduce((n, p) => n + p.info.size, 0) || 1;
@@ -134,6 +136,7 @@ export async function publishFlowsWithProgress(services: Services, plans: readon
         const client = await services.connections.getClient(plan.target.profile.id, { siteContentUrl: plan.target.siteContentUrl, purpose: 'publish', signal });
         const r = await publishFlow(client, { filePath: plan.info.path, name: plan.name, projectId: plan.target.projectId, mode: plan.mode, description: plan.description, connectionCredentials: plan.connectionCredentials?.length ? plan.connectionCredentials : undefined }, {
           signal,
+          chunkSize,
           logger: services.logger,
           onProgress: (p) => {
             const step = Math.max(0, p.bytesSent - sent);
@@ -150,13 +153,7 @@ export async function publishFlowsWithProgress(services: Services, plans: readon
     }
     return out;
   });
-  const sites = new Set<string>();
-  for (const o of outcomes) {
-    const key = `${o.plan.target.profile.id}\u0000${o.plan.target.siteContentUrl}`;
-    if (!o.ok || sites.has(key)) continue;
-    sites.add(key);
-    services.sites.siteChanged({ profileId: o.plan.target.profile.id, siteContentUrl: o.plan.target.siteContentUrl });
-  }
+  announceSitesChanged(services, outcomes.flatMap((o) => (o.ok ? [o.plan.target] : [])));
   return outcomes;
 }
 

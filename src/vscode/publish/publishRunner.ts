@@ -43,8 +43,7 @@ export interface ProgressSink {
  */
 export async function executePlans(services: Services, plans: PublishPlan[], sink: ProgressSink, signal: AbortSignal): Promise<PublishOutcome[]> {
   const total = plans.reduce((n, p) => n + p.info.size, 0) || 1;
-  const chunkMb = vscode.workspace.getConfiguration('tableau').get<number>('publish.chunkSizeMB', 50);
-  const chunkSize = Math.min(64, Math.max(1, Math.floor(chunkMb) || 50)) * 1024 * 1024;
+  const chunkSize = chunkSizeSetting();
   const outcomes: PublishOutcome[] = [];
   for (const [i, plan] of plans.entries()) {
     if (signal.aborted) {
@@ -88,15 +87,25 @@ export async function executePlans(services: Services, plans: PublishPlan[], sin
       outcomes.push({ plan, ok: false, cancelled, error: e });
     }
   }
-  const sites = new Set<string>();
-  for (const o of outcomes) {
-    const key = `${o.plan.target.profile.id}\u0000${o.plan.target.siteContentUrl}`;
-    if (o.ok && !sites.has(key)) {
-      sites.add(key);
-      services.sites.siteChanged({ profileId: o.plan.target.profile.id, siteContentUrl: o.plan.target.siteContentUrl });
-    }
-  }
+  announceSitesChanged(services, outcomes.flatMap((o) => (o.ok ? [o.plan.target] : [])));
   return outcomes;
+}
+
+/** `tableau.publish.chunkSizeMB` in bytes (1 to 64 MB; Tableau refuses a request over 64 MB). */
+export function chunkSizeSetting(): number {
+  const chunkMb = vscode.workspace.getConfiguration('tableau').get<number>('publish.chunkSizeMB', 50);
+  return Math.min(64, Math.max(1, Math.floor(chunkMb) || 50)) * 1024 * 1024;
+}
+
+/** Tells the tree once per site that something was published there. */
+export function announceSitesChanged(services: Services, targets: readonly Pick<PublishTarget, 'profile' | 'siteContentUrl'>[]): void {
+  const sites = new Set<string>();
+  for (const t of targets) {
+    const key = `${t.profile.id}\u0000${t.siteContentUrl}`;
+    if (sites.has(key)) continue;
+    sites.add(key);
+    services.sites.siteChanged({ profileId: t.profile.id, siteContentUrl: t.siteContentUrl });
+  }
 }
 
 /** Runs plans in a cancellable notification with bytes and percent. */
