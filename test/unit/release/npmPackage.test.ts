@@ -50,7 +50,7 @@ describe('the tableau-publish command (bin, --version, npx, npm pack)', function
     assert.equal(packed.code, 0, packed.stderr);
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string; mode: number }[] }[];
     const files = info.files.map((f) => f.path).sort();
-    assert.deepEqual(files, ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/cli.js', 'dist/undici.js', 'package.json']);
+    assert.deepEqual(files, ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/cli.js', 'dist/cliMain.js', 'dist/undici.js', 'package.json']);
     assert.equal(info.files.find((f) => f.path === 'dist/cli.js')!.mode & 0o111, 0o111, 'the bin is executable');
 
     const into = path.join(tmp.dir, 'unpacked');

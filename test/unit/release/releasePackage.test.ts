@@ -18,11 +18,11 @@ const ALLOWED = [
   /^\[Content_Types\]\.xml$/,
   /^extension\.vsixmanifest$/,
   /^extension\/(package\.json|package\.nls\.json|readme\.md|changelog\.md|LICENSE\.txt)$/,
-  /^extension\/dist\/(extension|main|cli|undici)\.js$/,
+  /^extension\/dist\/(extension|main|cli|cliMain|undici)\.js$/,
   /^extension\/media\/(?!screenshots\/)[\w./-]+\.(svg|png|md)$/,
   /^extension\/media\/schemas\/[\w.-]+\.schema\.json$/, // jsonValidation: VS Code reads the schema from the installed extension
 ];
-const REQUIRED = ['extension/package.json', 'extension/package.nls.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/main.js', 'extension/dist/cli.js', 'extension/dist/undici.js'];
+const REQUIRED = ['extension/package.json', 'extension/package.nls.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/main.js', 'extension/dist/cli.js', 'extension/dist/cliMain.js', 'extension/dist/undici.js'];
 
 /** Every file the manifest points at (icons, walkthrough media): the installed extension needs each one. */
 function manifestFiles(manifest: Record<string, unknown>): string[] {
