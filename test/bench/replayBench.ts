@@ -11,6 +11,7 @@ import { startLinkProxy } from './lib/linkProxy';
 import { syncDisks } from './lib/procs';
 import { recorder, replayWithCurl, type RecordedKind, type Recording, type ReplayResult } from './lib/replay';
 import { mbPerSec, median, MiB, round } from './lib/stats';
+import { run } from './lib/procs';
 import { cliPublish, type CliPublish } from './lib/transfers';
 import type { PublishEnv } from './publishBench';
 
@@ -34,6 +35,11 @@ export interface FairThroughputResult {
   /** Smallest and largest pair ratio, and (max - min) / median. */
   spread: { min: number; max: number; relative: number };
   load: { atStart: number; cores: number; reliable: boolean };
+  /**
+   * When the bench runs with NODE_EXTRA_CA_CERTS set (cliEnv leaves it out of the CLI's
+   * environment): `node -e 0` with it and without, median of 5 interleaved runs each.
+   */
+  extraCaCerts?: { withMs: number; withoutMs: number };
   goal: string;
   pass: boolean;
 }
@@ -76,6 +82,20 @@ async function checkLanded(env: PublishEnv, file: TempFile, digest: string, who:
   if (!item || item.size !== file.size || item.sha256 !== digest) {
     throw new Error(`after ${who} the simulator holds ${item ? `${item.size} bytes (sha256 ${item.sha256.slice(0, 12)})` : 'no data source'}, not the ${file.size}-byte file`);
   }
+}
+
+/** What NODE_EXTRA_CA_CERTS, when set, costs every Node start-up on this machine (see cliEnv). */
+export async function extraCaCertsCost(runs = 5): Promise<FairThroughputResult['extraCaCerts']> {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return undefined;
+  const without: NodeJS.ProcessEnv = { ...process.env };
+  delete without.NODE_EXTRA_CA_CERTS;
+  const times = { with: [] as number[], without: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    times.with.push((await run(process.execPath, ['-e', '0'], { env: process.env })).wallMs);
+    times.without.push((await run(process.execPath, ['-e', '0'], { env: without })).wallMs);
+  }
+  return { withMs: median(times.with), withoutMs: median(times.without) };
 }
 
 /** The CLI publishes once through a recording proxy (untimed); its upload bodies are kept for curl. */
@@ -134,6 +154,7 @@ export async function benchFairThroughput(env: PublishEnv, file: TempFile, pairs
       env.log(`  pair ${i + 1} (${first} first, load ${loadAverage1m}): CLI ${round(c.mbps)} MB/s, curl replay ${round(k.mbps)} MB/s, ratio ${round(pair.ratio, 2)}`);
     }
     const s = summarizePairs(out);
+    const extraCaCerts = await extraCaCertsCost();
     return {
       method: 'curl replays the CLI\'s recorded upload requests',
       fileBytes: file.size,
@@ -141,6 +162,7 @@ export async function benchFairThroughput(env: PublishEnv, file: TempFile, pairs
       pairs: out,
       ...s,
       load,
+      extraCaCerts,
       goal: 'median ratio CLI / curl replay >= 0.9',
       pass: s.median.ratio >= 0.9,
     };

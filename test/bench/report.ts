@@ -27,6 +27,7 @@ export function summaryRows(r: BenchResults): Row[] {
       ok(t.pass) + loadNote,
     ]);
     if (t.median.cliEngineMs !== undefined) rows.push(['  upload alone: CLI publish engine vs the curl that sends the bodies', `${ms(t.median.cliEngineMs)} vs ${ms(t.median.curlUploadMs)}`, '', '']);
+    if (t.extraCaCerts) rows.push(['  Node start-up with this machine\'s NODE_EXTRA_CA_CERTS (left out of the CLI\'s environment above) vs without (node -e 0, median of 5)', `${ms(t.extraCaCerts.withMs)} vs ${ms(t.extraCaCerts.withoutMs)}`, '', '']);
   }
   const m = r.memory;
   if (m) {

@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { runBenchmarks, type BenchPlan, type BenchResults } from '../../bench/benchmarks';
+import { cliEnv } from '../../bench/lib/benchConfig';
 import { MiB, median, percentile } from '../../bench/lib/stats';
 import { formatMarkdown, formatTable, verdicts } from '../../bench/report';
 import { summarizeActivation } from '../../bench/startupBench';
@@ -83,6 +84,12 @@ describe('benchmark smoke run (tiny sizes)', function () {
     assert.equal(t.spread.min, Math.min(...t.pairs.map((p) => p.ratio)));
     assert.equal(t.pass, t.median.ratio >= 0.9);
     assert.equal(t.load.reliable, t.load.atStart <= t.load.cores);
+    // The cost of NODE_EXTRA_CA_CERTS, which cliEnv leaves out of the CLI's environment, is measured when it is set.
+    if (process.env.NODE_EXTRA_CA_CERTS) {
+      positive(t.extraCaCerts!.withMs, 'node -e 0 with NODE_EXTRA_CA_CERTS');
+      positive(t.extraCaCerts!.withoutMs, 'node -e 0 without');
+    } else assert.equal(t.extraCaCerts, undefined);
+    assert.equal(cliEnv('http://127.0.0.1:1', { name: 'n', secret: 's' }).NODE_EXTRA_CA_CERTS, undefined);
   });
 
   it('publishes through the link proxy with each chunk size, against the link\'s limit', () => {
