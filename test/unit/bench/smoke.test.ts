@@ -174,6 +174,8 @@ describe('benchmark smoke run (tiny sizes)', function () {
     positive(st.extensionJsBytes, 'dist/extension.js size');
     positive(st.mainJsBytes, 'dist/main.js size');
     positive(st.cliJsBytes, 'dist/cli.js size');
+    positive(st.cliMainJsBytes, 'dist/cliMain.js size');
+    positive(st.cliCodeCacheBytes, 'code cache sizes');
     positive(st.undiciJsBytes, 'dist/undici.js size');
     // The start-up shell is what activation loads: it must stay a small fraction of the rest.
     assert.ok(st.extensionJsBytes! * 10 < st.mainJsBytes!, `dist/extension.js (${st.extensionJsBytes} B) is not small next to dist/main.js (${st.mainJsBytes} B)`);
