@@ -50,7 +50,7 @@ export interface FileFingerprint {
 }
 
 export interface MultipartOptions {
-  /** Bytes per file read; 1 MiB measured fastest here. */
+  /** Bytes per file read (default DEFAULT_READ_SIZE). */
   readSize?: number;
   /** The buffers file reads go into (their size is then the read size); default a set per pass. */
   readBuffers?: ReadBuffers;
@@ -78,7 +78,13 @@ export interface MultipartMessage {
   failure(): TableauError | undefined;
 }
 
-export const DEFAULT_READ_SIZE = 1024 * 1024;
+/**
+ * Bytes per file read. 4 MiB reads took 15% less CPU than 1 MiB ones for a 1 GiB publish (the
+ * CLI against the simulator, user + sys, median of 5 interleaved runs: 0.67 s against 0.79 s):
+ * a quarter of the reads, buffer hand-overs and socket writes. The three reused buffers then
+ * hold 12 MiB instead of 3, for any file size.
+ */
+export const DEFAULT_READ_SIZE = 4 * 1024 * 1024;
 /** The smallest read that goes into the reused buffers (see ReadBuffers.take). */
 const MIN_REUSED_BLOCK = 64 * 1024;
 /**
