@@ -5,7 +5,7 @@
  * a request replayed after a re-sign-in streams the file again from the start.
  */
 import { randomBytes } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { TableauError, throwIfAborted } from '../errors';
 
 /** A byte range of a file; `end` is exclusive (like Buffer.subarray) and defaults to the file's size. */
@@ -102,6 +102,10 @@ export class ReadBuffers {
   private readonly ring: Buffer[] = [];
   private turn = 0;
   private held = false;
+  /** The file the upload reads, opened once for all its messages (closed by close()). */
+  private file?: { path: string; handle: Promise<FileHandle> };
+  /** The first block of the next message's range, read while this one's end goes out and the server answers. */
+  private ahead?: { path: string; at: number; length: number; read: Promise<Buffer> };
 
   constructor(readonly size: number = DEFAULT_READ_SIZE, private readonly count = 3) {}
 
@@ -113,6 +117,50 @@ export class ReadBuffers {
 
   release(): void {
     this.held = false;
+  }
+
+  /** The upload's file handle for `path`: opened on first use, kept for the next message. */
+  handle(path: string): Promise<FileHandle> {
+    if (this.file?.path !== path) {
+      const previous = this.file;
+      this.file = { path, handle: open(path, 'r') };
+      this.file.handle.catch(() => undefined); // awaited by the caller; close() must not throw for it
+      if (previous) void this.closeHandle(previous.handle);
+    }
+    return this.file.handle;
+  }
+
+  /** Starts reading the block at `at` for the message that will ask for it (see takeAhead). */
+  readAhead(path: string, at: number, length: number, read: (at: number) => Promise<Buffer>): void {
+    const r = read(at);
+    r.catch(() => undefined); // a failed read ahead is read again, or reported, by the message that asks
+    this.ahead = { path, at, length, read: r };
+  }
+
+  /**
+   * The block read ahead for `path` at `at`, if that is what was read (its failure, if it
+   * failed); otherwise undefined, once any read still going into a buffer of this set has ended.
+   */
+  async takeAhead(path: string, at: number, length: number): Promise<Buffer | undefined> {
+    const a = this.ahead;
+    this.ahead = undefined;
+    if (!a) return undefined;
+    if (a.path === path && a.at === at && a.length === length) return a.read;
+    await a.read.catch(() => undefined);
+    return undefined;
+  }
+
+  /** Ends the read ahead, if any, and closes the file. The set can be used again after. */
+  async close(): Promise<void> {
+    await this.takeAhead('', -1, 0);
+    const f = this.file;
+    this.file = undefined;
+    if (f) await this.closeHandle(f.handle);
+  }
+
+  private async closeHandle(h: Promise<FileHandle>): Promise<void> {
+    const fh = await h.catch(() => undefined);
+    await fh?.close().catch(() => undefined);
   }
 
   /** The next buffer in turn, `length` (at most `size`) bytes of it. */
@@ -248,17 +296,21 @@ export async function buildMultipart(parts: MultipartPart[], opts: MultipartOpti
         continue;
       }
       const f = p.file!;
-      const fh = await open(f.path, 'r');
-      // One read ahead: the disk reads the next block while the socket takes this one.
+      // One read ahead: the disk reads the next block while the socket takes this one. With the
+      // upload's shared set, the file stays open from message to message, and the first block of
+      // the next range is read while this message's end goes out and the server answers it.
       let ahead: Promise<Buffer> | undefined;
+      let checked: Promise<{ size: number; mtimeMs: number }> | undefined;
       const own = shared?.acquire() ?? false;
-      const buffers = own ? shared! : new ReadBuffers(Math.min(readSize, f.end - f.start));
+      let fh: FileHandle | undefined;
       try {
-        let pos = f.start;
-        const readAt = (at: number): Promise<Buffer> => {
+        fh = own ? await shared!.handle(f.path) : await open(f.path, 'r');
+        const handle = fh;
+        const buffers = own ? shared! : new ReadBuffers(Math.min(readSize, f.end - f.start));
+        const readAt = (at: number, length: number): Promise<Buffer> => {
           const read = (async (): Promise<Buffer> => {
-            const buf = buffers.take(f.end - at);
-            const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+            const buf = buffers.take(length);
+            const { bytesRead } = await handle.read(buf, 0, buf.length, at);
             if (bytesRead === 0) throw fileChanged(f.path); // it shrank under us
             return bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
           })();
@@ -266,24 +318,37 @@ export async function buildMultipart(parts: MultipartPart[], opts: MultipartOpti
           read.catch(() => undefined);
           return read;
         };
-        if (pos < f.end) ahead = readAt(pos);
+        const first = (at: number): number => Math.min(buffers.size, f.end - at);
+        let pos = f.start;
+        if (pos < f.end) {
+          const early = own ? await shared!.takeAhead(f.path, pos, first(pos)) : undefined;
+          ahead = early ? Promise.resolve(early) : readAt(pos, first(pos));
+        }
         while (ahead) {
           throwIfAborted(signal);
           const block = await ahead;
           ahead = undefined;
           pos += block.length;
-          if (pos < f.end) ahead = readAt(pos);
+          if (pos < f.end) ahead = readAt(pos, Math.min(buffers.size, f.end - pos));
+          else {
+            // The last block: the file is checked while it goes out, and the next range's first block read.
+            checked = handle.stat();
+            checked.catch(() => undefined);
+            const rest = f.fingerprint.size - f.end;
+            if (own && rest > 0) shared!.readAhead(f.path, f.end, Math.min(buffers.size, rest), (at) => readAt(at, Math.min(buffers.size, rest)));
+          }
           fileSoFar += block.length;
           yield block;
           onFileBytes?.(fileSoFar, fileTotal);
         }
-        const after = await fh.stat();
+        const after = await (checked ?? handle.stat());
         if (after.size !== f.fingerprint.size || after.mtimeMs !== f.fingerprint.mtimeMs) throw fileChanged(f.path);
       } finally {
         // A read still in flight (cancel, failure) must end before its file handle closes.
         await ahead?.catch(() => undefined);
+        await checked?.catch(() => undefined);
         if (own) shared!.release();
-        await fh.close();
+        else await fh?.close();
       }
     }
     yield tail;

@@ -213,7 +213,7 @@ class PublishRun {
   private name = '';
   private payload = '';
   private rules?: PreparedRules;
-  /** One set of read buffers for every message of this run: they are sent one after another. */
+  /** One set of read buffers, and the open file, for every message of this run: they are sent one after another. */
   private readBuffers?: ReadBuffers;
   /** Bytes uploaded: the file's size, or the rewritten file's. */
   private uploadSize = 0;
@@ -264,14 +264,18 @@ class PublishRun {
     this.log.info(`Publishing "${this.name}" (${this.uploadSize} bytes, ${info.fileType}) as ${this.req.mode}${whole.contentLength > limit ? ', in chunks' : ''}.`);
 
     let answer: unknown;
-    if (whole.contentLength <= limit) {
-      const outcome = await this.sendSingle(whole);
-      if ('item' in outcome) return this.finish(outcome.item);
-      answer = outcome.answer;
-    } else {
-      const uploadSessionId = await this.uploadChunks();
-      throwIfAborted(this.signal); // a cancelled publish must never be committed
-      answer = await this.commit(uploadSessionId);
+    try {
+      if (whole.contentLength <= limit) {
+        const outcome = await this.sendSingle(whole);
+        if ('item' in outcome) return this.finish(outcome.item);
+        answer = outcome.answer;
+      } else {
+        const uploadSessionId = await this.uploadChunks();
+        throwIfAborted(this.signal); // a cancelled publish must never be committed
+        answer = await this.commit(uploadSessionId);
+      }
+    } finally {
+      await this.readBuffers?.close(); // the file is not read again, whatever follows (a job may take hours)
     }
     if (!this.req.asJob) return this.finish(readPublishedItem(answer, info.kind));
     return this.followJob(readJob(answer));
@@ -289,8 +293,12 @@ class PublishRun {
     this.info = file ? ({ path: this.req.filePath, size: file.size, mtimeMs: file.mtimeMs, warnings: [] } as unknown as PackageInfo) : (this.opts.inspection ?? (await inspectPackage(this.req.filePath)));
     this.fingerprint = { size: this.info.size, mtimeMs: this.info.mtimeMs };
     this.uploadSize = this.info.size;
-    const uploadSessionId = await this.uploadChunks();
-    return { uploadSessionId, chunks: this.chunks, requests: this.requests, retries: this.retries };
+    try {
+      const uploadSessionId = await this.uploadChunks();
+      return { uploadSessionId, chunks: this.chunks, requests: this.requests, retries: this.retries };
+    } finally {
+      await this.readBuffers?.close();
+    }
   }
 
   private payloadPart(body = this.payload): MultipartPart {

@@ -192,6 +192,47 @@ describe('multipart writer', () => {
     assert.ok(Buffer.from(held).equals(heldCopy));
     await first.return?.(undefined);
     assert.ok(readBuffers.acquire(), 'the abandoned pass let the set go when it was closed');
+    readBuffers.release();
+    await readBuffers.close();
+  });
+
+  it('keeps the file open from message to message, reads the next range\'s first block while a message ends, and still refuses a file changed between them', async () => {
+    const p = tmp.file('chunks.hyper', fileBytes);
+    const expect = { size: fileBytes.length, mtimeMs: fs.statSync(p).mtimeMs };
+    const openOnIt = (): number => (process.platform === 'linux' ? fs.readdirSync('/proc/self/fd').filter((fd) => { try { return fs.readlinkSync(`/proc/self/fd/${fd}`) === p; } catch { return false; } }).length : -1);
+    const readBuffers = new ReadBuffers(64 * 1024);
+    const range = (start: number, end: number): Promise<MultipartMessage> => buildMultipart([{ name: 'f', contentType: 'x', body: { path: p, start, end } }], { readBuffers, expect });
+    const size = 1024 * 1024;
+    const bodies: Buffer[] = [];
+    for (let start = 0; start < fileBytes.length; start += size) {
+      const msg = await range(start, Math.min(fileBytes.length, start + size));
+      bodies.push((await parse(msg.boundary, await collect(msg)))[0].body);
+      if (process.platform === 'linux') assert.equal(openOnIt(), 1, 'the file stays open for the next message, once');
+      const next = Math.min(fileBytes.length, start + size);
+      if (next < fileBytes.length) {
+        // The next message's first block is already read (or being read): the very bytes there.
+        const length = Math.min(64 * 1024, fileBytes.length - next);
+        const early = await readBuffers.takeAhead(p, next, length);
+        assert.ok(early && Buffer.from(early).equals(fileBytes.subarray(next, next + length)), `read ahead at ${next}`);
+      }
+    }
+    assert.ok(Buffer.concat(bodies).equals(fileBytes));
+    // A message sent again (a retry) reads its range afresh, whatever was read ahead.
+    const again = await range(size, 2 * size);
+    const once = await collect(again);
+    assert.ok((await parse(again.boundary, await collect(again)))[0].body.equals(fileBytes.subarray(size, 2 * size)));
+    assert.ok((await parse(again.boundary, once))[0].body.equals(fileBytes.subarray(size, 2 * size)));
+    await readBuffers.close();
+    if (process.platform === 'linux') assert.equal(openOnIt(), 0, 'close() closed it');
+
+    // Read ahead, then the file changes before the next message: that message is refused, not sent from the early block.
+    const first = await range(0, size);
+    await collect(first);
+    fs.appendFileSync(p, 'more');
+    const second = await range(size, 2 * size).catch((e: unknown) => e);
+    if (second instanceof Error) assert.ok(TableauError.is(second, 'fileChanged'));
+    else await assert.rejects(collect(second as MultipartMessage), (e) => TableauError.is(e, 'fileChanged'));
+    await readBuffers.close();
   });
 
   it('stops when the signal aborts', async () => {
