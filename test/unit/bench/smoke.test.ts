@@ -220,6 +220,10 @@ describe('benchmark smoke run (tiny sizes)', function () {
     assert.equal(v.goals.find((g) => /50 MB chunks \(default\)/.test(g.metric))?.pass, r.link!.pass);
     assert.equal(v.goals.find((g) => g.metric === 'Peak RSS difference')?.pass, r.memory!.pass);
     assert.equal(v.reliable, r.machine.loadAverage1m <= r.machine.cores);
+    // A ratio that rounds to the goal but misses it shows its figure to 4 places, so "0.9 ... FAIL" reads right.
+    const near = { ...r, throughput: { ...r.throughput!, median: { ...r.throughput!.median, ratio: 0.89975 }, pass: false } };
+    assert.match(formatTable(near), /\| 0\.9 \(0\.8998; pairs: /);
+    assert.doesNotMatch(formatTable(r), /\(0\.\d{4}; pairs: /, 'a clear ratio shows 2 places only');
     const md = formatMarkdown(r);
     assert.match(md, /^## Performance/);
     assert.ok(md.split('\n').filter((l) => l.startsWith('| ')).length > 10);
