@@ -8,7 +8,7 @@
  */
 import { TableauError } from '../errors';
 import type { ContentKind } from '../models';
-import { clampPageSize } from './pagination';
+import { clampPageSize, nameFilter } from './pagination';
 import type { ApiRequest } from './restApi';
 import { withRetry, type RetryOptions } from './retry';
 import { attr, child, items, type Obj } from './shape';
@@ -53,9 +53,10 @@ function read(client: SettingsClient, path: string, action: string, query: ApiRe
 export async function findGrantee(client: SettingsClient, type: GranteeType, name: string, opts: { signal?: AbortSignal; retry?: RetryOptions } = {}): Promise<Grantee | undefined> {
   const collection = type === 'group' ? 'groups' : 'users';
   const want = name.trim().toLowerCase();
-  const filterable = !/[,:]/.test(name);
+  const filter = nameFilter(name.trim());
+  const filterable = filter !== undefined;
   for (let page = 1; page <= MAX_NAME_LOOKUP_PAGES; page++) {
-    const query = { pageSize: filterable ? 100 : 1000, pageNumber: page, filter: filterable ? `name:eq:${name.trim()}` : undefined };
+    const query = { pageSize: filterable ? 100 : 1000, pageNumber: page, filter };
     const { grantees, rows, total } = await granteePage(client, type, query, `find the ${type} "${name}"`, opts);
     const hit = grantees.find((g) => g.name.toLowerCase() === want);
     if (hit) return hit;
