@@ -34,7 +34,6 @@ export interface SettingsPlan {
   permissions?: PermissionChangePlan[];
 }
 
-/** The manifest's settings-as-code options of a target, or undefined when it declares none. */
 /** The settings a target's options declare (every field, declared or not). */
 export function settingsOfOptions(o: ManifestOptions): TargetSettings {
   return {
@@ -48,6 +47,7 @@ export function settingsOfOptions(o: ManifestOptions): TargetSettings {
   };
 }
 
+/** The manifest's settings-as-code options of a target, or undefined when it declares none. */
 export function targetSettingsOf(o: ManifestOptions): TargetSettings | undefined {
   const s = settingsOfOptions(o);
   return hasAfterPublishSettings(s) || s.thumbnailsUser || s.thumbnailsGroup ? s : undefined;

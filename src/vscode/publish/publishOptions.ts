@@ -42,8 +42,6 @@ const kindWord = (info: PackageInfo): string => (info.kind === 'workbook' ? vsco
 /**
  * Name, mode and options for one file. `askName` is false when several files are
  * published at once (each keeps its file name). Undefined when the user cancels.
- */
-/**
  * `planConfirms`: the environment's plan modal asks before an overwrite (it names the item, the
  * connection changes and the impact), so the mode step does not ask a second time.
  */
