@@ -99,6 +99,14 @@ async function passwordOf(services: Services, ref: SecretReference, username: st
   return pw;
 }
 
+/**
+ * Whether the plan is shown, to be confirmed, before an item of this environment is overwritten:
+ * the environment asks (a prod name, or `confirm`), or the workspace is not trusted.
+ */
+export function confirmsOverwrite(environment: string, env: Parameters<typeof needsConfirm>[1]): boolean {
+  return needsConfirm(environment, env) || !vscode.workspace.isTrusted;
+}
+
 /** Turns a plan that can go into a publish plan: asks before overwriting where the environment says so, gets the passwords. */
 export async function publishPlanFor(services: Services, ep: EnvironmentPlan, interactive: boolean, signal?: AbortSignal, opts: { confirmed?: boolean } = {}): Promise<PublishPlan> {
   const { item, profile, manifest, options } = ep;
@@ -107,7 +115,8 @@ export async function publishPlanFor(services: Services, ep: EnvironmentPlan, in
   }
   const env = manifest.environments![item.environment];
   // An untrusted workspace's manifest chose this place: the user sees the plan first, as for any manifest target there.
-  if (!opts.confirmed && ((item.exists && needsConfirm(item.environment, env)) || !vscode.workspace.isTrusted)) {
+  const asks = item.exists ? confirmsOverwrite(item.environment, env) : !vscode.workspace.isTrusted;
+  if (!opts.confirmed && asks) {
     if (!interactive) throw new TableauError({ reason: 'forbidden', message: `Environment "${item.environment}" asks before overwriting: publish ${path.basename(item.file)} from the editor.` });
     const ok = await services.ui.confirm(
       'publish.environmentPlan',

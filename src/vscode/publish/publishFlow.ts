@@ -8,7 +8,7 @@ import { inspectFiles } from './inspectFiles';
 import { reportOutcomes } from './report';
 import { type PublishPreset, pickTarget, rememberLastTarget } from './target';
 import { activeEnvironmentFor, planChosenForEnvironment } from '../environments/environmentPublish';
-import { needsConfirm } from '../../core/environments/definitions';
+import { confirmsOverwrite } from '../environments/environmentPlan';
 
 /** Inspects files; refusals are told in plain words, the accepted ones returned. */
 export function inspectAll(services: Services, files: readonly vscode.Uri[]): Promise<PackageInfo[]> {
@@ -29,8 +29,8 @@ export async function runPublish(services: Services, files: readonly vscode.Uri[
     const target = await pickTarget(services, environment?.preset ?? preset);
     if (!target) return undefined;
     const plans: PublishPlan[] = [];
-    const envDefinition = environment ? environment.manifest.environments?.[environment.name] : undefined;
-    const planConfirms = !!environment && (!vscode.workspace.isTrusted || (!!envDefinition && needsConfirm(environment.name, envDefinition)));
+    // An ActiveEnvironment exists only where its manifest defines it.
+    const planConfirms = !!environment && confirmsOverwrite(environment.name, environment.manifest.environments![environment.name]);
     for (const info of infos) {
       const chosen = await askChoices(services, info, target, infos.length === 1, { planConfirms });
       if (!chosen) return undefined;
