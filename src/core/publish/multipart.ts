@@ -130,9 +130,9 @@ export class ReadBuffers {
     return this.file.handle;
   }
 
-  /** Starts reading the block at `at` for the message that will ask for it (see takeAhead). */
-  readAhead(path: string, at: number, length: number, read: (at: number) => Promise<Buffer>): void {
-    const r = read(at);
+  /** Starts reading `length` bytes at `at` for the message that will ask for them (see takeAhead). */
+  readAhead(path: string, at: number, length: number, read: (at: number, length: number) => Promise<Buffer>): void {
+    const r = read(at, length);
     r.catch(() => undefined); // a failed read ahead is read again, or reported, by the message that asks
     this.ahead = { path, at, length, read: r };
   }
@@ -318,24 +318,25 @@ export async function buildMultipart(parts: MultipartPart[], opts: MultipartOpti
           read.catch(() => undefined);
           return read;
         };
-        const first = (at: number): number => Math.min(buffers.size, f.end - at);
+        // Every block is a buffer's size, or what is left of the range.
+        const blockAt = (at: number): number => Math.min(buffers.size, f.end - at);
         let pos = f.start;
         if (pos < f.end) {
-          const early = own ? await shared!.takeAhead(f.path, pos, first(pos)) : undefined;
-          ahead = early ? Promise.resolve(early) : readAt(pos, first(pos));
+          const early = own ? await shared!.takeAhead(f.path, pos, blockAt(pos)) : undefined;
+          ahead = early ? Promise.resolve(early) : readAt(pos, blockAt(pos));
         }
         while (ahead) {
           throwIfAborted(signal);
           const block = await ahead;
           ahead = undefined;
           pos += block.length;
-          if (pos < f.end) ahead = readAt(pos, Math.min(buffers.size, f.end - pos));
+          if (pos < f.end) ahead = readAt(pos, blockAt(pos));
           else {
             // The last block: the file is checked while it goes out, and the next range's first block read.
             checked = handle.stat();
             checked.catch(() => undefined);
             const rest = f.fingerprint.size - f.end;
-            if (own && rest > 0) shared!.readAhead(f.path, f.end, Math.min(buffers.size, rest), (at) => readAt(at, Math.min(buffers.size, rest)));
+            if (own && rest > 0) shared!.readAhead(f.path, f.end, Math.min(buffers.size, rest), readAt);
           }
           fileSoFar += block.length;
           yield block;
