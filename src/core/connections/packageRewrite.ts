@@ -244,11 +244,16 @@ async function* streamSegments(filePath: string | undefined, segments: Segment[]
   }
 }
 
-/** A range of the source file, one read ahead so the disk works while the socket takes the previous block. */
+/**
+ * A range of the source file, one read ahead so the disk works while the socket takes the
+ * previous block; into the caller's reused buffers when it has them (a block is then valid
+ * until the next-but-one is asked for, which one read ahead respects).
+ */
 async function* readRange(fh: FileHandle, filePath: string, start: number, end: number, o: ByteStreamOptions): AsyncGenerator<Uint8Array> {
   const readAt = (at: number): Promise<Buffer> => {
     const read = (async (): Promise<Buffer> => {
-      const buf = Buffer.allocUnsafe(Math.min(o.readSize, end - at));
+      const length = Math.min(o.readSize, end - at);
+      const buf = o.buffers ? o.buffers.take(length) : Buffer.allocUnsafe(length);
       const { bytesRead } = await fh.read(buf, 0, buf.length, at);
       if (bytesRead === 0) throw fileChanged(filePath);
       return bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);

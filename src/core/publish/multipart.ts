@@ -18,6 +18,12 @@ export interface FileRange {
 export interface ByteStreamOptions {
   readSize: number;
   signal?: AbortSignal;
+  /**
+   * The buffers to read file bytes into (their size is `readSize`), taken in turn: a block
+   * yielded from one is the consumer's until it asks for the next-but-one (see ReadBuffers).
+   * Without them, a source reads into fresh buffers.
+   */
+  buffers?: ReadBuffers;
 }
 
 /**
@@ -287,11 +293,22 @@ export async function buildMultipart(parts: MultipartPart[], opts: MultipartOpti
         continue;
       }
       if (p.source) {
-        for await (const block of p.source.source.stream(p.source.start, p.source.end, { readSize, signal })) {
-          throwIfAborted(signal);
-          fileSoFar += block.length;
-          yield block;
-          onFileBytes?.(fileSoFar, fileTotal);
+        // The upload's set, as for a file: fresh 4 MiB buffers per read made a 2 GiB rewritten
+        // package's publish grow by ~25 MB of garbage (peak RSS 140-148 MB against 117 MB).
+        const { source, start, end } = p.source;
+        const own = shared?.acquire() ?? false;
+        try {
+          // A block the set read ahead for a file message must not land in a buffer handed out here.
+          if (own) await shared!.takeAhead('', -1, 0);
+          const buffers = own ? shared! : new ReadBuffers(Math.min(readSize, end - start));
+          for await (const block of source.stream(start, end, { readSize: buffers.size, signal, buffers })) {
+            throwIfAborted(signal);
+            fileSoFar += block.length;
+            yield block;
+            onFileBytes?.(fileSoFar, fileTotal);
+          }
+        } finally {
+          if (own) shared!.release();
         }
         continue;
       }
