@@ -101,7 +101,7 @@ export async function runPublish(args: PublishArgs, conn: CliConnection, out: Cl
       const o = optionsWithFlags(p.target?.options ?? {}, args);
       const settings = settingsOfOptions(o);
       if (args.dryRun) {
-        await dryRunOne(conn.client, await inspected, { ...p, hiddenViews: o.hiddenViews }, settings, out, signal);
+        await dryRunOne(conn.client, await inspected, { ...p, hiddenViews: o.hiddenViews, failOnImpact: o.failOnImpact }, settings, out, signal);
         return;
       }
       const project = await projectFor(p.project);

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import type { TableauClient } from '../core/api/client';
 import { TableauError } from '../core/errors';
-import type { ManifestOptions, ManifestTarget } from '../core/publish/manifest';
+import type { ManifestOptions } from '../core/publish/manifest';
 import type { PublishMode } from '../core/models';
 import { checkImpact } from './afterPublishSteps';
 import { defaultName } from '../core/publish/publisher';
@@ -47,7 +47,7 @@ export function optionsWithFlags(o: ManifestOptions, f: OptionFlags): ManifestOp
 export async function dryRunOne(
   client: TableauClient,
   info: PackageInfo,
-  p: { file: string; project: string; name?: string; hiddenViews?: string[]; mode?: PublishMode; target?: ManifestTarget },
+  p: { file: string; project: string; name?: string; hiddenViews?: string[]; mode?: PublishMode; failOnImpact?: boolean },
   settings: TargetSettings,
   out: CliOutput,
   signal: AbortSignal,
@@ -72,9 +72,10 @@ export async function dryRunOne(
     exists: preview.exists,
     changes: preview.changes,
   });
-  // As the publish would: the workbooks an overwrite of this data source touches, and the manifest's failOnImpact refusal.
+  // As the publish would: the workbooks an overwrite of this data source touches, and the refusal
+  // of --fail-on-impact or the manifest's failOnImpact.
   if (project && p.mode) {
-    const steps = { refresh: false, checkViews: false, failOnImpact: !!p.target?.options?.failOnImpact };
+    const steps = { refresh: false, checkViews: false, failOnImpact: !!p.failOnImpact };
     await checkImpact(client, out, { info, name: p.name, projectId: project.id, project: p.project, mode: p.mode, label: path.basename(p.file), steps, signal });
   }
 }

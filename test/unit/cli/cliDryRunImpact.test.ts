@@ -56,4 +56,18 @@ describe('CLI publish --dry-run: the impact of overwriting a data source', funct
       ws.cleanup();
     }
   });
+
+  it('with --fail-on-impact on the command line: refuses as the publish would (exit 8), the manifest silent on it', async () => {
+    const ws = workspace({});
+    try {
+      const r = await run(['publish', 'Orders.tds', '--dry-run', '--fail-on-impact'], { env: cli.env, cwd: ws.dir });
+      assert.equal(r.code, EXIT.impactRefused, r.stderr + r.stdout);
+      assert.match(r.stderr, /Not overwriting the data source "Orders" in "Publish": 1 workbook uses it/);
+      const plain = cli.tmp.file('Orders.tds', datasourceXml([POSTGRES]));
+      const flags = await run(['publish', plain, '--project', 'Publish', '--mode', 'overwrite', '--dry-run', '--fail-on-impact'], { env: cli.env });
+      assert.equal(flags.code, EXIT.impactRefused, 'without any manifest too: ' + flags.stderr + flags.stdout);
+    } finally {
+      ws.cleanup();
+    }
+  });
 });
