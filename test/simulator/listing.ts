@@ -42,6 +42,10 @@ export function parseListQuery(q: URLSearchParams, fields: ReadonlySet<string>):
     const m = /^([A-Za-z]+):([a-z]+):(.*)$/.exec(expr);
     if (!m || !OPS.has(m[2])) throw errors.badRequest(`Invalid filter expression '${expr}'.`, '400065');
     if (!fields.has(m[1])) throw errors.badRequest(`The filter field '${m[1]}' is not supported here.`, '400065');
+    // The REST reference: "Filter expressions can't contain ampersand (&) or comma (,) characters".
+    // A comma already splits the expression above; an ampersand (percent-encoded, or it would end
+    // the parameter) is refused rather than guessed at.
+    if (m[3].includes('&')) throw errors.badRequest(`Invalid filter expression '${expr}': a filter value cannot contain '&'.`, '400065');
     let values = [m[3]];
     if (m[2] === 'in') {
       if (!/^\[.*\]$/.test(m[3])) throw errors.badRequest(`The 'in' operator needs a list: ${m[1]}:in:[a,b].`, '400065');

@@ -6,11 +6,18 @@ export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;
 
 /**
- * A `name:eq:` filter for a listing, or undefined when the name holds ',' or ':' (Tableau's filter
- * syntax separates terms with them): the caller then matches the name in the unfiltered listing.
+ * Whether a value can go into a filter expression. Tableau's filter syntax has no escape: its REST
+ * reference says an expression can't contain ',' or '&' (they separate expressions), and ':'
+ * separates a term's field, operator and value. For any other value the caller lists without
+ * that filter and matches the value itself.
  */
+export function isFilterSafe(value: string): boolean {
+  return !/[,:&]/.test(value);
+}
+
+/** A `name:eq:` filter for a listing, or undefined when the name is not filter-safe (see isFilterSafe). */
 export function nameFilter(name: string): string | undefined {
-  return /[,:]/.test(name) ? undefined : `name:eq:${name}`;
+  return isFilterSafe(name) ? `name:eq:${name}` : undefined;
 }
 
 export function clampPageSize(n: number | undefined, fallback = DEFAULT_PAGE_SIZE): number {

@@ -7,10 +7,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { findAfterWrite, type LookupRetryOptions } from '../api/afterWrite';
 import { versionAtLeast } from '../api/apiVersion';
+import { nameFilter } from '../api/pagination';
 import { BULK_UPDATE_CONNECTIONS_MIN_API_VERSION, queryConnections, updateConnection, updateConnections, type ConnectionCredentialsUpdate, type ConnectionsClient, type PublishedConnection } from '../api/connections';
 import { TableauError } from '../errors';
 import { globalRedactor } from '../logger';
-import type { ContentKind, DataSource, Page } from '../models';
+import type { ContentKind, DataSource } from '../models';
 import type { PackageInfo } from '../package/inspect';
 import type { ByteSource } from '../publish/multipart';
 import type { ConnectionCredentials } from '../publish/payload';
@@ -23,7 +24,7 @@ export const MAX_REWRITE_DOCUMENT_BYTES = 32 * 1024 * 1024;
 
 /** What the publisher needs to find a published data source by name on the target site. */
 export interface DataSourceLookupClient {
-  listDataSources(opts?: { filter?: string; pageSize?: number; signal?: AbortSignal }): Promise<Page<DataSource>>;
+  allDataSources(opts?: { filter?: string; signal?: AbortSignal }): Promise<DataSource[]>;
 }
 
 /** A change applied to a data connection, with the way it went: in the uploaded file, or by Update Connection after publish. */
@@ -56,11 +57,6 @@ function ruleError(message: string, reason: 'invalidArgument' | 'notFound' = 'in
   return new TableauError({ reason, message });
 }
 
-/** Escapes a value for Tableau's filter syntax (`,` and `:` separate terms). */
-function filterValue(v: string): string {
-  return v.replace(/[,:\\]/g, (c) => `\\${c}`);
-}
-
 /**
  * The published data sources the rules point at, found by name on the target site. "Not there" is
  * concluded only after a bounded retry: one published moments ago (a promotion publishes data
@@ -72,8 +68,9 @@ async function resolvePublishedDataSources(client: DataSourceLookupClient, rules
     const name = r.set?.publishedDataSource;
     if (name === undefined || out.has(name)) continue;
     const found = await findAfterWrite(async () => {
-      const page = await client.listDataSources({ filter: `name:eq:${filterValue(name)}`, pageSize: 10, signal });
-      return page.items.find((d) => d.name === name && d.contentUrl);
+      // Tableau's filter syntax has no escape: a name it cannot filter on is matched in the whole listing.
+      const listed = await client.allDataSources({ filter: nameFilter(name), signal });
+      return listed.find((d) => d.name === name && d.contentUrl);
     }, { ...lookupRetry, signal });
     if (!found?.contentUrl) {
       throw ruleError(`Data connection rule ${i + 1} points at the published data source "${name}", which does not exist on the target site; nothing was published.`, 'notFound');

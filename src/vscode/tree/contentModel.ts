@@ -10,8 +10,8 @@ import {
   GroupedListingStrategy,
   type ProjectContentStrategy,
   createStrategy,
-  isFilterSafe,
 } from './contentStrategies';
+import { isFilterSafe } from '../../core/api/pagination';
 import { ProjectHierarchy, type ProjectEntry } from './projectHierarchy';
 import type { Flow, FlowRun } from '../../core/api/flows';
 import { FlowListing } from './flowContent';

@@ -1,7 +1,7 @@
 import type { ListOptions } from '../../core/api/client';
 import type { ApiRequest } from '../../core/api/restApi';
 import type { DataSource, Page, Project, View, Workbook } from '../../core/models';
-import { listingStopped } from '../../core/api/pagination';
+import { isFilterSafe, listingStopped } from '../../core/api/pagination';
 import { DEFAULT_MAX_LIST_ITEMS } from '../../core/limits';
 import { SETTING_LIMIT_NAMES } from '../connections/httpOptions';
 import { compareNames } from './projectHierarchy';
@@ -60,10 +60,6 @@ export function filterExpression(...parts: (string | undefined)[]): string | und
   return kept.length ? kept.join(',') : undefined;
 }
 
-/** Tableau's filter syntax has no escaping: a comma would split the expression. */
-export function isFilterSafe(value: string): boolean {
-  return !value.includes(',');
-}
 
 export class GroupedListingStrategy implements ProjectContentStrategy {
   readonly kind = 'groupClientSide' as const;

@@ -199,6 +199,18 @@ describe('publish with data connection rules (simulator)', function () {
     assert.equal(workbooks().length, count);
   });
 
+  it('finds a published data source whose name Tableau cannot filter on (a comma, an ampersand) in the whole listing', async () => {
+    // Tableau's filter syntax has no escape: `name:eq:Sales\, EMEA` is an invalid expression, not a match.
+    for (const name of ['Sales, EMEA', 'R&D Prod']) {
+      const ds = await run({ filePath: h.tmp.file(`${name}.tds`, datasourceXml([POSTGRES])) });
+      const wb = h.tmp.file(`On ${name}.twb`, sqlproxyWorkbook('Sales Dev', 'SalesDev'));
+      const r = await run({ filePath: wb, dataConnectionRules: [{ match: { publishedDataSource: 'Sales Dev' }, set: { publishedDataSource: name } }] });
+      const conn = stored(r.item.id).connections?.find((c) => c.type === 'sqlproxy');
+      assert.equal(conn?.dbname, stored(ds.item.id).contentUrl, name);
+      assert.equal(conn?.publishedDataSource, name);
+    }
+  });
+
   it('fails the connection check for an unreachable host unless skipConnectionCheck', async () => {
     const path = h.tmp.file('Unreachable.twb', workbookXml([{ ...POSTGRES, server: 'db.unreachable.example.com' }]));
     await assert.rejects(run({ filePath: path }), (e: unknown) => TableauError.is(e, 'connectionCheckFailed'));

@@ -67,6 +67,12 @@ describe('simulator: listing, JSON quirks and the demo seed', () => {
       assert.equal(res.status, 400, q);
       assert.match(res.body.error.code, /^400/);
     }
+    // Filter values cannot hold ',' or '&' (the REST reference); there is no escape.
+    for (const q of ['filter=name:eq:Sales%2C%20EMEA', 'filter=name:eq:Sales%5C%2C%20EMEA', 'filter=name:eq:R%26D']) {
+      const res = await getJson(sim, auth, `sites/{site}/projects?${q}`);
+      assert.equal(res.status, 400, q);
+      assert.equal(res.body.error.code, '400065', q);
+    }
   });
 
   it('workbook detail has views; views, data sources and users list; content streams back', async () => {
