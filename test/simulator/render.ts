@@ -23,8 +23,19 @@ export function projectEl(store: Store, p: ProjectRec): El {
   }, [el('owner', { id: p.ownerId, name: owner?.name })]);
 }
 
-function webUrl(base: string, site: SiteRec, kind: string, id: string): string {
-  return `${base}/#/${site.contentUrl ? `site/${site.contentUrl}/` : ''}${kind}/${id}`;
+/** Repository numbers, one per item, in the order items are first rendered (see webUrl). */
+const repositoryIds = new Map<string, number>();
+
+/**
+ * An item's `webpageUrl`. Tableau's web UI addresses workbooks, data sources and flows by a
+ * repository number the REST API gives nowhere else, not by LUID: every recorded answer in TSC's
+ * test assets reads `#/site/exampledev/workbooks/265605`, `#/site/example/datasources/3566752`,
+ * `#/flows/1`. So a client must open the address Tableau gives, never build one from the LUID.
+ */
+export function webUrl(base: string, site: Pick<SiteRec, 'contentUrl'>, kind: 'workbooks' | 'datasources' | 'flows', id: string): string {
+  let n = repositoryIds.get(id);
+  if (n === undefined) repositoryIds.set(id, (n = 1000 + repositoryIds.size));
+  return `${base}/#/${site.contentUrl ? `site/${site.contentUrl}/` : ''}${kind}/${n}`;
 }
 
 function projectRef(c: SiteContent, projectId: string): El {

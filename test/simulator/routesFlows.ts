@@ -11,7 +11,7 @@ import { requireScope } from './auth';
 import type { SimFlowState } from './config';
 import { paginationEl, parseListQuery, pageOf } from './listing';
 import { parseMultipart, type FilePart } from './multipart';
-import { jobEl } from './render';
+import { jobEl, webUrl } from './render';
 import { actingRole, newJob, requireModify, siteCtx } from './routesContent';
 import type { Ctx, Route } from './server';
 import { canPublish, isoNow, luid, type Store } from './store';
@@ -44,7 +44,7 @@ export function flowsState(store: Store): SimFlowState[] {
 
 function flowEl(ctx: Ctx, f: FlowRec): El {
   const { c } = siteCtx(ctx);
-  return el('flow', { id: f.id, name: f.name, description: f.description, webpageUrl: `${ctx.base}/#/flows/${f.id}`, fileType: f.fileType, createdAt: f.createdAt, updatedAt: f.updatedAt }, [
+  return el('flow', { id: f.id, name: f.name, description: f.description, webpageUrl: webUrl(ctx.base, ctx.sim.store.sites.get(f.siteId) ?? { contentUrl: '' }, 'flows', f.id), fileType: f.fileType, createdAt: f.createdAt, updatedAt: f.updatedAt }, [
     el('project', { id: f.projectId, name: c.projects.get(f.projectId)?.name }),
     el('owner', { id: f.ownerId }),
     list('tags', 'tag', []),

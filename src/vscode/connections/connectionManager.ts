@@ -42,11 +42,4 @@ export interface ConnectionManager {
   /** Throws TableauError reason 'readOnly' with a clear message. */
   assertWritable(profile: ConnectionProfile): void;
   isReadOnly(id: string): boolean;
-  /** {server}/#/site/{contentUrl}/workbooks/{id}; the default site drops /site/... */
-  webUrlFor(
-    profile: ConnectionProfile,
-    kind: 'workbook' | 'datasource' | 'project' | 'view',
-    id: string,
-    siteContentUrl?: string,
-  ): string;
 }

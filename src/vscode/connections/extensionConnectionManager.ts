@@ -12,7 +12,7 @@ import { pickConnection } from './connectionPicker';
 import type { CredentialStore } from './credentialStore';
 import { maxListItemsFrom, SETTING_LIMIT_NAMES } from './httpOptions';
 import { InsecureTlsWarning } from './insecureTlsWarning';
-import { credentialFor, webUrlFor } from './profileLogic';
+import { credentialFor } from './profileLogic';
 import { ProfileStore } from './profileStore';
 import { readHttpOptions } from './readHttpOptions';
 import { SessionPool, type ActingUser, type PooledSession } from './sessionPool';
@@ -98,10 +98,6 @@ export class ExtensionConnectionManager implements ConnectionAdmin {
 
   isReadOnly(id: string): boolean {
     return this.profiles.get(id)?.readOnly === true;
-  }
-
-  webUrlFor(profile: ConnectionProfile, kind: 'workbook' | 'datasource' | 'project' | 'view', id: string, siteContentUrl?: string): string {
-    return webUrlFor(profile.serverUrl, siteContentUrl ?? profile.siteContentUrl, kind, id);
   }
 
   // --- administration ------------------------------------------------------------------

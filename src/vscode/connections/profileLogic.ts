@@ -188,18 +188,37 @@ export function sitePrefix(siteContentUrl: string): string {
   return siteContentUrl ? `/site/${encodeURIComponent(siteContentUrl)}` : '';
 }
 
-export type WebItemKind = 'workbook' | 'datasource' | 'project' | 'view';
+/**
+ * A view's page in the web UI: {server}/#/site/{site}/views/{workbook}/{sheet}, from the view's
+ * contentUrl ("Workbook/sheets/Sheet"), which is what the web UI addresses views by; the
+ * default site drops /site/...
+ */
+export function viewWebUrl(serverUrl: string, siteContentUrl: string, contentUrl: string): string {
+  return `${serverUrl.replace(/\/+$/, '')}/#${sitePrefix(siteContentUrl)}/views/${contentUrl.replace('/sheets/', '/')}`;
+}
+
+/** The site's list of projects, workbooks or data sources in the web UI. */
+export function contentListWebUrl(serverUrl: string, siteContentUrl: string, kind: 'project' | 'workbook' | 'datasource'): string {
+  const seg = kind === 'workbook' ? 'workbooks' : kind === 'datasource' ? 'datasources' : 'projects';
+  return `${serverUrl.replace(/\/+$/, '')}/#${sitePrefix(siteContentUrl)}/${seg}`;
+}
 
 /**
- * The web UI address of an item: {server}/#/site/{site}/workbooks/{id}; the default
- * site drops /site/... For a view pass its contentUrl ("Workbook/sheets/Sheet"), which is
- * what the web UI addresses views by.
+ * The page Tableau names for an item (its `webpageUrl`), when it is an http(s) address on the
+ * connection's own server; otherwise undefined. The web UI addresses workbooks, data sources and
+ * flows by a repository number that only this attribute carries (Tableau's recorded answers read
+ * `#/site/example/workbooks/265605`), so the address cannot be built from the LUID; and a link a
+ * server gives to another origin is not opened on its word.
  */
-export function webUrlFor(serverUrl: string, siteContentUrl: string, kind: WebItemKind, id: string): string {
-  const base = `${serverUrl.replace(/\/+$/, '')}/#${sitePrefix(siteContentUrl)}`;
-  if (kind === 'view') return `${base}/views/${id.replace('/sheets/', '/')}`;
-  const seg = kind === 'workbook' ? 'workbooks' : kind === 'datasource' ? 'datasources' : 'projects';
-  return `${base}/${seg}/${encodeURIComponent(id)}`;
+export function trustedWebpageUrl(serverUrl: string, webpageUrl: string | undefined): string | undefined {
+  if (!webpageUrl) return undefined;
+  try {
+    const page = new URL(webpageUrl);
+    if (page.protocol !== 'https:' && page.protocol !== 'http:') return undefined;
+    return page.origin === new URL(serverUrl).origin ? page.href : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -13,6 +13,7 @@ import { cancelled, isCancellation, TableauError } from '../../core/errors';
 import { inspectFlow, isFlowFile, publishFlow, type FlowInfo } from '../../core/publish/flowPublisher';
 import { resolveProjectPath, splitProjectPath } from '../../core/publish/projectPath';
 import { assertInsideWorkspace } from '../../core/publish/workspacePath';
+import { trustedWebpageUrl } from '../connections/profileLogic';
 import { toAbortSignal } from '../services/cancellation';
 import type { Services } from '../services/services';
 import type { ConnectionCredentials } from '../../core/publish/payload';
@@ -169,7 +170,8 @@ export async function reportFlowOutcomes(services: Services, outcomes: readonly 
   const where = `${ok[0].plan.target.profile.label} · ${ok[0].plan.target.projectPath.join(PROJECT_PATH_SEPARATOR)}`;
   const text = ok.length === 1 ? vscode.l10n.t('Published flow "{0}" to {1}.', ok[0].flow.name, where) : vscode.l10n.t('Published {0} flows to {1}.', ok.length, where);
   const open = vscode.l10n.t('Open in browser');
-  const url = ok.length === 1 ? ok[0].flow.webpageUrl : undefined;
+  // Only a page on the connection's own server: an address a server gives is not opened on its word.
+  const url = ok.length === 1 ? trustedWebpageUrl(ok[0].plan.target.profile.serverUrl, ok[0].flow.webpageUrl) : undefined;
   const chosen = await services.ui.notify('info', text, ...(url ? [open] : []));
   if (chosen === open && url) await services.ui.openExternal(url);
 }

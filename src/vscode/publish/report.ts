@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PROJECT_PATH_SEPARATOR } from '../../core/display';
+import { webPageOf } from '../connections/webPage';
 import type { Services } from '../services/services';
 import { forgetCredentials } from './dataConnectionCredentials';
 import { findEntry, rememberInManifest } from './manifestStore';
@@ -59,7 +60,9 @@ export async function reportOutcomes(services: Services, outcomes: PublishOutcom
   const chosen = await services.ui.notify('info', text, ...actions);
   const { target } = first.plan;
   if (chosen === openAction) {
-    await services.ui.openExternal(services.connections.webUrlFor(target.profile, first.result.kind, first.result.item.id, target.siteContentUrl));
+    const { item, kind } = first.result;
+    const page = await webPageOf(services.connections, { profile: target.profile, siteContentUrl: target.siteContentUrl, kind, id: item.id, webpageUrl: item.webpageUrl });
+    await services.ui.openExternal(page.url);
   } else if (chosen === revealAction) {
     await vscode.commands.executeCommand('tableau.content.focus');
     await services.sites.reveal({ profileId: target.profile.id, siteContentUrl: target.siteContentUrl, kind: first.result.kind, id: first.result.item.id, projectId: target.projectId });

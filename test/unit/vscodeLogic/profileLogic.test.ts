@@ -17,7 +17,9 @@ import {
   sessionKey,
   siteProblem,
   tokenPageUrl,
-  webUrlFor,
+  viewWebUrl,
+  contentListWebUrl,
+  trustedWebpageUrl,
 } from '../../../src/vscode/connections/profileLogic';
 
 const pat: ConnectionProfile = {
@@ -136,10 +138,16 @@ describe('vscodeLogic: profiles', () => {
 
   describe('web addresses', () => {
     it('addresses items on a named site and on the default site', () => {
-      assert.equal(webUrlFor('https://t.example.com', 'sales', 'workbook', 'w1'), 'https://t.example.com/#/site/sales/workbooks/w1');
-      assert.equal(webUrlFor('https://t.example.com/', '', 'datasource', 'd1'), 'https://t.example.com/#/datasources/d1');
-      assert.equal(webUrlFor('https://t.example.com/tab', 'x', 'project', 'p1'), 'https://t.example.com/tab/#/site/x/projects/p1');
-      assert.equal(webUrlFor('https://t.example.com', 'x', 'view', 'Superstore/sheets/Overview'), 'https://t.example.com/#/site/x/views/Superstore/Overview');
+      assert.equal(viewWebUrl('https://t.example.com', 'x', 'Superstore/sheets/Overview'), 'https://t.example.com/#/site/x/views/Superstore/Overview');
+      assert.equal(viewWebUrl('https://t.example.com/', '', 'Superstore/sheets/Overview'), 'https://t.example.com/#/views/Superstore/Overview');
+      assert.equal(contentListWebUrl('https://t.example.com/tab', 'x', 'project'), 'https://t.example.com/tab/#/site/x/projects');
+      assert.equal(contentListWebUrl('https://t.example.com', '', 'datasource'), 'https://t.example.com/#/datasources');
+      // Tableau's own address (a repository number, not the LUID), only on the connection's origin.
+      assert.equal(trustedWebpageUrl('https://t.example.com', 'https://t.example.com/#/site/sales/workbooks/265605'), 'https://t.example.com/#/site/sales/workbooks/265605');
+      assert.equal(trustedWebpageUrl('https://t.example.com/tab', 'https://t.example.com/#/datasources/3566752'), 'https://t.example.com/#/datasources/3566752');
+      for (const bad of [undefined, '', 'not a url', 'https://elsewhere.example/#/workbooks/1', 'http://t.example.com/#/workbooks/1', 'https://t.example.com:8443/#/workbooks/1', 'vscode://some.extension/run', 'javascript:alert(1)', 'file:///etc/passwd']) {
+        assert.equal(trustedWebpageUrl('https://t.example.com', bad), undefined, String(bad));
+      }
     });
 
     it('sends token creation to the site home', () => {

@@ -4,11 +4,11 @@ import { type Command, type CommandId, defineCommand } from '../command';
 import { type ItemRef, resolveRef } from './itemRef';
 
 /** One "Copy ..." command; `value` picks what to copy from the item. */
-export function copyCommand<Id extends CommandId>(id: Id, what: string, value: (ref: ItemRef, services: Services) => string | undefined): Command<Id, string | undefined> {
+export function copyCommand<Id extends CommandId>(id: Id, what: string, value: (ref: ItemRef, services: Services) => string | undefined | Promise<string | undefined>): Command<Id, string | undefined> {
   return defineCommand(id, async (services, node?: unknown): Promise<string | undefined> => {
     const ref = await resolveRef(services, node, ['workbook', 'datasource', 'project'], { placeHolder: vscode.l10n.t('Copy {0}', what) });
     if (!ref) return undefined;
-    const text = value(ref, services);
+    const text = await value(ref, services);
     if (!text) {
       await services.ui.notify('info', vscode.l10n.t('"{0}" has no {1}.', ref.name, what));
       return undefined;

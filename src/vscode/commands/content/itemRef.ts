@@ -18,6 +18,8 @@ export interface ItemRef {
   id: string;
   name: string;
   contentUrl?: string;
+  /** The item's page in the web UI, as Tableau gave it (workbooks and data sources; see webPageOf). */
+  webpageUrl?: string;
   /** The holding project (a project's own id for projects). */
   projectId?: string;
   projectPath?: string[];
@@ -29,11 +31,11 @@ export interface ItemRef {
 export function refFromNode(node: unknown): ItemRef | undefined {
   if (node instanceof WorkbookNode) {
     const w = node.workbook;
-    return { ...scopeOf(node), kind: 'workbook', id: w.id, name: w.name, contentUrl: w.contentUrl, projectId: w.project?.id, projectPath: node.projectPath, node };
+    return { ...scopeOf(node), kind: 'workbook', id: w.id, name: w.name, contentUrl: w.contentUrl, webpageUrl: w.webpageUrl, projectId: w.project?.id, projectPath: node.projectPath, node };
   }
   if (node instanceof DataSourceNode) {
     const d = node.datasource;
-    return { ...scopeOf(node), kind: 'datasource', id: d.id, name: d.name, contentUrl: d.contentUrl, projectId: d.project?.id, projectPath: node.projectPath, hasExtracts: d.hasExtracts, node };
+    return { ...scopeOf(node), kind: 'datasource', id: d.id, name: d.name, contentUrl: d.contentUrl, webpageUrl: d.webpageUrl, projectId: d.project?.id, projectPath: node.projectPath, hasExtracts: d.hasExtracts, node };
   }
   if (node instanceof ProjectNode) {
     return { ...scopeOf(node), kind: 'project', id: node.project.id, name: node.project.name, projectId: node.project.id, projectPath: node.path, node };

@@ -3,7 +3,7 @@ import { defineCommand } from '../command';
 import { ConnectionNode } from '../../tree/nodes/connectionNode';
 import { SiteNode } from '../../tree/nodes/siteNode';
 import { resolveRef } from './itemRef';
-import { webUrlOf } from './webUrl';
+import { webPageOf } from '../../connections/webPage';
 
 export const ID = 'tableau.openInBrowser';
 
@@ -16,5 +16,15 @@ export const command = defineCommand(ID, async (services, node?: unknown) => {
     return;
   }
   const ref = await resolveRef(services, node, ['workbook', 'datasource', 'project'], { placeHolder: vscode.l10n.t('Open in browser') });
-  if (ref) await services.ui.openExternal(webUrlOf(services, ref));
+  if (!ref) return;
+  const page = await webPageOf(services.connections, ref);
+  await services.ui.openExternal(page.url);
+  if (!page.exact) {
+    void services.ui.notify(
+      'info',
+      ref.kind === 'project'
+        ? vscode.l10n.t('Tableau gives no web address for a project: opened the site\'s projects, where "{0}" is.', ref.name)
+        : vscode.l10n.t('Tableau gave no web address on {0} for "{1}": opened the site\'s list instead.', ref.profile.serverUrl, ref.name),
+    );
+  }
 });
