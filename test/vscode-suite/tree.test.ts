@@ -59,7 +59,7 @@ describe('Tableau content tree (real extension host)', function () {
     assert.equal(found.revealed, true, 'the tree expanded Sales > Archive and loaded more until it showed the workbook');
   });
 
-  it('copies the LUID and opens the web page of a found item', async () => {
+  it('copies the LUID, and opens and copies the web page Tableau gives for a found item (a project: the site\'s projects)', async () => {
     fx.ui.inputs.set('content.search', 'Campaign Results');
     fx.ui.picks.set('content.item', 'Campaign Results');
     const copied = await vscode.commands.executeCommand<string>('tableau.copyLuid');
@@ -68,9 +68,22 @@ describe('Tableau content tree (real extension host)', function () {
     assert.equal(copied, wb.id);
     assert.equal(await vscode.env.clipboard.readText(), wb.id);
 
+    // The page Tableau gives for it (a repository number), asked for since the pick came without
+    // one; never an address built from the LUID, which Tableau's web UI does not use.
     fx.ui.picks.set('content.item', 'Campaign Results');
     await vscode.commands.executeCommand('tableau.openInBrowser');
-    assert.equal(fx.ui.opened.at(-1), `${fx.sim.url}/#/site/sales/workbooks/${wb.id}`);
+    const page = fx.ui.opened.at(-1);
+    assert.match(page ?? '', new RegExp(`^${fx.sim.url}/#/site/sales/workbooks/\\d+$`));
+    assert.ok(!page?.includes(wb.id), `opened ${page}`);
+    fx.ui.inputs.set('content.search', 'Campaign Results');
+    fx.ui.picks.set('content.item', 'Campaign Results');
+    assert.equal(await vscode.commands.executeCommand<string>('tableau.copyWebUrl'), page);
+
+    // A project has no page in the REST API: the site's projects open instead.
+    fx.ui.inputs.set('content.search', 'Archive');
+    fx.ui.picks.set('content.item', 'Archive');
+    await vscode.commands.executeCommand('tableau.openInBrowser');
+    assert.equal(fx.ui.opened.at(-1), `${fx.sim.url}/#/site/sales/projects`);
   });
 
   it('creates a nested project, then reveals it', async () => {

@@ -198,8 +198,8 @@ export function viewWebUrl(serverUrl: string, siteContentUrl: string, contentUrl
 }
 
 /** The site's list of projects, workbooks or data sources in the web UI. */
-export function contentListWebUrl(serverUrl: string, siteContentUrl: string, kind: 'project' | 'workbook' | 'datasource'): string {
-  const seg = kind === 'workbook' ? 'workbooks' : kind === 'datasource' ? 'datasources' : 'projects';
+export function contentListWebUrl(serverUrl: string, siteContentUrl: string, kind: 'project' | 'workbook' | 'datasource' | 'flow'): string {
+  const seg = kind === 'workbook' ? 'workbooks' : kind === 'datasource' ? 'datasources' : kind === 'flow' ? 'flows' : 'projects';
   return `${serverUrl.replace(/\/+$/, '')}/#${sitePrefix(siteContentUrl)}/${seg}`;
 }
 

@@ -99,6 +99,9 @@ export const PROMPT_IDS = {
   'flow.name': { about: 'input: name of the flow on Tableau (Publish… of a .tfl / .tflx)' },
   'flow.replace': { about: 'confirm (modal): a flow of that name exists in the project; replace it (overwrite)' },
   'update.connection': { about: 'pick: Update Published Data on a data source with several Hyper connections, which one; items: the connection id' },
+  // Not a prompt: logged so the UI scenarios can read the address handed to VS Code (code-server
+  // rewrites a loopback address to its port proxy and drops the fragment before it opens it).
+  'external.open': { about: "log only: an address the extension asked VS Code to open (Open in Browser, a notification's Open in browser); `url`" },
 } as const satisfies Record<string, PromptIdInfo>;
 
 export type PromptId = keyof typeof PROMPT_IDS;
@@ -109,7 +112,7 @@ export const PROMPT_LOG_ENV = 'TABLEAU_E2E_PROMPT_LOG';
 /** One line of the prompt log: a prompt as it opens, with its items' ids in the order shown. */
 export interface PromptEvent {
   id: PromptId;
-  kind: 'input' | 'pick' | 'confirm';
+  kind: 'input' | 'pick' | 'confirm' | 'external';
   /** The texts VS Code shows, so the harness can tell the widget on screen is this prompt. */
   title?: string;
   placeHolder?: string;
@@ -120,4 +123,6 @@ export interface PromptEvent {
   /** confirm: the message and the action's button text. */
   message?: string;
   action?: string;
+  /** external: the address handed to VS Code. */
+  url?: string;
 }

@@ -57,6 +57,7 @@ export function createUi(): Ui {
       return vscode.window.showInformationMessage(message, ...actions);
     },
     async openExternal(url) {
+      publish({ id: 'external.open', kind: 'external', url });
       await vscode.env.openExternal(vscode.Uri.parse(url));
     },
   };

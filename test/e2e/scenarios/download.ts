@@ -1,11 +1,12 @@
 // Right-click a workbook in the Tableau view → "Download to Workspace": the file lands in
-// the workspace folder with exactly the bytes the simulator holds for that workbook.
+// the workspace folder with exactly the bytes the simulator holds for that workbook. Then
+// "Open in Browser" on the workbook and on its project: the address VS Code is asked to open.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Scenario, type ScenarioContext } from '../scenario';
 import { sha256File } from './publishFromExplorer';
-import { expandRow, openOwnSite, shot, treeContextMenu, treeRow, waitFor } from './steps';
+import { escapeRegExp, expandRow, openedBy, openOwnSite, shot, treeContextMenu, treeRow, waitFor } from './steps';
 
 const WORKBOOK = 'Sales Overview';
 
@@ -49,5 +50,15 @@ export const download: Scenario = {
     assert.deepEqual(errors, [], `error notifications: ${JSON.stringify(errors)}`);
     // Scenarios after this one share the workspace: leave it as it was.
     fs.rmSync(saved, { force: true });
+
+    // Open in Browser: the page Tableau gives for the workbook (a repository number), not its LUID.
+    const siteUrl = `${ctx.simulator.url}/#/site/${ctx.simulator.demoPat!.site}`;
+    const opened = await openedBy(wb, () => treeContextMenu(wb, treeRow(wb, WORKBOOK, 4), 'Open in Browser'));
+    assert.match(opened, new RegExp(`^${escapeRegExp(siteUrl)}/workbooks/\\d+$`), `Open in Browser opened ${opened}`);
+    assert.ok(!opened.includes(expected.id), `the address holds the LUID: ${opened}`);
+    // A project has no page in the REST API: the site's projects, and a word why.
+    const projectPage = await openedBy(wb, () => treeContextMenu(wb, treeRow(wb, 'Sales', 3), 'Open in Browser'));
+    assert.equal(projectPage, `${siteUrl}/projects`);
+    await wb.waitForNotification('Tableau gives no web address for a project', 20_000);
   },
 };

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { flowBytes } from '../../fixtures/flows';
 import { type Scenario } from '../scenario';
 import { sha256File } from './publishFromExplorer';
-import { DEMO_LABEL, addDemoConnection, answerPublishTarget, expandOwnSite, expandRow, openTableauView, shot, treeContextMenu, treeRow, waitFor } from './steps';
+import { DEMO_LABEL, addDemoConnection, answerPublishTarget, escapeRegExp, expandOwnSite, expandRow, openedBy, openTableauView, shot, treeContextMenu, treeRow, waitFor } from './steps';
 
 const PROJECT = 'Marketing';
 const FLOW = 'Nightly Prep E2E';
@@ -54,6 +54,11 @@ export const flows: Scenario = {
     assert.equal(runs[0].status, 'Success');
     await waitFor(async () => /^last run: Success · \d{4}-\d{2}-\d{2}$/.test(await description()), 20_000, 'the flow row does not show the last run');
     await shot(wb, 'flows-ran');
+
+    // Open in Browser: the page Tableau gives for the flow (a repository number), not its LUID.
+    const opened = await openedBy(wb, () => treeContextMenu(wb, row, 'Open in Browser'));
+    assert.match(opened, new RegExp(`^${escapeRegExp(`${ctx.simulator.url}/#/site/${ctx.simulator.demoPat!.site}`)}/flows/\\d+$`), `Open in Browser opened ${opened}`);
+    assert.ok(!opened.includes(published.id), `the address holds the LUID: ${opened}`);
     const errors = await wb.errorNotifications();
     assert.deepEqual(errors, [], `error notifications: ${JSON.stringify(errors)}`);
   },

@@ -283,3 +283,24 @@ export async function dragOnto(page: Page, source: Locator, target: Locator, opt
     await page.mouse.up();
   }
 }
+
+/**
+ * The address the extension hands VS Code to open when `action` runs, from the prompt log
+ * (code-server rewrites a loopback address to its port proxy and drops the fragment, so the
+ * page it opens cannot tell). A page VS Code opens for it is closed.
+ */
+export async function openedBy(wb: Workbench, action: () => Promise<void>): Promise<string> {
+  const context = wb.page.context();
+  const close = (p: Page): void => void p.close().catch(() => undefined);
+  context.on('page', close);
+  try {
+    await action();
+    const e = await wb.prompts.next(['external.open']);
+    if (!e.url) throw new Error('the extension logged an external open without an address');
+    return e.url;
+  } finally {
+    // Give a popup opened just now the chance to be closed too.
+    await new Promise((r) => setTimeout(r, 500));
+    context.off('page', close);
+  }
+}

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { defineCommand } from '../command';
 import { ConnectionNode } from '../../tree/nodes/connectionNode';
+import { FlowNode } from '../../tree/nodes/flowNode';
 import { SiteNode } from '../../tree/nodes/siteNode';
+import { contentListWebUrl, trustedWebpageUrl } from '../../connections/profileLogic';
 import { resolveRef } from './itemRef';
 import { webPageOf } from '../../connections/webPage';
 
@@ -13,6 +15,14 @@ export const command = defineCommand(ID, async (services, node?: unknown) => {
     const site = node instanceof SiteNode ? node.scope.siteContentUrl : profile.siteContentUrl;
     const prefix = site ? `/site/${encodeURIComponent(site)}` : '';
     await services.ui.openExternal(`${profile.serverUrl}/#${prefix}/home`);
+    return;
+  }
+  if (node instanceof FlowNode) {
+    // A flow's page is the one Tableau gives with it (flows are listed with their webpageUrl).
+    const { profile, siteContentUrl } = node.scope;
+    const page = trustedWebpageUrl(profile.serverUrl, node.flow.webpageUrl);
+    await services.ui.openExternal(page ?? contentListWebUrl(profile.serverUrl, siteContentUrl, 'flow'));
+    if (!page) void services.ui.notify('info', vscode.l10n.t('Tableau gave no web address on {0} for "{1}": opened the site\'s list instead.', profile.serverUrl, node.flow.name));
     return;
   }
   const ref = await resolveRef(services, node, ['workbook', 'datasource', 'project'], { placeHolder: vscode.l10n.t('Open in browser') });
