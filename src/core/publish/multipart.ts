@@ -149,16 +149,24 @@ export class ReadBuffers {
    */
   async takeAhead(path: string, at: number, length: number): Promise<Buffer | undefined> {
     const a = this.ahead;
-    this.ahead = undefined;
-    if (!a) return undefined;
-    if (a.path === path && a.at === at && a.length === length) return a.read;
-    await a.read.catch(() => undefined);
+    if (a && a.path === path && a.at === at && a.length === length) {
+      this.ahead = undefined;
+      return a.read;
+    }
+    await this.settleAhead();
     return undefined;
+  }
+
+  /** Drops the read ahead, if any, once it no longer writes into a buffer of this set. */
+  async settleAhead(): Promise<void> {
+    const a = this.ahead;
+    this.ahead = undefined;
+    await a?.read.catch(() => undefined);
   }
 
   /** Ends the read ahead, if any, and closes the file. The set can be used again after. */
   async close(): Promise<void> {
-    await this.takeAhead('', -1, 0);
+    await this.settleAhead();
     const f = this.file;
     this.file = undefined;
     if (f) await this.closeHandle(f.handle);
@@ -299,7 +307,7 @@ export async function buildMultipart(parts: MultipartPart[], opts: MultipartOpti
         const own = shared?.acquire() ?? false;
         try {
           // A block the set read ahead for a file message must not land in a buffer handed out here.
-          if (own) await shared!.takeAhead('', -1, 0);
+          if (own) await shared!.settleAhead();
           const buffers = own ? shared! : new ReadBuffers(Math.min(readSize, end - start));
           for await (const block of source.stream(start, end, { readSize: buffers.size, signal, buffers })) {
             throwIfAborted(signal);
