@@ -10,6 +10,7 @@ import { datasourceXml, hyperBytes, POSTGRES, workbookXml } from '../../fixtures
 import { buildZip } from '../../fixtures/zipWriter';
 import { sha256File, startPublishHarness, type Harness } from '../../support/simFixture';
 import { zipEntries } from '../../support/unzip';
+import { watchReadStores } from '../../support/readStores';
 
 const fast = { retry: { baseDelayMs: 10, maxDelayMs: 50 }, lookupRetry: { attempts: 8, initialDelayMs: 20, maxDelayMs: 100 } };
 const PASSWORD = 'prod-db-password-7f3a91';
@@ -91,31 +92,15 @@ describe('publish with data connection rules (simulator)', function () {
       { name: 'Sales.twb', data: workbookXml([POSTGRES], { extract: true }), method: 'deflate' },
       { name: 'Data/Extracts/Sales.hyper', data: extract },
     ]));
-    const stores = new Set<ArrayBufferLike>();
-    let reads = 0;
-    const client = Object.create(h.conn.client) as typeof h.conn.client;
-    client.request = (req) => {
-      const body = req.body;
-      if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) return h.conn.client.request(req);
-      async function* watched(): AsyncGenerator<Uint8Array> {
-        for await (const c of body as AsyncIterable<Uint8Array>) {
-          if (c.length === 64 * 1024) {
-            reads++;
-            stores.add(c.buffer);
-          }
-          yield c;
-        }
-      }
-      return h.conn.client.request({ ...req, body: { [Symbol.asyncIterator]: watched } });
-    };
+    const { client, stores, reads: fullReads } = watchReadStores(h.conn.client, 64 * 1024);
     const r = await publish(
       client,
       { projectId, mode: 'createnew', filePath: path, dataConnectionRules: [prodRule], dataConnectionPasswords: new Map([[0, PASSWORD]]) },
       { ...fast, singleRequestLimit: 512 * 1024, chunkSize: 256 * 1024, readSize: 64 * 1024 },
     );
     assert.equal(r.chunks, 7);
-    assert.ok(reads >= 24, `${reads} full reads`);
-    assert.ok(stores.size <= 3, `${stores.size} buffers for ${reads} reads in ${r.chunks} chunks`);
+    assert.ok(fullReads() >= 24, `${fullReads()} full reads`);
+    assert.ok(stores.size <= 3, `${stores.size} buffers for ${fullReads()} reads in ${r.chunks} chunks`);
     const onServer = await unzip(stored(r.item.id).filePath!);
     assert.equal(sha(onServer.get('Data/Extracts/Sales.hyper')!), sha(extract), 'the extract arrived whole, though its buffers were reused');
     assert.equal(stored(r.item.id).connections?.find((c) => c.type === 'postgres')?.serverAddress, 'db.prod.example.com');

@@ -5,6 +5,7 @@ import type { DataSource, Workbook } from '../../../src/core/models';
 import { publish, type PublishProgress } from '../../../src/core/publish/publisher';
 import { datasourceXml, hyperBytes, POSTGRES, tdsxBytes, twbxBytes, workbookXml } from '../../fixtures/samples';
 import { sha256File, startPublishHarness, type Harness } from '../../support/simFixture';
+import { watchReadStores } from '../../support/readStores';
 
 const fast = { retry: { baseDelayMs: 10, maxDelayMs: 50 } };
 
@@ -135,28 +136,12 @@ describe('publish: file types and modes', function () {
   it('reads every chunk of an upload into the same few buffers', async () => {
     // Fresh buffers per read (or per chunk) grew the CLI by tens of MB between garbage collections.
     const p = h.tmp.file('Buffers.hyper', hyperBytes(1_700_000, 5));
-    const stores = new Set<ArrayBufferLike>();
-    let reads = 0;
-    const client = Object.create(h.conn.client) as typeof h.conn.client;
-    client.request = (req) => {
-      const body = req.body;
-      if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) return h.conn.client.request(req);
-      async function* watched(): AsyncGenerator<Uint8Array> {
-        for await (const c of body as AsyncIterable<Uint8Array>) {
-          if (c.length === 64 * 1024) {
-            reads++;
-            stores.add(c.buffer);
-          }
-          yield c;
-        }
-      }
-      return h.conn.client.request({ ...req, body: { [Symbol.asyncIterator]: watched } });
-    };
+    const { client, stores, reads: fullReads } = watchReadStores(h.conn.client, 64 * 1024);
     const r = await publish(client, { filePath: p, projectId, mode: 'createnew' }, { ...fast, singleRequestLimit: 512 * 1024, chunkSize: 256 * 1024, readSize: 64 * 1024 });
     assert.equal(r.chunks, 7);
     assert.equal(stored('datasource', r.item.id).sha256, sha256File(p));
-    assert.ok(reads >= 24, `${reads} full reads`);
-    assert.ok(stores.size <= 3, `${stores.size} buffers for ${reads} reads in ${r.chunks} chunks`);
+    assert.ok(fullReads() >= 24, `${fullReads()} full reads`);
+    assert.ok(stores.size <= 3, `${stores.size} buffers for ${fullReads()} reads in ${r.chunks} chunks`);
   });
 
   it('publishes as a job and returns the finished item', async () => {
