@@ -188,19 +188,24 @@ export function sitePrefix(siteContentUrl: string): string {
   return siteContentUrl ? `/site/${encodeURIComponent(siteContentUrl)}` : '';
 }
 
+/** {server}/#/site/{site}, the root every web UI address of a site starts with; the default site drops /site/... */
+function siteWebUrl(serverUrl: string, siteContentUrl: string): string {
+  return `${serverUrl.replace(/\/+$/, '')}/#${sitePrefix(siteContentUrl)}`;
+}
+
 /**
  * A view's page in the web UI: {server}/#/site/{site}/views/{workbook}/{sheet}, from the view's
  * contentUrl ("Workbook/sheets/Sheet"), which is what the web UI addresses views by; the
  * default site drops /site/...
  */
 export function viewWebUrl(serverUrl: string, siteContentUrl: string, contentUrl: string): string {
-  return `${serverUrl.replace(/\/+$/, '')}/#${sitePrefix(siteContentUrl)}/views/${contentUrl.replace('/sheets/', '/')}`;
+  return `${siteWebUrl(serverUrl, siteContentUrl)}/views/${contentUrl.replace('/sheets/', '/')}`;
 }
 
 /** The site's list of projects, workbooks or data sources in the web UI. */
 export function contentListWebUrl(serverUrl: string, siteContentUrl: string, kind: 'project' | 'workbook' | 'datasource' | 'flow'): string {
   const seg = kind === 'workbook' ? 'workbooks' : kind === 'datasource' ? 'datasources' : kind === 'flow' ? 'flows' : 'projects';
-  return `${serverUrl.replace(/\/+$/, '')}/#${sitePrefix(siteContentUrl)}/${seg}`;
+  return `${siteWebUrl(serverUrl, siteContentUrl)}/${seg}`;
 }
 
 /**
@@ -227,7 +232,12 @@ export function trustedWebpageUrl(serverUrl: string, webpageUrl: string | undefi
  * token), so this opens the site home, from which the profile menu leads there.
  */
 export function tokenPageUrl(serverUrl: string, siteContentUrl: string): string {
-  return `${serverUrl.replace(/\/+$/, '')}/#${sitePrefix(siteContentUrl)}/home`;
+  return siteHomeWebUrl(serverUrl, siteContentUrl);
+}
+
+/** The site's home page in the web UI. */
+export function siteHomeWebUrl(serverUrl: string, siteContentUrl: string): string {
+  return `${siteWebUrl(serverUrl, siteContentUrl)}/home`;
 }
 
 /** Pool key: one core session per (connection, site, acting user). */

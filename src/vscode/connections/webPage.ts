@@ -1,3 +1,4 @@
+import { getFlow } from '../../core/api/flows';
 import type { ConnectionManager, ConnectionProfile } from './connectionManager';
 import { contentListWebUrl, trustedWebpageUrl, viewWebUrl } from './profileLogic';
 
@@ -5,7 +6,7 @@ import { contentListWebUrl, trustedWebpageUrl, viewWebUrl } from './profileLogic
 export interface WebPageItem {
   profile: ConnectionProfile;
   siteContentUrl: string;
-  kind: 'project' | 'workbook' | 'datasource' | 'view';
+  kind: 'project' | 'workbook' | 'datasource' | 'flow' | 'view';
   id: string;
   contentUrl?: string;
   /** As Tableau gave it with the item, if it did. */
@@ -19,9 +20,9 @@ export interface WebPage {
 }
 
 /**
- * The item's page in Tableau's web UI. A view by its content URL; a workbook or a data source by
- * the `webpageUrl` Tableau gives (the tree's listing carries it; otherwise the item is asked for),
- * since the web UI addresses them by a repository number, not the LUID; a project, for which the
+ * The item's page in Tableau's web UI. A view by its content URL; a workbook, a data source or a
+ * flow by the `webpageUrl` Tableau gives (the tree's listing carries it; otherwise the item is
+ * asked for), since the web UI addresses them by a repository number, not the LUID; a project, for which the
  * REST API gives no page, or an item whose page is missing or on another origin, by the site's
  * list of its kind.
  */
@@ -32,7 +33,8 @@ export async function webPageOf(connections: Pick<ConnectionManager, 'getClient'
     let page = trustedWebpageUrl(server, item.webpageUrl);
     if (!page) {
       const client = await connections.getClient(item.profile.id, { siteContentUrl: item.siteContentUrl, signal });
-      const found = item.kind === 'workbook' ? await client.getWorkbook(item.id, signal) : await client.getDataSource(item.id, signal);
+      const found =
+        item.kind === 'workbook' ? await client.getWorkbook(item.id, signal) : item.kind === 'datasource' ? await client.getDataSource(item.id, signal) : await getFlow(client, item.id, signal);
       page = trustedWebpageUrl(server, found.webpageUrl);
     }
     if (page) return { url: page, exact: true };

@@ -52,6 +52,11 @@ describe('web pages of items (webPageOf, against the simulator)', function () {
     // A link elsewhere is not opened on the server's word: the item is asked for again.
     assert.deepEqual(await webPageOf(connections, item({ id: listed.id, webpageUrl: 'https://phish.example/#/workbooks/1' })), { url: listed.webpageUrl, exact: true });
     assert.equal(gets, 1);
+    // A flow the tree listed with its page: that page, nothing asked.
+    gets = 0;
+    const flowPage = `${h.sim.url}/#/site/${PUB_SITE}/flows/1007`;
+    assert.deepEqual(await webPageOf(connections, item({ kind: 'flow', id: 'f', webpageUrl: flowPage })), { url: flowPage, exact: true });
+    assert.equal(gets, 0);
   });
 
   it('a project (the REST API gives no page for one) opens the site\'s projects; a view its content URL', async () => {

@@ -3,8 +3,8 @@ import { defineCommand } from '../command';
 import { ConnectionNode } from '../../tree/nodes/connectionNode';
 import { FlowNode } from '../../tree/nodes/flowNode';
 import { SiteNode } from '../../tree/nodes/siteNode';
-import { contentListWebUrl, trustedWebpageUrl } from '../../connections/profileLogic';
 import { resolveRef } from './itemRef';
+import { siteHomeWebUrl } from '../../connections/profileLogic';
 import { webPageOf } from '../../connections/webPage';
 
 export const ID = 'tableau.openInBrowser';
@@ -13,19 +13,14 @@ export const command = defineCommand(ID, async (services, node?: unknown) => {
   if (node instanceof ConnectionNode || node instanceof SiteNode) {
     const profile = node instanceof ConnectionNode ? node.profile : node.scope.profile;
     const site = node instanceof SiteNode ? node.scope.siteContentUrl : profile.siteContentUrl;
-    const prefix = site ? `/site/${encodeURIComponent(site)}` : '';
-    await services.ui.openExternal(`${profile.serverUrl}/#${prefix}/home`);
+    await services.ui.openExternal(siteHomeWebUrl(profile.serverUrl, site));
     return;
   }
-  if (node instanceof FlowNode) {
-    // A flow's page is the one Tableau gives with it (flows are listed with their webpageUrl).
-    const { profile, siteContentUrl } = node.scope;
-    const page = trustedWebpageUrl(profile.serverUrl, node.flow.webpageUrl);
-    await services.ui.openExternal(page ?? contentListWebUrl(profile.serverUrl, siteContentUrl, 'flow'));
-    if (!page) void services.ui.notify('info', vscode.l10n.t('Tableau gave no web address on {0} for "{1}": opened the site\'s list instead.', profile.serverUrl, node.flow.name));
-    return;
-  }
-  const ref = await resolveRef(services, node, ['workbook', 'datasource', 'project'], { placeHolder: vscode.l10n.t('Open in browser') });
+  // A flow goes by the page Tableau lists it with, as the other items do.
+  const ref =
+    node instanceof FlowNode
+      ? { profile: node.scope.profile, siteContentUrl: node.scope.siteContentUrl, kind: 'flow' as const, id: node.flow.id, name: node.flow.name, webpageUrl: node.flow.webpageUrl }
+      : await resolveRef(services, node, ['workbook', 'datasource', 'project'], { placeHolder: vscode.l10n.t('Open in browser') });
   if (!ref) return;
   const page = await webPageOf(services.connections, ref);
   await services.ui.openExternal(page.url);
