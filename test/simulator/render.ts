@@ -23,19 +23,14 @@ export function projectEl(store: Store, p: ProjectRec): El {
   }, [el('owner', { id: p.ownerId, name: owner?.name })]);
 }
 
-/** Repository numbers, one per item, in the order items are first rendered (see webUrl). */
-const repositoryIds = new Map<string, number>();
-
 /**
  * An item's `webpageUrl`. Tableau's web UI addresses workbooks, data sources and flows by a
  * repository number the REST API gives nowhere else, not by LUID: every recorded answer in TSC's
  * test assets reads `#/site/exampledev/workbooks/265605`, `#/site/example/datasources/3566752`,
  * `#/flows/1`. So a client must open the address Tableau gives, never build one from the LUID.
  */
-export function webUrl(base: string, site: Pick<SiteRec, 'contentUrl'>, kind: 'workbooks' | 'datasources' | 'flows', id: string): string {
-  let n = repositoryIds.get(id);
-  if (n === undefined) repositoryIds.set(id, (n = 1000 + repositoryIds.size));
-  return `${base}/#/${site.contentUrl ? `site/${site.contentUrl}/` : ''}${kind}/${n}`;
+export function webUrl(store: Store, base: string, site: Pick<SiteRec, 'contentUrl'>, kind: 'workbooks' | 'datasources' | 'flows', id: string): string {
+  return `${base}/#/${site.contentUrl ? `site/${site.contentUrl}/` : ''}${kind}/${store.repositoryNumber(id)}`;
 }
 
 function projectRef(c: SiteContent, projectId: string): El {
@@ -58,7 +53,7 @@ export function workbookEl(store: Store, c: SiteContent, site: SiteRec, base: st
   const kids: El[] = [projectRef(c, w.projectId), el('owner', { id: w.ownerId, name: store.users.get(w.ownerId)?.name }), tagsEl(w.tags)];
   if (withViews) kids.push(list('views', 'view', w.views.map((v) => viewEl(v))));
   return el('workbook', {
-    id: w.id, name: w.name, description: w.description, contentUrl: w.contentUrl, webpageUrl: webUrl(base, site, 'workbooks', w.id),
+    id: w.id, name: w.name, description: w.description, contentUrl: w.contentUrl, webpageUrl: webUrl(store, base, site, 'workbooks', w.id),
     showTabs: w.showTabs, size: sizeMb(w.blob.size), createdAt: w.createdAt, updatedAt: w.updatedAt, encryptExtracts: false,
     thumbnailsUserId: w.thumbnailsUserId, thumbnailsGroupId: w.thumbnailsGroupId,
   }, kids);
@@ -66,7 +61,7 @@ export function workbookEl(store: Store, c: SiteContent, site: SiteRec, base: st
 
 export function datasourceEl(store: Store, c: SiteContent, site: SiteRec, base: string, d: DataSourceRec): El {
   return el('datasource', {
-    id: d.id, name: d.name, description: d.description, contentUrl: d.contentUrl, webpageUrl: webUrl(base, site, 'datasources', d.id),
+    id: d.id, name: d.name, description: d.description, contentUrl: d.contentUrl, webpageUrl: webUrl(store, base, site, 'datasources', d.id),
     type: d.type, hasExtracts: d.hasExtracts, isCertified: false, useRemoteQueryAgent: false, size: sizeMb(d.blob.size),
     createdAt: d.createdAt, updatedAt: d.updatedAt, encryptExtracts: false,
   }, [projectRef(c, d.projectId), el('owner', { id: d.ownerId, name: store.users.get(d.ownerId)?.name }), tagsEl(d.tags)]);

@@ -44,7 +44,7 @@ export function flowsState(store: Store): SimFlowState[] {
 
 function flowEl(ctx: Ctx, f: FlowRec): El {
   const { c } = siteCtx(ctx);
-  return el('flow', { id: f.id, name: f.name, description: f.description, webpageUrl: webUrl(ctx.base, ctx.sim.store.sites.get(f.siteId) ?? { contentUrl: '' }, 'flows', f.id), fileType: f.fileType, createdAt: f.createdAt, updatedAt: f.updatedAt }, [
+  return el('flow', { id: f.id, name: f.name, description: f.description, webpageUrl: webUrl(ctx.sim.store, ctx.base, ctx.sim.store.sites.get(f.siteId) ?? { contentUrl: '' }, 'flows', f.id), fileType: f.fileType, createdAt: f.createdAt, updatedAt: f.updatedAt }, [
     el('project', { id: f.projectId, name: c.projects.get(f.projectId)?.name }),
     el('owner', { id: f.ownerId }),
     list('tags', 'tag', []),

@@ -214,6 +214,14 @@ export class Store {
   /** Explicit permission rules by what they are on: an item id, or `{projectId}/{workbooks|datasources}` for a project's defaults. */
   readonly permissions = new Map<string, CapabilityRules>();
   readonly jobs = new Map<string, JobRec>();
+  /** Each item's repository number, the id the web UI addresses it by (see render.ts webUrl); given on first use. */
+  private readonly repositoryNumbers = new Map<string, number>();
+
+  repositoryNumber(itemId: string): number {
+    let n = this.repositoryNumbers.get(itemId);
+    if (n === undefined) this.repositoryNumbers.set(itemId, (n = 1000 + this.repositoryNumbers.size));
+    return n;
+  }
   readonly uploads = new Map<string, UploadRec>();
   readonly pendingJobs = new Set<JobRec>();
   readonly restApiVersion: string;
