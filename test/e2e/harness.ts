@@ -180,17 +180,32 @@ export class Workbench {
   async explorerContextMenu(fileName: string, menuItem: string): Promise<void> {
     await this.page.keyboard.press('Control+Shift+E');
     const row = this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName }).first();
-    await row.waitFor({ state: 'visible' });
-    await row.click({ button: 'right' });
-    // The web workbench draws its menus inside an open shadow root; Playwright's CSS engine pierces it.
+    await this.contextMenu(row, menuItem, `Explorer context menu of "${fileName}"`);
+  }
+
+  /**
+   * Right-clicks `target` and chooses `menuItem` from the context menu it opens. The workbench
+   * closes an open menu when the view under it re-renders (a file written just before, a tree
+   * refresh), so a menu that goes away before its item could be hovered is opened again, up to
+   * 3 times; nothing has run then, so opening it again cannot run the command twice.
+   */
+  async contextMenu(target: Locator, menuItem: string, what: string): Promise<void> {
     const item = this.page.locator('.monaco-menu .action-item .action-label', { hasText: menuItem }).first();
-    try {
-      await item.waitFor({ state: 'visible', timeout: 10_000 });
-    } catch {
+    for (let attempt = 1; ; attempt++) {
+      await target.waitFor({ state: 'visible', timeout: 20_000 });
+      await target.click({ button: 'right' });
+      // The web workbench draws its menus inside an open shadow root; Playwright's CSS engine pierces it.
+      try {
+        await item.waitFor({ state: 'visible', timeout: 10_000 });
+      } catch {
+        const shown = await this.page.locator('.monaco-menu .action-item .action-label').allTextContents().catch(() => []);
+        await this.page.keyboard.press('Escape');
+        throw new Error(`${what} has no "${menuItem}" (it shows ${JSON.stringify(shown.map((s) => s.trim()).filter(Boolean))})`);
+      }
+      if (attempt === 3) return this.chooseMenuItem(item);
+      if (await this.tryMenuItem(item, 5_000)) return;
       await this.page.keyboard.press('Escape');
-      throw new Error(`Explorer context menu of "${fileName}" has no "${menuItem}"`);
     }
-    await this.chooseMenuItem(item);
   }
 
   /**
@@ -201,6 +216,23 @@ export class Workbench {
     await item.hover();
     await this.page.waitForTimeout(300);
     await item.click();
+    await this.enterIfMenuStaysOpen();
+  }
+
+  /** chooseMenuItem, but false (nothing run) when the menu closed before its item could be hovered and clicked. */
+  private async tryMenuItem(item: Locator, timeoutMs: number): Promise<boolean> {
+    try {
+      await item.hover({ timeout: timeoutMs });
+      await this.page.waitForTimeout(300);
+      await item.click({ timeout: timeoutMs });
+    } catch {
+      return false;
+    }
+    await this.enterIfMenuStaysOpen();
+    return true;
+  }
+
+  private async enterIfMenuStaysOpen(): Promise<void> {
     const menu = this.page.locator('.monaco-menu').first();
     if (await menu.isVisible().catch(() => false)) {
       await this.page.waitForTimeout(300);

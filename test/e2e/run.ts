@@ -23,7 +23,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startSimulator } from '../simulator';
+import { startSimulator, type RunningSimulator } from '../simulator';
 import { makeSamples } from '../sandbox/makeSamples';
 import { runDesktop } from '../vscode-suite/runDesktop';
 import { PROBE_ONLY_ENV, RESULTS_ENV, type SuiteResults } from '../vscode-suite/results';
@@ -136,16 +136,21 @@ async function main(): Promise<number> {
     console.log('\nUI scenarios');
     // A UI scenario that fails is run once more in a fresh window: the shared 2-core machine
     // occasionally starves the workbench. A pass on the second try is printed as such, with
-    // the first failure, so a flaky scenario stays visible; two failures fail the run.
+    // the first failure, so a flaky scenario stays visible; two failures fail the run. The
+    // second try starts from what the first found: what it published and the files it made
+    // in the workspace are taken away first.
     const retries = Number(process.env.TABLEAU_E2E_RETRIES ?? 1);
     const flaky: string[] = [];
     for (const scenario of scenarios) {
       const t = Date.now();
+      const before = takeSnapshot(simulator, workspace);
       let error = await runScenario(scenario, { browser, server, simulator, workspace, samples, manifest }, promptLog);
       let firstError: string | undefined;
       for (let attempt = 0; error && attempt < retries; attempt++) {
         firstError ??= error;
         console.log(`  … ${scenario.name} failed (${Date.now() - t} ms), running it again:\n${error.replace(/^/gm, '      ')}`);
+        const undone = undoSince(before, simulator, workspace);
+        if (undone) console.log(`      (took back from the first try: ${undone})`);
         error = await runScenario(scenario, { browser, server, simulator, workspace, samples, manifest }, promptLog);
       }
       if (error) {
@@ -212,6 +217,31 @@ function selectScenarios(args: Args): Scenario[] {
 }
 
 /** Runs one scenario in its own window; returns the failure text, or undefined on success. */
+/** What a scenario's retry starts from: the simulator's content ids and the workspace's files. */
+interface Snapshot { contentIds: Set<string>; files: Set<string> }
+
+function contentIds(simulator: RunningSimulator): string[] {
+  const st = simulator.state();
+  return [...st.workbooks, ...st.datasources, ...(st.flows ?? [])].map((i) => i.id);
+}
+
+function workspaceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => !d.isDirectory()).map((d) => path.join(d.parentPath, d.name));
+}
+
+function takeSnapshot(simulator: RunningSimulator, workspace: string): Snapshot {
+  return { contentIds: new Set(contentIds(simulator)), files: new Set(workspaceFiles(workspace)) };
+}
+
+/** Removes the content published and the workspace files made since `before`; says what went, or '' for nothing. */
+function undoSince(before: Snapshot, simulator: RunningSimulator, workspace: string): string {
+  const removed = simulator.removeContent(contentIds(simulator).filter((id) => !before.contentIds.has(id)));
+  const files = workspaceFiles(workspace).filter((f) => !before.files.has(f));
+  for (const f of files) fs.rmSync(f, { force: true });
+  const said = [removed ? `${removed} published item(s)` : '', files.length ? files.map((f) => path.relative(workspace, f)).join(', ') : ''];
+  return said.filter(Boolean).join('; ');
+}
+
 async function runScenario(scenario: Scenario, base: Omit<ScenarioContext, 'workbench'>, promptLog: string): Promise<string | undefined> {
   let workbench: Workbench | undefined;
   const timeoutMs = scenario.timeoutMs ?? 120_000;

@@ -43,6 +43,8 @@ export interface RunningSimulator {
   expireSessions(): void;
   /** Same as POST /_sim/remove-site: the site and its content go, its sessions end. */
   removeSite(contentUrl: string): void;
+  /** Same as POST /_sim/remove-content {"ids": [...]}: these workbooks, data sources and flows go, as Delete would remove them. */
+  removeContent(ids: readonly string[]): number;
   /** Same as POST /_sim/site-settings: a site's revision history on/off and its revision limit. */
   setSiteSettings(contentUrl: string, s: { revisionHistoryEnabled?: boolean; revisionLimit?: number }): void;
   /** Every session token issued so far (secrets a test can look for in output). */
@@ -73,6 +75,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<RunningSi
     revokePat: (name) => server.auth.revokePat(name),
     expireSessions: () => server.auth.expireAll(),
     removeSite: (contentUrl) => server.removeSite(contentUrl),
+    removeContent: (ids) => server.removeContent(ids).removed,
     issuedTokens: () => [...server.auth.issuedTokens],
     setSiteSettings: (contentUrl, s) => {
       server.siteSettings({ contentUrl, ...s });

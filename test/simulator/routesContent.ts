@@ -177,9 +177,7 @@ function deleteItem(ctx: Ctx, kind: ItemRec['kind']): void {
   requireScope(ctx.session, [kind === 'workbook' ? 'tableau:workbooks:delete' : 'tableau:datasources:delete']);
   const it = findItem(ctx, kind, ctx.params.id);
   requireModify(ctx, it, 'delete');
-  siteCtx(ctx).c.removeItem(it);
-  ctx.sim.revisions.drop(it);
-  if (it.blob.filePath) fs.rm(it.blob.filePath, { force: true }, () => undefined);
+  ctx.sim.deleteItem(siteCtx(ctx).c, it);
   send(ctx.req, ctx.res, 204, []);
 }
 

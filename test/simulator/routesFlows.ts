@@ -34,6 +34,18 @@ function runStatus(store: Store, run: FlowRun): { status: string; progress: numb
   return { status, progress: p.progress, startedAt: Date.now() >= p.startedAt ? isoNow(p.startedAt) : undefined, completedAt: p.done ? isoNow(job.createdAt + job.durationMs) : undefined };
 }
 
+/** `/_sim/remove-content`: the flows with these ids go, with their files; returns how many. */
+export function removeFlows(store: Store, ids: ReadonlySet<string>): number {
+  let n = 0;
+  for (const [id, f] of flowsOf(store)) {
+    if (!ids.has(id)) continue;
+    flowsOf(store).delete(id);
+    fs.rm(f.filePath, { force: true }, () => undefined);
+    n++;
+  }
+  return n;
+}
+
 /** For `/_sim/state`. */
 export function flowsState(store: Store): SimFlowState[] {
   return [...flowsOf(store).values()].map((f) => ({

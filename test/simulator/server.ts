@@ -19,12 +19,12 @@ import { handleMetadata, setMetadataApi } from './metadataApi';
 import { connectionRoutes } from './routesConnections';
 import { permissionsState, settingsRoutes } from './routesSettings';
 import { dataUpdateRoutes, dataUpdatesState } from './routesDataUpdate';
-import { flowRoutes, flowsState } from './routesFlows';
+import { flowRoutes, flowsState, removeFlows } from './routesFlows';
 import { RevisionHistory } from './revisions';
 import { revisionRoutes } from './routesRevisions';
 import { markFaulted } from './schemaTap';
 import { buildStore } from './seed';
-import type { ItemRec, Store } from './store';
+import type { ItemRec, SiteContent, Store } from './store';
 import { errors, readSmallBody, sendError, SimError } from './wire';
 
 export interface Ctx {
@@ -325,6 +325,7 @@ export class SimServer {
       case 'POST /_sim/revoke-pat': this.auth.revokePat(String((await bodyJson()).name)); return json(200, { ok: true });
       case 'POST /_sim/expire-sessions': this.auth.expireAll(); return json(200, { ok: true });
       case 'POST /_sim/remove-site': this.removeSite(String((await bodyJson()).contentUrl ?? '')); return json(200, { ok: true });
+      case 'POST /_sim/remove-content': return json(200, this.removeContent(((await bodyJson()).ids as unknown[] | undefined ?? []).map(String)));
       case 'POST /_sim/sink': return json(200, await this.sink(req));
       case 'POST /_sim/broken-views': setBrokenViews(this.store, await bodyJson()); return json(200, { ok: true });
       case 'POST /_sim/metadata-api': setMetadataApi(this.store, await bodyJson()); return json(200, { ok: true });
@@ -349,6 +350,31 @@ export class SimServer {
     const site = this.store.removeSite(contentUrl);
     if (!site) throw errors.notFound('404000', `No site with contentUrl '${contentUrl}'.`);
     this.auth.endSiteSessions(site.id);
+  }
+
+  /** A workbook or data source goes from its site, with its revisions and its files (Delete Workbook / Data Source). */
+  deleteItem(c: SiteContent, it: ItemRec): void {
+    c.removeItem(it);
+    this.revisions.drop(it);
+    if (it.blob.filePath) fs.rm(it.blob.filePath, { force: true }, () => undefined);
+  }
+
+  /**
+   * Workbooks, data sources and flows with these ids go, on whatever site, as Delete Workbook /
+   * Data Source would remove them (their revisions and files too). The UI tests' driver uses it
+   * to take back what a failed try of a scenario published before trying it again.
+   */
+  removeContent(ids: readonly string[]): { removed: number } {
+    const wanted = new Set(ids);
+    let removed = 0;
+    for (const c of this.store.content.values()) {
+      for (const it of [...c.itemList.workbook, ...c.itemList.datasource] as ItemRec[]) {
+        if (!wanted.has(it.id)) continue;
+        this.deleteItem(c, it);
+        removed++;
+      }
+    }
+    return { removed: removed + removeFlows(this.store, wanted) };
   }
 
   /** Writes the raw body to a file the way publish does (same buffers, same hash) for the benchmark baseline. */

@@ -34,6 +34,7 @@ export const revisions: Scenario = {
     try {
       await wb.waitForExtensionHost();
       await addDemoConnection(ctx);
+      // (A retry starts without what a failed first try published: the driver takes it back.)
       assert.equal(simWorkbook(ctx, NAME), undefined, 'the workbook is already on the demo site');
 
       // 1. Publish from the Explorer.

@@ -222,17 +222,7 @@ export { artifactsDir };
 
 /** Right-clicks a Tableau tree row and runs `menuItem` from its context menu. */
 export async function treeContextMenu(wb: Workbench, row: Locator, menuItem: string): Promise<void> {
-  await row.waitFor({ state: 'visible', timeout: 20_000 });
-  await row.click({ button: 'right' });
-  const item = wb.page.locator('.monaco-menu .action-item .action-label', { hasText: menuItem }).first();
-  try {
-    await item.waitFor({ state: 'visible', timeout: 10_000 });
-  } catch {
-    const shown = await wb.page.locator('.monaco-menu .action-item .action-label').allTextContents().catch(() => []);
-    await wb.page.keyboard.press('Escape');
-    throw new Error(`the tree row's context menu has no "${menuItem}" (it shows ${JSON.stringify(shown.map((s) => s.trim()).filter(Boolean))})`);
-  }
-  await wb.chooseMenuItem(item);
+  await wb.contextMenu(row, menuItem, "the tree row's context menu");
 }
 
 /** The Explorer row of `fileName` (the Explorer is shown first). */
